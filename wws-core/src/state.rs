@@ -1,0 +1,1 @@
+//! State machines of every object (filled in by the states work).
