@@ -155,7 +155,12 @@ mod tests {
     fn defaults_match_wwsapi() {
         let q = ReaderQuotas::default();
         assert_eq!(
-            (q.max_message_size, q.max_depth, q.max_attributes, q.max_headers),
+            (
+                q.max_message_size,
+                q.max_depth,
+                q.max_attributes,
+                q.max_headers
+            ),
             (4 << 20, 32, 128, 64)
         );
         let c = ChannelProperties::default();
