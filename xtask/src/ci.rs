@@ -1,7 +1,9 @@
 //! `cargo xtask ci`: every check CI makes, in order, stopping at the first failure.
 //!
-//! The test step runs last so that the closing lines of the output are
-//! `cargo test`'s own summary (CI reads them), followed by one xtask line.
+//! Order: the quick static checks first; the interop peers are installed
+//! before `cargo test` (Rust interop tests need them); the script-driven
+//! interop cases run after the Rust tests (issue 6). Little is printed after
+//! `cargo test`'s own closing lines, which CI reads.
 
 use std::time::Duration;
 
@@ -12,6 +14,8 @@ use crate::{bench, interop};
 pub enum Outcome {
     /// The step ran and passed.
     Passed,
+    /// The step passed; the note says what it did.
+    Done(String),
     /// The step had nothing to do here; the reason is printed loudly.
     Skipped(String),
 }
@@ -71,6 +75,11 @@ fn steps() -> Vec<Step> {
             what: "cargo test --workspace".into(),
             action: || cargo(&["test", "--workspace"], None),
         },
+        Step {
+            name: "interop",
+            what: format!("{} (when present)", interop::RUN_SCRIPT),
+            action: interop::cases_after_tests,
+        },
     ]
 }
 
@@ -86,6 +95,10 @@ pub fn run() -> Result {
         took_all += took;
         match result {
             Ok(Outcome::Passed) => run::banner_end(step.name, "ok", took),
+            Ok(Outcome::Done(note)) => {
+                println!("{}: {note}", step.name);
+                run::banner_end(step.name, "ok", took);
+            }
             Ok(Outcome::Skipped(why)) => {
                 println!("SKIPPED: {}: {why}", step.name);
                 run::banner_end(step.name, "skipped", took);
@@ -151,15 +164,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn tests_run_last_and_fmt_first() {
+    fn peers_before_tests_and_interop_cases_after() {
         let names: Vec<_> = steps().iter().map(|s| s.name).collect();
+        let at = |n: &str| names.iter().position(|s| *s == n);
         assert_eq!(names.first(), Some(&"fmt"));
-        assert_eq!(names.last(), Some(&"test"));
-        for required in ["clippy", "doc", "bench-build", "interop-peers"] {
-            assert!(
-                names.contains(&required),
-                "{required} missing from {names:?}"
-            );
+        for required in [
+            "clippy",
+            "doc",
+            "bench-build",
+            "interop-peers",
+            "test",
+            "interop",
+        ] {
+            assert!(at(required).is_some(), "{required} missing from {names:?}");
         }
+        assert!(at("interop-peers") < at("test"));
+        assert!(at("test") < at("interop"));
     }
 }

@@ -1,44 +1,74 @@
-//! Interop peers (gSOAP, zeep, spyne, PHP ext/soap; DESIGN.md §8) and their tests.
+//! Interop peers (gSOAP, zeep, spyne, PHP ext/soap; DESIGN.md §8) and their cases.
 //!
-//! Extension point: the peers are installed by [`INSTALL_SCRIPT`], which
-//! follows the exit-code convention of `tests/interop/lib.sh` (0 installed,
-//! 77 SKIPPED because a peer cannot be had here, anything else a failure).
-//! Interop tests are the `tests/tests/interop*.rs` targets of `wws-tests`;
-//! they run inside `cargo test --workspace` too and skip loudly when a peer
-//! is missing. `cargo xtask ci` provisions before its test step.
+//! Extension points, both optional scripts following the exit-code convention
+//! of `tests/interop/lib.sh` (0 passed, 77 SKIPPED because a peer cannot be
+//! had here, anything else a failure):
+//!
+//! - [`INSTALL_SCRIPT`] installs the peers it can (root for apt, pip for the
+//!   Python ones). `cargo xtask ci` runs it before its test step, so that
+//!   Rust interop tests (`tests/tests/interop*.rs`) find their peers.
+//! - [`RUN_SCRIPT`] runs the cases that are not Rust tests (a peer's client
+//!   against our host, ours against the peer's server). `cargo xtask ci` runs
+//!   it after the Rust tests.
+//!
+//! `cargo xtask interop` does all of it: install, the Rust interop tests, the script.
 
 use std::path::Path;
+use std::process::Command;
 
 use crate::ci::Outcome;
 use crate::run::{self, Failure, Result};
 
-/// Installs the peers it can (needs root for apt, pip for the Python ones).
+/// Installs the peers it can.
 pub const INSTALL_SCRIPT: &str = "tests/interop/install.sh";
+/// Runs the script-driven interop cases.
+pub const RUN_SCRIPT: &str = "tests/interop/run.sh";
 
 /// Exit code of a script that skipped (autotools' convention, as `lib.sh`).
 const EXIT_SKIPPED: i32 = 77;
 
-/// Runs the install script when there is one.
-pub fn provision() -> Result<Outcome> {
-    let script = run::root().join(INSTALL_SCRIPT);
-    if !script.is_file() {
-        return Ok(Outcome::Skipped(format!(
-            "{INSTALL_SCRIPT} does not exist yet (issue 6): no interop peer installed"
-        )));
+/// Runs `script` (relative to the root) if it exists; `None` when it does not.
+fn script(path: &str) -> Result<Option<Outcome>> {
+    let file = run::root().join(path);
+    if !file.is_file() {
+        return Ok(None);
     }
-    let mut cmd = std::process::Command::new("bash");
-    cmd.arg(&script).current_dir(run::root());
+    let mut cmd = Command::new("bash");
+    cmd.arg(&file).current_dir(run::root());
     let status = run::status(&mut cmd)?;
     match status.code() {
-        Some(0) => Ok(Outcome::Passed),
-        Some(EXIT_SKIPPED) => Ok(Outcome::Skipped(
-            "some interop peers cannot be installed here (reasons above); \
-             their interop tests skip loudly"
-                .into(),
-        )),
-        _ => Err(Failure::failed(format!(
-            "{INSTALL_SCRIPT} failed ({status})"
-        ))),
+        Some(0) => Ok(Some(Outcome::Passed)),
+        Some(EXIT_SKIPPED) => Ok(Some(Outcome::Skipped(format!(
+            "{path}: some peers cannot be had here (reasons above)"
+        )))),
+        _ => Err(Failure::failed(format!("{path} failed ({status})"))),
+    }
+}
+
+/// Installs the peers when there is an install script.
+pub fn provision() -> Result<Outcome> {
+    Ok(script(INSTALL_SCRIPT)?.unwrap_or_else(|| {
+        Outcome::Skipped(format!(
+            "{INSTALL_SCRIPT} does not exist yet (issue 6): no interop peer installed"
+        ))
+    }))
+}
+
+/// The script-driven cases, after the Rust tests (which include `interop*` targets).
+pub fn cases_after_tests() -> Result<Outcome> {
+    if let Some(outcome) = script(RUN_SCRIPT)? {
+        return Ok(outcome);
+    }
+    let targets = test_targets(&run::root()).map_err(Failure::failed)?;
+    if targets.is_empty() {
+        Ok(Outcome::Skipped(format!(
+            "no interop cases yet ({RUN_SCRIPT}, tests/tests/interop*.rs; issue 6)"
+        )))
+    } else {
+        Ok(Outcome::Done(format!(
+            "interop tests {} ran in the test step; no {RUN_SCRIPT}",
+            targets.join(", ")
+        )))
     }
 }
 
@@ -48,11 +78,11 @@ pub fn test_targets(root: &Path) -> std::result::Result<Vec<String>, String> {
     if !dir.is_dir() {
         return Ok(Vec::new());
     }
-    let entries = std::fs::read_dir(&dir).map_err(|e| format!("reading {}: {e}", dir.display()))?;
+    let read_err = |e: std::io::Error| format!("reading {}: {e}", dir.display());
     let mut targets = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|e| format!("reading {}: {e}", dir.display()))?;
-        let name = entry.file_name().to_string_lossy().into_owned();
+    for entry in std::fs::read_dir(&dir).map_err(read_err)? {
+        let name = entry.map_err(read_err)?.file_name();
+        let name = name.to_string_lossy();
         if let Some(stem) = name.strip_suffix(".rs")
             && stem.starts_with("interop")
         {
@@ -63,24 +93,38 @@ pub fn test_targets(root: &Path) -> std::result::Result<Vec<String>, String> {
     Ok(targets)
 }
 
-/// `cargo xtask interop`: provision, then run only the interop tests.
+/// `cargo xtask interop`: install, the Rust interop tests, then the script cases.
 pub fn run() -> Result {
-    match provision()? {
-        Outcome::Passed => println!("interop peers: installed"),
-        Outcome::Skipped(why) => println!("SKIPPED: interop peers: {why}"),
-    }
+    report("install", provision()?);
     let targets = test_targets(&run::root()).map_err(Failure::failed)?;
-    if targets.is_empty() {
-        return Err(Failure::usage(
-            "no interop tests yet (tests/tests/interop*.rs; issue 6)",
-        ));
+    if !targets.is_empty() {
+        let mut cmd = run::cargo();
+        cmd.args(["test", "-p", "wws-tests"]);
+        for t in &targets {
+            cmd.args(["--test", t]);
+        }
+        println!("==> {}", run::describe(&cmd));
+        run::checked(&mut cmd)?;
     }
-    let mut cmd = run::cargo();
-    cmd.args(["test", "-p", "wws-tests"]);
-    for t in &targets {
-        cmd.args(["--test", t]);
+    match script(RUN_SCRIPT)? {
+        Some(outcome) => report("cases", outcome),
+        None if targets.is_empty() => report(
+            "cases",
+            Outcome::Skipped(format!(
+                "no interop cases yet ({RUN_SCRIPT}, tests/tests/interop*.rs; issue 6)"
+            )),
+        ),
+        None => {}
     }
-    run::checked(&mut cmd)
+    Ok(())
+}
+
+fn report(what: &str, outcome: Outcome) {
+    match outcome {
+        Outcome::Passed => println!("interop {what}: ok"),
+        Outcome::Done(note) => println!("interop {what}: {note}"),
+        Outcome::Skipped(why) => println!("SKIPPED: interop {what}: {why}"),
+    }
 }
 
 #[cfg(test)]
