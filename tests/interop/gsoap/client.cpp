@@ -11,6 +11,8 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace {
 
@@ -58,9 +60,21 @@ int main(int argc, char **argv) {
   }
   const char *url = argv[1];
   CalculatorSoap11Proxy proxy(SOAP_IO_KEEPALIVE | SOAP_C_UTFSTRING);
-  // The generated namespace table defaults to SOAP 1.2 (wsdl2h imports
-  // soap12.h because the WSDL has a 1.2 binding); switch as asked.
-  soap_set_version(proxy.soap, std::strcmp(argv[2], "1.1") == 0 ? 1 : 2);
+  // The generated namespace table is SOAP 1.2 first (wsdl2h imports soap12.h
+  // because the WSDL has a 1.2 binding), and gSOAP takes the version it
+  // sends from the table's first entry: for 1.1, install a copy whose
+  // SOAP-ENV/SOAP-ENC entries are 1.1 (accepting 1.2 on input).
+  std::vector<Namespace> soap11_table;
+  if (std::strcmp(argv[2], "1.1") == 0) {
+    for (const Namespace *ns = namespaces; ns->id != nullptr; ++ns) soap11_table.push_back(*ns);
+    soap11_table.push_back(Namespace{nullptr, nullptr, nullptr, nullptr});
+    for (Namespace &ns : soap11_table) {
+      if (ns.id == nullptr) continue;
+      if (std::strcmp(ns.id, "SOAP-ENV") == 0 || std::strcmp(ns.id, "SOAP-ENC") == 0)
+        std::swap(ns.ns, ns.in);
+    }
+    soap_set_namespaces(proxy.soap, soap11_table.data());
+  }
   proxy.soap->recv_timeout = 30;
   proxy.soap->send_timeout = 30;
   proxy.soap->connect_timeout = 10;

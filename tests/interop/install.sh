@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Install the foreign SOAP peers the interop tests and benchmarks use.
+#
+# Usage: tests/interop/install.sh
+#   Debian: gsoap libgsoap-dev pkg-config g++ (gSOAP server/client), php-cli
+#   php-soap php-xml (PHP ext/soap client), wrk (HTTP load for benchmarks).
+#   PyPI: zeep (client), spyne (server), pinned below.
+# Idempotent and fast when everything is present: checks first, runs
+# apt-get update/install and pip only for what is missing. Installing needs
+# root (or passwordless sudo) and the package registries.
+# Exit: 0 every peer present, 77 some peer SKIPPED (reasons printed).
+set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+ZEEP_VERSION="${WWS_ZEEP_VERSION:-4.3.3}"
+SPYNE_VERSION="${WWS_SPYNE_VERSION:-2.14.0}"
+PYTHON="${PYTHON:-python3}"
+
+declare -A DEB_PEERS=(
+    [gsoap]="gsoap libgsoap-dev pkg-config g++"
+    [php]="php-cli php-soap php-xml"
+    [wrk]="wrk"
+)
+skipped=()
+
+sudo_cmd() {
+    if [ "$(id -u)" -eq 0 ]; then
+        "$@"
+    elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+        sudo -n "$@"
+    else
+        return 126
+    fi
+}
+
+deb_missing() {
+    local p missing=()
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
+            || missing+=("$p")
+    done
+    echo "${missing[@]:-}"
+}
+
+apt_updated=0
+apt_install() {
+    if [ "$apt_updated" -eq 0 ]; then
+        sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null 2>&1 \
+            || return 1
+        apt_updated=1
+    fi
+    sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+        --no-install-recommends "$@" >/dev/null 2>&1
+}
+
+if ! command -v dpkg-query >/dev/null; then
+    for peer in "${!DEB_PEERS[@]}"; do
+        skipped+=("$peer: not a Debian system (no dpkg-query)")
+    done
+else
+    for peer in gsoap php wrk; do
+        read -r -a pkgs <<<"${DEB_PEERS[$peer]}"
+        missing="$(deb_missing "${pkgs[@]}")"
+        if [ -z "$missing" ]; then
+            echo "present $peer: $(dpkg-query -W -f='${Package} ${Version}  ' "${pkgs[@]}")"
+            continue
+        fi
+        read -r -a missing_list <<<"$missing"
+        if apt_install "${missing_list[@]}"; then
+            echo "installed $peer: $missing"
+        elif [ "$(id -u)" -ne 0 ] && ! sudo -n true 2>/dev/null; then
+            skipped+=("$peer: Debian packages missing ($missing) and not root (no sudo)")
+        else
+            skipped+=("$peer: apt-get install $missing failed (registry unreachable?)")
+        fi
+    done
+fi
+
+py_has() { "$PYTHON" -c "import $1" >/dev/null 2>&1; }
+py_version() { "$PYTHON" -c "import importlib.metadata as m; print(m.version('$1'))" 2>/dev/null; }
+
+if ! command -v "$PYTHON" >/dev/null; then
+    skipped+=("zeep, spyne: $PYTHON not found")
+else
+    for spec in "zeep==$ZEEP_VERSION" "spyne==$SPYNE_VERSION"; do
+        name="${spec%%==*}"
+        if py_has "$name"; then
+            echo "present $name: $(py_version "$name") ($("$PYTHON" --version 2>&1))"
+            continue
+        fi
+        if "$PYTHON" -m pip install -q --disable-pip-version-check --root-user-action=ignore \
+            "$spec" >/dev/null 2>&1 && py_has "$name"; then
+            echo "installed $name: $(py_version "$name")"
+        else
+            skipped+=("$name: pip install $spec failed or '$name' does not import on $("$PYTHON" --version 2>&1)")
+        fi
+    done
+fi
+
+if [ "${#skipped[@]}" -gt 0 ]; then
+    echo "=================================================================" >&2
+    for s in "${skipped[@]}"; do echo "SKIPPED: $s" >&2; done
+    echo "=================================================================" >&2
+    exit "$EXIT_SKIPPED"
+fi
+echo "all interop peers present"
