@@ -6,14 +6,21 @@
 //! I/O or reads a clock.
 
 pub mod body;
+pub mod calculator;
 pub mod cancel;
+mod envelope_read;
+mod envelope_write;
 pub mod error;
 pub mod fault;
 pub mod message;
 pub mod properties;
 pub mod state;
+pub mod xml;
 
-pub use body::BodyElement;
+/// Re-export of `bytes`, used by [`body_element!`] expansions.
+pub use bytes;
+
+pub use body::{BodyElement, BodyField, XmlValue};
 pub use cancel::{AbortSignal, CallId, CallIdGenerator};
 pub use error::{Error, Result};
 pub use fault::{Fault, FaultCode, FaultReason};

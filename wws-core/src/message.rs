@@ -133,3 +133,151 @@ pub struct Message {
     /// The content of `Body` as standalone XML (each child declares the namespaces it uses); may be empty.
     pub body: Bytes,
 }
+
+impl Header {
+    /// A header block from standalone XML, its name, `mustUnderstand`,
+    /// `actor`/`role` and `relay` read from it as `envelope` defines them.
+    pub fn from_xml(envelope: EnvelopeVersion, xml: impl Into<Bytes>) -> Result<Header> {
+        let xml = xml.into();
+        let mut r = crate::xml::XmlReader::new(&xml)?;
+        let tag = r.root()?;
+        let ns = envelope.namespace();
+        let flag = |v: Option<std::borrow::Cow<'_, str>>| {
+            v.is_some_and(|v| matches!(crate::xml::reader::trim_xml(&v), "1" | "true"))
+        };
+        let must_understand = flag(r.attribute(&tag, ns, "mustUnderstand"));
+        let role_attr = match envelope {
+            EnvelopeVersion::Soap11 => "actor",
+            EnvelopeVersion::Soap12 => "role",
+        };
+        let role = r
+            .attribute(&tag, ns, role_attr)
+            .map(|v| crate::xml::reader::trim_xml(&v).to_string());
+        let relay = envelope == EnvelopeVersion::Soap12 && flag(r.attribute(&tag, ns, "relay"));
+        let name = tag.qname();
+        Ok(Header {
+            name,
+            must_understand,
+            role,
+            relay,
+            xml,
+        })
+    }
+}
+
+impl Message {
+    /// An empty message: no addressing fields, no headers, empty body.
+    pub fn new(envelope: EnvelopeVersion, addressing: AddressingVersion) -> Message {
+        Message {
+            envelope,
+            addressing,
+            action: None,
+            to: None,
+            message_id: None,
+            relates_to: None,
+            reply_to: None,
+            fault_to: None,
+            headers: Vec::new(),
+            body: Bytes::new(),
+        }
+    }
+
+    /// Reads one envelope of either SOAP version, any prefixes.
+    ///
+    /// Streaming, no tree: quotas are enforced as the input is read. The
+    /// envelope version comes from the root's namespace (an unknown one is
+    /// [`Error::VersionMismatch`](crate::Error::VersionMismatch)); WS-Addressing
+    /// headers of either version fill the addressing fields and set
+    /// [`Message::addressing`]; other header blocks and the body's children are
+    /// kept as standalone XML, carrying the namespace declarations they inherit.
+    pub fn read(input: &[u8], quotas: &ReaderQuotas) -> Result<Message> {
+        crate::envelope_read::read_message(input, quotas)
+    }
+
+    /// Appends the envelope: prefix `s:`, WS-Addressing `a:` (when
+    /// `addressing` is not `Transport`, `Action` and `To` marked
+    /// `mustUnderstand` as WCF does), header blocks and body verbatim.
+    pub fn write(&self, out: &mut BytesMut) {
+        crate::envelope_write::write_message(self, out);
+    }
+
+    /// The envelope as bytes.
+    pub fn to_bytes(&self) -> Bytes {
+        let mut out = BytesMut::with_capacity(crate::envelope_write::size_hint(self));
+        self.write(&mut out);
+        out.freeze()
+    }
+
+    /// A message whose body is `body`, with `action` set.
+    pub fn from_body<T: BodyElement>(
+        envelope: EnvelopeVersion,
+        addressing: AddressingVersion,
+        action: impl Into<String>,
+        body: &T,
+    ) -> Message {
+        let mut out = BytesMut::with_capacity(128);
+        body.write_element(&mut out);
+        let mut msg = Message::new(envelope, addressing);
+        msg.action = Some(action.into());
+        msg.body = out.freeze();
+        msg
+    }
+
+    /// A fault message; with WS-Addressing, its action is the addressing fault action.
+    pub fn from_fault(
+        envelope: EnvelopeVersion,
+        addressing: AddressingVersion,
+        fault: &Fault,
+    ) -> Message {
+        let mut msg = Message::new(envelope, addressing);
+        msg.action = match addressing {
+            AddressingVersion::Transport => None,
+            AddressingVersion::WsAddressing10 => Some(crate::fault::WSA10_FAULT_ACTION.into()),
+            AddressingVersion::WsAddressing200408 => {
+                Some(crate::fault::WSA200408_FAULT_ACTION.into())
+            }
+        };
+        msg.body = fault.to_xml(envelope);
+        msg
+    }
+
+    /// The qualified name of the first body element, reading only its start tag.
+    pub fn body_element(&self) -> Option<QName> {
+        crate::envelope_read::first_element(&self.body)
+    }
+
+    /// Reads the body as `T`, after checking that the first body element is `T`'s.
+    pub fn read_body<T: BodyElement>(&self) -> Result<T> {
+        match self.body_element() {
+            Some(q) if q.namespace == T::NAMESPACE && q.local == T::NAME => {
+                T::read_element(&self.body)
+            }
+            Some(q) => Err(crate::Error::InvalidFormat(format!(
+                "expected body element {{{}}}{}, found {q}",
+                T::NAMESPACE,
+                T::NAME
+            ))),
+            None => Err(crate::Error::InvalidFormat(format!(
+                "expected body element {{{}}}{}, found an empty body",
+                T::NAMESPACE,
+                T::NAME
+            ))),
+        }
+    }
+
+    /// True if the body's first element is a SOAP `Fault`.
+    pub fn is_fault(&self) -> bool {
+        self.body_element().is_some_and(|q| {
+            q.local == "Fault"
+                && matches!(q.namespace.as_str(), crate::ns::SOAP11 | crate::ns::SOAP12)
+        })
+    }
+
+    /// The fault in the body, if the body is one.
+    pub fn fault(&self) -> Result<Option<Fault>> {
+        if !self.is_fault() {
+            return Ok(None);
+        }
+        Fault::read(&self.body).map(Some)
+    }
+}

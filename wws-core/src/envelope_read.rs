@@ -1,0 +1,194 @@
+//! Reading a SOAP envelope into a [`Message`], streaming, without a tree.
+
+use bytes::Bytes;
+
+use crate::error::{Error, Result};
+use crate::message::{AddressingVersion, EnvelopeVersion, Header, Message};
+use crate::properties::ReaderQuotas;
+use crate::xml::reader::{StartTag, XmlReader, trim_xml};
+
+/// The WS-Addressing headers we map to message fields.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum AddressingHeader {
+    Action,
+    To,
+    MessageId,
+    RelatesTo,
+    ReplyTo,
+    FaultTo,
+}
+
+impl AddressingHeader {
+    fn from_local(local: &str) -> Option<Self> {
+        Some(match local {
+            "Action" => AddressingHeader::Action,
+            "To" => AddressingHeader::To,
+            "MessageID" => AddressingHeader::MessageId,
+            "RelatesTo" => AddressingHeader::RelatesTo,
+            "ReplyTo" => AddressingHeader::ReplyTo,
+            "FaultTo" => AddressingHeader::FaultTo,
+            _ => return None,
+        })
+    }
+
+    fn slot(self, msg: &mut Message) -> &mut Option<String> {
+        match self {
+            AddressingHeader::Action => &mut msg.action,
+            AddressingHeader::To => &mut msg.to,
+            AddressingHeader::MessageId => &mut msg.message_id,
+            AddressingHeader::RelatesTo => &mut msg.relates_to,
+            AddressingHeader::ReplyTo => &mut msg.reply_to,
+            AddressingHeader::FaultTo => &mut msg.fault_to,
+        }
+    }
+}
+
+fn addressing_of(ns: &str) -> Option<AddressingVersion> {
+    match ns {
+        crate::ns::WSA10 => Some(AddressingVersion::WsAddressing10),
+        crate::ns::WSA200408 => Some(AddressingVersion::WsAddressing200408),
+        _ => None,
+    }
+}
+
+fn is_true(v: &str) -> bool {
+    matches!(trim_xml(v), "1" | "true")
+}
+
+/// Reads one envelope; see [`Message::read`].
+pub(crate) fn read_message(input: &[u8], quotas: &ReaderQuotas) -> Result<Message> {
+    if input.len() > quotas.max_message_size {
+        return Err(Error::QuotaExceeded {
+            quota: "max message size",
+            limit: quotas.max_message_size as u64,
+        });
+    }
+    let mut r = XmlReader::document(input, quotas)?;
+    let root = r.root()?;
+    if root.local() != "Envelope" {
+        return Err(Error::InvalidFormat(format!(
+            "root element is {}, not a SOAP Envelope",
+            root.qname()
+        )));
+    }
+    let envelope = EnvelopeVersion::from_namespace(root.namespace()).ok_or_else(|| {
+        Error::VersionMismatch {
+            namespace: root.namespace().to_string(),
+        }
+    })?;
+    let env_ns = envelope.namespace();
+    let mut msg = Message::new(envelope, AddressingVersion::Transport);
+    let mut seen_header = false;
+    let mut seen_body = false;
+    while let Some(child) = r.next_child()? {
+        if child.is(env_ns, "Header") {
+            if seen_body {
+                return Err(Error::invalid_format("Header after Body in Envelope"));
+            }
+            if seen_header {
+                return Err(Error::invalid_format("second Header in Envelope"));
+            }
+            seen_header = true;
+            read_headers(&mut r, &mut msg, quotas)?;
+        } else if child.is(env_ns, "Body") {
+            if seen_body {
+                return Err(Error::invalid_format("second Body in Envelope"));
+            }
+            seen_body = true;
+            msg.body = r.capture_children(&child)?;
+        } else if seen_body && envelope == EnvelopeVersion::Soap11 {
+            // SOAP 1.1 allows further elements after Body.
+            r.skip_element()?;
+        } else {
+            return Err(Error::InvalidFormat(format!(
+                "unexpected element {} in Envelope",
+                child.qname()
+            )));
+        }
+    }
+    if !seen_body {
+        return Err(Error::invalid_format("Envelope has no Body"));
+    }
+    r.finish()?;
+    Ok(msg)
+}
+
+fn read_headers<'a>(r: &mut XmlReader<'a>, msg: &mut Message, quotas: &ReaderQuotas) -> Result<()> {
+    let env_ns = msg.envelope.namespace();
+    let mut count = 0usize;
+    while let Some(block) = r.next_child()? {
+        count += 1;
+        if count > quotas.max_headers {
+            return Err(Error::QuotaExceeded {
+                quota: "max headers",
+                limit: quotas.max_headers as u64,
+            });
+        }
+        if let Some(version) = addressing_of(block.namespace()) {
+            if let Some(which) = AddressingHeader::from_local(block.local()) {
+                if msg.addressing == AddressingVersion::Transport {
+                    msg.addressing = version;
+                }
+                let value = read_addressing_value(r, &block, which)?;
+                let slot = which.slot(msg);
+                if slot.is_some() {
+                    return Err(Error::InvalidFormat(format!(
+                        "duplicate addressing header {}",
+                        block.qname()
+                    )));
+                }
+                *slot = Some(value);
+                continue;
+            }
+        }
+        let must_understand = r
+            .attribute(&block, env_ns, "mustUnderstand")
+            .is_some_and(|v| is_true(&v));
+        let (role, relay) = match msg.envelope {
+            EnvelopeVersion::Soap11 => (r.attribute(&block, env_ns, "actor"), false),
+            EnvelopeVersion::Soap12 => (
+                r.attribute(&block, env_ns, "role"),
+                r.attribute(&block, env_ns, "relay")
+                    .is_some_and(|v| is_true(&v)),
+            ),
+        };
+        let role = role.map(|v| trim_xml(&v).to_string());
+        let name = block.qname();
+        let xml = r.capture_element(&block)?;
+        msg.headers.push(Header {
+            name,
+            must_understand,
+            role,
+            relay,
+            xml,
+        });
+    }
+    Ok(())
+}
+
+fn read_addressing_value<'a>(
+    r: &mut XmlReader<'a>,
+    block: &StartTag<'a>,
+    which: AddressingHeader,
+) -> Result<String> {
+    match which {
+        AddressingHeader::ReplyTo | AddressingHeader::FaultTo => {
+            let mut address = None;
+            while let Some(child) = r.next_child()? {
+                if child.local() == "Address" && child.namespace() == block.namespace() {
+                    address = Some(trim_xml(&r.read_text(&child)?).to_string());
+                } else {
+                    r.skip_element()?;
+                }
+            }
+            address.ok_or_else(|| Error::InvalidFormat(format!("{} has no Address", block.qname())))
+        }
+        _ => Ok(trim_xml(&r.read_text(block)?).to_string()),
+    }
+}
+
+/// The QName of the first element in a standalone fragment, reading only its start tag.
+pub(crate) fn first_element(xml: &Bytes) -> Option<crate::message::QName> {
+    let mut r = XmlReader::new(xml).ok()?;
+    r.root().ok().map(|t| t.qname())
+}

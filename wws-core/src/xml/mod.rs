@@ -1,0 +1,14 @@
+//! Low-level XML helpers behind the codec, public for hand-written
+//! [`BodyElement`](crate::BodyElement) implementations.
+//!
+//! [`XmlReader`] is a streaming, namespace-aware pull reader over quick-xml
+//! that enforces [`ReaderQuotas`](crate::ReaderQuotas), rejects DTDs and
+//! undeclared entities, and cuts standalone fragments (re-declaring the
+//! namespaces they inherit) without building a tree. The writer functions
+//! escape text and attribute values.
+
+pub mod reader;
+pub mod writer;
+
+pub use reader::{StartTag, XmlEvent, XmlReader};
+pub use writer::{write_attr_value, write_text};

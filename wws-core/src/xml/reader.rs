@@ -1,0 +1,835 @@
+//! A streaming, namespace-aware XML pull reader with quotas, over quick-xml.
+//!
+//! Everything borrows from the input: element names, text and namespace URIs
+//! are slices of it unless an entity reference forces a copy. Fragments are
+//! cut as byte ranges of the input; declarations they inherit from ancestors
+//! are written into their start tag so they parse on their own.
+
+use std::borrow::Cow;
+
+use bytes::{Bytes, BytesMut};
+use quick_xml::Reader;
+use quick_xml::events::attributes::Attributes;
+use quick_xml::events::{BytesRef, BytesStart, Event};
+
+use crate::error::{Error, Result};
+use crate::message::QName;
+use crate::properties::ReaderQuotas;
+
+/// A namespace declaration in scope.
+#[derive(Clone, Debug)]
+struct Binding<'a> {
+    /// Empty for the default namespace.
+    prefix: &'a str,
+    uri: Cow<'a, str>,
+    /// Depth of the element that declared it.
+    depth: usize,
+}
+
+/// Whether the input is a whole document or a fragment (content of an element).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum Mode {
+    Document,
+    Fragment,
+}
+
+/// A low-level event, after quota, entity and namespace checks.
+#[derive(Debug)]
+pub(crate) enum Raw<'a> {
+    Start(StartTag<'a>),
+    End,
+    /// Character data without references (quick-xml splits them out).
+    Text(&'a str),
+    CData(&'a str),
+    /// A predefined entity or character reference, resolved.
+    Ref(char),
+    Eof,
+}
+
+/// An element's start tag; attribute lookups through the reader are valid
+/// until the element's end has been read.
+#[derive(Clone, Debug)]
+pub struct StartTag<'a> {
+    /// Offset of `<` in the input.
+    offset: usize,
+    /// Everything between `<` and `>` (or `/>`).
+    content: &'a str,
+    name_len: usize,
+    prefix: &'a str,
+    local: &'a str,
+    namespace: Cow<'a, str>,
+    empty: bool,
+    depth: usize,
+    /// Number of bindings in scope for this element (its own included).
+    scope: usize,
+    /// How many of those it declares itself.
+    own_decls: usize,
+}
+
+impl<'a> StartTag<'a> {
+    /// The namespace URI of the element; empty for none.
+    pub fn namespace(&self) -> &str {
+        &self.namespace
+    }
+
+    /// The local name.
+    pub fn local(&self) -> &'a str {
+        self.local
+    }
+
+    /// The prefix as written; empty for none.
+    pub fn prefix(&self) -> &'a str {
+        self.prefix
+    }
+
+    /// The name as written, `prefix:local` or `local`.
+    pub fn raw_name(&self) -> &'a str {
+        self.content.get(..self.name_len).unwrap_or(self.local)
+    }
+
+    /// True if the element has namespace `ns` and local name `local`.
+    pub fn is(&self, ns: &str, local: &str) -> bool {
+        self.local == local && self.namespace == ns
+    }
+
+    /// The qualified name (allocates).
+    pub fn qname(&self) -> QName {
+        QName::new(self.namespace.as_ref(), self.local)
+    }
+
+    /// True for an empty-element tag (`<a/>`).
+    pub fn is_empty(&self) -> bool {
+        self.empty
+    }
+
+    /// Nesting depth: 1 for a top-level element.
+    pub fn depth(&self) -> usize {
+        self.depth
+    }
+}
+
+/// A decoded event of [`XmlReader::next`].
+#[derive(Debug)]
+pub enum XmlEvent<'a> {
+    /// An element starts (an empty-element tag is followed by [`XmlEvent::End`]).
+    Start(StartTag<'a>),
+    /// The innermost open element ends.
+    End,
+    /// A run of character data, line ends normalised, references resolved.
+    Text(Cow<'a, str>),
+    /// End of input.
+    Eof,
+}
+
+/// A streaming, namespace-aware XML reader over UTF-8 input.
+///
+/// Enforces depth and attribute quotas as it goes, rejects DTDs, undeclared
+/// entity references, undeclared prefixes and non-UTF-8 input.
+pub struct XmlReader<'a> {
+    src: &'a str,
+    reader: Reader<&'a [u8]>,
+    ns: Vec<Binding<'a>>,
+    depth: usize,
+    max_depth: usize,
+    max_attributes: usize,
+    mode: Mode,
+    /// An empty-element tag was returned; its end comes next.
+    pending_end: bool,
+    seen_event: bool,
+    root_seen: bool,
+}
+
+impl std::fmt::Debug for XmlReader<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("XmlReader")
+            .field("position", &self.position())
+            .field("depth", &self.depth)
+            .finish_non_exhaustive()
+    }
+}
+
+const fn is_xml_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// True if `s` is only XML whitespace.
+pub(crate) fn is_whitespace(s: &str) -> bool {
+    s.bytes().all(is_xml_space)
+}
+
+/// Trims XML whitespace (not all Unicode whitespace) from both ends.
+pub(crate) fn trim_xml(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_ascii() && is_xml_space(c as u8))
+}
+
+/// XML 1.0 line-end normalisation: CR LF and lone CR become LF.
+fn normalize_eol(s: &str) -> Cow<'_, str> {
+    if !s.contains('\r') {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.replace("\r\n", "\n").replace('\r', "\n"))
+}
+
+fn resolve_ref(r: &BytesRef<'_>) -> Result<char> {
+    let name: &[u8] = r;
+    let c = match name {
+        b"lt" => '<',
+        b"gt" => '>',
+        b"amp" => '&',
+        b"apos" => '\'',
+        b"quot" => '"',
+        _ if r.is_char_ref() => match r.resolve_char_ref() {
+            Ok(Some(c)) => c,
+            _ => {
+                return Err(Error::InvalidFormat(format!(
+                    "invalid character reference &{};",
+                    String::from_utf8_lossy(name)
+                )));
+            }
+        },
+        _ => {
+            return Err(Error::InvalidFormat(format!(
+                "undeclared entity reference &{};",
+                String::from_utf8_lossy(name)
+            )));
+        }
+    };
+    Ok(c)
+}
+
+fn split_name(name: &str) -> (&str, &str) {
+    match name.split_once(':') {
+        Some((p, l)) => (p, l),
+        None => ("", name),
+    }
+}
+
+impl<'a> XmlReader<'a> {
+    /// A reader over a standalone fragment (such as [`Message::body`](crate::Message::body)),
+    /// with the default quotas for depth and attributes.
+    pub fn new(xml: &'a [u8]) -> Result<Self> {
+        Self::with_quotas(xml, &ReaderQuotas::default())
+    }
+
+    /// A reader over a standalone fragment with the given quotas.
+    pub fn with_quotas(xml: &'a [u8], quotas: &ReaderQuotas) -> Result<Self> {
+        Self::build(xml, quotas, Mode::Fragment)
+    }
+
+    /// A reader over a whole document: one root element, nothing but
+    /// whitespace, comments and processing instructions around it.
+    pub(crate) fn document(xml: &'a [u8], quotas: &ReaderQuotas) -> Result<Self> {
+        Self::build(xml, quotas, Mode::Document)
+    }
+
+    fn build(xml: &'a [u8], quotas: &ReaderQuotas, mode: Mode) -> Result<Self> {
+        let xml = xml.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(xml);
+        let src = std::str::from_utf8(xml).map_err(|e| {
+            Error::InvalidFormat(format!("input is not UTF-8 (at byte {})", e.valid_up_to()))
+        })?;
+        let mut reader = Reader::from_reader(src.as_bytes());
+        let config = reader.config_mut();
+        config.check_end_names = true;
+        config.expand_empty_elements = false;
+        config.trim_text(false);
+        Ok(XmlReader {
+            src,
+            reader,
+            ns: Vec::with_capacity(8),
+            depth: 0,
+            max_depth: quotas.max_depth,
+            max_attributes: quotas.max_attributes,
+            mode,
+            pending_end: false,
+            seen_event: false,
+            root_seen: false,
+        })
+    }
+
+    /// Byte offset in the input (after a BOM) where the next event starts.
+    pub fn position(&self) -> usize {
+        self.reader.buffer_position() as usize
+    }
+
+    /// Depth of the innermost open element (0 at top level).
+    pub fn depth(&self) -> usize {
+        self.depth
+    }
+
+    /// The slice of the input that `part` (borrowed from it by quick-xml) is.
+    fn sub_str(&self, part: &[u8]) -> Result<&'a str> {
+        if part.is_empty() {
+            return Ok("");
+        }
+        let start = (part.as_ptr() as usize).checked_sub(self.src.as_ptr() as usize);
+        start
+            .and_then(|s| self.src.get(s..s.checked_add(part.len())?))
+            .ok_or_else(|| Error::invalid_format("XML event outside its input"))
+    }
+
+    fn syntax_error(&self, e: quick_xml::Error) -> Error {
+        Error::InvalidFormat(format!(
+            "malformed XML at byte {}: {e}",
+            self.reader.error_position()
+        ))
+    }
+
+    /// The next low-level event.
+    pub(crate) fn next_raw(&mut self) -> Result<Raw<'a>> {
+        if self.pending_end {
+            self.pending_end = false;
+            self.close();
+            return Ok(Raw::End);
+        }
+        loop {
+            let event = match self.reader.read_event() {
+                Ok(e) => e,
+                Err(e) => return Err(self.syntax_error(e)),
+            };
+            let first = !self.seen_event;
+            self.seen_event = true;
+            match event {
+                Event::Start(e) => return self.start(&e, false).map(Raw::Start),
+                Event::Empty(e) => {
+                    let tag = self.start(&e, true)?;
+                    self.pending_end = true;
+                    return Ok(Raw::Start(tag));
+                }
+                Event::End(_) => {
+                    self.close();
+                    return Ok(Raw::End);
+                }
+                Event::Text(t) => {
+                    let s = self.sub_str(&t)?;
+                    if self.depth == 0 {
+                        self.top_level_text(s)?;
+                        continue;
+                    }
+                    return Ok(Raw::Text(s));
+                }
+                Event::CData(t) => {
+                    let s = self.sub_str(&t)?;
+                    if self.depth == 0 {
+                        return Err(self.top_level_error("CDATA section"));
+                    }
+                    return Ok(Raw::CData(s));
+                }
+                Event::GeneralRef(r) => {
+                    let c = resolve_ref(&r)?;
+                    if self.depth == 0 {
+                        return Err(self.top_level_error("entity reference"));
+                    }
+                    return Ok(Raw::Ref(c));
+                }
+                Event::Comment(_) | Event::PI(_) => continue,
+                Event::Decl(d) => {
+                    if !first {
+                        return Err(Error::InvalidFormat(format!(
+                            "XML declaration not at the start (byte {})",
+                            self.position()
+                        )));
+                    }
+                    match d.encoding() {
+                        None => {}
+                        Some(Ok(enc))
+                            if enc.eq_ignore_ascii_case(b"utf-8")
+                                || enc.eq_ignore_ascii_case(b"utf8") => {}
+                        Some(Ok(enc)) => {
+                            return Err(Error::InvalidFormat(format!(
+                                "unsupported encoding {:?}: only UTF-8 is accepted",
+                                String::from_utf8_lossy(&enc)
+                            )));
+                        }
+                        Some(Err(e)) => {
+                            return Err(Error::InvalidFormat(format!(
+                                "malformed XML declaration: {e}"
+                            )));
+                        }
+                    }
+                }
+                Event::DocType(_) => {
+                    return Err(Error::InvalidFormat(format!(
+                        "DTD (<!DOCTYPE>) at byte {} is not allowed",
+                        self.reader.buffer_position()
+                    )));
+                }
+                Event::Eof => {
+                    if self.depth > 0 {
+                        return Err(Error::InvalidFormat(format!(
+                            "truncated document: input ends with {} element(s) open",
+                            self.depth
+                        )));
+                    }
+                    if self.mode == Mode::Document && !self.root_seen {
+                        return Err(Error::invalid_format("document has no root element"));
+                    }
+                    return Ok(Raw::Eof);
+                }
+            }
+        }
+    }
+
+    fn top_level_text(&self, s: &str) -> Result<()> {
+        if is_whitespace(s) || self.mode == Mode::Fragment {
+            Ok(())
+        } else {
+            Err(self.top_level_error("text"))
+        }
+    }
+
+    fn top_level_error(&self, what: &str) -> Error {
+        Error::InvalidFormat(format!(
+            "{what} outside the root element (byte {})",
+            self.position()
+        ))
+    }
+
+    fn close(&mut self) {
+        while self.ns.last().is_some_and(|b| b.depth >= self.depth) {
+            self.ns.pop();
+        }
+        self.depth = self.depth.saturating_sub(1);
+    }
+
+    fn start(&mut self, e: &BytesStart<'_>, empty: bool) -> Result<StartTag<'a>> {
+        let content = self.sub_str(e)?;
+        let offset = (content.as_ptr() as usize)
+            .saturating_sub(self.src.as_ptr() as usize)
+            .saturating_sub(1);
+        if self.depth == 0 {
+            if self.mode == Mode::Document && self.root_seen {
+                return Err(Error::InvalidFormat(format!(
+                    "second root element at byte {offset}"
+                )));
+            }
+            self.root_seen = true;
+        }
+        let depth = self.depth + 1;
+        if depth > self.max_depth {
+            return Err(Error::QuotaExceeded {
+                quota: "max element depth",
+                limit: self.max_depth as u64,
+            });
+        }
+        let name_len = e.name().as_ref().len();
+        let name = content.get(..name_len).unwrap_or("");
+        let scope_before = self.ns.len();
+        let mut count = 0usize;
+        let mut prefixed_attrs = false;
+        for attr in Attributes::new(content, name_len) {
+            let attr = attr.map_err(|err| {
+                Error::InvalidFormat(format!("malformed attribute in <{name}>: {err}"))
+            })?;
+            count += 1;
+            if count > self.max_attributes {
+                return Err(Error::QuotaExceeded {
+                    quota: "max attributes per element",
+                    limit: self.max_attributes as u64,
+                });
+            }
+            let key = self.sub_str(attr.key.as_ref())?;
+            let raw = self.sub_str(&attr.value)?;
+            let value = if raw.contains('&') {
+                quick_xml::escape::unescape(raw).map_err(|err| {
+                    Error::InvalidFormat(format!("attribute {key} of <{name}>: {err}"))
+                })?
+            } else {
+                Cow::Borrowed(raw)
+            };
+            let prefix = if key == "xmlns" {
+                ""
+            } else if let Some(p) = key.strip_prefix("xmlns:") {
+                p
+            } else {
+                prefixed_attrs |= key.contains(':');
+                continue;
+            };
+            if prefix == "xml" {
+                if value != crate::ns::XML {
+                    return Err(Error::invalid_format(
+                        "prefix xml bound to a wrong namespace",
+                    ));
+                }
+                continue;
+            }
+            if prefix == "xmlns" {
+                return Err(Error::invalid_format("prefix xmlns must not be declared"));
+            }
+            self.ns.push(Binding {
+                prefix,
+                uri: value,
+                depth,
+            });
+        }
+        let scope = self.ns.len();
+        if prefixed_attrs {
+            for attr in Attributes::new(content, name_len).flatten() {
+                let key = attr.key.as_ref();
+                if key.starts_with(b"xmlns:") {
+                    continue;
+                }
+                let (p, _) = split_name(self.sub_str(key)?);
+                if !p.is_empty() && self.resolve_in(p, scope).is_none() {
+                    return Err(Error::InvalidFormat(format!(
+                        "undeclared namespace prefix {p:?} on an attribute of <{name}>"
+                    )));
+                }
+            }
+        }
+        let (prefix, local) = split_name(name);
+        let namespace = self.resolve_in(prefix, scope).ok_or_else(|| {
+            Error::InvalidFormat(format!(
+                "undeclared namespace prefix {prefix:?} on <{name}>"
+            ))
+        })?;
+        self.depth = depth;
+        Ok(StartTag {
+            offset,
+            content,
+            name_len,
+            prefix,
+            local,
+            namespace,
+            empty,
+            depth,
+            scope,
+            own_decls: scope - scope_before,
+        })
+    }
+
+    /// The namespace bound to `prefix` among the first `scope` bindings
+    /// (`""` is the default namespace, empty URI when none).
+    fn resolve_in(&self, prefix: &str, scope: usize) -> Option<Cow<'a, str>> {
+        let bindings = self.ns.get(..scope).unwrap_or(&self.ns);
+        if let Some(b) = bindings.iter().rev().find(|b| b.prefix == prefix) {
+            return Some(b.uri.clone());
+        }
+        match prefix {
+            "" => Some(Cow::Borrowed("")),
+            "xml" => Some(Cow::Borrowed(crate::ns::XML)),
+            _ => None,
+        }
+    }
+
+    /// The namespace bound to `prefix` where `tag` stands (`""`: default namespace).
+    pub fn resolve_prefix(&self, tag: &StartTag<'a>, prefix: &str) -> Option<Cow<'a, str>> {
+        self.resolve_in(prefix, tag.scope)
+    }
+
+    /// Inside an element whose start `tag` was just read: its text content as
+    /// a QName (`p:local` or `local`), resolved where the element stands.
+    pub fn read_qname(&mut self, tag: &StartTag<'a>) -> Result<QName> {
+        // The element's own declarations go out of scope with its end.
+        let own: Vec<Binding<'a>> = self
+            .ns
+            .get(tag.scope.saturating_sub(tag.own_decls)..tag.scope)
+            .map(<[Binding<'a>]>::to_vec)
+            .unwrap_or_default();
+        let text = self.read_text(tag)?;
+        let text = trim_xml(&text);
+        let (p, local) = split_name(text);
+        if local.is_empty() {
+            return Err(Error::InvalidFormat(format!(
+                "empty QName in <{}>",
+                tag.raw_name()
+            )));
+        }
+        let ns = own
+            .iter()
+            .rev()
+            .find(|b| b.prefix == p)
+            .map(|b| b.uri.clone())
+            .or_else(|| self.resolve_in(p, self.ns.len()))
+            .ok_or_else(|| {
+                Error::InvalidFormat(format!(
+                    "undeclared prefix {p:?} in QName {text:?} of <{}>",
+                    tag.raw_name()
+                ))
+            })?;
+        Ok(QName::new(ns, local))
+    }
+
+    /// The value of attribute `{ns}local` of `tag` (`ns` empty for an unprefixed attribute).
+    pub fn attribute(&self, tag: &StartTag<'a>, ns: &str, local: &str) -> Option<Cow<'a, str>> {
+        for attr in Attributes::new(tag.content, tag.name_len).flatten() {
+            let Ok(key) = self.sub_str(attr.key.as_ref()) else {
+                continue;
+            };
+            let (p, l) = split_name(key);
+            if l != local || key == "xmlns" || p == "xmlns" {
+                continue;
+            }
+            let matches = if p.is_empty() {
+                ns.is_empty()
+            } else {
+                self.resolve_in(p, tag.scope).is_some_and(|u| u == ns)
+            };
+            if matches {
+                let raw = self.sub_str(&attr.value).ok()?;
+                return Some(quick_xml::escape::unescape(raw).unwrap_or(Cow::Borrowed(raw)));
+            }
+        }
+        None
+    }
+
+    /// True if `tag` carries `xsi:nil="true"` (or `"1"`).
+    pub fn is_nil(&self, tag: &StartTag<'a>) -> bool {
+        self.attribute(tag, crate::ns::XSI, "nil")
+            .is_some_and(|v| matches!(trim_xml(&v), "true" | "1"))
+    }
+
+    /// The next event.
+    #[allow(clippy::should_implement_trait)]
+    pub fn next(&mut self) -> Result<XmlEvent<'a>> {
+        Ok(match self.next_raw()? {
+            Raw::Start(t) => XmlEvent::Start(t),
+            Raw::End => XmlEvent::End,
+            Raw::Text(s) | Raw::CData(s) => XmlEvent::Text(normalize_eol(s)),
+            Raw::Ref(c) => XmlEvent::Text(Cow::Owned(c.to_string())),
+            Raw::Eof => XmlEvent::Eof,
+        })
+    }
+
+    /// The first top-level element; errors if there is none.
+    pub fn root(&mut self) -> Result<StartTag<'a>> {
+        loop {
+            match self.next_raw()? {
+                Raw::Start(t) => return Ok(t),
+                Raw::Eof => return Err(Error::invalid_format("no element found")),
+                _ => continue,
+            }
+        }
+    }
+
+    /// Inside an element whose start was just read: the next child element,
+    /// or `None` once the element ends. Whitespace and comments between
+    /// children are skipped; other text is an error. The caller consumes each
+    /// child entirely (e.g. [`read_text`](Self::read_text),
+    /// [`skip_element`](Self::skip_element)) before asking for the next.
+    pub fn next_child(&mut self) -> Result<Option<StartTag<'a>>> {
+        loop {
+            match self.next_raw()? {
+                Raw::Start(t) => return Ok(Some(t)),
+                Raw::End | Raw::Eof => return Ok(None),
+                Raw::Text(s) | Raw::CData(s) if is_whitespace(s) => continue,
+                Raw::Text(_) | Raw::CData(_) | Raw::Ref(_) => {
+                    return Err(Error::InvalidFormat(format!(
+                        "unexpected text in element-only content (byte {})",
+                        self.position()
+                    )));
+                }
+            }
+        }
+    }
+
+    /// Inside an element whose start `tag` was just read: its text content up
+    /// to its end; a child element is an error.
+    pub fn read_text(&mut self, tag: &StartTag<'a>) -> Result<Cow<'a, str>> {
+        let mut text: Cow<'a, str> = Cow::Borrowed("");
+        loop {
+            let piece: Cow<'a, str> = match self.next_raw()? {
+                Raw::Text(s) | Raw::CData(s) => normalize_eol(s),
+                Raw::Ref(c) => Cow::Owned(c.to_string()),
+                Raw::End | Raw::Eof => return Ok(text),
+                Raw::Start(child) => {
+                    return Err(Error::InvalidFormat(format!(
+                        "unexpected element <{}> in the text of <{}>",
+                        child.raw_name(),
+                        tag.raw_name()
+                    )));
+                }
+            };
+            if text.is_empty() {
+                text = piece;
+            } else {
+                text.to_mut().push_str(&piece);
+            }
+        }
+    }
+
+    /// Inside an element whose start was just read: skips to its end.
+    pub fn skip_element(&mut self) -> Result<()> {
+        let target = self.depth.saturating_sub(1);
+        loop {
+            match self.next_raw()? {
+                Raw::End if self.depth == target => return Ok(()),
+                Raw::Eof => return Err(Error::invalid_format("truncated element")),
+                _ => continue,
+            }
+        }
+    }
+
+    /// Distinct bindings among the first `scope` (innermost wins), as
+    /// declarations a fragment cut here needs.
+    fn inherited(&self, scope: usize) -> Vec<(&'a str, Cow<'a, str>)> {
+        let bindings = self.ns.get(..scope).unwrap_or(&self.ns);
+        let mut out: Vec<(&'a str, Cow<'a, str>)> = Vec::new();
+        for b in bindings.iter().rev() {
+            if out.iter().any(|(p, _)| *p == b.prefix) {
+                continue;
+            }
+            out.push((b.prefix, b.uri.clone()));
+        }
+        // An undeclared default or prefix needs no declaration standalone.
+        out.retain(|(_, uri)| !uri.is_empty());
+        out
+    }
+
+    /// Writes ` xmlns:p="uri"` for each inherited binding `tag` does not declare itself.
+    fn write_decls(
+        &self,
+        out: &mut BytesMut,
+        inherited: &[(&'a str, Cow<'a, str>)],
+        tag: &StartTag<'a>,
+    ) {
+        let own = self
+            .ns
+            .get(tag.scope.saturating_sub(tag.own_decls)..tag.scope)
+            .unwrap_or(&[]);
+        for (prefix, uri) in inherited {
+            if own.iter().any(|b| b.prefix == *prefix) {
+                continue;
+            }
+            if prefix.is_empty() {
+                out.extend_from_slice(b" xmlns=\"");
+            } else {
+                out.extend_from_slice(b" xmlns:");
+                out.extend_from_slice(prefix.as_bytes());
+                out.extend_from_slice(b"=\"");
+            }
+            super::writer::write_attr_value(out, uri);
+            out.extend_from_slice(b"\"");
+        }
+    }
+
+    fn slice(&self, from: usize, to: usize) -> Result<&'a [u8]> {
+        self.src
+            .as_bytes()
+            .get(from..to)
+            .ok_or_else(|| Error::invalid_format("fragment bounds outside the input"))
+    }
+
+    /// Inside an element whose start `tag` was just read: reads to its end
+    /// and returns the element as standalone XML (inherited namespace
+    /// declarations added to its start tag).
+    pub fn capture_element(&mut self, tag: &StartTag<'a>) -> Result<Bytes> {
+        let inherited = self.inherited(tag.scope.saturating_sub(tag.own_decls));
+        let name_end = tag.offset + 1 + tag.name_len;
+        let mut out = BytesMut::new();
+        if !inherited.is_empty() {
+            out.extend_from_slice(self.slice(tag.offset, name_end)?);
+            self.write_decls(&mut out, &inherited, tag);
+        }
+        self.skip_element()?;
+        let from = if inherited.is_empty() {
+            tag.offset
+        } else {
+            name_end
+        };
+        out.extend_from_slice(self.slice(from, self.position())?);
+        Ok(out.freeze())
+    }
+
+    /// Inside an element whose start `tag` was just read: reads to its end
+    /// and returns its content, from the first child (or non-blank text) to
+    /// the last, each child element standalone.
+    pub fn capture_children(&mut self, tag: &StartTag<'a>) -> Result<Bytes> {
+        let inherited = self.inherited(tag.scope);
+        let base = tag.depth;
+        let mut out = BytesMut::new();
+        let mut first: Option<usize> = None;
+        let mut copied = 0usize;
+        let mut last_end = 0usize;
+        loop {
+            let before = self.position();
+            match self.next_raw()? {
+                Raw::Start(child) => {
+                    if child.depth == base + 1 {
+                        if first.is_none() {
+                            first = Some(child.offset);
+                            copied = child.offset;
+                        }
+                        if !inherited.is_empty() {
+                            let name_end = child.offset + 1 + child.name_len;
+                            out.extend_from_slice(self.slice(copied, name_end)?);
+                            self.write_decls(&mut out, &inherited, &child);
+                            copied = name_end;
+                        }
+                    }
+                }
+                Raw::End => {
+                    if self.depth < base {
+                        break;
+                    }
+                    if self.depth == base {
+                        last_end = self.position();
+                    }
+                }
+                Raw::Text(s) | Raw::CData(s) => {
+                    if self.depth == base && !is_whitespace(s) {
+                        if first.is_none() {
+                            first = Some(before);
+                            copied = before;
+                        }
+                        last_end = self.position();
+                    }
+                }
+                Raw::Ref(_) => {
+                    if self.depth == base {
+                        if first.is_none() {
+                            first = Some(before);
+                            copied = before;
+                        }
+                        last_end = self.position();
+                    }
+                }
+                Raw::Eof => return Err(Error::invalid_format("truncated element")),
+            }
+        }
+        if first.is_some() {
+            out.extend_from_slice(self.slice(copied, last_end)?);
+        }
+        Ok(out.freeze())
+    }
+
+    /// Reads to the end of input, checking what follows the root element.
+    pub(crate) fn finish(&mut self) -> Result<()> {
+        loop {
+            if let Raw::Eof = self.next_raw()? {
+                return Ok(());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn capture_adds_inherited_declarations() {
+        let xml = br#"<r xmlns:p="urn:p" xmlns="urn:d"><p:a x="1"/> <b xmlns="urn:b"><c/></b></r>"#;
+        let mut r = XmlReader::new(xml).expect("reader");
+        let root = r.root().expect("root");
+        let got = r.capture_children(&root).expect("capture");
+        assert_eq!(
+            std::str::from_utf8(&got).expect("utf8"),
+            r#"<p:a xmlns="urn:d" xmlns:p="urn:p" x="1"/> <b xmlns:p="urn:p" xmlns="urn:b"><c/></b>"#
+        );
+    }
+
+    #[test]
+    fn empty_element_yields_start_then_end() {
+        let mut r = XmlReader::new(b"<a/>").expect("reader");
+        assert!(matches!(r.next(), Ok(XmlEvent::Start(t)) if t.is_empty() && t.depth() == 1));
+        assert!(matches!(r.next(), Ok(XmlEvent::End)));
+        assert!(matches!(r.next(), Ok(XmlEvent::Eof)));
+    }
+
+    #[test]
+    fn text_resolves_references_and_line_ends() {
+        let mut r = XmlReader::new(b"<a>x&amp;&#x41;\r\ny<![CDATA[<z>]]></a>").expect("reader");
+        let t = r.root().expect("root");
+        assert_eq!(r.read_text(&t).expect("text"), "x&A\ny<z>");
+    }
+}
