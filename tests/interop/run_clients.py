@@ -14,7 +14,8 @@ Exit: 0 every available client passed, 1 a client failed, 2 usage,
 import argparse
 import sys
 
-import peers
+sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
+import peers  # noqa: E402
 
 
 def main():

@@ -16,7 +16,8 @@ run (every peer SKIPPED).
 import os
 import sys
 
-import peers
+sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
+import peers  # noqa: E402
 
 
 def main():

@@ -17,7 +17,8 @@ Exit: 1 build failed, 2 usage, 77 SKIPPED; otherwise the server's own.
 import os
 import sys
 
-import peers
+sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
+import peers  # noqa: E402
 
 
 def main():
