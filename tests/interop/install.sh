@@ -10,6 +10,7 @@
 # root (or passwordless sudo) and the package registries.
 # Exit: 0 every peer present, 77 some peer SKIPPED (reasons printed).
 set -uo pipefail
+# shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ZEEP_VERSION="${WWS_ZEEP_VERSION:-4.3.3}"
@@ -60,18 +61,18 @@ if ! command -v dpkg-query >/dev/null; then
 else
     for peer in gsoap php wrk; do
         read -r -a pkgs <<<"${DEB_PEERS[$peer]}"
-        missing="$(deb_missing "${pkgs[@]}")"
-        if [ -z "$missing" ]; then
+        absent="$(deb_missing "${pkgs[@]}")"
+        if [ -z "$absent" ]; then
             echo "present $peer: $(dpkg-query -W -f='${Package} ${Version}  ' "${pkgs[@]}")"
             continue
         fi
-        read -r -a missing_list <<<"$missing"
-        if apt_install "${missing_list[@]}"; then
-            echo "installed $peer: $missing"
+        read -r -a absent_list <<<"$absent"
+        if apt_install "${absent_list[@]}"; then
+            echo "installed $peer: $absent"
         elif [ "$(id -u)" -ne 0 ] && ! sudo -n true 2>/dev/null; then
-            skipped+=("$peer: Debian packages missing ($missing) and not root (no sudo)")
+            skipped+=("$peer: Debian packages missing ($absent) and not root (no sudo)")
         else
-            skipped+=("$peer: apt-get install $missing failed (registry unreachable?)")
+            skipped+=("$peer: apt-get install $absent failed (registry unreachable?)")
         fi
     done
 fi

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers for the interop scripts; source it, do not run it.
 # Exit-code convention of every script here:
 #   0  all cases passed (or the thing was built/installed)

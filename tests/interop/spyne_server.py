@@ -62,7 +62,8 @@ class CalculatorService(ServiceBase):
 
     @rpc(ReqText, _returns=ReqText, _out_variable_name="text")
     def Echo(ctx, text):
-        # spyne reads an empty element as None; answer the empty string.
+        # An empty <text/> arrives as ""; None would mean nil, which the
+        # contract does not allow, so never echo it back as nil.
         return "" if text is None else text
 
     @rpc(ReqInt, _returns=ReqInt, _out_variable_name="milliseconds")

@@ -6,6 +6,7 @@
 #   OUTDIR/calc_server and OUTDIR/calc_client. Nothing lands in the repository.
 # Exit: 0 built, 1 build failed, 2 usage, 77 SKIPPED (gSOAP not installed).
 set -euo pipefail
+# shellcheck source=../lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
 [ $# -eq 1 ] || { echo "usage: $0 OUTDIR" >&2; exit 2; }
