@@ -1,1 +1,90 @@
-//! placeholder
+//! HTTP channels of the wws SOAP stack: [`Channel`], the client request
+//! channel, and [`ReplyChannel`], the server side of one HTTP exchange
+//! (handed out by `wws_listener::Listener`).
+//!
+//! Both speak SOAP over HTTP/1.1 as DESIGN.md §5 and the SOAP HTTP bindings
+//! say: SOAP 1.1 as `text/xml` with a `SOAPAction` header, SOAP 1.2 as
+//! `application/soap+xml` with an `action` parameter, faults with 500 (1.1)
+//! or 400/500 (1.2). Every message is read under [`wws_core::ReaderQuotas`]
+//! while it streams in. Both can be aborted at any time from any thread:
+//! `abort()` is synchronous, never waits on I/O, completes pending operations
+//! with [`wws_core::Error::Aborted`] and closes the socket.
+//!
+//! ```
+//! use bytes::Bytes;
+//! use wws_channel::Channel;
+//! use wws_core::{
+//!     AddressingVersion, ChannelProperties, EnvelopeVersion, ListenerProperties, Message, QName,
+//! };
+//! use wws_listener::Listener;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> wws_core::Result<()> {
+//! let listener = Listener::new(ListenerProperties::default());
+//! listener.open("127.0.0.1:0".parse().expect("address")).await?;
+//! let url = format!("http://{}/echo", listener.local_addr().expect("bound"));
+//!
+//! // The server side: answer one request with its own body.
+//! let server = tokio::spawn({
+//!     let listener = listener.clone();
+//!     async move {
+//!         let exchange = listener.accept_channel().await?;
+//!         let request = exchange.receive().await?;
+//!         assert_eq!(request.action.as_deref(), Some("urn:example/Echo"));
+//!         let mut reply = Message::new(request.envelope, AddressingVersion::Transport);
+//!         reply.body = request.body;
+//!         exchange.reply(reply).await
+//!     }
+//! });
+//!
+//! let channel = Channel::new(ChannelProperties::default());
+//! channel.open(&url).await?;
+//! let mut request = Message::new(EnvelopeVersion::Soap11, AddressingVersion::Transport);
+//! request.action = Some("urn:example/Echo".into());
+//! request.body = Bytes::from_static(b"<e:Echo xmlns:e=\"urn:example\">hi</e:Echo>");
+//! let reply = channel.request(request).await?;
+//! assert_eq!(reply.body_element(), Some(QName::new("urn:example", "Echo")));
+//!
+//! channel.close().await?;
+//! server.await.expect("server task")?;
+//! listener.close().await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Decisions where the spec is silent
+//!
+//! - Transport failures (abort, timeouts, a lost or refused connection)
+//!   fault a [`Channel`]; complete HTTP answers (a SOAP fault, 404, 503, a
+//!   malformed or oversized reply) leave it `Open`.
+//! - A channel's requests take turns on one keep-alive connection; a
+//!   request that was not yet written when the server closed the idle
+//!   connection is retried once on a new one, a written one never is.
+//! - A [`ReplyChannel`] dropped without an answer is aborted: its connection
+//!   is closed rather than left waiting.
+
+mod binding;
+mod body;
+mod channel;
+mod codec;
+mod endpoint;
+mod io;
+mod reply;
+
+pub use channel::Channel;
+pub use reply::ReplyChannel;
+pub use wws_core::state::ChannelState;
+
+/// Plumbing between a listener and the exchanges it hands out; not needed to use channels.
+#[doc(hidden)]
+pub mod server {
+    pub use crate::reply::{ExchangeSettings, NoReply, ReplyBody, ServerConnection};
+}
+
+/// The SOAP HTTP binding's helpers (media types, transport action, fault status codes).
+pub mod http_binding {
+    pub use crate::binding::{
+        SOAP_ACTION, content_type, envelope_version_of, media_type, media_type_param, reply_status,
+        soap_action_header, transport_action,
+    };
+}

@@ -1,1 +1,396 @@
-//! placeholder
+//! HTTP listener of the wws SOAP stack: binds a TCP address and hands out
+//! each HTTP exchange that arrives as a [`ReplyChannel`].
+//!
+//! HTTP/1.1 with keep-alive: one connection carries many exchanges in turn,
+//! and the next request on a connection is read only after the previous
+//! exchange was answered. [`ListenerProperties`] bound what a client can
+//! hold: `max_connections` (beyond it no more TCP connections are accepted
+//! until one closes), `max_accepting_channels`, `header_read_timeout` (also
+//! for an idle keep-alive connection) and `body_read_timeout`.
+//!
+//! ```
+//! use bytes::Bytes;
+//! use wws_channel::Channel;
+//! use wws_core::{
+//!     AddressingVersion, ChannelProperties, EnvelopeVersion, ListenerProperties, Message, QName,
+//! };
+//! use wws_listener::Listener;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> wws_core::Result<()> {
+//! let listener = Listener::new(ListenerProperties::default());
+//! listener.open("127.0.0.1:0".parse().expect("address")).await?;
+//! let url = format!("http://{}/echo", listener.local_addr().expect("bound"));
+//!
+//! // A client sends one request.
+//! let client = tokio::spawn(async move {
+//!     let channel = Channel::new(ChannelProperties::default());
+//!     channel.open(&url).await?;
+//!     let mut request = Message::new(EnvelopeVersion::Soap12, AddressingVersion::Transport);
+//!     request.action = Some("urn:example/Echo".into());
+//!     request.body = Bytes::from_static(b"<e:Echo xmlns:e=\"urn:example\">hi</e:Echo>");
+//!     let reply = channel.request(request).await;
+//!     channel.close().await?;
+//!     reply
+//! });
+//!
+//! // The listener hands the exchange out; the server answers it.
+//! let exchange = listener.accept_channel().await?;
+//! assert_eq!(exchange.soap_action(), Some("urn:example/Echo"));
+//! let request = exchange.receive().await?;
+//! let mut reply = Message::new(request.envelope, AddressingVersion::Transport);
+//! reply.body = request.body;
+//! exchange.reply(reply).await?;
+//!
+//! let reply = client.await.expect("client task")?;
+//! assert_eq!(reply.body_element(), Some(QName::new("urn:example", "Echo")));
+//! listener.close().await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Decisions where the spec is silent
+//!
+//! - `close()` and `abort()` both stop accepting, close the listening
+//!   socket and end pending accepts with [`Error::Aborted`]. Idle
+//!   connections are closed; a connection whose exchange was accepted
+//!   finishes that exchange and then closes. Exchanges that arrived but were
+//!   not accepted get HTTP 503 on `close()` and a closed connection on
+//!   `abort()`.
+//! - A bind failure other than "address in use" is reported as
+//!   [`Error::AddressInUse`] with the OS error as its source, except an
+//!   address that is not local ([`Error::InvalidEndpointUrl`]).
+
+mod connection;
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue, StatusCode, header};
+use tokio::net::TcpListener;
+use tokio::sync::{Semaphore, mpsc};
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+use tracing::field;
+use wws_channel::ReplyChannel;
+use wws_channel::server::ExchangeSettings;
+use wws_core::state::ListenerEvent;
+use wws_core::{AbortSignal, Error, ListenerProperties, Result};
+
+pub use wws_core::state::ListenerState;
+
+const OBJECT: &str = "Listener";
+
+fn aborted() -> Error {
+    Error::Aborted { object: OBJECT }
+}
+
+type Queue = Arc<tokio::sync::Mutex<mpsc::Receiver<ReplyChannel>>>;
+
+/// Accepts HTTP exchanges as [`ReplyChannel`]s (WWSAPI's `WS_LISTENER` on
+/// `WS_HTTP_CHANNEL_BINDING`).
+///
+/// Cheap to clone; clones share the listener. States follow DESIGN.md §2:
+/// `abort()` takes `Open` to `Faulted`, ends pending accepts with
+/// [`Error::Aborted`] at once, and later accepts fail with
+/// [`Error::ObjectFaulted`]; channels already accepted are not touched.
+#[derive(Clone, Debug)]
+pub struct Listener {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    props: ListenerProperties,
+    settings: Arc<ExchangeSettings>,
+    ctl: Mutex<Control>,
+    accepting: AtomicUsize,
+}
+
+#[derive(Debug)]
+struct Control {
+    state: ListenerState,
+    epoch: u64,
+    local_addr: Option<SocketAddr>,
+    /// Stops the accept loop and pending accepts; one per open.
+    stop: AbortSignal,
+    /// Tells connections to finish their exchange and close.
+    shutdown: CancellationToken,
+    /// Aborted by `abort()` while a `close` is in progress.
+    closing: Option<AbortSignal>,
+    queue: Option<Queue>,
+    accept_task: Option<JoinHandle<()>>,
+}
+
+impl Control {
+    fn apply(&mut self, event: ListenerEvent) -> Result<ListenerState> {
+        let to = self.state.on(event)?;
+        if to != self.state {
+            self.state = to;
+            self.epoch = self.epoch.wrapping_add(1);
+        }
+        Ok(to)
+    }
+}
+
+/// Decrements the count of waiting accepts when an accept ends.
+struct AcceptingGuard<'a>(&'a AtomicUsize);
+
+impl Drop for AcceptingGuard<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+impl Listener {
+    /// A new listener in state `Created`.
+    pub fn new(props: ListenerProperties) -> Listener {
+        let settings = Arc::new(ExchangeSettings {
+            quotas: props.quotas.clone(),
+            body_read_timeout: props.body_read_timeout,
+        });
+        Listener {
+            inner: Arc::new(Inner {
+                props,
+                settings,
+                ctl: Mutex::new(Control {
+                    state: ListenerState::Created,
+                    epoch: 0,
+                    local_addr: None,
+                    stop: AbortSignal::new(),
+                    shutdown: CancellationToken::new(),
+                    closing: None,
+                    queue: None,
+                    accept_task: None,
+                }),
+                accepting: AtomicUsize::new(0),
+            }),
+        }
+    }
+
+    fn ctl(&self) -> MutexGuard<'_, Control> {
+        // Only pure state updates run under this lock; a poisoned one still holds a valid state.
+        self.inner
+            .ctl
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The listener's state.
+    pub fn state(&self) -> ListenerState {
+        self.ctl().state
+    }
+
+    /// The properties the listener was made with.
+    pub fn properties(&self) -> &ListenerProperties {
+        &self.inner.props
+    }
+
+    /// The bound address (with the actual port when opened on port 0), once opened.
+    pub fn local_addr(&self) -> Option<SocketAddr> {
+        self.ctl().local_addr
+    }
+
+    /// Binds `addr` (port 0 picks a free port) and starts accepting connections.
+    ///
+    /// `Created` → `Opening` → `Open`. A bind conflict is
+    /// [`Error::AddressInUse`] and leaves the listener `Faulted` (close and
+    /// reset it to try again); [`abort`](Self::abort) during the open returns
+    /// it to `Created` and the open fails with [`Error::Aborted`].
+    ///
+    /// Not cancel safe: dropping the future mid-open leaves the listener
+    /// `Opening`; [`abort`](Self::abort) returns it to `Created`.
+    pub async fn open(&self, addr: SocketAddr) -> Result<()> {
+        let (stop, ticket) = {
+            let mut ctl = self.ctl();
+            ctl.apply(ListenerEvent::OpenStarted)?;
+            ctl.stop = AbortSignal::new();
+            ctl.shutdown = CancellationToken::new();
+            ctl.local_addr = None;
+            (ctl.stop.clone(), ctl.epoch)
+        };
+        let bound = tokio::select! {
+            biased;
+            _ = stop.aborted() => return Err(aborted()),
+            r = TcpListener::bind(addr) => r,
+        };
+        let mut ctl = self.ctl();
+        if ctl.epoch != ticket {
+            return Err(aborted());
+        }
+        let tcp = match bound.and_then(|l| l.local_addr().map(|a| (l, a))) {
+            Ok(tcp) => tcp,
+            Err(e) => {
+                ctl.apply(ListenerEvent::OpenFailed)?;
+                return Err(bind_error(addr, e));
+            }
+        };
+        let (tcp, local) = tcp;
+        ctl.apply(ListenerEvent::OpenSucceeded)?;
+        let capacity = self.inner.props.max_connections.max(1);
+        let (tx, rx) = mpsc::channel(capacity);
+        ctl.local_addr = Some(local);
+        ctl.queue = Some(Arc::new(tokio::sync::Mutex::new(rx)));
+        let accept = connection::AcceptLoop {
+            listener: tcp,
+            stop: stop.clone(),
+            shutdown: ctl.shutdown.clone(),
+            queue: tx,
+            connections: Arc::new(Semaphore::new(capacity)),
+            props: self.inner.props.clone(),
+            settings: self.inner.settings.clone(),
+        };
+        ctl.accept_task = Some(tokio::spawn(accept.run()));
+        tracing::info!(target: "wws.listener", %local, "listening");
+        Ok(())
+    }
+
+    /// Waits for the next HTTP exchange and returns it as an `Open`
+    /// [`ReplyChannel`] whose request head has been read.
+    ///
+    /// Many accepts may wait at once, up to `max_accepting_channels` (one
+    /// more fails at once with [`Error::QuotaExceeded`]). Errors:
+    /// [`Error::Aborted`] when the listener is closed or aborted meanwhile;
+    /// [`Error::ObjectFaulted`] once aborted; [`Error::InvalidOperation`]
+    /// when not open.
+    ///
+    /// Cancel safe: an exchange is only taken from the queue when it is returned.
+    pub async fn accept_channel(&self) -> Result<ReplyChannel> {
+        let (stop, queue) = {
+            let ctl = self.ctl();
+            ctl.state.ensure_open("accept_channel")?;
+            match &ctl.queue {
+                Some(q) => (ctl.stop.clone(), q.clone()),
+                None => return Err(aborted()),
+            }
+        };
+        let limit = self.inner.props.max_accepting_channels;
+        let waiting = self.inner.accepting.fetch_add(1, Ordering::AcqRel);
+        let _guard = AcceptingGuard(&self.inner.accepting);
+        if waiting >= limit {
+            return Err(Error::QuotaExceeded {
+                quota: "max accepting channels",
+                limit: limit as u64,
+            });
+        }
+        let span = tracing::debug_span!("wws.listener.accept", peer = field::Empty);
+        // Bounded: each turn consumes one queued exchange.
+        loop {
+            let next = tokio::select! {
+                biased;
+                _ = stop.aborted() => return Err(aborted()),
+                ch = async { queue.lock().await.recv().await } => ch,
+            };
+            let Some(channel) = next else {
+                return Err(aborted());
+            };
+            if channel.is_disconnected() {
+                tracing::debug!(target: "wws.listener", peer = %channel.peer_addr(), "client left before its exchange was accepted");
+                continue;
+            }
+            span.record("peer", field::display(channel.peer_addr()));
+            return Ok(channel);
+        }
+    }
+
+    /// Stops accepting: closes the listening socket, ends pending accepts
+    /// with [`Error::Aborted`], answers exchanges not yet accepted with 503
+    /// and closes idle connections. Exchanges already accepted are left to
+    /// finish. `Open`/`Faulted` → `Closing` → `Closed`; from `Created` or
+    /// `Closed` it is `Ok` at once. An [`abort`](Self::abort) during the
+    /// close finishes it (`Closed`) and the close returns [`Error::Aborted`].
+    ///
+    /// Not cancel safe: dropping the future leaves the listener `Closing`;
+    /// [`abort`](Self::abort) finishes it.
+    pub async fn close(&self) -> Result<()> {
+        let (closing, queue, task, ticket) = {
+            let mut ctl = self.ctl();
+            let to = ctl.apply(ListenerEvent::CloseStarted)?;
+            if to == ListenerState::Closed {
+                return Ok(());
+            }
+            ctl.stop.abort();
+            ctl.shutdown.cancel();
+            let closing = AbortSignal::new();
+            ctl.closing = Some(closing.clone());
+            (closing, ctl.queue.take(), ctl.accept_task.take(), ctl.epoch)
+        };
+        if let Some(queue) = queue {
+            // Pending accepts release the queue as soon as they see the stop; one
+            // that is never polled again must not hold the close up, so only try.
+            if let Ok(mut rx) = queue.try_lock() {
+                rx.close();
+                while let Ok(channel) = rx.try_recv() {
+                    let mut headers = HeaderMap::new();
+                    headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
+                    let _ = channel
+                        .reply_http(StatusCode::SERVICE_UNAVAILABLE, None, Bytes::new(), headers)
+                        .await;
+                }
+            }
+        }
+        if let Some(task) = task {
+            // The listening socket is closed when the accept loop has ended.
+            tokio::select! {
+                biased;
+                _ = closing.aborted() => return Err(aborted()),
+                _ = task => {}
+            }
+        }
+        let mut ctl = self.ctl();
+        ctl.closing = None;
+        if ctl.epoch != ticket {
+            return Err(aborted());
+        }
+        ctl.apply(ListenerEvent::CloseFinished)?;
+        tracing::info!(target: "wws.listener", "closed");
+        Ok(())
+    }
+
+    /// Aborts the listener: the listening socket is closed, pending accepts
+    /// complete with [`Error::Aborted`] at once, idle connections and
+    /// exchanges not yet accepted are closed; channels already accepted are
+    /// not touched. `Open` → `Faulted` (later accepts fail with
+    /// [`Error::ObjectFaulted`]), `Opening` → `Created`, `Closing` →
+    /// `Closed`; other states unchanged. Never blocks; idempotent.
+    pub fn abort(&self) {
+        let mut ctl = self.ctl();
+        let from = ctl.state;
+        // Abort is allowed in every state.
+        let _ = ctl.apply(ListenerEvent::Abort);
+        ctl.stop.abort();
+        ctl.shutdown.cancel();
+        if let Some(closing) = ctl.closing.take() {
+            closing.abort();
+        }
+        ctl.queue = None;
+        if let Some(task) = ctl.accept_task.take() {
+            task.abort();
+        }
+        tracing::debug!(target: "wws.listener", from = %from, to = %ctl.state, "listener aborted");
+    }
+
+    /// Makes a `Created` or `Closed` listener `Created` again, ready for
+    /// another [`open`](Self::open); [`Error::InvalidOperation`] in other states.
+    pub fn reset(&self) -> Result<()> {
+        let mut ctl = self.ctl();
+        ctl.apply(ListenerEvent::Reset)?;
+        ctl.local_addr = None;
+        Ok(())
+    }
+}
+
+fn bind_error(addr: SocketAddr, e: std::io::Error) -> Error {
+    match e.kind() {
+        std::io::ErrorKind::AddrNotAvailable => Error::InvalidEndpointUrl {
+            url: addr.to_string(),
+            reason: format!("not a local address: {e}"),
+        },
+        _ => Error::AddressInUse {
+            addr: addr.to_string(),
+            source: Some(Box::new(e)),
+        },
+    }
+}

@@ -1,0 +1,154 @@
+//! HTTP bodies: reading one under the message-size quota, and an outgoing
+//! body that tells when the transport has taken all of it.
+
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll};
+
+use bytes::{Bytes, BytesMut};
+use http_body_util::BodyExt;
+use hyper::body::{Body, Frame, SizeHint};
+use tokio::sync::oneshot;
+
+/// Why reading a body stopped.
+#[derive(Debug)]
+pub(crate) enum ReadError {
+    /// More than `limit` bytes (announced or streamed).
+    TooLarge { limit: usize },
+    /// The transport failed mid-body.
+    Transport(hyper::Error),
+}
+
+/// Reads `body` whole, refusing it as soon as it announces or streams more than `limit` bytes.
+///
+/// Nothing beyond `limit` bytes is buffered: an announced `Content-Length`
+/// over the limit is refused before reading, a streamed one after the chunk
+/// that crosses it. Cancel safe in the sense that dropping it drops the body.
+pub(crate) async fn read_limited<B>(body: &mut B, limit: usize) -> Result<Bytes, ReadError>
+where
+    B: Body<Data = Bytes, Error = hyper::Error> + Unpin,
+{
+    let hint = body.size_hint();
+    if hint.lower() > limit as u64 {
+        return Err(ReadError::TooLarge { limit });
+    }
+    let initial = hint.exact().map_or(0, |n| n as usize).min(limit);
+    let mut buf = BytesMut::with_capacity(initial);
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(ReadError::Transport)?;
+        if let Ok(data) = frame.into_data() {
+            if buf.len() + data.len() > limit {
+                return Err(ReadError::TooLarge { limit });
+            }
+            buf.extend_from_slice(&data);
+        }
+    }
+    Ok(buf.freeze())
+}
+
+/// A slot the transport fills in once everything queued was flushed to the socket.
+#[derive(Debug, Default)]
+pub(crate) struct FlushSignal {
+    armed: Mutex<Option<oneshot::Sender<()>>>,
+}
+
+impl FlushSignal {
+    /// Arms the signal: the next successful flush fires `tx`.
+    pub(crate) fn arm(&self, tx: oneshot::Sender<()>) {
+        *self.armed.lock().unwrap_or_else(PoisonError::into_inner) = Some(tx);
+    }
+
+    /// Called by the I/O after a successful flush.
+    pub(crate) fn flushed(&self) {
+        let tx = self
+            .armed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(tx) = tx {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// A complete outgoing body that arms a [`FlushSignal`] once its last byte was handed over.
+///
+/// The client uses it to tell the send phase (ends when the request is on
+/// the wire) from the receive phase, each with its own timeout.
+#[derive(Debug)]
+pub(crate) struct OutgoingBody {
+    data: Option<Bytes>,
+    len: u64,
+    on_end: Option<(Arc<FlushSignal>, oneshot::Sender<()>)>,
+}
+
+impl OutgoingBody {
+    /// A body of `data` that arms `signal` with `tx` when fully handed over.
+    pub(crate) fn new(data: Bytes, signal: Arc<FlushSignal>, tx: oneshot::Sender<()>) -> Self {
+        let mut body = OutgoingBody {
+            len: data.len() as u64,
+            data: (!data.is_empty()).then_some(data),
+            on_end: Some((signal, tx)),
+        };
+        if body.data.is_none() {
+            // The transport never polls an empty body; the head's flush ends the send.
+            body.finish();
+        }
+        body
+    }
+
+    fn finish(&mut self) {
+        if let Some((signal, tx)) = self.on_end.take() {
+            signal.arm(tx);
+        }
+    }
+}
+
+impl Body for OutgoingBody {
+    type Data = Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        match self.data.take() {
+            Some(data) => {
+                self.finish();
+                Poll::Ready(Some(Ok(Frame::data(data))))
+            }
+            None => {
+                self.finish();
+                Poll::Ready(None)
+            }
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.data.is_none()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        SizeHint::with_exact(self.len)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn outgoing_body_arms_signal_at_end() {
+        let signal = Arc::new(FlushSignal::default());
+        let (tx, mut rx) = oneshot::channel();
+        let mut body = OutgoingBody::new(Bytes::from_static(b"abc"), signal.clone(), tx);
+        assert_eq!(body.size_hint().exact(), Some(3));
+        signal.flushed();
+        assert!(rx.try_recv().is_err(), "not armed before the body is taken");
+        let frame = body.frame().await.expect("a frame").expect("infallible");
+        assert_eq!(frame.into_data().expect("data"), "abc");
+        assert!(body.is_end_stream());
+        signal.flushed();
+        assert!(rx.try_recv().is_ok());
+    }
+}

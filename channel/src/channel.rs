@@ -1,0 +1,778 @@
+//! [`Channel`]: the client request channel over HTTP/1.1.
+
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{Request, StatusCode, header};
+use hyper::client::conn::http1::SendRequest;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpStream;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+use tracing::{Instrument, field};
+use wws_core::state::{ChannelEvent, ChannelState};
+use wws_core::{AbortSignal, ChannelProperties, EnvelopeVersion, Error, Message, Result};
+
+use crate::binding;
+use crate::body::{FlushSignal, OutgoingBody, ReadError, read_limited};
+use crate::codec;
+use crate::endpoint::Endpoint;
+use crate::io::SignallingIo;
+
+const OBJECT: &str = "Channel";
+
+fn aborted() -> Error {
+    Error::Aborted { object: OBJECT }
+}
+
+/// A client request channel: sends SOAP requests over one HTTP/1.1
+/// keep-alive connection and reads the replies (WWSAPI's
+/// `WS_CHANNEL_TYPE_REQUEST` on `WS_HTTP_CHANNEL_BINDING`).
+///
+/// Cheap to clone; clones share the channel. Requests on one channel are
+/// serialized over its one connection; open several channels for parallel
+/// requests. A connection the server closed while idle is replaced
+/// transparently before the next request.
+///
+/// # Errors and state
+///
+/// Errors of the transport (abort, timeouts, a connection lost or refused)
+/// fault the channel (`Open` → `Faulted`): the connection is closed since it
+/// is in an unknown state, and later operations fail with
+/// [`Error::ObjectFaulted`] until the channel is closed and reset. Answers
+/// that complete the HTTP exchange — a SOAP fault, 404, 503, a malformed or
+/// oversized reply — leave the channel `Open` (an oversized reply also closes
+/// the connection, since the rest of it is not read; the next request
+/// reconnects).
+#[derive(Clone, Debug)]
+pub struct Channel {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    props: ChannelProperties,
+    ctl: Mutex<Control>,
+    /// The I/O lock: held for a whole exchange, so requests take turns.
+    /// `abort` never touches it.
+    conn: tokio::sync::Mutex<Option<Connection>>,
+    next_conn_id: AtomicU64,
+}
+
+#[derive(Debug)]
+struct Control {
+    state: ChannelState,
+    /// Bumped on every change of state, so a late completion can tell it is stale.
+    epoch: u64,
+    endpoint: Option<Arc<Endpoint>>,
+    /// Aborted by `abort()`; one per open, so an abort in `Created` does not poison the next open.
+    abort: AbortSignal,
+    /// Aborted by `abort()` while a `close` waits for I/O.
+    closing: Option<AbortSignal>,
+}
+
+impl Control {
+    fn apply(&mut self, event: ChannelEvent) -> Result<ChannelState> {
+        let to = self.state.on(event)?;
+        if to != self.state {
+            self.state = to;
+            self.epoch = self.epoch.wrapping_add(1);
+        }
+        Ok(to)
+    }
+
+    fn ensure_open(&self, operation: &'static str) -> Result<()> {
+        self.state.ensure_open(operation)
+    }
+}
+
+/// One HTTP/1.1 connection; dropping it closes the socket.
+#[derive(Debug)]
+struct Connection {
+    id: u64,
+    sender: SendRequest<OutgoingBody>,
+    flush: Arc<FlushSignal>,
+    kill: AbortSignal,
+    task: Option<JoinHandle<()>>,
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        // The task owns the socket; ending it closes the connection.
+        self.kill.abort();
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+/// What an exchange expects back.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum Expect {
+    Reply,
+    OneWay,
+}
+
+/// An exchange error, and whether it leaves the transport in an unknown state.
+struct Failure {
+    error: Error,
+    faults_channel: bool,
+}
+
+impl Failure {
+    fn transport(error: Error) -> Self {
+        Failure {
+            error,
+            faults_channel: true,
+        }
+    }
+
+    fn answer(error: Error) -> Self {
+        Failure {
+            error,
+            faults_channel: false,
+        }
+    }
+}
+
+impl Channel {
+    /// A new channel in state `Created`.
+    pub fn new(props: ChannelProperties) -> Channel {
+        Channel {
+            inner: Arc::new(Inner {
+                props,
+                ctl: Mutex::new(Control {
+                    state: ChannelState::Created,
+                    epoch: 0,
+                    endpoint: None,
+                    abort: AbortSignal::new(),
+                    closing: None,
+                }),
+                conn: tokio::sync::Mutex::new(None),
+                next_conn_id: AtomicU64::new(1),
+            }),
+        }
+    }
+
+    fn ctl(&self) -> MutexGuard<'_, Control> {
+        // Only pure state updates run under this lock; a poisoned one still holds a valid state.
+        self.inner
+            .ctl
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The channel's state.
+    pub fn state(&self) -> ChannelState {
+        self.ctl().state
+    }
+
+    /// The endpoint URL given to [`open`](Self::open), until [`reset`](Self::reset).
+    pub fn url(&self) -> Option<String> {
+        self.ctl().endpoint.as_ref().map(|e| e.url.clone())
+    }
+
+    /// The properties the channel was made with.
+    pub fn properties(&self) -> &ChannelProperties {
+        &self.inner.props
+    }
+
+    /// Opens the channel to `url` (`http://host[:port]/path`): resolves the
+    /// host and connects eagerly, so an unreachable endpoint fails here.
+    ///
+    /// `Created` → `Opening` → `Open`. An invalid URL fails with
+    /// [`Error::InvalidEndpointUrl`] and leaves the channel `Created`; a
+    /// failed connect ([`Error::EndpointUnreachable`], [`Error::TimedOut`]
+    /// after `connect_timeout`) leaves it `Faulted`; [`abort`](Self::abort)
+    /// during the open returns it to `Created` and the open fails with
+    /// [`Error::Aborted`].
+    ///
+    /// Not cancel safe: dropping the future mid-open leaves the channel
+    /// `Opening`; call [`abort`](Self::abort) to get it back to `Created`.
+    pub async fn open(&self, url: &str) -> Result<()> {
+        // The state is checked before the URL, so a wrong state is reported as such.
+        self.ctl().state.on(ChannelEvent::OpenStarted)?;
+        let endpoint = Arc::new(Endpoint::parse(url)?);
+        let (abort, ticket) = {
+            let mut ctl = self.ctl();
+            ctl.apply(ChannelEvent::OpenStarted)?;
+            ctl.abort = AbortSignal::new();
+            ctl.endpoint = Some(endpoint.clone());
+            (ctl.abort.clone(), ctl.epoch)
+        };
+        let span =
+            tracing::info_span!("wws.channel.open", url = %endpoint.url, outcome = field::Empty);
+        let result = async {
+            tokio::select! {
+                biased;
+                _ = abort.aborted() => Err(aborted()),
+                r = self.connect(&endpoint, &abort) => r,
+            }
+        }
+        .instrument(span.clone())
+        .await;
+        let result = match result {
+            Ok(conn) => {
+                // Nothing else uses the connection slot before the channel is Open.
+                let mut slot = tokio::select! {
+                    biased;
+                    _ = abort.aborted() => return Err(aborted()),
+                    g = self.inner.conn.lock() => g,
+                };
+                let mut ctl = self.ctl();
+                if ctl.epoch != ticket {
+                    Err(aborted())
+                } else {
+                    ctl.apply(ChannelEvent::OpenSucceeded)?;
+                    *slot = Some(conn);
+                    Ok(())
+                }
+            }
+            Err(e) => {
+                let mut ctl = self.ctl();
+                if ctl.epoch == ticket {
+                    ctl.apply(ChannelEvent::OpenFailed)?;
+                    Err(e)
+                } else {
+                    Err(aborted())
+                }
+            }
+        };
+        span.record("outcome", outcome(&result));
+        result
+    }
+
+    /// Sends `msg` as an HTTP POST and returns the reply.
+    ///
+    /// Content type per envelope version (SOAP 1.1 `text/xml` with a
+    /// `SOAPAction` header, SOAP 1.2 `application/soap+xml` with an `action`
+    /// parameter). A SOAP fault in the reply is [`Error::FaultReceived`]
+    /// whatever the HTTP status; 404 is [`Error::EndpointNotFound`], 503
+    /// [`Error::EndpointTooBusy`], a reply without an envelope
+    /// [`Error::InvalidFormat`], a reply over the max message size quota
+    /// [`Error::QuotaExceeded`] (refused while it streams in), a connection
+    /// lost mid-exchange [`Error::EndpointDisconnected`], and each timeout of
+    /// [`ChannelProperties`] [`Error::TimedOut`] naming the phase.
+    ///
+    /// Cancel safety: dropping the future abandons the exchange; if it was
+    /// already on the wire, its connection is closed (HTTP/1.1 cannot cancel
+    /// one exchange otherwise) and the next request reconnects. The channel
+    /// stays `Open`.
+    pub async fn request(&self, msg: Message) -> Result<Message> {
+        match self.exchange(msg, Expect::Reply).await? {
+            Some(reply) => Ok(reply),
+            None => Err(Error::invalid_format("no reply")),
+        }
+    }
+
+    /// Sends `msg` one-way: expects HTTP 202 (or 200) with an empty body.
+    ///
+    /// Errors as [`request`](Self::request); a SOAP fault in the answer is
+    /// [`Error::FaultReceived`]. Cancel safety as [`request`](Self::request).
+    pub async fn send(&self, msg: Message) -> Result<()> {
+        self.exchange(msg, Expect::OneWay).await.map(|_| ())
+    }
+
+    /// Closes the channel gracefully: waits for exchanges already started,
+    /// then closes the connection. `Open`/`Faulted` → `Closing` → `Closed`;
+    /// from `Created` or `Closed` it is `Ok` at once.
+    ///
+    /// An [`abort`](Self::abort) during the close finishes it at once
+    /// (`Closed`) and the close returns [`Error::Aborted`].
+    ///
+    /// Not cancel safe: dropping the future leaves the channel `Closing`;
+    /// [`abort`](Self::abort) finishes it.
+    pub async fn close(&self) -> Result<()> {
+        let (closing, ticket) = {
+            let mut ctl = self.ctl();
+            let from = ctl.state;
+            let to = ctl.apply(ChannelEvent::CloseStarted)?;
+            if to == ChannelState::Closed {
+                // From Created or Closed: nothing to close.
+                debug_assert!(matches!(from, ChannelState::Created | ChannelState::Closed));
+                return Ok(());
+            }
+            let closing = AbortSignal::new();
+            ctl.closing = Some(closing.clone());
+            (closing, ctl.epoch)
+        };
+        let span = tracing::info_span!("wws.channel.close", outcome = field::Empty);
+        let result = async {
+            let task = tokio::select! {
+                biased;
+                _ = closing.aborted() => return Err(aborted()),
+                mut slot = self.inner.conn.lock() => slot.take().and_then(Connection::shut),
+            };
+            if let Some(task) = task {
+                // The socket is closed when the connection task has ended.
+                tokio::select! {
+                    biased;
+                    _ = closing.aborted() => return Err(aborted()),
+                    _ = task => {}
+                }
+            }
+            Ok(())
+        }
+        .instrument(span.clone())
+        .await;
+        let mut ctl = self.ctl();
+        ctl.closing = None;
+        let result = match result {
+            Ok(()) if ctl.epoch == ticket => ctl.apply(ChannelEvent::CloseFinished).map(|_| ()),
+            Ok(()) => Err(aborted()),
+            Err(e) => Err(e),
+        };
+        span.record("outcome", outcome(&result));
+        result
+    }
+
+    /// Aborts the channel: pending open, request, send and close complete
+    /// with [`Error::Aborted`], and the connection's socket is closed.
+    ///
+    /// `Open` → `Faulted`, `Opening` → `Created`, `Closing` → `Closed`;
+    /// other states are unchanged. Never blocks and never waits for I/O;
+    /// callable from any thread, any number of times.
+    pub fn abort(&self) {
+        let mut ctl = self.ctl();
+        let from = ctl.state;
+        // Abort is allowed in every state.
+        let _ = ctl.apply(ChannelEvent::Abort);
+        ctl.abort.abort();
+        if let Some(closing) = ctl.closing.take() {
+            closing.abort();
+        }
+        tracing::debug!(target: "wws.channel", from = %from, to = %ctl.state, "channel aborted");
+    }
+
+    /// Makes a `Created` or `Closed` channel `Created` again, ready for another
+    /// [`open`](Self::open); [`Error::InvalidOperation`] in other states.
+    pub fn reset(&self) -> Result<()> {
+        let mut ctl = self.ctl();
+        ctl.apply(ChannelEvent::Reset)?;
+        ctl.endpoint = None;
+        ctl.closing = None;
+        Ok(())
+    }
+
+    async fn connect(&self, endpoint: &Endpoint, abort: &AbortSignal) -> Result<Connection> {
+        let id = self.inner.next_conn_id.fetch_add(1, Ordering::Relaxed);
+        let connect = async {
+            let unreachable = |e: std::io::Error| Error::EndpointUnreachable {
+                url: endpoint.url.clone(),
+                source: Some(Box::new(e)),
+            };
+            let addrs = tokio::net::lookup_host((endpoint.host.as_str(), endpoint.port))
+                .await
+                .map_err(unreachable)?;
+            let mut last = None;
+            let mut stream = None;
+            for addr in addrs {
+                match TcpStream::connect(addr).await {
+                    Ok(s) => {
+                        stream = Some(s);
+                        break;
+                    }
+                    Err(e) => last = Some(e),
+                }
+            }
+            let stream = match (stream, last) {
+                (Some(s), _) => s,
+                (None, Some(e)) => return Err(unreachable(e)),
+                (None, None) => {
+                    return Err(unreachable(std::io::Error::new(
+                        std::io::ErrorKind::NotFound,
+                        "the host name resolved to no address",
+                    )));
+                }
+            };
+            // Requests are written whole; do not let Nagle hold the last segment.
+            let _ = stream.set_nodelay(true);
+            let flush = Arc::new(FlushSignal::default());
+            let io = TokioIo::new(SignallingIo::new(stream, flush.clone()));
+            let (sender, conn) = hyper::client::conn::http1::handshake(io)
+                .await
+                .map_err(|e| Error::EndpointUnreachable {
+                    url: endpoint.url.clone(),
+                    source: Some(Box::new(e)),
+                })?;
+            let kill = abort.child();
+            let task = tokio::spawn(drive_connection(conn, kill.clone(), id));
+            tracing::debug!(target: "wws.channel", conn = id, url = %endpoint.url, "connected");
+            Ok(Connection {
+                id,
+                sender,
+                flush,
+                kill,
+                task: Some(task),
+            })
+        };
+        timed(self.inner.props.connect_timeout, "connect", connect).await?
+    }
+
+    async fn exchange(&self, msg: Message, expect: Expect) -> Result<Option<Message>> {
+        let operation = match expect {
+            Expect::Reply => "request",
+            Expect::OneWay => "send",
+        };
+        let (abort, endpoint, ticket) = {
+            let ctl = self.ctl();
+            ctl.ensure_open(operation)?;
+            let endpoint = ctl.endpoint.clone().ok_or(Error::InvalidOperation {
+                object: OBJECT,
+                state: ctl.state.as_str(),
+                operation,
+            })?;
+            (ctl.abort.clone(), endpoint, ctl.epoch)
+        };
+        let span = tracing::info_span!(
+            "wws.channel.exchange",
+            op = operation,
+            url = %endpoint.url,
+            action = msg.action.as_deref().unwrap_or(""),
+            conn = field::Empty,
+            bytes_out = field::Empty,
+            bytes_in = field::Empty,
+            status = field::Empty,
+            outcome = field::Empty,
+        );
+        let result = async {
+            let body = codec::encode(&msg);
+            tracing::Span::current().record("bytes_out", body.len());
+            tokio::select! {
+                biased;
+                _ = abort.aborted() => Err(Failure::transport(aborted())),
+                r = self.exchange_on_connection(&endpoint, &abort, &msg, body, expect) => r,
+            }
+        }
+        .instrument(span.clone())
+        .await;
+        let result = result.map_err(|f| {
+            if f.faults_channel {
+                let mut ctl = self.ctl();
+                // A stale failure (after abort, close or reset) must not touch the new state.
+                if ctl.epoch == ticket {
+                    let _ = ctl.apply(ChannelEvent::Fault);
+                }
+            }
+            f.error
+        });
+        span.record("outcome", outcome(&result));
+        result
+    }
+
+    async fn exchange_on_connection(
+        &self,
+        endpoint: &Endpoint,
+        abort: &AbortSignal,
+        msg: &Message,
+        body: Bytes,
+        expect: Expect,
+    ) -> Result<Option<Message>, Failure> {
+        let props = &self.inner.props;
+        let mut slot = self.inner.conn.lock().await;
+        let mut reconnects = 0;
+        let (response, conn_id) = loop {
+            let reusable = matches!(&*slot, Some(c) if !c.sender.is_closed());
+            if !reusable {
+                *slot = None;
+                let conn = self
+                    .connect(endpoint, abort)
+                    .await
+                    .map_err(Failure::transport)?;
+                *slot = Some(conn);
+            }
+            let Some(conn) = slot.as_mut() else {
+                continue;
+            };
+            tracing::Span::current().record("conn", conn.id);
+            let (sent_tx, sent_rx) = oneshot::channel();
+            let request = build_request(endpoint, msg, body.clone(), conn.flush.clone(), sent_tx)
+                .map_err(Failure::answer)?;
+            let send_deadline = props.send_timeout.map(|d| Instant::now() + d);
+            // An idle connection may still be finishing the previous exchange.
+            let ready = tokio::select! {
+                r = conn.sender.ready() => Some(r.is_ok()),
+                _ = sleep_until(send_deadline) => None,
+            };
+            let Some(ready) = ready else {
+                *slot = None;
+                return Err(Failure::transport(timed_out("send", props.send_timeout)));
+            };
+            if !ready {
+                if reconnects == 0 {
+                    reconnects += 1;
+                    *slot = None;
+                    continue;
+                }
+                *slot = None;
+                return Err(Failure::transport(disconnected(
+                    "the connection closed before the request was sent",
+                    None,
+                )));
+            }
+            let response = conn.sender.try_send_request(request);
+            let conn_id = conn.id;
+            match self.await_response(response, sent_rx, send_deadline).await {
+                Ok(resp) => break (resp, conn_id),
+                Err(ResponseError::NotSent) if reconnects == 0 => {
+                    // The server closed the idle connection before taking the request: safe to retry.
+                    reconnects += 1;
+                    *slot = None;
+                    tracing::debug!(target: "wws.channel", conn = conn_id, "connection closed while idle; reconnecting");
+                }
+                Err(ResponseError::NotSent) => {
+                    *slot = None;
+                    return Err(Failure::transport(disconnected(
+                        "the connection closed before the request was sent",
+                        None,
+                    )));
+                }
+                Err(ResponseError::Failed(e)) => {
+                    *slot = None;
+                    return Err(Failure::transport(e));
+                }
+            }
+        };
+        let (parts, mut incoming) = response.into_parts();
+        tracing::Span::current().record("status", parts.status.as_u16());
+        let limit = props.quotas.max_message_size;
+        let read = timed(
+            props.receive_timeout,
+            "receive",
+            read_limited(&mut incoming, limit),
+        )
+        .await;
+        let bytes = match read {
+            Ok(Ok(bytes)) => bytes,
+            Ok(Err(ReadError::TooLarge { limit })) => {
+                // The rest is not read: close the connection rather than drain it.
+                drop(incoming);
+                *slot = None;
+                tracing::debug!(target: "wws.channel", conn = conn_id, "reply over the size quota; connection closed");
+                return Err(Failure::answer(Error::QuotaExceeded {
+                    quota: "max message size",
+                    limit: limit as u64,
+                }));
+            }
+            Ok(Err(ReadError::Transport(e))) => {
+                *slot = None;
+                return Err(Failure::transport(disconnected(
+                    "the connection was lost while receiving the reply",
+                    Some(e),
+                )));
+            }
+            Err(e) => {
+                *slot = None;
+                return Err(Failure::transport(e));
+            }
+        };
+        drop(slot);
+        tracing::Span::current().record("bytes_in", bytes.len());
+        classify(parts.status, &bytes, props, expect, &endpoint.url).map_err(Failure::answer)
+    }
+
+    /// Awaits the response head: first the send phase (until the request is
+    /// flushed to the socket), then the receive-response phase.
+    async fn await_response<F>(
+        &self,
+        response: F,
+        sent: oneshot::Receiver<()>,
+        send_deadline: Option<Instant>,
+    ) -> Result<http::Response<hyper::body::Incoming>, ResponseError>
+    where
+        F: Future<
+            Output = Result<
+                http::Response<hyper::body::Incoming>,
+                hyper::client::conn::TrySendError<Request<OutgoingBody>>,
+            >,
+        >,
+    {
+        let props = &self.inner.props;
+        tokio::pin!(response);
+        let early = tokio::select! {
+            r = &mut response => Some(r),
+            // Err: the body was dropped unsent; the response future reports why.
+            _ = sent => None,
+            _ = sleep_until(send_deadline) => {
+                return Err(ResponseError::Failed(timed_out("send", props.send_timeout)));
+            }
+        };
+        let result = match early {
+            Some(r) => r,
+            None => timed(props.receive_response_timeout, "receive response", response)
+                .await
+                .map_err(ResponseError::Failed)?,
+        };
+        result.map_err(|mut e| {
+            if e.take_message().is_some() {
+                ResponseError::NotSent
+            } else {
+                ResponseError::Failed(disconnected(
+                    "the connection was lost before the reply arrived",
+                    Some(e.into_error()),
+                ))
+            }
+        })
+    }
+}
+
+enum ResponseError {
+    /// The request never left: the connection was closed before it was written.
+    NotSent,
+    Failed(Error),
+}
+
+impl Connection {
+    /// Closes the connection and hands back its task, which ends once the socket is closed.
+    fn shut(mut self) -> Option<JoinHandle<()>> {
+        self.kill.abort();
+        self.task.take()
+    }
+}
+
+async fn drive_connection<C>(conn: C, kill: AbortSignal, id: u64)
+where
+    C: Future<Output = hyper::Result<()>>,
+{
+    tokio::select! {
+        biased;
+        _ = kill.aborted() => {
+            tracing::debug!(target: "wws.channel", conn = id, "connection closed by the channel");
+        }
+        r = conn => match r {
+            Ok(()) => tracing::debug!(target: "wws.channel", conn = id, "connection closed"),
+            Err(e) => tracing::debug!(target: "wws.channel", conn = id, error = %e, "connection failed"),
+        },
+    }
+}
+
+fn build_request(
+    endpoint: &Endpoint,
+    msg: &Message,
+    body: Bytes,
+    flush: Arc<FlushSignal>,
+    sent: oneshot::Sender<()>,
+) -> Result<Request<OutgoingBody>> {
+    let action = msg.action.as_deref();
+    let mut builder = Request::post(endpoint.target.as_str())
+        .header(header::HOST, endpoint.authority.as_str())
+        .header(
+            header::CONTENT_TYPE,
+            binding::content_type(msg.envelope, action)?,
+        );
+    if msg.envelope == EnvelopeVersion::Soap11 {
+        builder = builder.header(binding::SOAP_ACTION, binding::soap_action_header(action)?);
+    }
+    builder
+        .body(OutgoingBody::new(body, flush, sent))
+        .map_err(|e| Error::invalid_format(format!("cannot build the HTTP request: {e}")))
+}
+
+/// Turns a complete HTTP answer into the exchange's result.
+fn classify(
+    status: StatusCode,
+    body: &[u8],
+    props: &ChannelProperties,
+    expect: Expect,
+    url: &str,
+) -> Result<Option<Message>> {
+    let blank = body.iter().all(|b| b.is_ascii_whitespace());
+    let parsed = if blank {
+        None
+    } else {
+        Some(codec::decode(body, &props.quotas))
+    };
+    if let Some(Ok(msg)) = &parsed {
+        // A fault is read whatever the status (SOAP 1.1 sends 500, SOAP 1.2 400 or 500).
+        if let Some(fault) = codec::fault_of(msg)? {
+            return Err(Error::FaultReceived(Box::new(fault)));
+        }
+    }
+    match status {
+        StatusCode::NOT_FOUND => {
+            return Err(Error::EndpointNotFound {
+                url: url.to_owned(),
+            });
+        }
+        StatusCode::SERVICE_UNAVAILABLE => {
+            return Err(Error::EndpointTooBusy {
+                url: url.to_owned(),
+            });
+        }
+        StatusCode::BAD_GATEWAY | StatusCode::GATEWAY_TIMEOUT => {
+            return Err(Error::EndpointUnreachable {
+                url: url.to_owned(),
+                source: Some(format!("a gateway answered HTTP {status}").into()),
+            });
+        }
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            return Err(Error::invalid_format(format!(
+                "the endpoint refused the request's content type (HTTP {status})"
+            )));
+        }
+        s if !s.is_success() => {
+            return Err(Error::invalid_format(format!(
+                "the endpoint answered HTTP {status} without a SOAP fault"
+            )));
+        }
+        _ => {}
+    }
+    match (expect, parsed) {
+        (Expect::OneWay, None) => Ok(None),
+        (Expect::OneWay, Some(_)) => {
+            // A one-way send that got a body anyway: the message was accepted.
+            tracing::debug!(target: "wws.channel", %status, "one-way send answered with a body; ignored");
+            Ok(None)
+        }
+        (Expect::Reply, None) => Err(Error::invalid_format(format!(
+            "no reply: HTTP {status} with an empty body"
+        ))),
+        (Expect::Reply, Some(parsed)) => parsed.map(Some),
+    }
+}
+
+fn disconnected(detail: &str, source: Option<hyper::Error>) -> Error {
+    Error::EndpointDisconnected {
+        detail: detail.to_owned(),
+        source: source.map(|e| Box::new(e) as _),
+    }
+}
+
+fn timed_out(what: &'static str, after: Option<Duration>) -> Error {
+    Error::TimedOut {
+        what,
+        after: after.unwrap_or(Duration::MAX),
+    }
+}
+
+/// Runs `fut` under an optional limit; `None` is infinite.
+async fn timed<F: Future>(
+    limit: Option<Duration>,
+    what: &'static str,
+    fut: F,
+) -> Result<F::Output> {
+    match limit {
+        None => Ok(fut.await),
+        Some(after) => tokio::time::timeout(after, fut)
+            .await
+            .map_err(|_| Error::TimedOut { what, after }),
+    }
+}
+
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(d) => tokio::time::sleep_until(d).await,
+        None => std::future::pending().await,
+    }
+}
+
+fn outcome<T>(result: &Result<T>) -> String {
+    match result {
+        Ok(_) => "ok".to_owned(),
+        Err(e) => e.to_string(),
+    }
+}

@@ -1,0 +1,31 @@
+//! The bridge to wws-core's message codec.
+
+use bytes::{Bytes, BytesMut};
+use wws_core::{AddressingVersion, EnvelopeVersion, Fault, Message, ReaderQuotas, Result};
+
+/// The message as envelope bytes.
+pub(crate) fn encode(msg: &Message) -> Bytes {
+    let mut buf = BytesMut::with_capacity(512 + msg.body.len());
+    msg.write(&mut buf);
+    buf.freeze()
+}
+
+/// The message in `bytes`, read under `quotas`.
+pub(crate) fn decode(bytes: &[u8], quotas: &ReaderQuotas) -> Result<Message> {
+    Message::read(bytes, quotas)
+}
+
+/// The fault a message carries, if it is one.
+pub(crate) fn fault_of(msg: &Message) -> Result<Option<Fault>> {
+    msg.fault()
+}
+
+/// Whether the message's body is a fault.
+pub(crate) fn is_fault(msg: &Message) -> bool {
+    msg.is_fault()
+}
+
+/// A fault message with the action in the transport.
+pub(crate) fn from_fault(envelope: EnvelopeVersion, fault: &Fault) -> Message {
+    Message::from_fault(envelope, AddressingVersion::Transport, fault)
+}

@@ -1,0 +1,512 @@
+//! [`ReplyChannel`]: the server side of one HTTP exchange, and the plumbing
+//! a listener uses to hand exchanges out.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue, Method, Response, StatusCode, Uri, header};
+use http_body_util::Full;
+use hyper::body::Incoming;
+use tokio::sync::oneshot;
+use tokio_util::sync::{CancellationToken, DropGuard};
+use tracing::field;
+use wws_core::state::{ChannelEvent, ChannelState};
+use wws_core::{AbortSignal, EnvelopeVersion, Error, Fault, Message, ReaderQuotas, Result};
+
+use crate::binding;
+use crate::body::{ReadError, read_limited};
+use crate::codec;
+
+const OBJECT: &str = "ReplyChannel";
+
+/// The body type of the responses a [`ReplyChannel`] produces.
+pub type ReplyBody = Full<Bytes>;
+
+/// What a listener applies to the exchanges it accepts.
+#[derive(Clone, Debug, Default)]
+pub struct ExchangeSettings {
+    /// Quotas for reading request messages.
+    pub quotas: ReaderQuotas,
+    /// Time the client has to deliver the request body once `receive` starts; `None` is infinite.
+    pub body_read_timeout: Option<Duration>,
+}
+
+/// One server-side HTTP connection, shared by the exchanges it carries in turn.
+///
+/// Made by the listener for each accepted TCP connection. The listener drops
+/// the connection when [`killed`](Self::killed) resolves and holds
+/// [`closed_guard`](Self::closed_guard) for as long as the connection lives.
+#[derive(Clone, Debug)]
+pub struct ServerConnection {
+    inner: Arc<ConnShared>,
+}
+
+#[derive(Debug)]
+struct ConnShared {
+    peer: SocketAddr,
+    kill: CancellationToken,
+    closed: CancellationToken,
+}
+
+impl ServerConnection {
+    /// A connection with the client at `peer`.
+    pub fn new(peer: SocketAddr) -> Self {
+        ServerConnection {
+            inner: Arc::new(ConnShared {
+                peer,
+                kill: CancellationToken::new(),
+                closed: CancellationToken::new(),
+            }),
+        }
+    }
+
+    /// The client's address.
+    pub fn peer_addr(&self) -> SocketAddr {
+        self.inner.peer
+    }
+
+    /// Resolves when an exchange asked for the connection to be dropped (abort, timeout).
+    ///
+    /// Cancel safe.
+    pub async fn killed(&self) {
+        self.inner.kill.cancelled().await
+    }
+
+    /// Asks the connection's owner to drop it (the client sees it closed).
+    pub fn kill(&self) {
+        self.inner.kill.cancel();
+    }
+
+    /// Marks the connection closed when the guard drops; hold it in the connection task.
+    pub fn closed_guard(&self) -> DropGuard {
+        self.inner.closed.clone().drop_guard()
+    }
+
+    /// Whether the connection has closed.
+    pub fn is_closed(&self) -> bool {
+        self.inner.closed.is_cancelled()
+    }
+}
+
+/// The server side of one HTTP request/reply exchange (WWSAPI's
+/// `WS_CHANNEL_TYPE_REPLY`), handed out `Open` by a listener with the
+/// request head already read.
+///
+/// Use: [`receive`](Self::receive) the request, then answer once with
+/// [`reply`](Self::reply), [`reply_fault`](Self::reply_fault) or
+/// [`reply_http`](Self::reply_http), or acknowledge a one-way message with
+/// [`close`](Self::close) (HTTP 202). Cheap to clone; clones share the exchange.
+///
+/// Dropping every clone without replying or closing is an abort: the
+/// connection is closed and the client sees it go, not a response. After a
+/// reply, dropping is the normal end of the exchange (`close` is optional).
+///
+/// [`abort`](Self::abort) drops the connection; pending and later operations
+/// fail with [`Error::Aborted`] / [`Error::ObjectFaulted`].
+#[derive(Clone, Debug)]
+pub struct ReplyChannel {
+    inner: Arc<ReplyInner>,
+}
+
+#[derive(Debug)]
+struct ReplyInner {
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    transport_action: Option<String>,
+    conn: ServerConnection,
+    settings: Arc<ExchangeSettings>,
+    abort: AbortSignal,
+    span: tracing::Span,
+    ctl: Mutex<ReplyControl>,
+}
+
+#[derive(Debug)]
+struct ReplyControl {
+    state: ChannelState,
+    body: Option<Incoming>,
+    responder: Option<oneshot::Sender<Response<ReplyBody>>>,
+}
+
+/// The exchange was dropped or aborted without an answer: the listener closes the connection.
+#[derive(Debug)]
+pub struct NoReply;
+
+impl std::fmt::Display for NoReply {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the exchange ended without a reply")
+    }
+}
+
+impl std::error::Error for NoReply {}
+
+impl ReplyChannel {
+    /// Wraps a request that arrived on `conn`: returns the channel to hand
+    /// out and the future of its response, which the connection serves.
+    ///
+    /// The future fails with [`NoReply`] when the channel is aborted or
+    /// dropped without an answer; the connection should then be closed.
+    pub fn from_request(
+        request: http::Request<Incoming>,
+        conn: &ServerConnection,
+        settings: Arc<ExchangeSettings>,
+    ) -> (
+        ReplyChannel,
+        impl Future<Output = std::result::Result<Response<ReplyBody>, NoReply>> + Send + use<>,
+    ) {
+        let (parts, body) = request.into_parts();
+        let transport_action = binding::transport_action(&parts.headers);
+        let span = tracing::info_span!(
+            "wws.reply",
+            peer = %conn.peer_addr(),
+            method = %parts.method,
+            path = parts.uri.path(),
+            action = transport_action.as_deref().unwrap_or(""),
+            bytes_in = field::Empty,
+            bytes_out = field::Empty,
+            status = field::Empty,
+            outcome = field::Empty,
+        );
+        let (tx, rx) = oneshot::channel();
+        let channel = ReplyChannel {
+            inner: Arc::new(ReplyInner {
+                method: parts.method,
+                uri: parts.uri,
+                headers: parts.headers,
+                transport_action,
+                conn: conn.clone(),
+                settings,
+                abort: AbortSignal::new(),
+                span,
+                ctl: Mutex::new(ReplyControl {
+                    state: ChannelState::Open,
+                    body: Some(body),
+                    responder: Some(tx),
+                }),
+            }),
+        };
+        (channel, async move { rx.await.map_err(|_| NoReply) })
+    }
+
+    fn ctl(&self) -> MutexGuard<'_, ReplyControl> {
+        self.inner
+            .ctl
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The channel's state: `Open` until closed (`Closed`) or aborted (`Faulted`).
+    pub fn state(&self) -> ChannelState {
+        self.ctl().state
+    }
+
+    /// The request method.
+    pub fn method(&self) -> &Method {
+        &self.inner.method
+    }
+
+    /// The request path.
+    pub fn path(&self) -> &str {
+        self.inner.uri.path()
+    }
+
+    /// The request query string, without `?`.
+    pub fn query(&self) -> Option<&str> {
+        self.inner.uri.query()
+    }
+
+    /// The request headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.inner.headers
+    }
+
+    /// The request's `Content-Type`.
+    pub fn content_type(&self) -> Option<&str> {
+        self.inner
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+    }
+
+    /// The action in the transport: the `SOAPAction` header (quotes
+    /// stripped) or the `action` parameter of the content type; empty is `None`.
+    pub fn soap_action(&self) -> Option<&str> {
+        self.inner.transport_action.as_deref()
+    }
+
+    /// The envelope version the content type announces (`text/xml` → 1.1,
+    /// `application/soap+xml` → 1.2).
+    pub fn envelope_version_hint(&self) -> Option<EnvelopeVersion> {
+        self.content_type().and_then(binding::envelope_version_of)
+    }
+
+    /// The client's address.
+    pub fn peer_addr(&self) -> SocketAddr {
+        self.inner.conn.peer_addr()
+    }
+
+    fn ensure_open(state: ChannelState, operation: &'static str) -> Result<()> {
+        match state {
+            ChannelState::Open => Ok(()),
+            ChannelState::Faulted => Err(Error::ObjectFaulted { object: OBJECT }),
+            s => Err(Error::InvalidOperation {
+                object: OBJECT,
+                state: s.as_str(),
+                operation,
+            }),
+        }
+    }
+
+    /// Reads the request message, under the listener's quotas while it
+    /// streams in and within its body read timeout.
+    ///
+    /// A message without a WS-Addressing action gets the transport action
+    /// ([`soap_action`](Self::soap_action)). The content type is not checked
+    /// here: see [`envelope_version_hint`](Self::envelope_version_hint).
+    /// Errors: [`Error::QuotaExceeded`] or a codec error (the channel stays
+    /// `Open` so a fault can be replied); [`Error::TimedOut`] or
+    /// [`Error::EndpointDisconnected`] (the connection is closed, the
+    /// channel `Faulted`); [`Error::Aborted`]. A second `receive` is
+    /// [`Error::InvalidOperation`].
+    ///
+    /// Cancel safety: not cancel safe; dropping the future discards the body
+    /// read so far, and the request can no longer be received.
+    pub async fn receive(&self) -> Result<Message> {
+        let mut body = {
+            let mut ctl = self.ctl();
+            Self::ensure_open(ctl.state, "receive")?;
+            ctl.body.take().ok_or(Error::InvalidOperation {
+                object: OBJECT,
+                state: ctl.state.as_str(),
+                operation: "receive (the request was already received)",
+            })?
+        };
+        let span = self.inner.span.clone();
+        let settings = &self.inner.settings;
+        let limit = settings.quotas.max_message_size;
+        let read = async {
+            match settings.body_read_timeout {
+                None => Ok(read_limited(&mut body, limit).await),
+                Some(after) => tokio::time::timeout(after, read_limited(&mut body, limit))
+                    .await
+                    .map_err(|_| Error::TimedOut {
+                        what: "receive request body",
+                        after,
+                    }),
+            }
+        };
+        let read = tokio::select! {
+            biased;
+            _ = self.inner.abort.aborted() => Err(Error::Aborted { object: OBJECT }),
+            r = read => r,
+        };
+        let bytes = match read {
+            Ok(Ok(bytes)) => bytes,
+            Ok(Err(ReadError::TooLarge { limit })) => {
+                span.record("outcome", "request over the size quota");
+                return Err(Error::QuotaExceeded {
+                    quota: "max message size",
+                    limit: limit as u64,
+                });
+            }
+            Ok(Err(ReadError::Transport(e))) => {
+                let err = if self.inner.abort.is_aborted() {
+                    Error::Aborted { object: OBJECT }
+                } else {
+                    Error::EndpointDisconnected {
+                        detail: "the client went away while sending the request".to_owned(),
+                        source: Some(Box::new(e)),
+                    }
+                };
+                return Err(self.fail(err));
+            }
+            Err(e) => return Err(self.fail(e)),
+        };
+        span.record("bytes_in", bytes.len());
+        let mut msg = codec::decode(&bytes, &settings.quotas)?;
+        if msg.action.is_none() {
+            msg.action = self.inner.transport_action.clone();
+        }
+        Ok(msg)
+    }
+
+    /// Faults the channel after a transport failure and drops the connection.
+    fn fail(&self, err: Error) -> Error {
+        {
+            let mut ctl = self.ctl();
+            if let Ok(to) = ctl.state.on(ChannelEvent::Fault) {
+                ctl.state = to;
+            }
+            ctl.responder = None;
+        }
+        self.inner.conn.kill();
+        self.inner.span.record("outcome", err.to_string());
+        err
+    }
+
+    /// Sends `msg` as the reply: HTTP 200, or for a fault 500 (SOAP 1.1) or
+    /// 400/500 by SOAP 1.2's sender/receiver rule; the content type per
+    /// envelope version.
+    ///
+    /// Returns once the response is handed to the connection. Errors:
+    /// [`Error::EndpointDisconnected`] when the client already went away;
+    /// [`Error::InvalidOperation`] after an answer was given.
+    ///
+    /// Cancel safe: the reply is handed over in one step.
+    pub async fn reply(&self, msg: Message) -> Result<()> {
+        let fault = codec::fault_of(&msg).ok().flatten();
+        let status = if codec::is_fault(&msg) && fault.is_none() {
+            // A fault we cannot read back: still not the sender's fault as far as we know.
+            StatusCode::INTERNAL_SERVER_ERROR
+        } else {
+            binding::reply_status(msg.envelope, fault.as_ref())
+        };
+        let body = codec::encode(&msg);
+        let content_type = binding::content_type(msg.envelope, msg.action.as_deref())?;
+        self.respond(status, Some(content_type), body, HeaderMap::new())
+    }
+
+    /// Sends `fault` as the reply, in an envelope of version `envelope`.
+    ///
+    /// As [`reply`](Self::reply). Cancel safe.
+    pub async fn reply_fault(&self, envelope: EnvelopeVersion, fault: &Fault) -> Result<()> {
+        self.reply(codec::from_fault(envelope, fault)).await
+    }
+
+    /// Sends a non-SOAP answer: `status` with `content_type`, `body` and
+    /// `extra_headers` (e.g. 404, 405 with `Allow`, 415, a WSDL document).
+    ///
+    /// As [`reply`](Self::reply). Cancel safe.
+    pub async fn reply_http(
+        &self,
+        status: StatusCode,
+        content_type: Option<&str>,
+        body: Bytes,
+        extra_headers: HeaderMap,
+    ) -> Result<()> {
+        let content_type = content_type
+            .map(HeaderValue::from_str)
+            .transpose()
+            .map_err(|_| Error::invalid_format(format!("invalid content type {content_type:?}")))?;
+        self.respond(status, content_type, body, extra_headers)
+    }
+
+    fn respond(
+        &self,
+        status: StatusCode,
+        content_type: Option<HeaderValue>,
+        body: Bytes,
+        extra_headers: HeaderMap,
+    ) -> Result<()> {
+        let responder = {
+            let mut ctl = self.ctl();
+            Self::ensure_open(ctl.state, "reply")?;
+            ctl.responder.take().ok_or(Error::InvalidOperation {
+                object: OBJECT,
+                state: ctl.state.as_str(),
+                operation: "reply (an answer was already given)",
+            })?
+        };
+        let len = body.len();
+        let mut response = Response::new(Full::new(body));
+        *response.status_mut() = status;
+        let headers = response.headers_mut();
+        headers.extend(extra_headers);
+        if let Some(ct) = content_type {
+            headers.insert(header::CONTENT_TYPE, ct);
+        }
+        let span = &self.inner.span;
+        span.record("status", status.as_u16());
+        span.record("bytes_out", len);
+        if responder.send(response).is_err() {
+            let err = Error::EndpointDisconnected {
+                detail: "the client went away before the reply".to_owned(),
+                source: None,
+            };
+            return Err(self.fail(err));
+        }
+        span.record("outcome", "ok");
+        Ok(())
+    }
+
+    /// Ends the exchange: without an answer given, acknowledges a one-way
+    /// message with HTTP 202 and an empty body. `Open`/`Faulted` → `Closed`;
+    /// `Ok` when already closed.
+    ///
+    /// Cancel safe.
+    pub async fn close(&self) -> Result<()> {
+        let ack = {
+            let mut ctl = self.ctl();
+            match ctl.state {
+                ChannelState::Closed => return Ok(()),
+                ChannelState::Open | ChannelState::Faulted => {}
+                s => {
+                    return Err(Error::InvalidOperation {
+                        object: OBJECT,
+                        state: s.as_str(),
+                        operation: "close",
+                    });
+                }
+            }
+            ctl.state = ChannelState::Closed;
+            ctl.body = None;
+            ctl.responder.take()
+        };
+        if let Some(responder) = ack {
+            let mut response = Response::new(Full::new(Bytes::new()));
+            *response.status_mut() = StatusCode::ACCEPTED;
+            self.inner.span.record("status", 202);
+            if responder.send(response).is_err() {
+                return Err(Error::EndpointDisconnected {
+                    detail: "the client went away before the acknowledgement".to_owned(),
+                    source: None,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Aborts the exchange: drops the connection (the client sees it closed,
+    /// not a response); a pending [`receive`](Self::receive) fails with
+    /// [`Error::Aborted`]. `Open` → `Faulted`. Never blocks; idempotent.
+    pub fn abort(&self) {
+        {
+            let mut ctl = self.ctl();
+            if let Ok(to) = ctl.state.on(ChannelEvent::Abort) {
+                ctl.state = to;
+            }
+            ctl.responder = None;
+        }
+        self.inner.abort.abort();
+        self.inner.conn.kill();
+    }
+
+    /// Resolves when the connection of this exchange closed: the client went
+    /// away, the transport failed, or the exchange was aborted.
+    ///
+    /// The connection is watched while the request is being answered, once
+    /// its body was read: a client that closes its socket mid-operation is
+    /// seen within milliseconds. Cancel safe.
+    pub async fn disconnected(&self) {
+        self.inner.conn.inner.closed.cancelled().await
+    }
+
+    /// Whether the exchange can no longer be answered (the client went away).
+    pub fn is_disconnected(&self) -> bool {
+        self.inner.conn.is_closed() || self.ctl().responder.as_ref().is_some_and(|r| r.is_closed())
+    }
+}
+
+impl Drop for ReplyInner {
+    fn drop(&mut self) {
+        let ctl = self.ctl.get_mut().unwrap_or_else(PoisonError::into_inner);
+        if ctl.responder.take().is_some() {
+            // Dropped without an answer: an abort, so the client is not left waiting.
+            tracing::debug!(target: "wws.reply", "reply channel dropped without a reply; closing the connection");
+            self.conn.kill();
+        }
+    }
+}
