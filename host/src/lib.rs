@@ -1,1 +1,122 @@
-//! placeholder
+//! Service host of the wws SOAP stack: endpoints, dispatch, faults and
+//! server-side cancellation (WWSAPI's `WS_SERVICE_HOST`).
+//!
+//! ```
+//! use wws_core::{AddressingVersion, BodyElement, EnvelopeVersion, Fault, Result, ServiceHostProperties};
+//! use wws_host::{Contract, Endpoint, OperationContext, ServiceHost};
+//! # struct Ping; struct Pong;
+//! # impl BodyElement for Ping { const NAMESPACE: &'static str = "urn:t"; const NAME: &'static str = "Ping";
+//! #   fn write_element(&self, _: &mut bytes::BytesMut) {} fn read_element(_: &[u8]) -> Result<Self> { Ok(Ping) } }
+//! # impl BodyElement for Pong { const NAMESPACE: &'static str = "urn:t"; const NAME: &'static str = "Pong";
+//! #   fn write_element(&self, o: &mut bytes::BytesMut) { o.extend_from_slice(b"<Pong xmlns=\"urn:t\"/>") }
+//! #   fn read_element(_: &[u8]) -> Result<Self> { Ok(Pong) } }
+//!
+//! async fn ping(ctx: OperationContext, _req: Ping) -> Result<Pong, Fault> {
+//!     tracing::info!(action = ctx.action(), "ping");
+//!     Ok(Pong)
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<()> {
+//! let host = ServiceHost::new("127.0.0.1:0".parse().unwrap(), ServiceHostProperties::default());
+//! let contract = Contract::new().operation("urn:t/Ping", ping);
+//! host.add_endpoint(Endpoint::new("/ping", EnvelopeVersion::Soap12, AddressingVersion::Transport, contract))?;
+//! host.open().await?;
+//! println!("listening on {:?}", host.local_addr());
+//! host.close().await?;
+//! # Ok(()) }
+//! ```
+//!
+//! # Life cycle
+//!
+//! [`ServiceHost`] follows `ServiceHostState`: `Created` (add endpoints) →
+//! `open()` → `Open` → `close()` → `Closed`; `abort()` takes `Open` (and
+//! `Opening`) to `Faulted`. One listener serves every endpoint; endpoints are
+//! told apart by path.
+//!
+//! - **close** stops accepting, lets every in-flight operation finish and send
+//!   its reply, and after `close_timeout` tells the rest
+//!   [`CancelReason::HostClosing`] and drops their connections. The host ends
+//!   `Closed` either way.
+//! - **abort** aborts the listener, tells every in-flight operation
+//!   [`CancelReason::HostAborted`] and drops its connection; an `open()` in
+//!   progress fails with `Aborted`.
+//! - **the client going away** (disconnect, abandoned call) is seen through
+//!   the reply channel while the operation runs; the operation is told
+//!   [`CancelReason::ChannelFaulted`].
+//!
+//! After notifying an operation (its [`OperationContext::cancelled`] future
+//! resolves and the [`OperationContext::on_cancel`] callback runs), the host
+//! polls its handler once more, so that a `select!` on `cancelled()` can finish
+//! its branch, then drops it. Blocking work the handler spawned should watch
+//! [`OperationContext::token`].
+//!
+//! `max_concurrency` bounds running operations with a semaphore. A request
+//! beyond it **waits** (its body unread, so TCP flow control pushes back)
+//! rather than getting a 503: as with WWSAPI, whose service host simply has no
+//! free channel, load shows up as latency, and the proxy's `call_timeout`
+//! still bounds it. A waiting request whose client leaves is dropped.
+//!
+//! A handler that panics produces a Server/Receiver fault; the panic is caught
+//! around each poll of the handler future, so the exchange task and the host
+//! keep running.
+//!
+//! # Dispatch
+//!
+//! An operation is found by the `wsa:Action` header, else the transport action
+//! (`SOAPAction`, or the `action` parameter of `application/soap+xml`), else
+//! the qualified name of the first body element. A WS-Addressing action is
+//! authoritative: one no operation serves gets `ActionNotSupported`. A
+//! transport action is a hint (SOAP 1.1 §6.1.1): an unknown one falls back to
+//! the body element, so clients that send an empty or odd `SOAPAction` work.
+//!
+//! Replies copy the request's envelope and addressing versions; with
+//! WS-Addressing they carry `RelatesTo` = the request's `MessageID` and the
+//! action `<request action>Response` (see
+//! [`Contract::operation_with_reply_action`]); faults carry WS-Addressing's
+//! fault action.
+//!
+//! One-way operations ([`Contract::one_way`]) are answered `202 Accepted` as
+//! soon as the request is read, its headers checked and its argument decoded,
+//! as WWSAPI does; the handler then runs with the exchange already finished,
+//! so only the host (abort, close timeout) can cancel it.
+//!
+//! # Protocol behaviour
+//!
+//! SOAP 1.1 (W3C Note §4, §6), SOAP 1.2 Part 1 §2 (processing model) and §5.4
+//! (faults), Part 2 §7 (HTTP binding), for a node that is the ultimate receiver:
+//!
+//! | request | answer |
+//! |---|---|
+//! | unknown path | 404 |
+//! | `GET <path>?wsdl` (endpoint has a WSDL) | 200, the WSDL with each `soap:address`/`soap12:address` set to this host's endpoint of that SOAP version, using the request's `Host` header (else the bound address) |
+//! | any other method than POST | 405 with `Allow` |
+//! | content type neither `text/xml` nor `application/soap+xml` | 415 |
+//! | envelope namespace of the other SOAP version | VersionMismatch fault in SOAP 1.1 (SOAP 1.2 Part 1 Appendix A; a 1.1 node does not know the 1.2 namespace), with an `Upgrade` header naming the endpoint's version |
+//! | unknown envelope namespace | VersionMismatch fault in the endpoint's version (SOAP 1.1 format for a 1.1 endpoint), with `Upgrade` |
+//! | right envelope in the other version's media type (e.g. SOAP 1.2 as `text/xml`) | Client/Sender fault; the content type is the sender's error, and a fault says why where a bare 415 would not |
+//! | `mustUnderstand` header targeted at us (1.1: no actor or `next`; 1.2: no role, `next`, `ultimateReceiver`) not understood | MustUnderstand fault; in SOAP 1.2 one `NotUnderstood` header per block. Headers for other roles and role `none` are ignored. WS-Addressing headers are understood; [`Endpoint::understands`] adds others. |
+//! | malformed XML, DTD, quota exceeded, argument that does not decode | Client/Sender fault |
+//! | unknown action / body element | Client/Sender fault (WS-Addressing: subcode `wsa:ActionNotSupported`) |
+//! | handler panic | Server/Receiver fault |
+//!
+//! Fault status codes follow the bindings (SOAP 1.1: 500; SOAP 1.2: 400 for
+//! Sender, 500 otherwise). The connection is kept alive after a fault when the
+//! request was read whole. [`FaultDisclosure::Minimal`](wws_core::FaultDisclosure)
+//! (the default) sends fixed reasons only; `Full` appends the internal error
+//! text (parser message, panic message). A fault a handler returns is its own
+//! and is sent as it is.
+
+mod context;
+mod contract;
+mod endpoint;
+mod exchange;
+mod faults;
+mod host;
+mod processing;
+mod unwind;
+mod wsdl;
+
+pub use context::{CallInfo, CancelReason, OperationContext};
+pub use contract::Contract;
+pub use endpoint::Endpoint;
+pub use host::ServiceHost;

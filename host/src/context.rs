@@ -1,0 +1,271 @@
+//! [`OperationContext`]: what an operation handler knows about its call, and
+//! how it learns that the call was cancelled.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use tokio_util::sync::CancellationToken;
+use wws_core::{Error, Header, Result};
+
+/// Why the host cancelled an operation.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum CancelReason {
+    /// [`ServiceHost::abort`](crate::ServiceHost::abort) was called.
+    HostAborted,
+    /// The client went away (disconnected, abandoned the call) or the transport failed.
+    ChannelFaulted,
+    /// [`ServiceHost::close`](crate::ServiceHost::close) waited `close_timeout` and gave up on the operation.
+    HostClosing,
+}
+
+impl CancelReason {
+    /// The reason's name, as logged.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            CancelReason::HostAborted => "HostAborted",
+            CancelReason::ChannelFaulted => "ChannelFaulted",
+            CancelReason::HostClosing => "HostClosing",
+        }
+    }
+}
+
+impl fmt::Display for CancelReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What the host knows about the call an operation serves.
+#[derive(Clone, Debug, Default)]
+pub struct CallInfo {
+    /// A host-wide sequence number of the exchange, for logs.
+    pub id: u64,
+    /// The action the call was dispatched on (empty when dispatched by body element).
+    pub action: String,
+    /// `wsa:MessageID` of the request, if any.
+    pub message_id: Option<String>,
+    /// The request's header blocks other than the addressing headers.
+    pub headers: Vec<Header>,
+    /// The path of the endpoint that received the call.
+    pub endpoint_path: String,
+    /// The client's address.
+    pub peer_addr: Option<SocketAddr>,
+}
+
+type Callback = Box<dyn FnOnce(CancelReason) + Send + 'static>;
+
+#[derive(Default)]
+struct CancelState {
+    reason: Option<CancelReason>,
+    registered: bool,
+    callback: Option<Callback>,
+}
+
+struct Inner {
+    info: CallInfo,
+    token: CancellationToken,
+    state: Mutex<CancelState>,
+}
+
+/// Passed to every operation handler: the call's details and its cancellation.
+///
+/// Cheap to clone; clones share the cancellation state. The host cancels an
+/// operation when the client goes away ([`CancelReason::ChannelFaulted`]),
+/// when it is aborted ([`CancelReason::HostAborted`]) or when a graceful close
+/// runs out of time ([`CancelReason::HostClosing`]). After notifying, the host
+/// polls the handler future once more (so a `select!` on
+/// [`cancelled`](Self::cancelled) can run its branch) and then drops it.
+#[derive(Clone)]
+pub struct OperationContext {
+    inner: Arc<Inner>,
+}
+
+impl fmt::Debug for OperationContext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OperationContext")
+            .field("info", &self.inner.info)
+            .field("cancelled", &self.cancel_reason())
+            .finish()
+    }
+}
+
+impl OperationContext {
+    /// A context for `info`, not cancelled.
+    ///
+    /// The host makes these; handlers can too, to be tested without a host.
+    pub fn new(info: CallInfo) -> Self {
+        OperationContext {
+            inner: Arc::new(Inner {
+                info,
+                token: CancellationToken::new(),
+                state: Mutex::new(CancelState::default()),
+            }),
+        }
+    }
+
+    /// The call's details.
+    pub fn call(&self) -> &CallInfo {
+        &self.inner.info
+    }
+
+    /// The action the call was dispatched on.
+    pub fn action(&self) -> &str {
+        &self.inner.info.action
+    }
+
+    /// `wsa:MessageID` of the request, if any.
+    pub fn message_id(&self) -> Option<&str> {
+        self.inner.info.message_id.as_deref()
+    }
+
+    /// The request's header blocks other than the addressing headers.
+    pub fn headers(&self) -> &[Header] {
+        &self.inner.info.headers
+    }
+
+    /// Whether the operation was cancelled.
+    pub fn is_cancelled(&self) -> bool {
+        self.inner.token.is_cancelled()
+    }
+
+    /// The reason, once cancelled.
+    pub fn cancel_reason(&self) -> Option<CancelReason> {
+        self.lock().reason
+    }
+
+    /// Resolves with the reason once the operation is cancelled.
+    ///
+    /// Cancel safe: dropping the future changes nothing; call it again.
+    pub async fn cancelled(&self) -> CancelReason {
+        self.inner.token.cancelled().await;
+        // The reason is stored before the token fires.
+        self.cancel_reason().unwrap_or(CancelReason::ChannelFaulted)
+    }
+
+    /// Registers `callback` to run once when the operation is cancelled
+    /// (WWSAPI's `WsRegisterOperationForCancel`).
+    ///
+    /// Only the first registration is accepted; a later one returns
+    /// `InvalidOperation` and its callback is dropped unrun. If the operation is
+    /// already cancelled the callback runs at once, on this thread; otherwise it
+    /// runs on the thread that cancels, so it should be quick and not block.
+    pub fn on_cancel(&self, callback: impl FnOnce(CancelReason) + Send + 'static) -> Result<()> {
+        let mut st = self.lock();
+        if st.registered {
+            return Err(Error::InvalidOperation {
+                object: "OperationContext",
+                state: "CancelCallbackRegistered",
+                operation: "on_cancel",
+            });
+        }
+        st.registered = true;
+        match st.reason {
+            Some(reason) => {
+                drop(st);
+                callback(reason);
+            }
+            None => st.callback = Some(Box::new(callback)),
+        }
+        Ok(())
+    }
+
+    /// The cancellation token, for blocking or spawned work that must stop with the operation.
+    pub fn token(&self) -> CancellationToken {
+        self.inner.token.clone()
+    }
+
+    /// Cancels the operation with `reason`; the first reason sticks. Returns
+    /// whether this call did the cancelling.
+    pub(crate) fn cancel(&self, reason: CancelReason) -> bool {
+        let callback = {
+            let mut st = self.lock();
+            if st.reason.is_some() {
+                return false;
+            }
+            st.reason = Some(reason);
+            st.callback.take()
+        };
+        self.inner.token.cancel();
+        if let Some(cb) = callback {
+            cb(reason);
+        }
+        true
+    }
+
+    fn lock(&self) -> MutexGuard<'_, CancelState> {
+        // A panicking callback runs outside the lock, so poisoning cannot
+        // leave the state half-written; recover it.
+        self.inner
+            .state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn callback_runs_once_with_the_first_reason() {
+        let ctx = OperationContext::new(CallInfo::default());
+        let runs = Arc::new(AtomicUsize::new(0));
+        let seen = Arc::new(Mutex::new(None));
+        let (r, s) = (runs.clone(), seen.clone());
+        ctx.on_cancel(move |reason| {
+            r.fetch_add(1, Ordering::SeqCst);
+            *s.lock().expect("lock") = Some(reason);
+        })
+        .expect("ok");
+        assert!(ctx.cancel(CancelReason::ChannelFaulted));
+        assert!(!ctx.cancel(CancelReason::HostAborted));
+        assert_eq!(runs.load(Ordering::SeqCst), 1);
+        assert_eq!(
+            *seen.lock().expect("lock"),
+            Some(CancelReason::ChannelFaulted)
+        );
+        assert_eq!(ctx.cancel_reason(), Some(CancelReason::ChannelFaulted));
+        assert!(ctx.is_cancelled());
+    }
+
+    #[test]
+    fn second_registration_is_refused_and_never_runs() {
+        let ctx = OperationContext::new(CallInfo::default());
+        let runs = Arc::new(AtomicUsize::new(0));
+        let r = runs.clone();
+        ctx.on_cancel(|_| {}).expect("ok");
+        let err = ctx
+            .on_cancel(move |_| {
+                r.fetch_add(1, Ordering::SeqCst);
+            })
+            .expect_err("second registration");
+        assert!(matches!(err, Error::InvalidOperation { .. }));
+        ctx.cancel(CancelReason::HostClosing);
+        assert_eq!(runs.load(Ordering::SeqCst), 0);
+    }
+
+    #[test]
+    fn registration_after_cancel_runs_at_once() {
+        let ctx = OperationContext::new(CallInfo::default());
+        ctx.cancel(CancelReason::HostAborted);
+        let seen = Arc::new(Mutex::new(None));
+        let s = seen.clone();
+        ctx.on_cancel(move |reason| *s.lock().expect("lock") = Some(reason))
+            .expect("ok");
+        assert_eq!(*seen.lock().expect("lock"), Some(CancelReason::HostAborted));
+    }
+
+    #[tokio::test]
+    async fn cancelled_future_and_token_fire() {
+        let ctx = OperationContext::new(CallInfo::default());
+        let token = ctx.token();
+        let c2 = ctx.clone();
+        let waiter = tokio::spawn(async move { c2.cancelled().await });
+        assert!(!token.is_cancelled());
+        ctx.cancel(CancelReason::HostClosing);
+        assert_eq!(waiter.await.expect("ok"), CancelReason::HostClosing);
+        assert!(token.is_cancelled());
+    }
+}

@@ -1,0 +1,473 @@
+//! One HTTP exchange: route, read, check, dispatch, run, reply.
+
+use std::sync::Arc;
+use std::task::Poll;
+use std::time::Instant;
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue, StatusCode};
+use wws_channel::ReplyChannel;
+use wws_core::{AddressingVersion, EnvelopeVersion, Error, Fault, FaultCode, Header, Message};
+
+use crate::context::{CallInfo, CancelReason, OperationContext};
+use crate::contract::{Operation, Reply};
+use crate::endpoint::BuiltEndpoint;
+use crate::faults;
+use crate::host::Inner;
+use crate::processing::{self, Route};
+use crate::unwind::{self, CatchUnwind};
+use crate::wsdl;
+
+/// Serves one exchange to its end; never panics on what the client sent.
+pub(crate) async fn serve(host: Arc<Inner>, channel: ReplyChannel, id: u64) {
+    let path = channel.path().to_owned();
+    let Some(endpoint) = host.endpoint(&path) else {
+        tracing::debug!(%path, "no endpoint: 404");
+        http_error(
+            &channel,
+            StatusCode::NOT_FOUND,
+            "no endpoint at this path",
+            None,
+        )
+        .await;
+        return;
+    };
+    let method = channel.method().as_str().to_ascii_uppercase();
+    let wants_wsdl = channel.query().is_some_and(is_wsdl_query);
+    match method.as_str() {
+        "GET" | "HEAD" if wants_wsdl && endpoint.wsdl.is_some() => {
+            serve_wsdl(&host, &endpoint, &channel).await;
+        }
+        "POST" => serve_soap(&host, &endpoint, channel, id).await,
+        _ => {
+            let allow = if endpoint.wsdl.is_some() {
+                "POST, GET"
+            } else {
+                "POST"
+            };
+            tracing::debug!(%method, "method not allowed: 405");
+            http_error(
+                &channel,
+                StatusCode::METHOD_NOT_ALLOWED,
+                "SOAP requests are POSTed",
+                Some(allow),
+            )
+            .await;
+        }
+    }
+}
+
+/// `?wsdl`, `?WSDL`, `?wsdl=...`, also among other parameters.
+fn is_wsdl_query(query: &str) -> bool {
+    query.split('&').any(|p| {
+        let name = p.split('=').next().unwrap_or_default();
+        name.eq_ignore_ascii_case("wsdl")
+    })
+}
+
+async fn serve_wsdl(host: &Inner, endpoint: &BuiltEndpoint, channel: &ReplyChannel) {
+    let Some(template) = &endpoint.wsdl else {
+        return;
+    };
+    let authority = channel
+        .headers()
+        .get(http::header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .filter(|h| wsdl::is_valid_host(h))
+        .map(str::to_owned)
+        .or_else(|| host.local_addr().map(|a| a.to_string()))
+        .unwrap_or_else(|| "localhost".to_owned());
+    let doc = template.render(|version| {
+        host.path_for(endpoint, version)
+            .map(|path| format!("http://{authority}{path}"))
+    });
+    let r = channel
+        .reply_http(
+            StatusCode::OK,
+            Some("text/xml; charset=utf-8"),
+            Bytes::from(doc),
+            HeaderMap::new(),
+        )
+        .await;
+    if let Err(e) = r {
+        tracing::debug!(error = %e, "WSDL reply failed");
+    }
+}
+
+async fn http_error(
+    channel: &ReplyChannel,
+    status: StatusCode,
+    text: &str,
+    allow: Option<&'static str>,
+) {
+    let mut headers = HeaderMap::new();
+    if let Some(allow) = allow {
+        headers.insert(http::header::ALLOW, HeaderValue::from_static(allow));
+    }
+    let body = Bytes::from(format!("{status} {text}\n"));
+    if let Err(e) = channel
+        .reply_http(status, Some("text/plain; charset=utf-8"), body, headers)
+        .await
+    {
+        tracing::debug!(error = %e, status = status.as_u16(), "HTTP error reply failed");
+    }
+}
+
+/// How the exchange ended early, when it did not run to a reply.
+enum Stop {
+    /// The host was aborted or gave up on a close.
+    Host(CancelReason),
+    /// The client went away.
+    Client,
+}
+
+async fn serve_soap(host: &Arc<Inner>, endpoint: &BuiltEndpoint, channel: ReplyChannel, id: u64) {
+    let Some(media) = channel.envelope_version_hint() else {
+        tracing::debug!(content_type = ?channel.content_type(), "unsupported media type: 415");
+        http_error(
+            &channel,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "a SOAP request is text/xml (SOAP 1.1) or application/soap+xml (SOAP 1.2)",
+            None,
+        )
+        .await;
+        return;
+    };
+
+    // max_concurrency: wait for a slot, without reading the body yet.
+    let permit = tokio::select! {
+        biased;
+        _ = host.aborted.cancelled() => return channel.abort(),
+        _ = host.close_expired.cancelled() => return channel.abort(),
+        _ = channel.disconnected() => return channel.abort(),
+        p = host.concurrency.clone().acquire_owned() => match p {
+            Ok(p) => p,
+            Err(_) => return channel.abort(),
+        },
+    };
+
+    let received = tokio::select! {
+        biased;
+        _ = host.aborted.cancelled() => return channel.abort(),
+        _ = host.close_expired.cancelled() => return channel.abort(),
+        r = channel.receive() => r,
+    };
+    let disclosure = host.props.fault_disclosure;
+    let request = match received {
+        Ok(m) => m,
+        Err(Error::VersionMismatch { namespace }) => {
+            // An unknown envelope gets a fault in the endpoint's own version.
+            let reply_in = if namespace == wws_core::ns::SOAP11 {
+                EnvelopeVersion::Soap11
+            } else {
+                endpoint.envelope
+            };
+            tracing::debug!(%namespace, "version mismatch");
+            let fault = faults::version_mismatch(&namespace);
+            let headers = vec![faults::upgrade_header(&[endpoint.envelope])];
+            let reply = fault_message(
+                reply_in,
+                AddressingVersion::Transport,
+                None,
+                &fault,
+                headers,
+            );
+            send(host, &channel, reply).await;
+            drop(permit);
+            return;
+        }
+        Err(e @ (Error::InvalidFormat(_) | Error::QuotaExceeded { .. })) => {
+            tracing::debug!(error = %e, "bad request");
+            let reason = match e {
+                Error::QuotaExceeded { .. } => "The request exceeds a quota of this endpoint",
+                _ => "The request is not a well-formed SOAP message",
+            };
+            let fault = faults::sender(reason, &e, disclosure);
+            let reply = fault_message(
+                endpoint.envelope,
+                AddressingVersion::Transport,
+                None,
+                &fault,
+                Vec::new(),
+            );
+            send(host, &channel, reply).await;
+            return;
+        }
+        Err(e) => {
+            tracing::debug!(error = %e, "request not received");
+            channel.abort();
+            return;
+        }
+    };
+
+    if let Some(reply) = check(endpoint, media, &request) {
+        send(host, &channel, reply).await;
+        return;
+    }
+
+    let element = request.body_element();
+    let op = match processing::route(&endpoint.dispatch, &request, element.as_ref()) {
+        Route::Operation(op) => op.clone(),
+        Route::ActionNotSupported(action) => {
+            tracing::debug!(%action, "action not supported");
+            let fault = faults::action_not_supported(&action, request.addressing);
+            send(host, &channel, reply_fault(&request, &fault)).await;
+            return;
+        }
+        Route::Unknown { action, element } => {
+            tracing::debug!(?action, ?element, "no operation");
+            let fault = match &action {
+                Some(a) => faults::action_not_supported(a, AddressingVersion::Transport),
+                None => faults::unknown_operation(element.as_ref()),
+            };
+            send(host, &channel, reply_fault(&request, &fault)).await;
+            return;
+        }
+    };
+    tracing::Span::current().record("action", op.action.as_str());
+
+    let reply = run(host, endpoint, &channel, &op, request, id).await;
+    match reply {
+        Ok(Some(reply)) => send(host, &channel, reply).await,
+        Ok(None) => {}
+        Err(Stop::Client) => channel.abort(),
+        Err(Stop::Host(_)) => channel.abort(),
+    }
+    drop(permit);
+}
+
+/// The envelope and header checks of the processing model, in the order
+/// SOAP 1.2 Part 1 §2.6 gives them: version first, then mandatory headers.
+fn check(endpoint: &BuiltEndpoint, media: EnvelopeVersion, request: &Message) -> Option<Message> {
+    if request.envelope != endpoint.envelope {
+        // SOAP 1.2 Part 1 Appendix A: a SOAP 1.1 message gets a SOAP 1.1
+        // VersionMismatch fault with an Upgrade header; a SOAP 1.1 node sees a
+        // SOAP 1.2 envelope as an unknown namespace and answers in SOAP 1.1.
+        tracing::debug!(got = ?request.envelope, want = ?endpoint.envelope, "version mismatch");
+        let fault = faults::version_mismatch(request.envelope.namespace());
+        let headers = vec![faults::upgrade_header(&[endpoint.envelope])];
+        return Some(fault_message(
+            EnvelopeVersion::Soap11,
+            AddressingVersion::Transport,
+            None,
+            &fault,
+            headers,
+        ));
+    }
+    if media != endpoint.envelope {
+        // The right envelope in the other version's media type: a sender
+        // error (SOAP 1.2 Part 2 §7.1.4 fixes application/soap+xml).
+        let fault = faults::fault(
+            FaultCode::Sender,
+            format!(
+                "A SOAP {} message must be sent as {}.",
+                if endpoint.envelope == EnvelopeVersion::Soap11 {
+                    "1.1"
+                } else {
+                    "1.2"
+                },
+                endpoint.envelope.media_type()
+            ),
+        );
+        return Some(reply_fault(request, &fault));
+    }
+    let missing = processing::not_understood(request, &endpoint.understood);
+    if !missing.is_empty() {
+        tracing::debug!(?missing, "mandatory headers not understood");
+        let fault = faults::must_understand(&missing);
+        let mut reply = reply_fault(request, &fault);
+        if request.envelope == EnvelopeVersion::Soap12 {
+            reply.headers = missing.iter().map(faults::not_understood_header).collect();
+        }
+        return Some(reply);
+    }
+    None
+}
+
+/// Runs the operation; `Ok(None)` when there is nothing more to send (one-way).
+async fn run(
+    host: &Inner,
+    endpoint: &BuiltEndpoint,
+    channel: &ReplyChannel,
+    op: &Operation,
+    request: Message,
+    id: u64,
+) -> Result<Option<Message>, Stop> {
+    let disclosure = host.props.fault_disclosure;
+    let ctx = OperationContext::new(CallInfo {
+        id,
+        action: op.action.clone(),
+        message_id: request.message_id.clone(),
+        headers: request.headers.clone(),
+        endpoint_path: endpoint.path.clone(),
+        peer_addr: Some(channel.peer_addr()),
+    });
+    let shape = ReplyShape::of(&request);
+    let started = unwind::catch(|| op.handler.start(ctx.clone(), request));
+    let fut = match started {
+        Ok(Ok(fut)) => fut,
+        Ok(Err(e)) => {
+            tracing::debug!(error = %e, "argument does not decode");
+            let fault = faults::sender(
+                "The request body does not match the operation's argument",
+                &e,
+                disclosure,
+            );
+            return Ok(Some(shape.fault(&fault)));
+        }
+        Err(panic) => {
+            tracing::error!(%panic, "handler panicked");
+            return Ok(Some(shape.fault(&faults::internal(&panic, disclosure))));
+        }
+    };
+    let t0 = Instant::now();
+    tracing::info!("operation started");
+    let mut fut = CatchUnwind::new(fut);
+
+    if op.one_way {
+        // WWSAPI answers a one-way message once it is received and accepted.
+        if let Err(e) = channel.close().await {
+            tracing::debug!(error = %e, "202 for one-way failed");
+        }
+    }
+
+    let outcome = tokio::select! {
+        biased;
+        r = &mut fut => Ok(r),
+        _ = host.aborted.cancelled() => Err(Stop::Host(CancelReason::HostAborted)),
+        _ = host.close_expired.cancelled() => Err(Stop::Host(CancelReason::HostClosing)),
+        _ = channel.disconnected(), if !op.one_way => Err(Stop::Client),
+    };
+    let result = match outcome {
+        Ok(r) => r,
+        Err(stop) => {
+            let reason = match stop {
+                Stop::Host(r) => r,
+                Stop::Client => CancelReason::ChannelFaulted,
+            };
+            ctx.cancel(reason);
+            tracing::info!(%reason, elapsed_ms = t0.elapsed().as_millis() as u64, "operation cancelled");
+            // One more poll lets a handler that selects on `cancelled()`
+            // finish its branch; then the future is dropped.
+            let _ =
+                std::future::poll_fn(|cx| Poll::Ready(std::pin::Pin::new(&mut fut).poll(cx))).await;
+            drop(fut);
+            return Err(stop);
+        }
+    };
+    let elapsed_ms = t0.elapsed().as_millis() as u64;
+    let reply = match result {
+        Ok(Ok(Reply::Body(body))) => {
+            tracing::info!(elapsed_ms, "operation completed");
+            shape.reply(&op.reply_action, body)
+        }
+        Ok(Ok(Reply::Message(m))) => {
+            tracing::info!(elapsed_ms, "operation completed");
+            shape.complete(*m, &op.reply_action)
+        }
+        Ok(Ok(Reply::None)) => {
+            tracing::info!(elapsed_ms, "one-way operation completed");
+            return Ok(None);
+        }
+        Ok(Err(fault)) => {
+            tracing::info!(elapsed_ms, %fault, "operation faulted");
+            if op.one_way {
+                return Ok(None);
+            }
+            shape.fault(&fault)
+        }
+        Err(panic) => {
+            tracing::error!(%panic, "handler panicked");
+            if op.one_way {
+                return Ok(None);
+            }
+            shape.fault(&faults::internal(&panic, disclosure))
+        }
+    };
+    Ok(Some(reply))
+}
+
+/// What a reply copies from its request: envelope, addressing, `RelatesTo`.
+struct ReplyShape {
+    envelope: EnvelopeVersion,
+    addressing: AddressingVersion,
+    relates_to: Option<String>,
+}
+
+impl ReplyShape {
+    fn of(request: &Message) -> Self {
+        ReplyShape {
+            envelope: request.envelope,
+            addressing: request.addressing,
+            relates_to: request.message_id.clone(),
+        }
+    }
+
+    fn reply(&self, action: &str, body: Bytes) -> Message {
+        Message {
+            envelope: self.envelope,
+            addressing: self.addressing,
+            action: Some(action.to_owned()),
+            to: None,
+            message_id: None,
+            relates_to: self.relates_to.clone(),
+            reply_to: None,
+            fault_to: None,
+            headers: Vec::new(),
+            body,
+        }
+    }
+
+    fn complete(&self, mut m: Message, action: &str) -> Message {
+        m.envelope = self.envelope;
+        if m.addressing == AddressingVersion::Transport {
+            m.addressing = self.addressing;
+        }
+        if m.action.is_none() {
+            m.action = Some(action.to_owned());
+        }
+        if m.relates_to.is_none() {
+            m.relates_to = self.relates_to.clone();
+        }
+        m
+    }
+
+    fn fault(&self, fault: &Fault) -> Message {
+        fault_message(
+            self.envelope,
+            self.addressing,
+            self.relates_to.clone(),
+            fault,
+            Vec::new(),
+        )
+    }
+}
+
+fn reply_fault(request: &Message, fault: &Fault) -> Message {
+    ReplyShape::of(request).fault(fault)
+}
+
+fn fault_message(
+    envelope: EnvelopeVersion,
+    addressing: AddressingVersion,
+    relates_to: Option<String>,
+    fault: &Fault,
+    headers: Vec<Header>,
+) -> Message {
+    let mut m = Message::from_fault(envelope, addressing, fault);
+    m.relates_to = relates_to;
+    m.headers = headers;
+    m
+}
+
+/// Sends the reply unless the host is aborted meanwhile.
+async fn send(host: &Inner, channel: &ReplyChannel, reply: Message) {
+    let r = tokio::select! {
+        biased;
+        _ = host.aborted.cancelled() => return channel.abort(),
+        r = channel.reply(reply) => r,
+    };
+    if let Err(e) = r {
+        tracing::debug!(error = %e, "reply failed");
+    }
+}
