@@ -183,3 +183,35 @@ pub async fn black_hole() -> (SocketAddr, TcpListener, TcpStream) {
     let filler = TcpStream::connect(addr).await.expect("filler connect");
     (addr, listener, filler)
 }
+
+/// A raw HTTP response with a Content-Length framed body.
+pub fn response(status: &str, headers: &[(&str, &str)], body: &str) -> Vec<u8> {
+    let mut out = format!("HTTP/1.1 {status}\r\ncontent-length: {}\r\n", body.len());
+    for (k, v) in headers {
+        out.push_str(&format!("{k}: {v}\r\n"));
+    }
+    out.push_str("\r\n");
+    out.push_str(body);
+    out.into_bytes()
+}
+
+/// Serves one connection: answers each request with the next canned response
+/// (raw bytes), then closes. Returns the requests it read.
+pub async fn canned_server(
+    responses: Vec<Vec<u8>>,
+) -> (SocketAddr, tokio::task::JoinHandle<Vec<RawRequest>>) {
+    let (listener, addr) = raw_listener().await;
+    let task = tokio::spawn(async move {
+        let (mut stream, _) = listener.accept().await.expect("accept");
+        let mut seen = Vec::new();
+        for resp in responses {
+            let Some(req) = read_request(&mut stream).await else {
+                break;
+            };
+            seen.push(req);
+            stream.write_all(&resp).await.expect("write");
+        }
+        seen
+    });
+    (addr, task)
+}
