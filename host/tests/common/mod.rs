@@ -339,3 +339,13 @@ pub async fn wait_event(
     .await
     .expect("event timed out")
 }
+
+impl Conn {
+    /// Wraps an already connected stream.
+    pub fn from_stream(stream: TcpStream) -> Conn {
+        Conn {
+            stream,
+            buf: Vec::new(),
+        }
+    }
+}
