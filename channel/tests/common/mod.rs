@@ -215,3 +215,39 @@ pub async fn canned_server(
     });
     (addr, task)
 }
+
+/// Polls `fut` exactly once; `Some` if it completed.
+pub async fn poll_once<F: std::future::Future + Unpin>(fut: &mut F) -> Option<F::Output> {
+    std::future::poll_fn(|cx| {
+        std::task::Poll::Ready(match std::pin::Pin::new(&mut *fut).poll(cx) {
+            std::task::Poll::Ready(v) => Some(v),
+            std::task::Poll::Pending => None,
+        })
+    })
+    .await
+}
+
+/// A server that takes one request and never answers. `got_request` fires
+/// when the request was read; `closed` when the client closed the connection.
+pub async fn stalled_server() -> (
+    SocketAddr,
+    tokio::sync::oneshot::Receiver<()>,
+    tokio::sync::oneshot::Receiver<()>,
+) {
+    let (listener, addr) = raw_listener().await;
+    let (got_tx, got_rx) = tokio::sync::oneshot::channel();
+    let (closed_tx, closed_rx) = tokio::sync::oneshot::channel();
+    tokio::spawn(async move {
+        let (mut stream, _) = listener.accept().await.expect("accept");
+        read_request(&mut stream).await.expect("request");
+        let _ = got_tx.send(());
+        await_peer_close(&mut stream, Duration::from_secs(3600)).await;
+        let _ = closed_tx.send(());
+    });
+    (addr, got_rx, closed_rx)
+}
+
+/// Whether `err` is the channel's `Aborted`.
+pub fn is_channel_aborted<T: std::fmt::Debug>(r: &wws_core::Result<T>) -> bool {
+    matches!(r, Err(wws_core::Error::Aborted { object: "Channel" }))
+}
