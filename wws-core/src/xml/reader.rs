@@ -9,7 +9,6 @@ use std::borrow::Cow;
 
 use bytes::{Bytes, BytesMut};
 use quick_xml::Reader;
-use quick_xml::events::attributes::Attributes;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 
 use crate::error::{Error, Result};
@@ -22,6 +21,8 @@ struct Binding<'a> {
     /// Empty for the default namespace.
     prefix: &'a str,
     uri: Cow<'a, str>,
+    /// The value as written, usable verbatim in a double-quoted declaration.
+    raw: Option<&'a str>,
     /// Depth of the element that declared it.
     depth: usize,
 }
@@ -197,9 +198,118 @@ fn resolve_ref(r: &BytesRef<'_>) -> Result<char> {
     Ok(c)
 }
 
+/// Attributes of a start tag, scanned by hand: quick-xml's iterator costs more
+/// than the rest of an element's handling. The reader has already matched
+/// quotes to find the tag's end, so values never contain the closing `>`.
+struct AttrScan<'a> {
+    rest: &'a str,
+}
+
+impl<'a> AttrScan<'a> {
+    fn new(content: &'a str, name_len: usize) -> Self {
+        AttrScan {
+            rest: content.get(name_len..).unwrap_or(""),
+        }
+    }
+
+    fn malformed(&self) -> Error {
+        Error::InvalidFormat(format!(
+            "malformed attribute near {:?}",
+            self.rest.chars().take(24).collect::<String>()
+        ))
+    }
+}
+
+/// One attribute as written.
+struct AttrValue<'a> {
+    name: &'a str,
+    /// The value, still escaped.
+    raw: &'a str,
+    has_amp: bool,
+    has_quot: bool,
+}
+
+impl<'a> Iterator for AttrScan<'a> {
+    type Item = Result<AttrValue<'a>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let bytes = self.rest.as_bytes();
+        let skip_space = |mut i: usize| {
+            while bytes.get(i).is_some_and(|&b| is_xml_space(b)) {
+                i += 1;
+            }
+            i
+        };
+        let start = skip_space(0);
+        if start == bytes.len() {
+            return None;
+        }
+        // Attributes must be separated by whitespace.
+        let mut ok = start > 0;
+        let mut i = start;
+        while let Some(&b) = bytes.get(i) {
+            if b == b'=' || is_xml_space(b) {
+                break;
+            }
+            ok &= !matches!(b, b'"' | b'\'' | b'<' | b'&' | b'/');
+            i += 1;
+        }
+        let name_end = i;
+        ok &= name_end > start;
+        i = skip_space(i);
+        ok &= bytes.get(i) == Some(&b'=');
+        i = skip_space(i + 1);
+        let quote = bytes.get(i).copied().unwrap_or(0);
+        ok &= quote == b'"' || quote == b'\'';
+        let value_start = i + 1;
+        let mut j = value_start;
+        let mut has_amp = false;
+        loop {
+            let stop = bytes
+                .get(j..)
+                .and_then(|v| v.iter().position(|&b| b == quote || b == b'<' || b == b'&'));
+            let Some(stop) = stop else {
+                ok = false;
+                break;
+            };
+            j += stop;
+            match bytes.get(j) {
+                Some(b'&') => {
+                    has_amp = true;
+                    j += 1;
+                }
+                Some(&b) if b == quote => break,
+                _ => {
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        let (Some(name), Some(value), true) = (
+            self.rest.get(start..name_end),
+            self.rest.get(value_start..j),
+            ok,
+        ) else {
+            let err = self.malformed();
+            self.rest = "";
+            return Some(Err(err));
+        };
+        self.rest = self.rest.get(j + 1..).unwrap_or("");
+        // A single-quoted value may hold `"`: it cannot be pasted into a double-quoted declaration.
+        let has_quot = quote == b'\'' && value.contains('"');
+        Some(Ok(AttrValue {
+            name,
+            raw: value,
+            has_amp,
+            has_quot,
+        }))
+    }
+}
+
 fn split_name(name: &str) -> (&str, &str) {
-    match name.split_once(':') {
-        Some((p, l)) => (p, l),
+    // Names are short: a plain loop beats a memchr call.
+    match name.bytes().position(|b| b == b':') {
+        Some(i) => (name.get(..i).unwrap_or(""), name.get(i + 1..).unwrap_or("")),
         None => ("", name),
     }
 }
@@ -414,22 +524,32 @@ impl<'a> XmlReader<'a> {
         let name_len = e.name().as_ref().len();
         let name = content.get(..name_len).unwrap_or("");
         let scope_before = self.ns.len();
-        let mut count = 0usize;
         let mut prefixed_attrs = false;
-        for attr in Attributes::new(content, name_len) {
-            let attr = attr.map_err(|err| {
-                Error::InvalidFormat(format!("malformed attribute in <{name}>: {err}"))
-            })?;
-            count += 1;
-            if count > self.max_attributes {
+        let mut seen: [&str; 8] = [""; 8];
+        let mut spill: Vec<&str> = Vec::new();
+        for (count, attr) in AttrScan::new(content, name_len).enumerate() {
+            let AttrValue {
+                name: key,
+                raw,
+                has_amp,
+                has_quot,
+            } = attr.map_err(|err| Error::InvalidFormat(format!("<{name}>: {err}")))?;
+            if count >= self.max_attributes {
                 return Err(Error::QuotaExceeded {
                     quota: "max attributes per element",
                     limit: self.max_attributes as u64,
                 });
             }
-            let key = self.sub_str(attr.key.as_ref())?;
-            let raw = self.sub_str(&attr.value)?;
-            let value = if raw.contains('&') {
+            if seen.iter().take(count).any(|k| *k == key) || spill.contains(&key) {
+                return Err(Error::InvalidFormat(format!(
+                    "duplicate attribute {key} on <{name}>"
+                )));
+            }
+            match seen.get_mut(count) {
+                Some(slot) => *slot = key,
+                None => spill.push(key),
+            }
+            let value = if has_amp {
                 quick_xml::escape::unescape(raw).map_err(|err| {
                     Error::InvalidFormat(format!("attribute {key} of <{name}>: {err}"))
                 })?
@@ -441,7 +561,7 @@ impl<'a> XmlReader<'a> {
             } else if let Some(p) = key.strip_prefix("xmlns:") {
                 p
             } else {
-                prefixed_attrs |= key.contains(':');
+                prefixed_attrs |= key.bytes().any(|b| b == b':');
                 continue;
             };
             if prefix == "xml" {
@@ -458,17 +578,17 @@ impl<'a> XmlReader<'a> {
             self.ns.push(Binding {
                 prefix,
                 uri: value,
+                raw: (!has_quot).then_some(raw),
                 depth,
             });
         }
         let scope = self.ns.len();
         if prefixed_attrs {
-            for attr in Attributes::new(content, name_len).flatten() {
-                let key = attr.key.as_ref();
-                if key.starts_with(b"xmlns:") {
+            for AttrValue { name: key, .. } in AttrScan::new(content, name_len).flatten() {
+                if key.starts_with("xmlns:") {
                     continue;
                 }
-                let (p, _) = split_name(self.sub_str(key)?);
+                let (p, _) = split_name(key);
                 if !p.is_empty() && self.resolve_in(p, scope).is_none() {
                     return Err(Error::InvalidFormat(format!(
                         "undeclared namespace prefix {p:?} on an attribute of <{name}>"
@@ -551,10 +671,7 @@ impl<'a> XmlReader<'a> {
 
     /// The value of attribute `{ns}local` of `tag` (`ns` empty for an unprefixed attribute).
     pub fn attribute(&self, tag: &StartTag<'a>, ns: &str, local: &str) -> Option<Cow<'a, str>> {
-        for attr in Attributes::new(tag.content, tag.name_len).flatten() {
-            let Ok(key) = self.sub_str(attr.key.as_ref()) else {
-                continue;
-            };
+        for AttrValue { name: key, raw, .. } in AttrScan::new(tag.content, tag.name_len).flatten() {
             let (p, l) = split_name(key);
             if l != local || key == "xmlns" || p == "xmlns" {
                 continue;
@@ -565,7 +682,6 @@ impl<'a> XmlReader<'a> {
                 self.resolve_in(p, tag.scope).is_some_and(|u| u == ns)
             };
             if matches {
-                let raw = self.sub_str(&attr.value).ok()?;
                 return Some(quick_xml::escape::unescape(raw).unwrap_or(Cow::Borrowed(raw)));
             }
         }
@@ -659,47 +775,48 @@ impl<'a> XmlReader<'a> {
         }
     }
 
-    /// Distinct bindings among the first `scope` (innermost wins), as
-    /// declarations a fragment cut here needs.
-    fn inherited(&self, scope: usize) -> Vec<(&'a str, Cow<'a, str>)> {
+    /// Writes the declarations a fragment root `tag` needs to stand alone:
+    /// every binding among the first `scope` that is innermost for its
+    /// prefix, bound, and not redeclared by `tag` itself.
+    fn write_decls(&self, out: &mut BytesMut, scope: usize, tag: &StartTag<'a>) {
         let bindings = self.ns.get(..scope).unwrap_or(&self.ns);
-        let mut out: Vec<(&'a str, Cow<'a, str>)> = Vec::new();
-        for b in bindings.iter().rev() {
-            if out.iter().any(|(p, _)| *p == b.prefix) {
-                continue;
-            }
-            out.push((b.prefix, b.uri.clone()));
-        }
-        // An undeclared default or prefix needs no declaration standalone.
-        out.retain(|(_, uri)| !uri.is_empty());
-        out
-    }
-
-    /// Writes ` xmlns:p="uri"` for each inherited binding `tag` does not declare itself.
-    fn write_decls(
-        &self,
-        out: &mut BytesMut,
-        inherited: &[(&'a str, Cow<'a, str>)],
-        tag: &StartTag<'a>,
-    ) {
         let own = self
             .ns
             .get(tag.scope.saturating_sub(tag.own_decls)..tag.scope)
             .unwrap_or(&[]);
-        for (prefix, uri) in inherited {
-            if own.iter().any(|b| b.prefix == *prefix) {
+        for (i, b) in bindings.iter().enumerate() {
+            let shadowed = bindings
+                .get(i + 1..)
+                .unwrap_or(&[])
+                .iter()
+                .chain(own)
+                .any(|later| later.prefix == b.prefix);
+            // An undeclared default (or prefix) needs no declaration standalone.
+            if shadowed || b.uri.is_empty() {
                 continue;
             }
-            if prefix.is_empty() {
+            if b.prefix.is_empty() {
                 out.extend_from_slice(b" xmlns=\"");
             } else {
                 out.extend_from_slice(b" xmlns:");
-                out.extend_from_slice(prefix.as_bytes());
+                out.extend_from_slice(b.prefix.as_bytes());
                 out.extend_from_slice(b"=\"");
             }
-            super::writer::write_attr_value(out, uri);
+            match b.raw {
+                Some(raw) => out.extend_from_slice(raw.as_bytes()),
+                None => super::writer::write_attr_value(out, &b.uri),
+            }
             out.extend_from_slice(b"\"");
         }
+    }
+
+    /// Upper bound of what [`write_decls`](Self::write_decls) writes for `scope`.
+    fn decls_len(&self, scope: usize) -> usize {
+        let bindings = self.ns.get(..scope).unwrap_or(&self.ns);
+        bindings
+            .iter()
+            .map(|b| b.prefix.len() + 6 * b.uri.len() + 10)
+            .sum()
     }
 
     fn slice(&self, from: usize, to: usize) -> Result<&'a [u8]> {
@@ -713,19 +830,16 @@ impl<'a> XmlReader<'a> {
     /// and returns the element as standalone XML (inherited namespace
     /// declarations added to its start tag).
     pub fn capture_element(&mut self, tag: &StartTag<'a>) -> Result<Bytes> {
-        let inherited = self.inherited(tag.scope.saturating_sub(tag.own_decls));
+        let scope = tag.scope.saturating_sub(tag.own_decls);
         let name_end = tag.offset + 1 + tag.name_len;
         let mut out = BytesMut::new();
-        if !inherited.is_empty() {
+        if scope > 0 {
+            out.reserve(256 + self.decls_len(scope));
             out.extend_from_slice(self.slice(tag.offset, name_end)?);
-            self.write_decls(&mut out, &inherited, tag);
+            self.write_decls(&mut out, scope, tag);
         }
         self.skip_element()?;
-        let from = if inherited.is_empty() {
-            tag.offset
-        } else {
-            name_end
-        };
+        let from = if scope > 0 { name_end } else { tag.offset };
         out.extend_from_slice(self.slice(from, self.position())?);
         Ok(out.freeze())
     }
@@ -734,9 +848,12 @@ impl<'a> XmlReader<'a> {
     /// and returns its content, from the first child (or non-blank text) to
     /// the last, each child element standalone.
     pub fn capture_children(&mut self, tag: &StartTag<'a>) -> Result<Bytes> {
-        let inherited = self.inherited(tag.scope);
+        let scope = tag.scope;
         let base = tag.depth;
-        let mut out = BytesMut::new();
+        // The content cannot be longer than the rest of the input: one allocation.
+        let mut out = BytesMut::with_capacity(
+            self.src.len().saturating_sub(self.position()) + self.decls_len(scope),
+        );
         let mut first: Option<usize> = None;
         let mut copied = 0usize;
         let mut last_end = 0usize;
@@ -749,10 +866,10 @@ impl<'a> XmlReader<'a> {
                             first = Some(child.offset);
                             copied = child.offset;
                         }
-                        if !inherited.is_empty() {
+                        if scope > 0 {
                             let name_end = child.offset + 1 + child.name_len;
                             out.extend_from_slice(self.slice(copied, name_end)?);
-                            self.write_decls(&mut out, &inherited, &child);
+                            self.write_decls(&mut out, scope, &child);
                             copied = name_end;
                         }
                     }
@@ -814,7 +931,7 @@ mod tests {
         let got = r.capture_children(&root).expect("capture");
         assert_eq!(
             std::str::from_utf8(&got).expect("utf8"),
-            r#"<p:a xmlns="urn:d" xmlns:p="urn:p" x="1"/> <b xmlns:p="urn:p" xmlns="urn:b"><c/></b>"#
+            r#"<p:a xmlns:p="urn:p" xmlns="urn:d" x="1"/> <b xmlns:p="urn:p" xmlns="urn:b"><c/></b>"#
         );
     }
 

@@ -50,34 +50,35 @@ fn write_escaped(out: &mut BytesMut, s: &str, table: &[u8; 256]) {
     let bytes = s.as_bytes();
     out.reserve(bytes.len());
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let class = table[b as usize];
-        if class == PLAIN || i < start {
-            continue;
-        }
-        let replacement: &[u8] = match class {
-            AMP => b"&amp;",
-            LT => b"&lt;",
-            GT => b"&gt;",
-            QUOT => b"&quot;",
-            CR => b"&#xD;",
-            LF => b"&#xA;",
-            TAB => b"&#x9;",
-            CONTROL => REPLACEMENT,
+    while let Some(rest) = bytes.get(start..) {
+        // Tight scan for the next byte that needs attention.
+        let Some(offset) = rest.iter().position(|&b| table[b as usize] != PLAIN) else {
+            break;
+        };
+        let i = start + offset;
+        out.extend_from_slice(rest.get(..offset).unwrap_or_default());
+        let b = bytes.get(i).copied().unwrap_or_default();
+        let (replacement, len): (&[u8], usize) = match table[b as usize] {
+            AMP => (b"&amp;", 1),
+            LT => (b"&lt;", 1),
+            GT => (b"&gt;", 1),
+            QUOT => (b"&quot;", 1),
+            CR => (b"&#xD;", 1),
+            LF => (b"&#xA;", 1),
+            TAB => (b"&#x9;", 1),
+            CONTROL => (REPLACEMENT, 1),
             _ => {
                 // 0xEF: only U+FFFE (EF BF BE) and U+FFFF (EF BF BF) are replaced.
                 if bytes.get(i + 1) == Some(&0xBF) && matches!(bytes.get(i + 2), Some(0xBE | 0xBF))
                 {
-                    out.extend_from_slice(bytes.get(start..i).unwrap_or_default());
-                    out.extend_from_slice(REPLACEMENT);
-                    start = i + 3;
+                    (REPLACEMENT, 3)
+                } else {
+                    (&[0xEF], 1)
                 }
-                continue;
             }
         };
-        out.extend_from_slice(bytes.get(start..i).unwrap_or_default());
         out.extend_from_slice(replacement);
-        start = i + 1;
+        start = i + len;
     }
     out.extend_from_slice(bytes.get(start..).unwrap_or_default());
 }
