@@ -1,1 +1,135 @@
-//! placeholder
+//! Service proxy of the wws SOAP stack: typed concurrent calls that can be
+//! abandoned one by one, aborted all at once, or let finish on close.
+//!
+//! ```
+//! use std::time::Duration;
+//!
+//! use tokio::sync::mpsc;
+//! use wws_core::calculator::{DELAY_ACTION, Delay, DelayResponse};
+//! use wws_core::{AddressingVersion, EnvelopeVersion, Error, ListenerProperties, Message, ProxyProperties};
+//! use wws_listener::Listener;
+//! use wws_proxy::{CallOptions, ServiceProxy};
+//!
+//! # #[tokio::main]
+//! # async fn main() -> wws_core::Result<()> {
+//! // A tiny Delay service on loopback that reports when a request starts
+//! // and when its client leaves before the reply.
+//! let listener = Listener::new(ListenerProperties::default());
+//! listener.open(([127, 0, 0, 1], 0).into()).await?;
+//! let url = format!("http://{}/calculator", listener.local_addr().expect("bound"));
+//! let (events, mut seen) = mpsc::unbounded_channel();
+//! tokio::spawn(async move {
+//!     while let Ok(exchange) = listener.accept_channel().await {
+//!         let events = events.clone();
+//!         tokio::spawn(async move {
+//!             let request = exchange.receive().await?;
+//!             let Delay { milliseconds } = request.read_body()?;
+//!             let _ = events.send(("started", milliseconds));
+//!             let sleep = tokio::time::sleep(Duration::from_millis(milliseconds as u64));
+//!             tokio::select! {
+//!                 () = sleep => {
+//!                     let reply = DelayResponse { milliseconds };
+//!                     let reply = Message::from_body(request.envelope, request.addressing, "", &reply);
+//!                     exchange.reply(reply).await
+//!                 }
+//!                 () = exchange.disconnected() => {
+//!                     let _ = events.send(("client left", milliseconds));
+//!                     Ok(())
+//!                 }
+//!             }
+//!         });
+//!     }
+//! });
+//!
+//! let proxy = ServiceProxy::new(
+//!     &url,
+//!     EnvelopeVersion::Soap11,
+//!     AddressingVersion::Transport,
+//!     ProxyProperties::default(),
+//! )?;
+//! proxy.open().await?;
+//! let delay = |ms| proxy.call::<Delay, DelayResponse>(DELAY_ACTION, &Delay { milliseconds: ms }, CallOptions::new());
+//! let slow = delay(60_000);
+//! assert_eq!(seen.recv().await, Some(("started", 60_000)));
+//! let quick = delay(100);
+//!
+//! // Abandon the slow call by its id: it ends at once, the other goes on,
+//! // and the server sees the slow call's client go.
+//! proxy.abandon_call(slow.id())?;
+//! assert!(matches!(slow.await, Err(Error::Abandoned { .. })));
+//! assert_eq!(proxy.pending_calls(), 1);
+//! assert_eq!(quick.await?.milliseconds, 100);
+//! let mut events = Vec::new();
+//! while events.len() < 2 {
+//!     events.push(seen.recv().await.expect("server events"));
+//! }
+//! assert!(events.contains(&("client left", 60_000)));
+//!
+//! proxy.close().await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # States
+//!
+//! A [`ServiceProxy`] is `Created` → ([`open`](ServiceProxy::open)) `Opening`
+//! → `Open` → ([`close`](ServiceProxy::close)) `Closing` → `Closed`, and
+//! [`reset`](ServiceProxy::reset) makes a closed proxy `Created` again.
+//! [`abort`](ServiceProxy::abort) works in every state: `Open` → `Faulted`
+//! (pending calls end with [`Error::Aborted`](wws_core::Error::Aborted), new
+//! ones get [`ObjectFaulted`](wws_core::Error::ObjectFaulted)), `Opening` →
+//! `Created`, `Closing` → `Closed`. A faulted proxy is closed, then reset.
+//!
+//! `open()` connects once to the endpoint, unlike WWSAPI's
+//! `WsOpenServiceProxy` over HTTP, which does not: an unreachable endpoint is
+//! reported by `open()` itself, and the connection it made serves the first
+//! call. This also gives `Opening` a real duration that `abort()` can cut.
+//!
+//! # Calls
+//!
+//! [`call`](ServiceProxy::call) (typed) and
+//! [`call_message`](ServiceProxy::call_message) (untyped) return a
+//! [`PendingCall`], a future whose [`id`](PendingCall::id) is known at once.
+//! A call first checks, synchronously, the state (`Open`) and the
+//! `max_pending_calls` quota ([`QuotaExceeded`](wws_core::Error::QuotaExceeded)
+//! at once when full), then registers a slot and spawns its exchange as a
+//! task, so it progresses before it is polled, as a WWSAPI async call does.
+//!
+//! Each pending call has a connection of its own: an idle one from the pool
+//! (up to `max_call_pool_size` are kept) or a new one. So calls are truly
+//! concurrent over HTTP/1.1 and a stalled call never delays another.
+//!
+//! - [`abandon_call(id)`](ServiceProxy::abandon_call) completes every pending
+//!   call with that id with [`Abandoned`](wws_core::Error::Abandoned) before
+//!   it returns, and closes those calls' connections, so the server sees the
+//!   client go (a host cancels the operation). The other calls continue.
+//!   Calls may share an id ([`CallOptions::call_id`]) and are then abandoned
+//!   together; [`CallId::ALL`](wws_core::CallId::ALL) abandons every call
+//!   pending at that moment; an unknown id is a no-op.
+//! - Dropping a `PendingCall` before it completes abandons that one call: no
+//!   slot, task or socket outlives it.
+//! - `call_timeout` ends a call with [`TimedOut`](wws_core::Error::TimedOut)
+//!   and closes its connection.
+//! - A fault reply ends it with
+//!   [`FaultReceived`](wws_core::Error::FaultReceived) carrying the parsed
+//!   fault; the connection stays in use.
+//! - A reply body that is not the expected type ends it with
+//!   [`InvalidFormat`](wws_core::Error::InvalidFormat).
+//!
+//! Only a call that completed with a reply (or a fault) gives its connection
+//! back to the pool; any other end closes it. A failed request is not retried.
+//!
+//! `abort()` and `abandon_call()` are plain synchronous functions: they hold
+//! a short internal lock that no I/O ever holds, and close sockets directly.
+//!
+//! # Tracing
+//!
+//! Each call runs in a `call` span with fields `call_id` and `action`.
+
+mod addressing;
+mod call;
+mod proxy;
+
+pub use call::{CallOptions, PendingCall};
+pub use proxy::ServiceProxy;
+pub use wws_core::state::ServiceProxyState;

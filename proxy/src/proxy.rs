@@ -1,0 +1,698 @@
+//! The service proxy: state, the table of pending calls, the connection pool.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use tokio::runtime::Handle;
+use tokio::sync::{oneshot, watch};
+use tokio::time::Instant;
+use tracing::Instrument;
+use wws_channel::{Channel, ChannelState};
+use wws_core::state::{ServiceProxyEvent, ServiceProxyState, StateCell, Ticket};
+use wws_core::{
+    AbortSignal, AddressingVersion, BodyElement, CallId, CallIdGenerator, EnvelopeVersion, Error,
+    Message, ProxyProperties, Result,
+};
+
+use crate::addressing::{fresh_message_id, validate_endpoint_url};
+use crate::call::{CallOptions, Decode, PendingCall};
+
+const OBJECT: &str = "ServiceProxy";
+
+/// A client of one service endpoint: typed concurrent calls that can be
+/// abandoned one by one, aborted all at once, or let finish on close.
+///
+/// Cheap to clone; clones share the same proxy. See the [crate docs](crate)
+/// for the states, the call lifecycle and an example.
+#[derive(Clone)]
+pub struct ServiceProxy {
+    inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    url: String,
+    envelope: EnvelopeVersion,
+    addressing: AddressingVersion,
+    props: ProxyProperties,
+    ids: CallIdGenerator,
+    state: StateCell<ServiceProxyState>,
+    shared: Mutex<Shared>,
+    // Number of pending calls, so that close() can wait for zero.
+    pending: watch::Sender<usize>,
+}
+
+/// Everything that abort, abandon and the call tasks change together.
+///
+/// Lock order: `shared`, then `state` (the state cell never calls out).
+/// Never held across an await or a channel operation that does I/O.
+struct Shared {
+    calls: HashMap<u64, Slot>,
+    next_key: u64,
+    idle: Vec<Channel>,
+    /// The channel `open()` is connecting, so that `abort()` can close it.
+    opening: Option<Channel>,
+    /// Parent of every call's signal; replaced by each `open()`.
+    signal: AbortSignal,
+    /// The runtime the proxy was opened on; call tasks are spawned there.
+    runtime: Option<Handle>,
+}
+
+/// One pending call.
+struct Slot {
+    id: CallId,
+    signal: AbortSignal,
+    done: oneshot::Sender<Result<Message>>,
+    /// The connection the call runs on, once it has one.
+    channel: Option<Channel>,
+}
+
+impl Slot {
+    /// Completes the call with `error` and tears its exchange down.
+    fn cancel(self, error: Error) {
+        self.signal.abort();
+        let _ = self.done.send(Err(error));
+        if let Some(channel) = self.channel {
+            channel.abort();
+        }
+    }
+}
+
+impl ServiceProxy {
+    /// A proxy for the endpoint at `url` (an `http://` URL), in state `Created`.
+    ///
+    /// Fails with [`Error::InvalidEndpointUrl`] when `url` is not a usable
+    /// HTTP endpoint address.
+    pub fn new(
+        url: &str,
+        envelope: EnvelopeVersion,
+        addressing: AddressingVersion,
+        props: ProxyProperties,
+    ) -> Result<Self> {
+        validate_endpoint_url(url)?;
+        Ok(ServiceProxy {
+            inner: Arc::new(Inner {
+                url: url.to_owned(),
+                envelope,
+                addressing,
+                props,
+                ids: CallIdGenerator::new(),
+                state: StateCell::new(ServiceProxyState::Created),
+                shared: Mutex::new(Shared {
+                    calls: HashMap::new(),
+                    next_key: 0,
+                    idle: Vec::new(),
+                    opening: None,
+                    signal: AbortSignal::new(),
+                    runtime: None,
+                }),
+                pending: watch::Sender::new(0),
+            }),
+        })
+    }
+
+    /// The endpoint address.
+    pub fn url(&self) -> &str {
+        &self.inner.url
+    }
+
+    /// The envelope version of the messages the proxy sends.
+    pub fn envelope_version(&self) -> EnvelopeVersion {
+        self.inner.envelope
+    }
+
+    /// The addressing version of the messages the proxy sends.
+    pub fn addressing_version(&self) -> AddressingVersion {
+        self.inner.addressing
+    }
+
+    /// The proxy's properties.
+    pub fn properties(&self) -> &ProxyProperties {
+        &self.inner.props
+    }
+
+    /// The current state.
+    pub fn state(&self) -> ServiceProxyState {
+        self.inner.state.get()
+    }
+
+    /// How many calls are pending (started and not yet completed).
+    pub fn pending_calls(&self) -> usize {
+        self.inner.lock().calls.len()
+    }
+
+    /// How many idle connections the pool holds.
+    pub fn idle_connections(&self) -> usize {
+        self.inner.lock().idle.len()
+    }
+
+    /// Opens the proxy: `Created` → `Opening` → `Open`.
+    ///
+    /// Unlike WWSAPI's `WsOpenServiceProxy` over HTTP, this connects once to
+    /// the endpoint, so an unreachable endpoint is reported here
+    /// ([`Error::EndpointUnreachable`], state `Faulted`) rather than by the
+    /// first call; the connection then waits in the pool for that call.
+    /// Must run inside a tokio runtime: calls are spawned on it.
+    ///
+    /// [`abort`](Self::abort) while opening makes this return
+    /// [`Error::Aborted`] and leaves the proxy `Created`.
+    ///
+    /// Cancel safe: dropping the future before it completes closes the
+    /// connection being made and returns the proxy to `Created`, as an abort.
+    pub async fn open(&self) -> Result<()> {
+        let inner = &self.inner;
+        let runtime = Handle::try_current().map_err(|_| Error::InvalidOperation {
+            object: OBJECT,
+            state: "outside a tokio runtime",
+            operation: "open",
+        })?;
+        let (ticket, channel, signal) = {
+            let mut shared = inner.lock();
+            let started = inner.state.transition(ServiceProxyEvent::OpenStarted)?;
+            let channel = Channel::new(inner.props.channel.clone());
+            shared.signal = AbortSignal::new();
+            shared.runtime = Some(runtime);
+            shared.opening = Some(channel.clone());
+            (started.ticket, channel, shared.signal.clone())
+        };
+        // Dropped early (or aborted), the guard closes the connection and undoes Opening.
+        let mut guard = OpeningGuard {
+            inner,
+            ticket,
+            channel: channel.clone(),
+            armed: true,
+        };
+        let connected = tokio::select! {
+            biased;
+            () = signal.aborted() => Err(Error::Aborted { object: OBJECT }),
+            connected = channel.open(&inner.url) => connected,
+        };
+        guard.armed = false;
+
+        let mut shared = inner.lock();
+        shared.opening = None;
+        match connected {
+            Ok(()) => match inner
+                .state
+                .complete(ticket, ServiceProxyEvent::OpenSucceeded)
+            {
+                Ok(_) => {
+                    if inner.props.max_call_pool_size > 0 {
+                        shared.idle.push(channel);
+                    } else {
+                        drop(shared);
+                        channel.abort();
+                    }
+                    tracing::debug!(url = %inner.url, "service proxy open");
+                    Ok(())
+                }
+                Err(e) => {
+                    drop(shared);
+                    channel.abort();
+                    Err(e)
+                }
+            },
+            Err(e) => {
+                // A stale ticket means abort() already settled the state.
+                let _ = inner.state.complete(ticket, ServiceProxyEvent::OpenFailed);
+                drop(shared);
+                channel.abort();
+                Err(e)
+            }
+        }
+    }
+
+    /// Closes the proxy gracefully: no new calls; pending calls may finish
+    /// for up to `max_close_timeout`, then the proxy aborts itself (they end
+    /// with [`Error::Aborted`]); idle connections are closed. Ends `Closed`.
+    ///
+    /// From `Created` or `Closed` this is Ok at once; from `Faulted` it just
+    /// releases what is left. An [`abort`](Self::abort) during close makes
+    /// this return [`Error::Aborted`] (the proxy is then `Closed`).
+    ///
+    /// Cancel safe in the sense that nothing leaks: dropping the future
+    /// before it completes aborts the proxy, which ends `Closed`.
+    pub async fn close(&self) -> Result<()> {
+        let inner = &self.inner;
+        let started = {
+            let _shared = inner.lock();
+            inner.state.transition(ServiceProxyEvent::CloseStarted)?
+        };
+        if started.to == ServiceProxyState::Closed {
+            return Ok(());
+        }
+        let mut guard = ClosingGuard {
+            proxy: self,
+            armed: true,
+        };
+        let mut pending = inner.pending.subscribe();
+        // The watch guard must not live across an await: the future stays Send.
+        let escalated =
+            tokio::time::timeout(inner.props.max_close_timeout, pending.wait_for(|n| *n == 0))
+                .await
+                .is_err();
+        if escalated {
+            tracing::debug!(
+                pending = self.pending_calls(),
+                timeout = ?inner.props.max_close_timeout,
+                "close timed out waiting for pending calls; aborting"
+            );
+            self.abort();
+        }
+        guard.armed = false;
+
+        let idle = std::mem::take(&mut inner.lock().idle);
+        for channel in idle {
+            // An idle keep-alive connection has no exchange to wait for.
+            if tokio::time::timeout(Duration::from_secs(1), channel.close())
+                .await
+                .is_err()
+            {
+                channel.abort();
+            }
+        }
+        let finished = {
+            let _shared = inner.lock();
+            inner
+                .state
+                .complete(started.ticket, ServiceProxyEvent::CloseFinished)
+        };
+        match finished {
+            Ok(_) => Ok(()),
+            // Our own escalation moved Closing → Closed: that is the timeout rule, not an error.
+            Err(_) if escalated => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Aborts the proxy: every pending call completes with
+    /// [`Error::Aborted`] and its connection is closed; idle connections are
+    /// closed. `Open` → `Faulted` (new calls fail with
+    /// [`Error::ObjectFaulted`]), `Opening` → `Created`, `Closing` → `Closed`,
+    /// other states unchanged.
+    ///
+    /// Synchronous: callable from any thread, in any state, any number of
+    /// times; it never waits for I/O.
+    pub fn abort(&self) {
+        let inner = &self.inner;
+        let (slots, channels) = {
+            let mut shared = inner.lock();
+            // Abort is allowed in every state.
+            let _ = inner.state.apply(ServiceProxyEvent::Abort);
+            shared.signal.abort();
+            let slots: Vec<Slot> = shared.calls.drain().map(|(_, slot)| slot).collect();
+            let mut channels = std::mem::take(&mut shared.idle);
+            channels.extend(shared.opening.take());
+            inner.publish_pending(&shared);
+            (slots, channels)
+        };
+        if !slots.is_empty() {
+            tracing::debug!(calls = slots.len(), "service proxy aborted pending calls");
+        }
+        for slot in slots {
+            slot.cancel(Error::Aborted { object: OBJECT });
+        }
+        for channel in channels {
+            channel.abort();
+        }
+    }
+
+    /// Makes a `Closed` (or `Created`) proxy `Created` again, ready to open.
+    pub fn reset(&self) -> Result<()> {
+        let mut shared = self.inner.lock();
+        self.inner.state.apply(ServiceProxyEvent::Reset)?;
+        shared.runtime = None;
+        Ok(())
+    }
+
+    /// Abandons every pending call with `id` ([`CallId::ALL`]: every call
+    /// pending now): each completes at once with [`Error::Abandoned`], its
+    /// connection is closed (the server sees the client go) and never reused.
+    /// Other calls continue; the proxy stays usable.
+    ///
+    /// An id with no pending call is Ok. Allowed while `Open` or `Closing`;
+    /// otherwise [`Error::InvalidOperation`]. Synchronous: the errors are
+    /// delivered before this returns, and it never waits for I/O.
+    pub fn abandon_call(&self, id: CallId) -> Result<()> {
+        let slots = {
+            let mut shared = self.inner.lock();
+            self.inner.state.get().ensure_can_abandon()?;
+            let keys: Vec<u64> = shared
+                .calls
+                .iter()
+                .filter(|(_, slot)| id.is_all() || slot.id == id)
+                .map(|(key, _)| *key)
+                .collect();
+            let slots: Vec<Slot> = keys
+                .iter()
+                .filter_map(|key| shared.calls.remove(key))
+                .collect();
+            self.inner.publish_pending(&shared);
+            slots
+        };
+        if !slots.is_empty() {
+            tracing::debug!(call_id = %id, calls = slots.len(), "calls abandoned");
+        }
+        for slot in slots {
+            let call_id = slot.id.get();
+            slot.cancel(Error::Abandoned { call_id });
+        }
+        Ok(())
+    }
+
+    /// Calls `action` with the typed request `req` and returns the pending
+    /// typed reply.
+    ///
+    /// Fails (when awaited) with [`Error::InvalidOperation`] unless `Open`,
+    /// [`Error::ObjectFaulted`] when `Faulted`, [`Error::QuotaExceeded`] when
+    /// `max_pending_calls` calls are already pending, [`Error::TimedOut`]
+    /// after `call_timeout`, [`Error::FaultReceived`] when the service
+    /// replies with a fault, [`Error::InvalidFormat`] when the reply body is
+    /// not a `Resp`.
+    pub fn call<Req, Resp>(&self, action: &str, req: &Req, opts: CallOptions) -> PendingCall<Resp>
+    where
+        Req: BodyElement,
+        Resp: BodyElement,
+    {
+        let inner = &self.inner;
+        let message = Message::from_body(inner.envelope, inner.addressing, action, req);
+        self.start(message, opts, read_body::<Resp>)
+    }
+
+    /// Sends `message` as a request and returns the pending reply message.
+    ///
+    /// The message's envelope version should match the proxy's; its action,
+    /// headers and body are sent as they are (with `To` and `MessageID` filled
+    /// in when WS-Addressing is used and they are missing). Errors as
+    /// [`call`](Self::call).
+    pub fn call_message(&self, message: Message, opts: CallOptions) -> PendingCall<Message> {
+        self.start(message, opts, Ok)
+    }
+
+    fn start<T>(
+        &self,
+        mut message: Message,
+        opts: CallOptions,
+        decode: Decode<T>,
+    ) -> PendingCall<T> {
+        let inner = &self.inner;
+        let id = opts.chosen_id().unwrap_or_else(|| inner.ids.next_id());
+        inner.address(&mut message);
+        let action = message.action.clone().unwrap_or_default();
+
+        let (tx, rx) = oneshot::channel();
+        let (key, signal, runtime) = {
+            let mut shared = inner.lock();
+            if let Err(e) = inner.state.get().ensure_open("call") {
+                return PendingCall::failed(id, e);
+            }
+            let limit = inner.props.max_pending_calls;
+            if shared.calls.len() >= limit {
+                return PendingCall::failed(
+                    id,
+                    Error::QuotaExceeded {
+                        quota: "max pending calls",
+                        limit: limit as u64,
+                    },
+                );
+            }
+            let Some(runtime) = shared.runtime.clone() else {
+                return PendingCall::failed(
+                    id,
+                    Error::InvalidOperation {
+                        object: OBJECT,
+                        state: "Open without a runtime",
+                        operation: "call",
+                    },
+                );
+            };
+            let key = shared.next_key;
+            shared.next_key += 1;
+            let signal = shared.signal.child();
+            shared.calls.insert(
+                key,
+                Slot {
+                    id,
+                    signal: signal.clone(),
+                    done: tx,
+                    channel: None,
+                },
+            );
+            inner.publish_pending(&shared);
+            (key, signal, runtime)
+        };
+
+        let span = tracing::info_span!("call", call_id = %id, action = %action);
+        let deadline = inner.props.call_timeout.map(|t| (Instant::now() + t, t));
+        runtime.spawn(
+            Arc::clone(inner)
+                .run_call(key, signal, message, deadline)
+                .instrument(span),
+        );
+        PendingCall::waiting(id, key, rx, Arc::clone(inner), decode)
+    }
+}
+
+fn read_body<T: BodyElement>(message: Message) -> Result<T> {
+    message.read_body::<T>()
+}
+
+impl Inner {
+    fn lock(&self) -> MutexGuard<'_, Shared> {
+        // Critical sections only move values in and out of the table; a
+        // panic in one cannot leave it inconsistent.
+        self.shared.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn publish_pending(&self, shared: &Shared) {
+        self.pending.send_replace(shared.calls.len());
+    }
+
+    /// Fills in the WS-Addressing headers a request needs, when they are missing.
+    fn address(&self, message: &mut Message) {
+        if self.addressing == AddressingVersion::Transport {
+            return;
+        }
+        if message.to.is_none() {
+            message.to = Some(self.url.clone());
+        }
+        if message.message_id.is_none() {
+            message.message_id = Some(fresh_message_id());
+        }
+    }
+
+    /// Runs one call: takes a connection, sends, waits for the reply, then
+    /// completes the slot. Ends as soon as the call's signal is aborted
+    /// (abandon, drop, proxy abort), whoever completed the slot then.
+    async fn run_call(
+        self: Arc<Self>,
+        key: u64,
+        signal: AbortSignal,
+        message: Message,
+        deadline: Option<(Instant, Duration)>,
+    ) {
+        let exchange = self.exchange(key, message);
+        let outcome = tokio::select! {
+            biased;
+            () = signal.aborted() => None,
+            outcome = async {
+                match deadline {
+                    Some((at, after)) => tokio::time::timeout_at(at, exchange)
+                        .await
+                        .map_err(|_| Error::TimedOut { what: "call", after }),
+                    None => Ok(exchange.await),
+                }
+            } => Some(outcome),
+        };
+        match outcome {
+            // Whoever aborted the signal has completed the slot already.
+            None => self.forget_call(key),
+            // The exchange ended: its connection may serve another call.
+            Some(Ok(result)) => self.complete(key, result, true),
+            // Cut mid-exchange: the connection is in an unknown state.
+            Some(Err(timed_out)) => self.complete(key, Err(timed_out), false),
+        }
+    }
+
+    async fn exchange(&self, key: u64, message: Message) -> Result<Message> {
+        let (channel, fresh) = self
+            .checkout(key)
+            .ok_or(Error::Aborted { object: OBJECT })?;
+        if fresh {
+            channel.open(&self.url).await?;
+        }
+        channel.request(message).await
+    }
+
+    /// Gives call `key` a connection: an idle one from the pool, else a new
+    /// (not yet opened) one. `None` when the call is no longer pending.
+    fn checkout(&self, key: u64) -> Option<(Channel, bool)> {
+        let mut shared = self.lock();
+        let shared = &mut *shared;
+        let slot = shared.calls.get_mut(&key)?;
+        let (channel, fresh) = loop {
+            match shared.idle.pop() {
+                Some(channel) if channel.state() == ChannelState::Open => {
+                    break (channel, false);
+                }
+                // A pooled connection the server closed meanwhile.
+                Some(stale) => stale.abort(),
+                None => break (Channel::new(self.props.channel.clone()), true),
+            }
+        };
+        slot.channel = Some(channel.clone());
+        Some((channel, fresh))
+    }
+
+    /// Completes call `key` with `outcome`; puts its connection back in the
+    /// pool when `reusable`, still open and there is room, else closes it. No-op when
+    /// the call was already completed (abandoned, dropped, aborted).
+    fn complete(&self, key: u64, outcome: Result<Message>, reusable: bool) {
+        let (slot, discard) = {
+            let mut shared = self.lock();
+            let Some(mut slot) = shared.calls.remove(&key) else {
+                return;
+            };
+            let mut discard = slot.channel.take();
+            // The channel faults itself on transport errors; a fault reply leaves it open.
+            if reusable
+                && self.state.get() == ServiceProxyState::Open
+                && shared.idle.len() < self.props.max_call_pool_size
+                && discard
+                    .as_ref()
+                    .is_some_and(|c| c.state() == ChannelState::Open)
+            {
+                shared.idle.extend(discard.take());
+            }
+            self.publish_pending(&shared);
+            (slot, discard)
+        };
+        let _ = slot.done.send(outcome);
+        if let Some(channel) = discard {
+            channel.abort();
+        }
+    }
+
+    /// Drops call `key` without completing it: its `PendingCall` is gone.
+    pub(crate) fn forget_call(&self, key: u64) {
+        let slot = {
+            let mut shared = self.lock();
+            let slot = shared.calls.remove(&key);
+            self.publish_pending(&shared);
+            slot
+        };
+        if let Some(slot) = slot {
+            tracing::debug!(call_id = %slot.id, "call dropped before completion; abandoned");
+            let call_id = slot.id.get();
+            slot.cancel(Error::Abandoned { call_id });
+        }
+    }
+}
+
+/// Returns an interrupted `open()` to `Created` and closes its connection.
+struct OpeningGuard<'a> {
+    inner: &'a Inner,
+    ticket: Ticket,
+    channel: Channel,
+    armed: bool,
+}
+
+impl Drop for OpeningGuard<'_> {
+    fn drop(&mut self) {
+        if !self.armed {
+            return;
+        }
+        {
+            let mut shared = self.inner.lock();
+            // A stale ticket: abort() took the channel, or a later open owns the state.
+            if self
+                .inner
+                .state
+                .complete(self.ticket, ServiceProxyEvent::Abort)
+                .is_ok()
+            {
+                shared.opening = None;
+            }
+        }
+        self.channel.abort();
+    }
+}
+
+/// Aborts the proxy when a `close()` is dropped while waiting.
+struct ClosingGuard<'a> {
+    proxy: &'a ServiceProxy,
+    armed: bool,
+}
+
+impl Drop for ClosingGuard<'_> {
+    fn drop(&mut self) {
+        if self.armed {
+            self.proxy.abort();
+        }
+    }
+}
+
+impl std::fmt::Debug for ServiceProxy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServiceProxy")
+            .field("url", &self.inner.url)
+            .field("envelope", &self.inner.envelope)
+            .field("addressing", &self.inner.addressing)
+            .field("state", &self.state())
+            .field("pending_calls", &self.pending_calls())
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn is_send<T: Send>(_: &T) {}
+    fn is_send_sync<T: Send + Sync + Clone>(_: &T) {}
+
+    #[test]
+    fn the_proxy_and_its_futures_cross_threads() {
+        let proxy = ServiceProxy::new(
+            "http://127.0.0.1:9/calculator",
+            EnvelopeVersion::Soap11,
+            AddressingVersion::Transport,
+            ProxyProperties::default(),
+        )
+        .expect("valid url");
+        is_send_sync(&proxy);
+        is_send(&proxy.open());
+        is_send(&proxy.close());
+        let call = proxy.call_message(
+            Message::new(EnvelopeVersion::Soap11, AddressingVersion::Transport),
+            CallOptions::new(),
+        );
+        is_send(&call);
+    }
+
+    #[test]
+    fn a_call_outside_open_fails_without_a_runtime_or_a_slot() {
+        let proxy = ServiceProxy::new(
+            "http://127.0.0.1:9/calculator",
+            EnvelopeVersion::Soap12,
+            AddressingVersion::WsAddressing10,
+            ProxyProperties::default(),
+        )
+        .expect("valid url");
+        let call = proxy.call_message(
+            Message::new(EnvelopeVersion::Soap12, AddressingVersion::WsAddressing10),
+            CallOptions::new().call_id(5),
+        );
+        assert_eq!(call.id(), CallId::new(5));
+        assert_eq!(proxy.pending_calls(), 0);
+        let mut call = std::pin::pin!(call);
+        let waker = std::task::Waker::noop();
+        let mut cx = std::task::Context::from_waker(waker);
+        match std::future::Future::poll(call.as_mut(), &mut cx) {
+            std::task::Poll::Ready(Err(Error::InvalidOperation { state, .. })) => {
+                assert_eq!(state, "Created");
+            }
+            other => panic!("expected InvalidOperation, got {other:?}"),
+        }
+    }
+}
