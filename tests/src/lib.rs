@@ -9,3 +9,5 @@
 //!   on stdout, which `cargo xtask bench <name>` records in `BENCHMARKS.md`.
 //!
 //! Helpers shared by those tests and programs belong in this library.
+
+pub mod calculator;
