@@ -24,6 +24,7 @@ pub(crate) struct AcceptLoop {
     pub listener: TcpListener,
     pub stop: AbortSignal,
     pub shutdown: CancellationToken,
+    pub aborted: CancellationToken,
     pub queue: mpsc::Sender<ReplyChannel>,
     pub connections: Arc<Semaphore>,
     pub props: ListenerProperties,
@@ -61,6 +62,7 @@ impl AcceptLoop {
                         permit,
                         queue: self.queue.clone(),
                         shutdown: self.shutdown.clone(),
+                        aborted: self.aborted.clone(),
                         settings: self.settings.clone(),
                         http: http.clone(),
                     };
@@ -87,6 +89,7 @@ struct Served {
     permit: OwnedSemaphorePermit,
     queue: mpsc::Sender<ReplyChannel>,
     shutdown: CancellationToken,
+    aborted: CancellationToken,
     settings: Arc<ExchangeSettings>,
     http: Arc<hyper::server::conn::http1::Builder>,
 }
@@ -101,13 +104,20 @@ impl Served {
             let conn = conn.clone();
             let queue = self.queue.clone();
             let settings = self.settings.clone();
+            let aborted = self.aborted.clone();
             service_fn(move |request| {
                 let (channel, response) =
                     ReplyChannel::from_request(request, &conn, settings.clone());
                 let queue = queue.clone();
+                let aborted = aborted.clone();
                 async move {
                     if let Err(mpsc::error::SendError(channel)) = queue.send(channel).await {
-                        // The listener stopped before the exchange could be handed out.
+                        // The listener stopped before the exchange could be handed out:
+                        // after an abort the connection just closes, after a close it says so.
+                        if aborted.is_cancelled() {
+                            channel.abort();
+                            return response.await;
+                        }
                         let mut headers = HeaderMap::new();
                         headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
                         let _ = channel

@@ -118,6 +118,8 @@ struct Control {
     stop: AbortSignal,
     /// Tells connections to finish their exchange and close.
     shutdown: CancellationToken,
+    /// Set by `abort()` only: requests that arrive afterwards get no answer.
+    aborted: CancellationToken,
     /// Aborted by `abort()` while a `close` is in progress.
     closing: Option<AbortSignal>,
     queue: Option<Queue>,
@@ -161,6 +163,7 @@ impl Listener {
                     local_addr: None,
                     stop: AbortSignal::new(),
                     shutdown: CancellationToken::new(),
+                    aborted: CancellationToken::new(),
                     closing: None,
                     queue: None,
                     accept_task: None,
@@ -208,6 +211,7 @@ impl Listener {
             ctl.apply(ListenerEvent::OpenStarted)?;
             ctl.stop = AbortSignal::new();
             ctl.shutdown = CancellationToken::new();
+            ctl.aborted = CancellationToken::new();
             ctl.local_addr = None;
             (ctl.stop.clone(), ctl.epoch)
         };
@@ -237,6 +241,7 @@ impl Listener {
             listener: tcp,
             stop: stop.clone(),
             shutdown: ctl.shutdown.clone(),
+            aborted: ctl.aborted.clone(),
             queue: tx,
             connections: Arc::new(Semaphore::new(capacity)),
             props: self.inner.props.clone(),
@@ -361,6 +366,7 @@ impl Listener {
         // Abort is allowed in every state.
         let _ = ctl.apply(ListenerEvent::Abort);
         ctl.stop.abort();
+        ctl.aborted.cancel();
         ctl.shutdown.cancel();
         if let Some(closing) = ctl.closing.take() {
             closing.abort();
