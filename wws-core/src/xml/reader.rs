@@ -688,6 +688,29 @@ impl<'a> XmlReader<'a> {
         None
     }
 
+    /// Every attribute of `tag` except namespace declarations, names resolved, values unescaped.
+    pub fn attributes(&self, tag: &StartTag<'a>) -> Result<Vec<(QName, Cow<'a, str>)>> {
+        let mut out = Vec::new();
+        for attr in AttrScan::new(tag.content, tag.name_len) {
+            let AttrValue { name: key, raw, .. } = attr?;
+            let (p, l) = split_name(key);
+            if key == "xmlns" || p == "xmlns" {
+                continue;
+            }
+            let ns = if p.is_empty() {
+                Cow::Borrowed("")
+            } else {
+                self.resolve_in(p, tag.scope).ok_or_else(|| {
+                    Error::InvalidFormat(format!("undeclared namespace prefix {p:?}"))
+                })?
+            };
+            let value = quick_xml::escape::unescape(raw)
+                .map_err(|e| Error::InvalidFormat(format!("attribute {key}: {e}")))?;
+            out.push((QName::new(ns, l), value));
+        }
+        Ok(out)
+    }
+
     /// True if `tag` carries `xsi:nil="true"` (or `"1"`).
     pub fn is_nil(&self, tag: &StartTag<'a>) -> bool {
         self.attribute(tag, crate::ns::XSI, "nil")
