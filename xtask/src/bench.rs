@@ -226,7 +226,7 @@ fn render_section(name: &str, command: &str, date: &str, m: &Machine, printed: &
     let (begin, end) = markers(name);
     format!(
         "{begin}\n## {name}\n\n\
-         - Command: `{command}`\n\
+         - Command: `{command}` (via `cargo xtask bench {name}`)\n\
          - Date: {date}\n\
          - Machine: {os}; {cpus} CPUs (nproc); {cpu}; {mem} RAM\n\
          - Toolchain: {rustc}\n\n\
