@@ -11,3 +11,5 @@
 //! Helpers shared by those tests and programs belong in this library.
 
 pub mod calculator;
+
+pub mod bench;

@@ -1,0 +1,88 @@
+//! The calculator service the host benches serve, and a Delay variant that
+//! reports on stdout when each operation starts and when it is told it was
+//! cancelled.
+
+use std::io::Write;
+use std::sync::mpsc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use wws_core::Fault;
+use wws_core::calculator::{
+    ADD_ACTION, Add, AddResponse, DELAY_ACTION, DIVIDE_ACTION, Delay, DelayResponse, Divide,
+    DivideResponse, ECHO_ACTION, Echo, EchoResponse,
+};
+use wws_host::{Contract, OperationContext};
+
+/// The reference calculator contract (`Add`, `Divide` faulting on 0, `Echo`, `Delay`).
+pub fn calculator() -> Contract {
+    without_delay().operation(DELAY_ACTION, |ctx: OperationContext, r: Delay| async move {
+        let wait = Duration::from_millis(u64::try_from(r.milliseconds).unwrap_or(0));
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => Ok(DelayResponse { milliseconds: r.milliseconds }),
+            reason = ctx.cancelled() => Err(Fault::receiver(format!("cancelled: {reason}"))),
+        }
+    })
+}
+
+fn without_delay() -> Contract {
+    Contract::new()
+        .operation(ADD_ACTION, |_ctx: OperationContext, r: Add| async move {
+            Ok::<_, Fault>(AddResponse { result: r.a + r.b })
+        })
+        .operation(
+            DIVIDE_ACTION,
+            |_ctx: OperationContext, r: Divide| async move {
+                if r.b == 0.0 {
+                    return Err(Fault::sender("division by zero"));
+                }
+                Ok(DivideResponse { result: r.a / r.b })
+            },
+        )
+        .operation(ECHO_ACTION, |_ctx: OperationContext, r: Echo| async move {
+            Ok::<_, Fault>(EchoResponse { text: r.text })
+        })
+}
+
+/// The calculator whose `Delay` prints `started <ms>` when it starts and
+/// `cancelled <ms> <reason> <unix-ns>` from its `on_cancel` hook, so that a
+/// bench in another process can tell when the server learnt of a cancel.
+/// The benches make `<ms>` unique per call, which names the call.
+pub fn reporting_calculator() -> Contract {
+    let (tx, rx) = mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        let out = std::io::stdout();
+        let mut out = std::io::BufWriter::new(out.lock());
+        while let Ok(line) = rx.recv() {
+            let _ = writeln!(out, "{line}");
+            // Flush when no more lines are queued: batches under load, prompt when idle.
+            let mut more = rx.try_iter();
+            for line in more.by_ref() {
+                let _ = writeln!(out, "{line}");
+            }
+            let _ = out.flush();
+        }
+    });
+    without_delay().operation(DELAY_ACTION, move |ctx: OperationContext, r: Delay| {
+        let tx = tx.clone();
+        async move {
+            let tag = r.milliseconds;
+            let _ = tx.send(format!("started {tag}"));
+            let hook = tx.clone();
+            let _ = ctx.on_cancel(move |reason| {
+                let at = unix_nanos();
+                let _ = hook.send(format!("cancelled {tag} {reason} {at}"));
+            });
+            let wait = Duration::from_millis(u64::try_from(tag).unwrap_or(0));
+            tokio::time::sleep(wait).await;
+            Ok::<_, Fault>(DelayResponse { milliseconds: tag })
+        }
+    })
+}
+
+/// Nanoseconds since the Unix epoch (CLOCK_REALTIME: comparable across processes on one machine).
+pub fn unix_nanos() -> u128 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0)
+}

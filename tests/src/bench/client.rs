@@ -1,0 +1,149 @@
+//! Closed-loop load: N callers, each with its own keep-alive connection,
+//! sending the next request as soon as the last reply is read.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http::{HeaderValue, Request, header};
+use http_body_util::{BodyExt, Full};
+use hyper::client::conn::http1;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpStream;
+
+/// What a load run did.
+#[derive(Debug, Clone, Copy)]
+pub struct Rate {
+    /// Calls completed with a good reply.
+    pub calls: u64,
+    /// Calls that failed or got a bad reply.
+    pub errors: u64,
+    /// The measured span.
+    pub elapsed: Duration,
+}
+
+impl Rate {
+    /// Good calls per second.
+    pub fn per_second(&self) -> f64 {
+        self.calls as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+}
+
+/// Runs one caller per element of `callers` in a closed loop for `span` and
+/// counts the good replies. `call(state)` makes one call with a caller's own
+/// state (a connection, a proxy handle) and gives it back with whether the
+/// reply was good.
+///
+/// Cancel safe: dropping it drops the callers.
+pub async fn closed_loop<S, F, Fut>(callers: Vec<S>, span: Duration, call: F) -> Rate
+where
+    S: Send + 'static,
+    F: Fn(S) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = (S, bool)> + Send + 'static,
+{
+    let call = Arc::new(call);
+    let stop = Arc::new(AtomicBool::new(false));
+    let calls = Arc::new(AtomicU64::new(0));
+    let errors = Arc::new(AtomicU64::new(0));
+    let start = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for state in callers {
+        let (call, stop, calls, errors) =
+            (call.clone(), stop.clone(), calls.clone(), errors.clone());
+        tasks.spawn(async move {
+            let mut state = state;
+            while !stop.load(Ordering::Relaxed) {
+                let (next, good) = call(state).await;
+                state = next;
+                let counter = if good { &calls } else { &errors };
+                counter.fetch_add(1, Ordering::Relaxed);
+            }
+        });
+    }
+    tokio::time::sleep(span).await;
+    // Calls finishing after this point are not counted: the span is exact.
+    let counted = calls.load(Ordering::Relaxed);
+    let failed = errors.load(Ordering::Relaxed);
+    let elapsed = start.elapsed();
+    stop.store(true, Ordering::Relaxed);
+    // Each caller ends after its current call; a stuck one is not waited for long.
+    let _ = tokio::time::timeout(Duration::from_secs(5), async {
+        while tasks.join_next().await.is_some() {}
+    })
+    .await;
+    tasks.abort_all();
+    Rate {
+        calls: counted,
+        errors: failed,
+        elapsed,
+    }
+}
+
+/// One keep-alive HTTP/1.1 connection sending the same SOAP POST over and
+/// over: the bare client a typed proxy is compared with.
+pub struct BareClient {
+    sender: http1::SendRequest<Full<Bytes>>,
+    host: HeaderValue,
+    path: String,
+    soap_action: HeaderValue,
+    body: Bytes,
+}
+
+impl BareClient {
+    /// Connects to `addr` for POSTs of `body` to `path` with SOAP 1.1 `action`.
+    ///
+    /// Cancel safe: dropping it closes the half-made connection.
+    pub async fn connect(
+        addr: SocketAddr,
+        path: &str,
+        action: &str,
+        body: Bytes,
+    ) -> std::io::Result<BareClient> {
+        let stream = TcpStream::connect(addr).await?;
+        stream.set_nodelay(true)?;
+        let (sender, conn) = http1::handshake(TokioIo::new(stream))
+            .await
+            .map_err(std::io::Error::other)?;
+        tokio::spawn(conn);
+        let bad = |e: http::header::InvalidHeaderValue| std::io::Error::other(e);
+        Ok(BareClient {
+            sender,
+            host: HeaderValue::from_str(&addr.to_string()).map_err(bad)?,
+            path: path.to_owned(),
+            soap_action: HeaderValue::from_str(&format!("\"{action}\"")).map_err(bad)?,
+            body,
+        })
+    }
+
+    /// Sends the POST and reads the whole reply; true on HTTP 200 with a body
+    /// that contains `expect`.
+    ///
+    /// Not cancel safe: dropped half-way, the connection is left mid-exchange.
+    pub async fn call(&mut self, expect: &[u8]) -> bool {
+        let req = Request::post(&self.path)
+            .header(header::HOST, self.host.clone())
+            .header(header::CONTENT_TYPE, "text/xml; charset=utf-8")
+            .header("soapaction", self.soap_action.clone())
+            .body(Full::new(self.body.clone()));
+        let Ok(req) = req else { return false };
+        if self.sender.ready().await.is_err() {
+            return false;
+        }
+        let Ok(resp) = self.sender.send_request(req).await else {
+            return false;
+        };
+        let ok = resp.status().is_success();
+        match resp.into_body().collect().await {
+            Ok(body) => ok && contains(&body.to_bytes(), expect),
+            Err(_) => false,
+        }
+    }
+}
+
+/// Whether `hay` contains `needle`.
+pub fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    needle.is_empty() || hay.windows(needle.len()).any(|w| w == needle)
+}

@@ -1,0 +1,50 @@
+//! The open-files limit, read from `/proc/self/limits` (the workspace denies
+//! `unsafe_code`, so no `getrlimit` call).
+
+use std::process::Command;
+
+/// Soft and hard `Max open files` of this process.
+pub fn open_files() -> Result<(u64, u64), String> {
+    let text = std::fs::read_to_string("/proc/self/limits")
+        .map_err(|e| format!("/proc/self/limits: {e}"))?;
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("Max open files"))
+        .ok_or("/proc/self/limits: no `Max open files` line")?;
+    let mut fields = line.trim_start_matches("Max open files").split_whitespace();
+    let parse = |f: Option<&str>| -> Result<u64, String> {
+        match f {
+            Some("unlimited") => Ok(u64::MAX),
+            Some(v) => v
+                .parse()
+                .map_err(|_| format!("bad limit {v:?} in {line:?}")),
+            None => Err(format!("short line {line:?}")),
+        }
+    };
+    let soft = parse(fields.next())?;
+    let hard = parse(fields.next())?;
+    Ok((soft, hard))
+}
+
+/// Makes sure this process may open `needed` files: when the soft limit is
+/// lower and the hard limit allows it, runs this program again through
+/// `sh -c 'ulimit -n <n>; exec …'` (same arguments, same stdio) and exits with
+/// its status. Returns the limit in force otherwise.
+pub fn ensure_open_files(needed: u64) -> Result<u64, String> {
+    const MARK: &str = "WWS_BENCH_NOFILE_RAISED";
+    let (soft, hard) = open_files()?;
+    if soft >= needed || std::env::var_os(MARK).is_some() || hard < needed {
+        return Ok(soft);
+    }
+    let exe = std::env::current_exe().map_err(|e| format!("current_exe: {e}"))?;
+    eprintln!("raising the open-files limit from {soft} to {needed} (hard {hard}) and restarting");
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -n {needed} && exec \"$0\" \"$@\""))
+        .arg(exe)
+        .args(std::env::args_os().skip(1))
+        .env(MARK, "1")
+        .status()
+        .map_err(|e| format!("sh: {e}"))?;
+    std::process::exit(status.code().unwrap_or(1));
+}

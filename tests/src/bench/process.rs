@@ -1,0 +1,170 @@
+//! Servers run as child processes that print `listening on <port>`.
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// Why a child server did not come up.
+#[derive(Debug)]
+pub struct StartFailure {
+    /// What happened.
+    pub message: String,
+    /// Its exit code, when it exited (77: the peer is not available here).
+    pub code: Option<i32>,
+}
+
+impl StartFailure {
+    fn new(message: String) -> Self {
+        StartFailure {
+            message,
+            code: None,
+        }
+    }
+}
+
+impl std::fmt::Display for StartFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// A child server process; killed (by its pid) and reaped when dropped.
+pub struct ChildServer {
+    name: String,
+    child: Child,
+    /// Kept open: a `serve` child of ours exits when its stdin closes, so it
+    /// never outlives the bench even if the bench is killed.
+    _stdin: Option<ChildStdin>,
+    addr: SocketAddr,
+    lines: mpsc::Receiver<String>,
+}
+
+impl ChildServer {
+    /// Starts `cmd` (stdout piped, stdin piped, stderr inherited) and waits up
+    /// to `within` for its `listening on <port>` line.
+    pub fn start(
+        name: &str,
+        mut cmd: Command,
+        within: Duration,
+    ) -> Result<ChildServer, StartFailure> {
+        cmd.stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        let mut child = cmd
+            .spawn()
+            .map_err(|e| StartFailure::new(format!("{name}: could not start {cmd:?}: {e}")))?;
+        let stdin = child.stdin.take();
+        let Some(stdout) = child.stdout.take() else {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(StartFailure::new(format!("{name}: no stdout")));
+        };
+        let (tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut server = ChildServer {
+            name: name.to_owned(),
+            child,
+            _stdin: stdin,
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            lines,
+        };
+        let deadline = Instant::now() + within;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match server.lines.recv_timeout(left) {
+                Ok(line) => {
+                    if let Some(port) = line.trim().strip_prefix("listening on ") {
+                        let port: u16 = port.trim().parse().map_err(|_| {
+                            StartFailure::new(format!("{name}: bad port line {line:?}"))
+                        })?;
+                        server.addr = SocketAddr::from(([127, 0, 0, 1], port));
+                        return Ok(server);
+                    }
+                    eprintln!("[{name}] {line}");
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    return Err(StartFailure::new(format!(
+                        "{name}: no `listening on` line within {within:?}"
+                    )));
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    let status = server.child.wait().ok();
+                    return Err(StartFailure {
+                        message: format!(
+                            "{name}: exited before listening ({})",
+                            status.map(|s| s.to_string()).unwrap_or_default()
+                        ),
+                        code: status.and_then(|s| s.code()),
+                    });
+                }
+            }
+        }
+    }
+
+    /// The loopback address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Its process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The next line it printed after `listening on`, waiting up to `within`.
+    pub fn next_line(&self, within: Duration) -> Option<String> {
+        self.lines.recv_timeout(within).ok()
+    }
+
+    /// The lines it printed so far, without waiting.
+    pub fn drain_lines(&self) -> Vec<String> {
+        self.lines.try_iter().collect()
+    }
+
+    /// Its name, for messages.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl Drop for ChildServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A command running this very program with `args` (`bench_x serve floor`).
+pub fn this_program(args: &[&str]) -> Result<Command, String> {
+    let exe = std::env::current_exe().map_err(|e| format!("current_exe: {e}"))?;
+    let mut cmd = Command::new(exe);
+    cmd.args(args);
+    Ok(cmd)
+}
+
+/// Resident set size of process `pid` (`VmRSS` of `/proc/<pid>/status`), in bytes.
+pub fn rss_bytes(pid: u32) -> Result<u64, String> {
+    let path = format!("/proc/{pid}/status");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .ok_or_else(|| format!("{path}: no VmRSS"))?;
+    let kib: u64 = line
+        .trim_start_matches("VmRSS:")
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .map_err(|_| format!("{path}: bad VmRSS line {line:?}"))?;
+    Ok(kib * 1024)
+}

@@ -1,0 +1,113 @@
+//! `bench_x serve <kind>`: the server side of a bench, run as a child process
+//! of the bench itself. Prints `listening on <port>` once it accepts, and
+//! exits when its stdin closes (the bench ended or died) or on error.
+//!
+//! Kinds:
+//! - `floor`: the bare hyper [floor](super::floor) server;
+//! - `host`: the calculator on [`ServiceHost`] (SOAP 1.1 at `/calculator`,
+//!   SOAP 1.2 at `/calculator12`);
+//! - `host-reporting`: the same with the reporting `Delay`
+//!   ([`calc::reporting_calculator`](super::calc::reporting_calculator)).
+//!
+//! The hosts run with `max_concurrency` and the listener's `max_connections`
+//! raised to [`MAX_CONNECTIONS`] (defaults 1024), so that the 10,000-call
+//! benches are not queued by them; nothing else differs from the defaults.
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use tokio::net::TcpListener;
+use wws_core::{AddressingVersion, EnvelopeVersion, ServiceHostProperties};
+use wws_host::{Contract, Endpoint, ServiceHost};
+
+use super::{calc, floor};
+
+/// Connections and concurrent operations the bench hosts allow.
+pub const MAX_CONNECTIONS: usize = 20_000;
+
+/// When this program was started as `<program> serve <kind>`, serves and
+/// returns the exit code; otherwise `None` (run the bench).
+pub fn serve_if_asked() -> Option<ExitCode> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let kind = match args.as_slice() {
+        [serve, kind] if serve == "serve" => kind.clone(),
+        _ => return None,
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("serve {kind}: runtime: {e}");
+            return Some(ExitCode::FAILURE);
+        }
+    };
+    let result = runtime.block_on(async {
+        match kind.as_str() {
+            "floor" => serve_floor().await,
+            "host" => serve_host(calc::calculator()).await,
+            "host-reporting" => serve_host(calc::reporting_calculator()).await,
+            other => Err(format!(
+                "unknown server kind {other:?} (floor, host, host-reporting)"
+            )),
+        }
+    });
+    match result {
+        Ok(()) => Some(ExitCode::SUCCESS),
+        Err(e) => {
+            eprintln!("serve {kind}: {e}");
+            Some(ExitCode::FAILURE)
+        }
+    }
+}
+
+async fn serve_floor() -> Result<(), String> {
+    let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
+        .await
+        .map_err(|e| format!("bind: {e}"))?;
+    let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+    let server = tokio::spawn(floor::serve(listener));
+    println!("listening on {port}");
+    until_stdin_closes().await;
+    server.abort();
+    Ok(())
+}
+
+async fn serve_host(contract: Contract) -> Result<(), String> {
+    let mut props = ServiceHostProperties {
+        max_concurrency: MAX_CONNECTIONS,
+        ..ServiceHostProperties::default()
+    };
+    props.listener.max_connections = MAX_CONNECTIONS;
+    let host = ServiceHost::new(SocketAddr::from(([127, 0, 0, 1], 0)), props);
+    let endpoint = |path: &str, version| {
+        Endpoint::new(
+            path,
+            version,
+            AddressingVersion::Transport,
+            contract.clone(),
+        )
+    };
+    host.add_endpoint(endpoint("/calculator", EnvelopeVersion::Soap11))
+        .map_err(|e| e.to_string())?;
+    host.add_endpoint(endpoint("/calculator12", EnvelopeVersion::Soap12))
+        .map_err(|e| e.to_string())?;
+    host.open().await.map_err(|e| format!("open: {e}"))?;
+    let port = host.local_addr().ok_or("no local address")?.port();
+    println!("listening on {port}");
+    until_stdin_closes().await;
+    host.abort();
+    Ok(())
+}
+
+/// Resolves when stdin reaches end of file or fails.
+async fn until_stdin_closes() {
+    let _ = tokio::task::spawn_blocking(|| {
+        let mut sink = [0u8; 64];
+        let mut stdin = std::io::stdin();
+        while matches!(stdin.read(&mut sink), Ok(n) if n > 0) {}
+    })
+    .await;
+}

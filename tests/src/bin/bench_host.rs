@@ -1,0 +1,236 @@
+//! Host throughput (issue 7 §1): SOAP 1.1 `Add`, and `Echo` of 64 KiB and
+//! 1 MiB, over loopback with keep-alive, 32 connections, driven by `wrk`
+//! with `tests/interop/wrk_calculator.lua` (which checks every reply),
+//! against three servers, each a separate process:
+//!
+//! - the calculator on `wws_host::ServiceHost` (`bench_host serve host`);
+//! - the gSOAP calculator server built from the same WSDL
+//!   (`tests/interop/serve_peer.py gsoap`; skipped loudly when gSOAP is missing);
+//! - the bare hyper floor (`bench_host serve floor`).
+//!
+//! Rounds are interleaved (host, gSOAP, floor, host, …); medians are
+//! reported with the ratios. `WWS_BENCH_SECONDS` (default 10) sets the round
+//! length and `WWS_BENCH_ROUNDS` (default 3) the number of rounds. Prints
+//! markdown on stdout, progress on stderr; asserts nothing.
+
+use std::process::{Command, ExitCode};
+use std::time::{Duration, Instant};
+
+use wws_tests::bench::process::ChildServer;
+use wws_tests::bench::table::{ratio, thousands};
+use wws_tests::bench::wrk::{self, Op};
+use wws_tests::bench::{Config, Table, median, process, serve};
+
+const CONNECTIONS: usize = 32;
+/// wrk threads: one per core of the 2-core machines this runs on.
+const WRK_THREADS: usize = 2;
+const START_WITHIN: Duration = Duration::from_secs(120);
+const PEER_SKIPPED: i32 = 77;
+
+struct Server {
+    name: &'static str,
+    child: ChildServer,
+}
+
+fn main() -> ExitCode {
+    if let Some(code) = serve::serve_if_asked() {
+        return code;
+    }
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("bench_host: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), String> {
+    let config = Config::from_env()?;
+    let began = Instant::now();
+    println!(
+        "Host throughput (issue 7 §1): SOAP 1.1 over loopback, keep-alive, {CONNECTIONS} connections, `wrk -t{WRK_THREADS} -c{CONNECTIONS}` with `tests/interop/wrk_calculator.lua` checking every reply; each server a separate process. {}.\n",
+        config.describe()
+    );
+    if !wrk::available() {
+        eprintln!(
+            "=====\nSKIPPED: wrk is not installed (tests/interop/install.sh installs it)\n====="
+        );
+        let mut t = Table::new(&["bench", "result"]);
+        t.row(&["host throughput", "SKIPPED: wrk not installed"]);
+        print!("{}", t.render());
+        return Ok(());
+    }
+
+    let mut servers = Vec::new();
+    let host = process::this_program(&["serve", "host"])?;
+    servers.push(Server {
+        name: "wws host",
+        child: ChildServer::start("wws host", host, START_WITHIN).map_err(|e| e.to_string())?,
+    });
+    let gsoap_note = match start_gsoap() {
+        Ok(child) => {
+            servers.push(Server {
+                name: "gSOAP",
+                child,
+            });
+            None
+        }
+        Err(why) => {
+            eprintln!("=====\nSKIPPED gSOAP: {why}\n=====");
+            Some(why)
+        }
+    };
+    let floor = process::this_program(&["serve", "floor"])?;
+    servers.push(Server {
+        name: "hyper floor",
+        child: ChildServer::start("hyper floor", floor, START_WITHIN).map_err(|e| e.to_string())?,
+    });
+
+    let cases = [
+        ("Add", Op::Add, "calls/s"),
+        ("Echo 64 KiB", Op::Echo(64 * 1024), "MB/s"),
+        ("Echo 1 MiB", Op::Echo(1024 * 1024), "MB/s"),
+    ];
+    let mut summary = Table::new(&[
+        "operation",
+        ">wws host",
+        ">gSOAP",
+        ">hyper floor",
+        ">host / floor",
+        ">host / gSOAP",
+        "target",
+    ]);
+    let mut detail = Table::new(&[
+        "operation",
+        "server",
+        "rounds (calls/s)",
+        ">median calls/s",
+        ">median",
+        ">replies checked",
+        ">bad",
+        ">socket errors",
+    ]);
+    for (label, op, unit) in cases {
+        // Warm-up: one short run each, not counted.
+        for s in &servers {
+            eprintln!("warm-up {label} on {}", s.name);
+            wrk::run(
+                s.child.addr(),
+                "/calculator",
+                op,
+                WRK_THREADS,
+                CONNECTIONS,
+                Duration::from_secs(1),
+            )?;
+        }
+        let mut rounds: Vec<Vec<wrk::WrkRun>> = vec![Vec::new(); servers.len()];
+        for round in 0..config.rounds {
+            for (i, s) in servers.iter().enumerate() {
+                eprintln!(
+                    "{label}: round {}/{} on {}",
+                    round + 1,
+                    config.rounds,
+                    s.name
+                );
+                let r = wrk::run(
+                    s.child.addr(),
+                    "/calculator",
+                    op,
+                    WRK_THREADS,
+                    CONNECTIONS,
+                    config.round,
+                )?;
+                eprintln!(
+                    "  {:.0} calls/s, {} replies, {} bad",
+                    r.requests_per_second, r.replies, r.bad
+                );
+                rounds[i].push(r);
+            }
+        }
+        let value = |rps: f64| match op {
+            Op::Add => rps,
+            Op::Echo(bytes) => rps * bytes as f64 / 1e6,
+        };
+        let show = |v: f64| match op {
+            Op::Add => thousands(v),
+            Op::Echo(_) => format!("{v:.1}"),
+        };
+        let mut med = std::collections::HashMap::new();
+        for (i, s) in servers.iter().enumerate() {
+            let runs = &rounds[i];
+            let bad: u64 = runs.iter().map(|r| r.bad).sum();
+            let replies: u64 = runs.iter().map(|r| r.replies).sum();
+            let errors: u64 = runs.iter().map(|r| r.socket_errors).sum();
+            let rps: Vec<f64> = runs.iter().map(|r| r.requests_per_second).collect();
+            let m = median(&rps);
+            // A server that gave a bad reply gets no number.
+            if bad == 0 {
+                med.insert(s.name, value(m));
+            }
+            detail.row(&[
+                label.to_owned(),
+                s.name.to_owned(),
+                rps.iter()
+                    .map(|r| thousands(*r))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                thousands(m),
+                format!("{} {unit}", show(value(m))),
+                thousands(replies as f64),
+                bad.to_string(),
+                errors.to_string(),
+            ]);
+        }
+        let cell = |name: &str| match med.get(name) {
+            Some(v) => format!("{} {unit}", show(*v)),
+            None if name == "gSOAP" && gsoap_note.is_some() => "skipped".into(),
+            None => "bad replies".into(),
+        };
+        let get = |name: &str| med.get(name).copied().unwrap_or(f64::NAN);
+        let target = match op {
+            Op::Add => "host ≥ 0.85× floor, ≥ 1.5× gSOAP",
+            Op::Echo(b) if b >= 1024 * 1024 => "host ≥ 1.0× gSOAP",
+            Op::Echo(_) => "—",
+        };
+        summary.row(&[
+            label.to_owned(),
+            cell("wws host"),
+            cell("gSOAP"),
+            cell("hyper floor"),
+            ratio(get("wws host"), get("hyper floor")),
+            ratio(get("wws host"), get("gSOAP")),
+            target.to_owned(),
+        ]);
+    }
+    print!("{}", summary.render());
+    println!();
+    print!("{}", detail.render());
+    println!();
+    println!("- Echo MB/s counts the echoed text (one direction): calls/s × text length / 10^6.");
+    println!(
+        "- The floor reads each body whole; for Echo it finds the text by a byte search (no XML parsing) and copies it into the reply, so it moves as many bytes as a real echo."
+    );
+    println!(
+        "- The hosts allow {} connections and concurrent operations (bench setting; nothing else differs from the defaults). gSOAP: stock build (`serve_peer.py gsoap`), a thread per connection.",
+        serve::MAX_CONNECTIONS
+    );
+    if let Some(why) = gsoap_note {
+        println!("- gSOAP SKIPPED: {why}");
+    }
+    println!("- Took {:.0} s.", began.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn start_gsoap() -> Result<ChildServer, String> {
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("interop/serve_peer.py");
+    let mut cmd = Command::new("python3");
+    cmd.arg(script).arg("gsoap").arg("0");
+    match ChildServer::start("gSOAP", cmd, START_WITHIN) {
+        Ok(child) => Ok(child),
+        Err(f) if f.code == Some(PEER_SKIPPED) => Err(format!(
+            "gSOAP is not available here ({f}); see the messages above"
+        )),
+        Err(f) => Err(f.to_string()),
+    }
+}
