@@ -75,6 +75,12 @@ pub use channel::Channel;
 pub use reply::ReplyChannel;
 pub use wws_core::state::ChannelState;
 
+/// Checks, without connecting, that `url` is an address [`Channel::open`]
+/// accepts (`http://host[:port][/path]`); else [`wws_core::Error::InvalidEndpointUrl`].
+pub fn validate_endpoint_url(url: &str) -> wws_core::Result<()> {
+    endpoint::Endpoint::parse(url).map(|_| ())
+}
+
 /// Plumbing between a listener and the exchanges it hands out; not needed to use channels.
 #[doc(hidden)]
 pub mod server {
@@ -87,4 +93,39 @@ pub mod http_binding {
         SOAP_ACTION, content_type, envelope_version_of, media_type, media_type_param, reply_status,
         soap_action_header, transport_action,
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+    fn assert_send<T: Send>(_: &T) {}
+
+    #[test]
+    fn objects_and_futures_are_send() {
+        assert_send_sync::<Channel>();
+        assert_send_sync::<ReplyChannel>();
+        let channel = Channel::new(wws_core::ChannelProperties::default());
+        let msg = wws_core::Message::new(
+            wws_core::EnvelopeVersion::Soap11,
+            wws_core::AddressingVersion::Transport,
+        );
+        assert_send(&channel.open("http://127.0.0.1:1/"));
+        assert_send(&channel.request(msg.clone()));
+        assert_send(&channel.send(msg));
+        assert_send(&channel.close());
+    }
+
+    /// Compile-time only: the exchange's futures can move between threads.
+    #[allow(dead_code)]
+    fn reply_channel_futures_are_send(exchange: &ReplyChannel) {
+        assert_send(&exchange.receive());
+        assert_send(&exchange.reply(wws_core::Message::new(
+            wws_core::EnvelopeVersion::Soap11,
+            wws_core::AddressingVersion::Transport,
+        )));
+        assert_send(&exchange.close());
+        assert_send(&exchange.disconnected());
+    }
 }

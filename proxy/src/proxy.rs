@@ -15,7 +15,7 @@ use wws_core::{
     Message, ProxyProperties, Result,
 };
 
-use crate::addressing::{fresh_message_id, validate_endpoint_url};
+use crate::addressing::fresh_message_id;
 use crate::call::{CallOptions, Decode, PendingCall};
 
 const OBJECT: &str = "ServiceProxy";
@@ -89,7 +89,7 @@ impl ServiceProxy {
         addressing: AddressingVersion,
         props: ProxyProperties,
     ) -> Result<Self> {
-        validate_endpoint_url(url)?;
+        wws_channel::validate_endpoint_url(url)?;
         Ok(ServiceProxy {
             inner: Arc::new(Inner {
                 url: url.to_owned(),
