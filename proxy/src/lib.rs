@@ -117,7 +117,10 @@
 //!   [`InvalidFormat`](wws_core::Error::InvalidFormat).
 //!
 //! Only a call that completed with a reply (or a fault) gives its connection
-//! back to the pool; any other end closes it. A failed request is not retried.
+//! back to the pool; any other end closes it. A transport error (connection
+//! refused or lost, a channel timeout) fails that call only: the proxy stays
+//! `Open`, since the next call gets a connection of its own. A request that
+//! was written is never retried (SOAP operations need not be idempotent).
 //!
 //! `abort()` and `abandon_call()` are plain synchronous functions: they hold
 //! a short internal lock that no I/O ever holds, and close sockets directly.

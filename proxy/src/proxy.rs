@@ -259,7 +259,6 @@ impl ServiceProxy {
             );
             self.abort();
         }
-        guard.armed = false;
 
         let idle = std::mem::take(&mut inner.lock().idle);
         for channel in idle {
@@ -271,6 +270,7 @@ impl ServiceProxy {
                 channel.abort();
             }
         }
+        guard.armed = false;
         let finished = {
             let _shared = inner.lock();
             inner
