@@ -355,3 +355,60 @@ fn duplicate_addressing_header() {
     );
     invalid(xml.as_bytes(), "duplicate addressing header");
 }
+
+#[test]
+fn too_many_namespaces_in_scope() {
+    let decls = |prefix: &str, n: usize| -> String {
+        (0..n)
+            .map(|i| format!(" xmlns:{prefix}{i}=\"urn:{prefix}{i}\""))
+            .collect()
+    };
+    // The envelope's own prefix counts: 1 + 100 + 27 = 128 is the limit.
+    let at_limit = format!(
+        r#"<s:Envelope xmlns:s="{SOAP11}"{}><s:Body{}/></s:Envelope>"#,
+        decls("p", 100),
+        decls("q", 27)
+    );
+    read(at_limit.as_bytes()).expect("128 namespaces");
+    let over = format!(
+        r#"<s:Envelope xmlns:s="{SOAP11}"{}><s:Body{}/></s:Envelope>"#,
+        decls("p", 100),
+        decls("q", 28)
+    );
+    quota(
+        over.as_bytes(),
+        &ReaderQuotas::default(),
+        "max namespaces in scope",
+        128,
+    );
+}
+
+#[test]
+fn inherited_declarations_cannot_amplify_the_body() {
+    // 64 prefixes of 1 KiB each on the Envelope; every body child must carry
+    // them all, so a few hundred empty children would grow the body past the quota.
+    let uri = "u".repeat(1024);
+    let decls: String = (0..64)
+        .map(|i| format!(" xmlns:p{i}=\"urn:{uri}\""))
+        .collect();
+    let build = |children: usize| {
+        format!(
+            r#"<s:Envelope xmlns:s="{SOAP11}"{decls}><s:Body>{}</s:Body></s:Envelope>"#,
+            "<a/>".repeat(children)
+        )
+    };
+    let few = read(build(10).as_bytes()).expect("ten children");
+    assert!(few.body.len() > 10 * 64 * 1024);
+    let start = Instant::now();
+    quota(
+        build(100).as_bytes(),
+        &ReaderQuotas::default(),
+        "max message size",
+        4 << 20,
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(2),
+        "took {:?}",
+        start.elapsed()
+    );
+}

@@ -17,9 +17,8 @@ const ROUNDS: usize = 5;
 /// Target duration of one round.
 const ROUND_TIME: Duration = Duration::from_millis(250);
 
-/// Bytes processed per second (MB = 10^6 bytes) of `op` over `len` bytes, median of [`ROUNDS`].
-fn throughput(len: usize, mut op: impl FnMut()) -> f64 {
-    // Calibrate: how many iterations fill one round.
+/// How many iterations of `op` fill one round.
+fn calibrate(op: &mut dyn FnMut()) -> u64 {
     let mut iters = 1u64;
     loop {
         let start = Instant::now();
@@ -29,23 +28,34 @@ fn throughput(len: usize, mut op: impl FnMut()) -> f64 {
         let took = start.elapsed();
         if took >= ROUND_TIME / 10 || iters >= 1 << 30 {
             let per = took.as_secs_f64() / iters as f64;
-            iters = ((ROUND_TIME.as_secs_f64() / per.max(1e-9)) as u64).max(1);
-            break;
+            return ((ROUND_TIME.as_secs_f64() / per.max(1e-9)) as u64).max(1);
         }
         iters *= 10;
     }
-    let mut rates: Vec<f64> = (0..ROUNDS)
-        .map(|_| {
+}
+
+/// Median throughput (MB = 10^6 bytes per second) of each op over `len`
+/// bytes. Rounds of the ops alternate, so a busy machine slows all alike
+/// and the ratios stay meaningful.
+fn throughputs(len: usize, ops: &mut [&mut dyn FnMut()]) -> Vec<f64> {
+    let iters: Vec<u64> = ops.iter_mut().map(|op| calibrate(&mut **op)).collect();
+    let mut rates = vec![Vec::with_capacity(ROUNDS); ops.len()];
+    for _ in 0..ROUNDS {
+        for ((op, &n), rates) in ops.iter_mut().zip(&iters).zip(&mut rates) {
             let start = Instant::now();
-            for _ in 0..iters {
+            for _ in 0..n {
                 op();
             }
-            let secs = start.elapsed().as_secs_f64();
-            (len as f64 * iters as f64) / secs / 1e6
+            rates.push((len as f64 * n as f64) / start.elapsed().as_secs_f64() / 1e6);
+        }
+    }
+    rates
+        .into_iter()
+        .map(|mut r| {
+            r.sort_by(|a, b| a.total_cmp(b));
+            r[ROUNDS / 2]
         })
-        .collect();
-    rates.sort_by(|a, b| a.total_cmp(b));
-    rates[ROUNDS / 2]
+        .collect()
 }
 
 /// The floor: every event of `input` through quick-xml, nothing else.
@@ -118,18 +128,23 @@ fn main() {
     let started = Instant::now();
     for (name, bytes) in &inputs {
         let msg = Message::read(bytes, &quotas).expect("benchmark input reads");
-        let floor = throughput(bytes.len(), || {
-            black_box(scan(black_box(bytes)));
-        });
-        let read = throughput(bytes.len(), || {
-            black_box(Message::read(black_box(bytes), &quotas).expect("reads"));
-        });
         let mut out = BytesMut::with_capacity(bytes.len() * 2);
-        let write = throughput(bytes.len(), || {
+        let mut floor_op = || {
+            black_box(scan(black_box(bytes)));
+        };
+        let mut read_op = || {
+            black_box(Message::read(black_box(bytes), &quotas).expect("reads"));
+        };
+        let mut write_op = || {
             out.clear();
             black_box(&msg).write(&mut out);
             black_box(&out);
-        });
+        };
+        let rates = throughputs(
+            bytes.len(),
+            &mut [&mut floor_op, &mut read_op, &mut write_op],
+        );
+        let (floor, read, write) = (rates[0], rates[1], rates[2]);
         for (op, rate) in [("Message::read", read), ("Message::write", write)] {
             println!(
                 "| {name} | {} | {op} | {rate:.0} | {floor:.0} | {:.2} |",
@@ -140,7 +155,7 @@ fn main() {
     }
     println!();
     println!(
-        "floor: quick-xml Reader::read_event loop over the same bytes; median of {ROUNDS} rounds of ~{} ms; total {:.1} s",
+        "floor: quick-xml Reader::read_event loop over the same bytes; median of {ROUNDS} interleaved rounds of ~{} ms; total {:.1} s",
         ROUND_TIME.as_millis(),
         started.elapsed().as_secs_f64()
     );

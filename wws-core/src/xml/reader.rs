@@ -27,6 +27,18 @@ struct Binding<'a> {
     depth: usize,
 }
 
+/// Most namespace declarations in scope at once (WWSAPI's reader has a
+/// similar quota); bounds name resolution and the declarations a fragment
+/// can inherit.
+pub const MAX_NAMESPACES: usize = 128;
+
+/// Namespace declarations a fragment inherits, serialised once per capture.
+struct Inherited<'a> {
+    /// Each prefix and its declaration's range in `decls` (empty when unbound).
+    prefixes: Vec<(&'a str, std::ops::Range<usize>)>,
+    decls: Vec<u8>,
+}
+
 /// Whether the input is a whole document or a fragment (content of an element).
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 enum Mode {
@@ -133,6 +145,8 @@ pub struct XmlReader<'a> {
     depth: usize,
     max_depth: usize,
     max_attributes: usize,
+    /// Bound on any fragment cut from the input (declarations added included).
+    max_fragment: usize,
     mode: Mode,
     /// An empty-element tag was returned; its end comes next.
     pending_end: bool,
@@ -349,6 +363,7 @@ impl<'a> XmlReader<'a> {
             depth: 0,
             max_depth: quotas.max_depth,
             max_attributes: quotas.max_attributes,
+            max_fragment: quotas.max_message_size,
             mode,
             pending_end: false,
             seen_event: false,
@@ -526,7 +541,7 @@ impl<'a> XmlReader<'a> {
         let scope_before = self.ns.len();
         let mut prefixed_attrs = false;
         let mut seen: [&str; 8] = [""; 8];
-        let mut spill: Vec<&str> = Vec::new();
+        let mut spill: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for (count, attr) in AttrScan::new(content, name_len).enumerate() {
             let AttrValue {
                 name: key,
@@ -540,14 +555,16 @@ impl<'a> XmlReader<'a> {
                     limit: self.max_attributes as u64,
                 });
             }
-            if seen.iter().take(count).any(|k| *k == key) || spill.contains(&key) {
+            if seen.iter().take(count).any(|k| *k == key) || spill.contains(key) {
                 return Err(Error::InvalidFormat(format!(
                     "duplicate attribute {key} on <{name}>"
                 )));
             }
             match seen.get_mut(count) {
                 Some(slot) => *slot = key,
-                None => spill.push(key),
+                None => {
+                    spill.insert(key);
+                }
             }
             let value = if has_amp {
                 quick_xml::escape::unescape(raw).map_err(|err| {
@@ -574,6 +591,12 @@ impl<'a> XmlReader<'a> {
             }
             if prefix == "xmlns" {
                 return Err(Error::invalid_format("prefix xmlns must not be declared"));
+            }
+            if self.ns.len() >= MAX_NAMESPACES {
+                return Err(Error::QuotaExceeded {
+                    quota: "max namespaces in scope",
+                    limit: MAX_NAMESPACES as u64,
+                });
             }
             self.ns.push(Binding {
                 prefix,
@@ -798,48 +821,76 @@ impl<'a> XmlReader<'a> {
         }
     }
 
-    /// Writes the declarations a fragment root `tag` needs to stand alone:
-    /// every binding among the first `scope` that is innermost for its
-    /// prefix, bound, and not redeclared by `tag` itself.
-    fn write_decls(&self, out: &mut BytesMut, scope: usize, tag: &StartTag<'a>) {
+    /// The declarations a fragment cut at `scope` needs to stand alone:
+    /// every binding among the first `scope` that is innermost for its prefix.
+    fn inherited(&self, scope: usize) -> Inherited<'a> {
         let bindings = self.ns.get(..scope).unwrap_or(&self.ns);
+        let mut inherited = Inherited {
+            prefixes: Vec::with_capacity(bindings.len()),
+            decls: Vec::with_capacity(64 * bindings.len()),
+        };
+        // At most MAX_NAMESPACES bindings: the quadratic dedup is bounded.
+        for b in bindings.iter().rev() {
+            if inherited.prefixes.iter().any(|(p, _)| *p == b.prefix) {
+                continue;
+            }
+            let start = inherited.decls.len();
+            // An undeclared default (or prefix) needs no declaration standalone.
+            if !b.uri.is_empty() {
+                let out = &mut inherited.decls;
+                if b.prefix.is_empty() {
+                    out.extend_from_slice(b" xmlns=\"");
+                } else {
+                    out.extend_from_slice(b" xmlns:");
+                    out.extend_from_slice(b.prefix.as_bytes());
+                    out.extend_from_slice(b"=\"");
+                }
+                match b.raw {
+                    Some(raw) => out.extend_from_slice(raw.as_bytes()),
+                    None => {
+                        let mut escaped = BytesMut::new();
+                        super::writer::write_attr_value(&mut escaped, &b.uri);
+                        out.extend_from_slice(&escaped);
+                    }
+                }
+                out.extend_from_slice(b"\"");
+            }
+            inherited
+                .prefixes
+                .push((b.prefix, start..inherited.decls.len()));
+        }
+        inherited
+    }
+
+    /// Writes the inherited declarations `tag` does not make itself,
+    /// keeping the fragment within the size quota.
+    fn write_decls(
+        &self,
+        out: &mut BytesMut,
+        inherited: &Inherited<'a>,
+        tag: &StartTag<'a>,
+    ) -> Result<()> {
+        if out.len().saturating_add(inherited.decls.len()) > self.max_fragment {
+            return Err(Error::QuotaExceeded {
+                quota: "max message size",
+                limit: self.max_fragment as u64,
+            });
+        }
         let own = self
             .ns
             .get(tag.scope.saturating_sub(tag.own_decls)..tag.scope)
             .unwrap_or(&[]);
-        for (i, b) in bindings.iter().enumerate() {
-            let shadowed = bindings
-                .get(i + 1..)
-                .unwrap_or(&[])
-                .iter()
-                .chain(own)
-                .any(|later| later.prefix == b.prefix);
-            // An undeclared default (or prefix) needs no declaration standalone.
-            if shadowed || b.uri.is_empty() {
-                continue;
-            }
-            if b.prefix.is_empty() {
-                out.extend_from_slice(b" xmlns=\"");
-            } else {
-                out.extend_from_slice(b" xmlns:");
-                out.extend_from_slice(b.prefix.as_bytes());
-                out.extend_from_slice(b"=\"");
-            }
-            match b.raw {
-                Some(raw) => out.extend_from_slice(raw.as_bytes()),
-                None => super::writer::write_attr_value(out, &b.uri),
-            }
-            out.extend_from_slice(b"\"");
+        let overrides = |p: &str| own.iter().any(|b| b.prefix == p);
+        if own.is_empty() || !inherited.prefixes.iter().any(|(p, _)| overrides(p)) {
+            out.extend_from_slice(&inherited.decls);
+            return Ok(());
         }
-    }
-
-    /// Upper bound of what [`write_decls`](Self::write_decls) writes for `scope`.
-    fn decls_len(&self, scope: usize) -> usize {
-        let bindings = self.ns.get(..scope).unwrap_or(&self.ns);
-        bindings
-            .iter()
-            .map(|b| b.prefix.len() + 6 * b.uri.len() + 10)
-            .sum()
+        for (prefix, range) in &inherited.prefixes {
+            if !overrides(prefix) {
+                out.extend_from_slice(inherited.decls.get(range.clone()).unwrap_or_default());
+            }
+        }
+        Ok(())
     }
 
     fn slice(&self, from: usize, to: usize) -> Result<&'a [u8]> {
@@ -853,16 +904,17 @@ impl<'a> XmlReader<'a> {
     /// and returns the element as standalone XML (inherited namespace
     /// declarations added to its start tag).
     pub fn capture_element(&mut self, tag: &StartTag<'a>) -> Result<Bytes> {
-        let scope = tag.scope.saturating_sub(tag.own_decls);
+        let inherited = self.inherited(tag.scope.saturating_sub(tag.own_decls));
         let name_end = tag.offset + 1 + tag.name_len;
         let mut out = BytesMut::new();
-        if scope > 0 {
-            out.reserve(256 + self.decls_len(scope));
+        let fix_up = !inherited.decls.is_empty();
+        if fix_up {
+            out.reserve(256 + inherited.decls.len());
             out.extend_from_slice(self.slice(tag.offset, name_end)?);
-            self.write_decls(&mut out, scope, tag);
+            self.write_decls(&mut out, &inherited, tag)?;
         }
         self.skip_element()?;
-        let from = if scope > 0 { name_end } else { tag.offset };
+        let from = if fix_up { name_end } else { tag.offset };
         out.extend_from_slice(self.slice(from, self.position())?);
         Ok(out.freeze())
     }
@@ -871,11 +923,12 @@ impl<'a> XmlReader<'a> {
     /// and returns its content, from the first child (or non-blank text) to
     /// the last, each child element standalone.
     pub fn capture_children(&mut self, tag: &StartTag<'a>) -> Result<Bytes> {
-        let scope = tag.scope;
+        let inherited = self.inherited(tag.scope);
+        let fix_up = !inherited.decls.is_empty();
         let base = tag.depth;
         // The content cannot be longer than the rest of the input: one allocation.
         let mut out = BytesMut::with_capacity(
-            self.src.len().saturating_sub(self.position()) + self.decls_len(scope),
+            self.src.len().saturating_sub(self.position()) + inherited.decls.len(),
         );
         let mut first: Option<usize> = None;
         let mut copied = 0usize;
@@ -889,10 +942,10 @@ impl<'a> XmlReader<'a> {
                             first = Some(child.offset);
                             copied = child.offset;
                         }
-                        if scope > 0 {
+                        if fix_up {
                             let name_end = child.offset + 1 + child.name_len;
                             out.extend_from_slice(self.slice(copied, name_end)?);
-                            self.write_decls(&mut out, scope, &child);
+                            self.write_decls(&mut out, &inherited, &child)?;
                             copied = name_end;
                         }
                     }
@@ -954,7 +1007,7 @@ mod tests {
         let got = r.capture_children(&root).expect("capture");
         assert_eq!(
             std::str::from_utf8(&got).expect("utf8"),
-            r#"<p:a xmlns:p="urn:p" xmlns="urn:d" x="1"/> <b xmlns:p="urn:p" xmlns="urn:b"><c/></b>"#
+            r#"<p:a xmlns="urn:d" xmlns:p="urn:p" x="1"/> <b xmlns:p="urn:p" xmlns="urn:b"><c/></b>"#
         );
     }
 
