@@ -32,13 +32,6 @@ struct Binding<'a> {
 /// can inherit.
 pub const MAX_NAMESPACES: usize = 128;
 
-/// Namespace declarations a fragment inherits, serialised once per capture.
-struct Inherited<'a> {
-    /// Each prefix and its declaration's range in `decls` (empty when unbound).
-    prefixes: Vec<(&'a str, std::ops::Range<usize>)>,
-    decls: Vec<u8>,
-}
-
 /// Whether the input is a whole document or a fragment (content of an element).
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 enum Mode {
@@ -821,74 +814,67 @@ impl<'a> XmlReader<'a> {
         }
     }
 
-    /// The declarations a fragment cut at `scope` needs to stand alone:
-    /// every binding among the first `scope` that is innermost for its prefix.
-    fn inherited(&self, scope: usize) -> Inherited<'a> {
+    /// Which of the first `scope` bindings a later one rebinds (innermost
+    /// wins). At most [`MAX_NAMESPACES`] bindings: quadratic but bounded,
+    /// once per fragment.
+    fn shadowed(&self, scope: usize) -> [bool; MAX_NAMESPACES] {
         let bindings = self.ns.get(..scope).unwrap_or(&self.ns);
-        let mut inherited = Inherited {
-            prefixes: Vec::with_capacity(bindings.len()),
-            decls: Vec::with_capacity(64 * bindings.len()),
-        };
-        // At most MAX_NAMESPACES bindings: the quadratic dedup is bounded.
-        for b in bindings.iter().rev() {
-            if inherited.prefixes.iter().any(|(p, _)| *p == b.prefix) {
-                continue;
-            }
-            let start = inherited.decls.len();
+        let mut shadowed = [false; MAX_NAMESPACES];
+        for (i, b) in bindings.iter().enumerate() {
+            let rebound = bindings
+                .get(i + 1..)
+                .unwrap_or(&[])
+                .iter()
+                .any(|later| later.prefix == b.prefix);
             // An undeclared default (or prefix) needs no declaration standalone.
-            if !b.uri.is_empty() {
-                let out = &mut inherited.decls;
-                if b.prefix.is_empty() {
-                    out.extend_from_slice(b" xmlns=\"");
-                } else {
-                    out.extend_from_slice(b" xmlns:");
-                    out.extend_from_slice(b.prefix.as_bytes());
-                    out.extend_from_slice(b"=\"");
-                }
-                match b.raw {
-                    Some(raw) => out.extend_from_slice(raw.as_bytes()),
-                    None => {
-                        let mut escaped = BytesMut::new();
-                        super::writer::write_attr_value(&mut escaped, &b.uri);
-                        out.extend_from_slice(&escaped);
-                    }
-                }
-                out.extend_from_slice(b"\"");
+            if let Some(slot) = shadowed.get_mut(i) {
+                *slot = rebound || b.uri.is_empty();
             }
-            inherited
-                .prefixes
-                .push((b.prefix, start..inherited.decls.len()));
         }
-        inherited
+        shadowed
     }
 
-    /// Writes the inherited declarations `tag` does not make itself,
+    /// Writes into the start tag of fragment root `tag` the declarations it
+    /// inherits from the first `scope` bindings and does not make itself,
     /// keeping the fragment within the size quota.
     fn write_decls(
         &self,
         out: &mut BytesMut,
-        inherited: &Inherited<'a>,
+        scope: usize,
+        shadowed: &[bool; MAX_NAMESPACES],
         tag: &StartTag<'a>,
     ) -> Result<()> {
-        if out.len().saturating_add(inherited.decls.len()) > self.max_fragment {
-            return Err(Error::QuotaExceeded {
-                quota: "max message size",
-                limit: self.max_fragment as u64,
-            });
-        }
+        let bindings = self.ns.get(..scope).unwrap_or(&self.ns);
         let own = self
             .ns
             .get(tag.scope.saturating_sub(tag.own_decls)..tag.scope)
             .unwrap_or(&[]);
-        let overrides = |p: &str| own.iter().any(|b| b.prefix == p);
-        if own.is_empty() || !inherited.prefixes.iter().any(|(p, _)| overrides(p)) {
-            out.extend_from_slice(&inherited.decls);
-            return Ok(());
-        }
-        for (prefix, range) in &inherited.prefixes {
-            if !overrides(prefix) {
-                out.extend_from_slice(inherited.decls.get(range.clone()).unwrap_or_default());
+        for (b, &hidden) in bindings.iter().zip(shadowed) {
+            if hidden || own.iter().any(|o| o.prefix == b.prefix) {
+                continue;
             }
+            if b.prefix.is_empty() {
+                out.extend_from_slice(b" xmlns=\"");
+            } else {
+                out.extend_from_slice(b" xmlns:");
+                out.extend_from_slice(b.prefix.as_bytes());
+                out.extend_from_slice(b"=\"");
+            }
+            match b.raw {
+                Some(raw) => out.extend_from_slice(raw.as_bytes()),
+                None => super::writer::write_attr_value(out, &b.uri),
+            }
+            out.extend_from_slice(b"\"");
+        }
+        self.check_fragment(out)
+    }
+
+    fn check_fragment(&self, out: &BytesMut) -> Result<()> {
+        if out.len() > self.max_fragment {
+            return Err(Error::QuotaExceeded {
+                quota: "max message size",
+                limit: self.max_fragment as u64,
+            });
         }
         Ok(())
     }
@@ -904,17 +890,17 @@ impl<'a> XmlReader<'a> {
     /// and returns the element as standalone XML (inherited namespace
     /// declarations added to its start tag).
     pub fn capture_element(&mut self, tag: &StartTag<'a>) -> Result<Bytes> {
-        let inherited = self.inherited(tag.scope.saturating_sub(tag.own_decls));
+        let scope = tag.scope.saturating_sub(tag.own_decls);
         let name_end = tag.offset + 1 + tag.name_len;
         let mut out = BytesMut::new();
-        let fix_up = !inherited.decls.is_empty();
-        if fix_up {
-            out.reserve(256 + inherited.decls.len());
+        if scope > 0 {
+            let shadowed = self.shadowed(scope);
+            out.reserve(256);
             out.extend_from_slice(self.slice(tag.offset, name_end)?);
-            self.write_decls(&mut out, &inherited, tag)?;
+            self.write_decls(&mut out, scope, &shadowed, tag)?;
         }
         self.skip_element()?;
-        let from = if fix_up { name_end } else { tag.offset };
+        let from = if scope > 0 { name_end } else { tag.offset };
         out.extend_from_slice(self.slice(from, self.position())?);
         Ok(out.freeze())
     }
@@ -923,13 +909,13 @@ impl<'a> XmlReader<'a> {
     /// and returns its content, from the first child (or non-blank text) to
     /// the last, each child element standalone.
     pub fn capture_children(&mut self, tag: &StartTag<'a>) -> Result<Bytes> {
-        let inherited = self.inherited(tag.scope);
-        let fix_up = !inherited.decls.is_empty();
+        let scope = tag.scope;
+        let shadowed = self.shadowed(scope);
         let base = tag.depth;
-        // The content cannot be longer than the rest of the input: one allocation.
-        let mut out = BytesMut::with_capacity(
-            self.src.len().saturating_sub(self.position()) + inherited.decls.len(),
-        );
+        // The content is no longer than the rest of the input (plus declarations).
+        let mut out = BytesMut::with_capacity(self.src.len().saturating_sub(self.position()) + 256);
+        // Where the full set of declarations was written, to copy for later children.
+        let mut decls: Option<std::ops::Range<usize>> = None;
         let mut first: Option<usize> = None;
         let mut copied = 0usize;
         let mut last_end = 0usize;
@@ -942,11 +928,23 @@ impl<'a> XmlReader<'a> {
                             first = Some(child.offset);
                             copied = child.offset;
                         }
-                        if fix_up {
+                        if scope > 0 {
                             let name_end = child.offset + 1 + child.name_len;
                             out.extend_from_slice(self.slice(copied, name_end)?);
-                            self.write_decls(&mut out, &inherited, &child)?;
                             copied = name_end;
+                            match &decls {
+                                Some(range) if child.own_decls == 0 => {
+                                    out.extend_from_within(range.clone());
+                                    self.check_fragment(&out)?;
+                                }
+                                _ => {
+                                    let start = out.len();
+                                    self.write_decls(&mut out, scope, &shadowed, &child)?;
+                                    if child.own_decls == 0 {
+                                        decls = Some(start..out.len());
+                                    }
+                                }
+                            }
                         }
                     }
                 }
@@ -1007,7 +1005,19 @@ mod tests {
         let got = r.capture_children(&root).expect("capture");
         assert_eq!(
             std::str::from_utf8(&got).expect("utf8"),
-            r#"<p:a xmlns="urn:d" xmlns:p="urn:p" x="1"/> <b xmlns:p="urn:p" xmlns="urn:b"><c/></b>"#
+            r#"<p:a xmlns:p="urn:p" xmlns="urn:d" x="1"/> <b xmlns:p="urn:p" xmlns="urn:b"><c/></b>"#
+        );
+    }
+
+    #[test]
+    fn capture_repeats_declarations_for_every_child() {
+        let xml = br#"<r xmlns:p="urn:p"><a/><b>t</b><p:c xmlns:p="urn:q"/><d/></r>"#;
+        let mut r = XmlReader::new(xml).expect("reader");
+        let root = r.root().expect("root");
+        let got = r.capture_children(&root).expect("capture");
+        assert_eq!(
+            std::str::from_utf8(&got).expect("utf8"),
+            r#"<a xmlns:p="urn:p"/><b xmlns:p="urn:p">t</b><p:c xmlns:p="urn:q"/><d xmlns:p="urn:p"/>"#
         );
     }
 
