@@ -19,7 +19,8 @@ const VICTIM: usize = 42;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn abandon_one_of_a_hundred_leaves_the_others_untouched() {
-    let server = CalculatorServer::start().await;
+    // Gated: no reply leaves before the abandon, however slowly the 100 calls start.
+    let server = CalculatorServer::start_gated().await;
     // The default max_pending_calls (100) fits exactly.
     let props = ProxyProperties::default();
     assert_eq!(props.max_pending_calls, CALLS);
@@ -99,6 +100,7 @@ async fn abandon_one_of_a_hundred_leaves_the_others_untouched() {
     assert_eq!(proxy.pending_calls(), CALLS - 1);
     assert_eq!(finished.load(Ordering::SeqCst), 0, "no other call finished");
     assert_eq!(proxy.state(), ServiceProxyState::Open);
+    server.open_gate();
 
     // The server sees the abandoned client go, and only that one.
     assert!(

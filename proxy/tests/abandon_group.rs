@@ -56,7 +56,7 @@ async fn a_group_sharing_one_id_is_abandoned_together() {
     assert!(
         server
             .stats
-            .wait_until(LIMIT, |s| s.get(|s| &s.in_flight) == 15)
+            .wait_until(LIMIT, |s| s.get(|s| &s.requests) == 15)
             .await
     );
 

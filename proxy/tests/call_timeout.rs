@@ -11,7 +11,7 @@ use wws_core::{AddressingVersion, EnvelopeVersion, Error, ProxyProperties};
 use wws_proxy::{CallOptions, ServiceProxy, ServiceProxyState};
 
 const LIMIT: Duration = Duration::from_secs(30);
-const TIMEOUT: Duration = Duration::from_millis(300);
+const TIMEOUT: Duration = Duration::from_secs(1);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stalled_call_times_out_and_others_do_not() {

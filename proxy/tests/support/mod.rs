@@ -86,18 +86,44 @@ pub struct CalculatorServer {
     pub addr: SocketAddr,
     /// What it saw.
     pub stats: Arc<Stats>,
+    /// Delay replies wait for this too, when the server was started gated.
+    gate: CancellationToken,
     stop: CancellationToken,
 }
 
 impl CalculatorServer {
     /// Starts the server on 127.0.0.1, any port.
     pub async fn start() -> CalculatorServer {
+        let server = Self::start_gated().await;
+        server.open_gate();
+        server
+    }
+
+    /// Starts a server whose Delay replies also wait for [`open_gate`](Self::open_gate),
+    /// so that a test decides when the first reply may leave, however slow the machine.
+    pub async fn start_gated() -> CalculatorServer {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("local addr");
         let stats = Arc::new(Stats::default());
+        let gate = CancellationToken::new();
         let stop = CancellationToken::new();
-        tokio::spawn(accept_loop(listener, stats.clone(), stop.clone()));
-        CalculatorServer { addr, stats, stop }
+        tokio::spawn(accept_loop(
+            listener,
+            stats.clone(),
+            gate.clone(),
+            stop.clone(),
+        ));
+        CalculatorServer {
+            addr,
+            stats,
+            gate,
+            stop,
+        }
+    }
+
+    /// Lets Delay replies go once their delay has elapsed.
+    pub fn open_gate(&self) {
+        self.gate.cancel();
     }
 
     /// The calculator endpoint URL.
@@ -112,7 +138,12 @@ impl Drop for CalculatorServer {
     }
 }
 
-async fn accept_loop(listener: TcpListener, stats: Arc<Stats>, stop: CancellationToken) {
+async fn accept_loop(
+    listener: TcpListener,
+    stats: Arc<Stats>,
+    gate: CancellationToken,
+    stop: CancellationToken,
+) {
     loop {
         let stream = tokio::select! {
             () = stop.cancelled() => return,
@@ -125,10 +156,11 @@ async fn accept_loop(listener: TcpListener, stats: Arc<Stats>, stop: Cancellatio
         stats.bump(&stats.connections);
         stats.bump(&stats.open_connections);
         let stats = stats.clone();
+        let gate = gate.clone();
         let stop = stop.clone();
         tokio::spawn(async move {
             let service_stats = stats.clone();
-            let service = service_fn(move |req| handle(req, service_stats.clone()));
+            let service = service_fn(move |req| handle(req, service_stats.clone(), gate.clone()));
             let conn = hyper::server::conn::http1::Builder::new()
                 .serve_connection(TokioIo::new(stream), service);
             tokio::select! {
@@ -174,7 +206,11 @@ impl Drop for Exchange {
 
 type HttpResponse = Response<Full<Bytes>>;
 
-async fn handle(req: Request<Incoming>, stats: Arc<Stats>) -> Result<HttpResponse, Infallible> {
+async fn handle(
+    req: Request<Incoming>,
+    stats: Arc<Stats>,
+    gate: CancellationToken,
+) -> Result<HttpResponse, Infallible> {
     let content_type = req
         .headers()
         .get(hyper::header::CONTENT_TYPE)
@@ -220,7 +256,7 @@ async fn handle(req: Request<Incoming>, stats: Arc<Stats>) -> Result<HttpRespons
     stats.bump(&stats.requests);
 
     let exchange = Exchange::begin(&stats);
-    let outcome = compute(&request).await;
+    let outcome = compute(&request, &gate).await;
     exchange.answered();
 
     let addressing = request.addressing;
@@ -257,7 +293,7 @@ async fn handle(req: Request<Incoming>, stats: Arc<Stats>) -> Result<HttpRespons
 }
 
 /// The operation itself: the reply action and body, or a fault.
-async fn compute(request: &Message) -> Result<(String, Bytes), Fault> {
+async fn compute(request: &Message, gate: &CancellationToken) -> Result<(String, Bytes), Fault> {
     let name = request.body_element().map(|q| q.local).unwrap_or_default();
     let bad = |e: wws_core::Error| Fault::sender(e.to_string());
     let ns = wws_core::calculator::NAMESPACE;
@@ -287,6 +323,7 @@ async fn compute(request: &Message) -> Result<(String, Bytes), Fault> {
             let Delay { milliseconds } = request.read_body().map_err(bad)?;
             let ms = u64::try_from(milliseconds).unwrap_or(0);
             tokio::time::sleep(Duration::from_millis(ms)).await;
+            gate.cancelled().await;
             Ok((
                 format!("{ns}/DelayResponse"),
                 body(&DelayResponse { milliseconds }),
