@@ -491,10 +491,14 @@ impl Inner {
         message: Message,
         deadline: Option<(Instant, Duration)>,
     ) {
+        // Should the task itself be dropped (its runtime shutting down), the
+        // call still completes and its connection is closed.
+        let _unfinished = Unfinished { inner: &self, key };
         let exchange = self.exchange(key, message);
         let outcome = tokio::select! {
             biased;
-            () = signal.aborted() => None,
+            // Whoever aborted the signal has completed the slot already.
+            () = signal.aborted() => return,
             outcome = async {
                 match deadline {
                     Some((at, after)) => tokio::time::timeout_at(at, exchange)
@@ -502,15 +506,13 @@ impl Inner {
                         .map_err(|_| Error::TimedOut { what: "call", after }),
                     None => Ok(exchange.await),
                 }
-            } => Some(outcome),
+            } => outcome,
         };
         match outcome {
-            // Whoever aborted the signal has completed the slot already.
-            None => self.forget_call(key),
             // The exchange ended: its connection may serve another call.
-            Some(Ok(result)) => self.complete(key, result, true),
+            Ok(result) => self.complete(key, result, true),
             // Cut mid-exchange: the connection is in an unknown state.
-            Some(Err(timed_out)) => self.complete(key, Err(timed_out), false),
+            Err(timed_out) => self.complete(key, Err(timed_out), false),
         }
     }
 
@@ -586,6 +588,19 @@ impl Inner {
             let call_id = slot.id.get();
             slot.cancel(Error::Abandoned { call_id });
         }
+    }
+}
+
+/// Completes a call whose task ends without doing so; a no-op once it did.
+struct Unfinished<'a> {
+    inner: &'a Inner,
+    key: u64,
+}
+
+impl Drop for Unfinished<'_> {
+    fn drop(&mut self) {
+        let aborted = Err(Error::Aborted { object: OBJECT });
+        self.inner.complete(self.key, aborted, false);
     }
 }
 
