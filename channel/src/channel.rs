@@ -486,7 +486,7 @@ impl Channel {
                 *slot = Some(conn);
             }
             let Some(conn) = slot.as_mut() else {
-                continue;
+                return Err(Failure::transport(disconnected("no connection", None)));
             };
             tracing::Span::current().record("conn", conn.id);
             let (sent_tx, sent_rx) = oneshot::channel();

@@ -45,7 +45,7 @@ async fn abort_while_connecting_returns_to_created() {
     server.await.expect("server");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn abort_from_another_task_while_connecting() {
     let (hole, _listener, _filler) = black_hole().await;
     let channel = Channel::new(no_timeouts());

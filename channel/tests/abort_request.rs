@@ -10,7 +10,7 @@ use common::*;
 use wws_channel::{Channel, ChannelState};
 use wws_core::{EnvelopeVersion, Error};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn abort_ends_a_stalled_request_and_closes_the_socket() {
     let (addr, got_request, server_saw_close) = stalled_server().await;
     let channel = Channel::new(no_timeouts());
@@ -53,7 +53,7 @@ async fn abort_ends_a_stalled_request_and_closes_the_socket() {
     assert_eq!(channel.state(), ChannelState::Created);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn abort_ends_requests_queued_behind_the_stalled_one() {
     let (addr, got_request, _closed) = stalled_server().await;
     let channel = Channel::new(no_timeouts());

@@ -400,3 +400,20 @@ fn bind_error(addr: SocketAddr, e: std::io::Error) -> Error {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+    fn assert_send<T: Send>(_: &T) {}
+
+    #[test]
+    fn listener_and_its_futures_are_send() {
+        assert_send_sync::<Listener>();
+        let listener = Listener::new(ListenerProperties::default());
+        assert_send(&listener.open(([127, 0, 0, 1], 0).into()));
+        assert_send(&listener.accept_channel());
+        assert_send(&listener.close());
+    }
+}

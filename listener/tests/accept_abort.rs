@@ -11,7 +11,7 @@ use wws_channel::ChannelState;
 use wws_core::{EnvelopeVersion, Error};
 use wws_listener::ListenerState;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn abort_ends_waiting_accepts_at_once() {
     let (listener, addr) = open_listener(no_timeouts()).await;
     let waiting: Vec<_> = (0..3)

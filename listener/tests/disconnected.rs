@@ -9,7 +9,7 @@ use common::*;
 use wws_channel::Channel;
 use wws_core::{ChannelProperties, EnvelopeVersion, Error};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn client_closing_its_socket_is_seen_at_once() {
     let (listener, addr) = open_listener(no_timeouts()).await;
     let mut client = RawClient::connect(addr).await;
@@ -51,7 +51,7 @@ async fn client_closing_its_socket_is_seen_at_once() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn an_aborted_channel_is_seen_by_the_server() {
     let (listener, addr) = open_listener(no_timeouts()).await;
     let channel = Channel::new(ChannelProperties::default());
