@@ -32,23 +32,22 @@ fn pending_calls_end_aborted_when_their_runtime_shuts_down() {
         ProxyProperties::default(),
     )
     .expect("proxy");
-    let call = client_rt.block_on(async {
-        proxy.open().await.expect("open");
-        let call = proxy.call::<Delay, DelayResponse>(
-            DELAY_ACTION,
-            &Delay {
-                milliseconds: 60_000,
-            },
-            CallOptions::new(),
-        );
-        assert!(
+    client_rt.block_on(proxy.open()).expect("open");
+    // The call's task is spawned on the runtime the proxy was opened on.
+    let call = proxy.call::<Delay, DelayResponse>(
+        DELAY_ACTION,
+        &Delay {
+            milliseconds: 60_000,
+        },
+        CallOptions::new(),
+    );
+    assert!(
+        client_rt.block_on(
             server
                 .stats
                 .wait_until(LIMIT, |s| s.get(|s| &s.in_flight) == 1)
-                .await
-        );
-        call
-    });
+        )
+    );
     assert_eq!(proxy.pending_calls(), 1);
 
     // The call's task is dropped with its runtime.
