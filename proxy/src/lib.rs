@@ -127,7 +127,8 @@
 //!
 //! # Tracing
 //!
-//! Each call runs in a `call` span with fields `call_id` and `action`.
+//! Each call runs in a `wws.proxy.call` span with fields `call_id` and
+//! `action`; the channel's spans nest inside it.
 
 mod addressing;
 mod call;

@@ -442,7 +442,7 @@ impl ServiceProxy {
             (key, signal, runtime)
         };
 
-        let span = tracing::info_span!("call", call_id = %id, action = %action);
+        let span = tracing::info_span!("wws.proxy.call", call_id = %id, action = %action);
         let deadline = inner.props.call_timeout.map(|t| (Instant::now() + t, t));
         runtime.spawn(
             Arc::clone(inner)
@@ -508,6 +508,9 @@ impl Inner {
                 }
             } => outcome,
         };
+        if let Err(e) | Ok(Err(e)) = &outcome {
+            tracing::debug!(error = %e, "call failed");
+        }
         match outcome {
             // The exchange ended: its connection may serve another call.
             Ok(result) => self.complete(key, result, true),
