@@ -187,8 +187,70 @@ fn read_addressing_value<'a>(
     }
 }
 
-/// The QName of the first element in a standalone fragment, reading only its start tag.
+/// The QName of the first element in a standalone fragment, reading only
+/// its start tag (a body may be megabytes long; this runs per dispatch).
 pub(crate) fn first_element(xml: &Bytes) -> Option<crate::message::QName> {
-    let mut r = XmlReader::new(xml).ok()?;
+    let head = xml.get(..first_start_tag_end(xml)?)?;
+    let mut r = XmlReader::new(head).ok()?;
     r.root().ok().map(|t| t.qname())
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Offset just past the `>` of the first start tag, skipping comments and
+/// processing instructions before it.
+fn first_start_tag_end(xml: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    loop {
+        i += xml.get(i..)?.iter().position(|&b| b == b'<')?;
+        let rest = xml.get(i..)?;
+        if rest.starts_with(b"<!--") {
+            i += 4 + find(rest.get(4..)?, b"-->")? + 3;
+            continue;
+        }
+        if rest.starts_with(b"<?") {
+            i += find(rest, b"?>")? + 2;
+            continue;
+        }
+        if rest.starts_with(b"<!") || rest.starts_with(b"</") {
+            return None;
+        }
+        let mut quote = None;
+        for (j, &b) in rest.iter().enumerate() {
+            match (quote, b) {
+                (Some(q), _) if b == q => quote = None,
+                (Some(_), _) => {}
+                (None, b'"' | b'\'') => quote = Some(b),
+                (None, b'>') => return Some(i + j + 1),
+                _ => {}
+            }
+        }
+        return None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::message::QName;
+
+    #[test]
+    fn first_element_reads_only_the_first_start_tag() {
+        // Invalid UTF-8 and unclosed markup after the first start tag are not looked at.
+        let mut body = br#"<!-- c --><?pi x?> <p:a xmlns:p="urn:p" v='>"'>"#.to_vec();
+        body.extend_from_slice(b"\xFF<unclosed");
+        assert_eq!(
+            first_element(&Bytes::from(body)),
+            Some(QName::new("urn:p", "a"))
+        );
+        assert_eq!(first_element(&Bytes::from_static(b"  ")), None);
+        assert_eq!(first_element(&Bytes::from_static(b"<a")), None);
+        assert_eq!(first_element(&Bytes::from_static(b"<p:a/>")), None);
+        assert_eq!(
+            first_element(&Bytes::from_static(b"<a/><b/>")),
+            Some(QName::new("", "a"))
+        );
+    }
 }
