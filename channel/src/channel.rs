@@ -475,6 +475,9 @@ impl Channel {
         let props = &self.inner.props;
         let mut slot = self.inner.conn.lock().await;
         let mut reconnects = 0;
+        // Dropping this future mid-exchange leaves the connection in an unknown
+        // state: the guard closes it, and the next request reconnects.
+        let mut in_flight = KillOnDrop(None);
         let (response, conn_id) = loop {
             let reusable = matches!(&*slot, Some(c) if !c.sender.is_closed());
             if !reusable {
@@ -514,6 +517,7 @@ impl Channel {
                     None,
                 )));
             }
+            in_flight.0 = Some(conn.kill.clone());
             let response = conn.sender.try_send_request(request);
             let conn_id = conn.id;
             match self.await_response(response, sent_rx, send_deadline).await {
@@ -570,6 +574,7 @@ impl Channel {
                 return Err(Failure::transport(e));
             }
         };
+        in_flight.disarm();
         drop(slot);
         tracing::Span::current().record("bytes_in", bytes.len());
         classify(parts.status, &bytes, props, expect, &endpoint.url).map_err(Failure::answer)
@@ -617,6 +622,23 @@ impl Channel {
                 ))
             }
         })
+    }
+}
+
+/// Closes a connection unless disarmed: the exchange on it did not complete.
+struct KillOnDrop(Option<AbortSignal>);
+
+impl KillOnDrop {
+    fn disarm(&mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        if let Some(kill) = self.0.take() {
+            kill.abort();
+        }
     }
 }
 
