@@ -191,8 +191,8 @@ impl Channel {
     /// during the open returns it to `Created` and the open fails with
     /// [`Error::Aborted`].
     ///
-    /// Not cancel safe: dropping the future mid-open leaves the channel
-    /// `Opening`; call [`abort`](Self::abort) to get it back to `Created`.
+    /// Cancel safety: dropping the future mid-open is an abort of the open
+    /// (the channel returns to `Created`).
     pub async fn open(&self, url: &str) -> Result<()> {
         // The state is checked before the URL, so a wrong state is reported as such.
         self.ctl().state.on(ChannelEvent::OpenStarted)?;
@@ -204,6 +204,7 @@ impl Channel {
             ctl.endpoint = Some(endpoint.clone());
             (ctl.abort.clone(), ctl.epoch)
         };
+        let mut dropped = AbortOnDrop::new(self, ticket);
         let span =
             tracing::info_span!("wws.channel.open", url = %endpoint.url, outcome = field::Empty);
         let result = async {
@@ -223,6 +224,7 @@ impl Channel {
                     _ = abort.aborted() => return Err(aborted()),
                     g = self.inner.conn.lock() => g,
                 };
+                dropped.disarm();
                 let mut ctl = self.ctl();
                 if ctl.epoch != ticket {
                     Err(aborted())
@@ -233,6 +235,7 @@ impl Channel {
                 }
             }
             Err(e) => {
+                dropped.disarm();
                 let mut ctl = self.ctl();
                 if ctl.epoch == ticket {
                     ctl.apply(ChannelEvent::OpenFailed)?;
@@ -284,8 +287,8 @@ impl Channel {
     /// An [`abort`](Self::abort) during the close finishes it at once
     /// (`Closed`) and the close returns [`Error::Aborted`].
     ///
-    /// Not cancel safe: dropping the future leaves the channel `Closing`;
-    /// [`abort`](Self::abort) finishes it.
+    /// Cancel safety: dropping the future mid-close is an abort of the
+    /// close (the channel is `Closed` at once, I/O in flight is aborted).
     pub async fn close(&self) -> Result<()> {
         let (closing, ticket) = {
             let mut ctl = self.ctl();
@@ -300,6 +303,7 @@ impl Channel {
             ctl.closing = Some(closing.clone());
             (closing, ctl.epoch)
         };
+        let mut dropped = AbortOnDrop::new(self, ticket);
         let span = tracing::info_span!("wws.channel.close", outcome = field::Empty);
         let result = async {
             let task = tokio::select! {
@@ -319,6 +323,7 @@ impl Channel {
         }
         .instrument(span.clone())
         .await;
+        dropped.disarm();
         let mut ctl = self.ctl();
         ctl.closing = None;
         let result = match result {
@@ -338,6 +343,10 @@ impl Channel {
     /// callable from any thread, any number of times.
     pub fn abort(&self) {
         let mut ctl = self.ctl();
+        Self::abort_locked(&mut ctl);
+    }
+
+    fn abort_locked(ctl: &mut Control) {
         let from = ctl.state;
         // Abort is allowed in every state.
         let _ = ctl.apply(ChannelEvent::Abort);
@@ -622,6 +631,37 @@ impl Channel {
                 ))
             }
         })
+    }
+}
+
+/// Aborts the channel when an open or close future is dropped before it completed,
+/// unless the state moved on since (`ticket` is stale).
+struct AbortOnDrop<'a> {
+    channel: Option<&'a Channel>,
+    ticket: u64,
+}
+
+impl<'a> AbortOnDrop<'a> {
+    fn new(channel: &'a Channel, ticket: u64) -> Self {
+        AbortOnDrop {
+            channel: Some(channel),
+            ticket,
+        }
+    }
+
+    fn disarm(&mut self) {
+        self.channel = None;
+    }
+}
+
+impl Drop for AbortOnDrop<'_> {
+    fn drop(&mut self) {
+        if let Some(channel) = self.channel.take() {
+            let mut ctl = channel.ctl();
+            if ctl.epoch == self.ticket {
+                Channel::abort_locked(&mut ctl);
+            }
+        }
     }
 }
 

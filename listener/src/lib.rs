@@ -203,8 +203,8 @@ impl Listener {
     /// reset it to try again); [`abort`](Self::abort) during the open returns
     /// it to `Created` and the open fails with [`Error::Aborted`].
     ///
-    /// Not cancel safe: dropping the future mid-open leaves the listener
-    /// `Opening`; [`abort`](Self::abort) returns it to `Created`.
+    /// Cancel safety: dropping the future mid-open is an abort of the open
+    /// (the listener returns to `Created`).
     pub async fn open(&self, addr: SocketAddr) -> Result<()> {
         let (stop, ticket) = {
             let mut ctl = self.ctl();
@@ -215,11 +215,13 @@ impl Listener {
             ctl.local_addr = None;
             (ctl.stop.clone(), ctl.epoch)
         };
+        let mut dropped = AbortOnDrop::new(self, ticket);
         let bound = tokio::select! {
             biased;
             _ = stop.aborted() => return Err(aborted()),
             r = TcpListener::bind(addr) => r,
         };
+        dropped.disarm();
         let mut ctl = self.ctl();
         if ctl.epoch != ticket {
             return Err(aborted());
@@ -307,8 +309,8 @@ impl Listener {
     /// `Closed` it is `Ok` at once. An [`abort`](Self::abort) during the
     /// close finishes it (`Closed`) and the close returns [`Error::Aborted`].
     ///
-    /// Not cancel safe: dropping the future leaves the listener `Closing`;
-    /// [`abort`](Self::abort) finishes it.
+    /// Cancel safety: dropping the future mid-close is an abort of the
+    /// close (the listener is `Closed` at once).
     pub async fn close(&self) -> Result<()> {
         let (closing, queue, task, ticket) = {
             let mut ctl = self.ctl();
@@ -322,6 +324,7 @@ impl Listener {
             ctl.closing = Some(closing.clone());
             (closing, ctl.queue.take(), ctl.accept_task.take(), ctl.epoch)
         };
+        let mut dropped = AbortOnDrop::new(self, ticket);
         if let Some(queue) = queue {
             // Pending accepts release the queue as soon as they see the stop; one
             // that is never polled again must not hold the close up, so only try.
@@ -344,6 +347,7 @@ impl Listener {
                 _ = task => {}
             }
         }
+        dropped.disarm();
         let mut ctl = self.ctl();
         ctl.closing = None;
         if ctl.epoch != ticket {
@@ -362,6 +366,10 @@ impl Listener {
     /// `Closed`; other states unchanged. Never blocks; idempotent.
     pub fn abort(&self) {
         let mut ctl = self.ctl();
+        Self::abort_locked(&mut ctl);
+    }
+
+    fn abort_locked(ctl: &mut Control) {
         let from = ctl.state;
         // Abort is allowed in every state.
         let _ = ctl.apply(ListenerEvent::Abort);
@@ -385,6 +393,37 @@ impl Listener {
         ctl.apply(ListenerEvent::Reset)?;
         ctl.local_addr = None;
         Ok(())
+    }
+}
+
+/// Aborts the listener when an open or close future is dropped before it
+/// completed, unless the state moved on since (`ticket` is stale).
+struct AbortOnDrop<'a> {
+    listener: Option<&'a Listener>,
+    ticket: u64,
+}
+
+impl<'a> AbortOnDrop<'a> {
+    fn new(listener: &'a Listener, ticket: u64) -> Self {
+        AbortOnDrop {
+            listener: Some(listener),
+            ticket,
+        }
+    }
+
+    fn disarm(&mut self) {
+        self.listener = None;
+    }
+}
+
+impl Drop for AbortOnDrop<'_> {
+    fn drop(&mut self) {
+        if let Some(listener) = self.listener.take() {
+            let mut ctl = listener.ctl();
+            if ctl.epoch == self.ticket {
+                Listener::abort_locked(&mut ctl);
+            }
+        }
     }
 }
 
