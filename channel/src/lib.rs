@@ -72,6 +72,13 @@ mod io;
 mod reply;
 
 pub use channel::Channel;
+
+/// Checks that `url` is an address [`Channel::open`] accepts
+/// (`http://host[:port][/path][?query]`), without connecting:
+/// [`wws_core::Error::InvalidEndpointUrl`] says why not.
+pub fn validate_endpoint_url(url: &str) -> wws_core::Result<()> {
+    endpoint::Endpoint::parse(url).map(|_| ())
+}
 pub use reply::ReplyChannel;
 pub use wws_core::state::ChannelState;
 
@@ -101,6 +108,15 @@ mod tests {
 
     fn assert_send_sync<T: Send + Sync>() {}
     fn assert_send<T: Send>(_: &T) {}
+
+    #[test]
+    fn endpoint_urls_are_validated_without_connecting() {
+        assert!(validate_endpoint_url("http://127.0.0.1:1/x").is_ok());
+        assert!(matches!(
+            validate_endpoint_url("https://example.com/"),
+            Err(wws_core::Error::InvalidEndpointUrl { .. })
+        ));
+    }
 
     #[test]
     fn objects_and_futures_are_send() {
