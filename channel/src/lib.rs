@@ -73,12 +73,6 @@ mod reply;
 
 pub use channel::Channel;
 
-/// Checks that `url` is an address [`Channel::open`] accepts
-/// (`http://host[:port][/path][?query]`), without connecting:
-/// [`wws_core::Error::InvalidEndpointUrl`] says why not.
-pub fn validate_endpoint_url(url: &str) -> wws_core::Result<()> {
-    endpoint::Endpoint::parse(url).map(|_| ())
-}
 pub use reply::ReplyChannel;
 pub use wws_core::state::ChannelState;
 
