@@ -72,7 +72,6 @@ mod io;
 mod reply;
 
 pub use channel::Channel;
-
 pub use reply::ReplyChannel;
 pub use wws_core::state::ChannelState;
 
