@@ -313,6 +313,24 @@ impl<'a> Iterator for AttrScan<'a> {
     }
 }
 
+/// String equality for short names without a libc `memcmp` call, which
+/// costs more than the comparison itself for prefixes (most are empty).
+#[inline]
+fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a.get(i) != b.get(i) {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 fn split_name(name: &str) -> (&str, &str) {
     // Names are short: a plain loop beats a memchr call.
     match name.bytes().position(|b| b == b':') {
@@ -637,7 +655,7 @@ impl<'a> XmlReader<'a> {
     /// (`""` is the default namespace, empty URI when none).
     fn resolve_in(&self, prefix: &str, scope: usize) -> Option<Cow<'a, str>> {
         let bindings = self.ns.get(..scope).unwrap_or(&self.ns);
-        if let Some(b) = bindings.iter().rev().find(|b| b.prefix == prefix) {
+        if let Some(b) = bindings.iter().rev().find(|b| same(b.prefix, prefix)) {
             return Some(b.uri.clone());
         }
         match prefix {
@@ -673,7 +691,7 @@ impl<'a> XmlReader<'a> {
         let ns = own
             .iter()
             .rev()
-            .find(|b| b.prefix == p)
+            .find(|b| same(b.prefix, p))
             .map(|b| b.uri.clone())
             .or_else(|| self.resolve_in(p, self.ns.len()))
             .ok_or_else(|| {
@@ -825,7 +843,7 @@ impl<'a> XmlReader<'a> {
                 .get(i + 1..)
                 .unwrap_or(&[])
                 .iter()
-                .any(|later| later.prefix == b.prefix);
+                .any(|later| same(later.prefix, b.prefix));
             // An undeclared default (or prefix) needs no declaration standalone.
             if let Some(slot) = shadowed.get_mut(i) {
                 *slot = rebound || b.uri.is_empty();
@@ -850,7 +868,7 @@ impl<'a> XmlReader<'a> {
             .get(tag.scope.saturating_sub(tag.own_decls)..tag.scope)
             .unwrap_or(&[]);
         for (b, &hidden) in bindings.iter().zip(shadowed) {
-            if hidden || own.iter().any(|o| o.prefix == b.prefix) {
+            if hidden || own.iter().any(|o| same(o.prefix, b.prefix)) {
                 continue;
             }
             if b.prefix.is_empty() {
