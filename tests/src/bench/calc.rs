@@ -50,13 +50,12 @@ fn without_delay() -> Contract {
 pub fn reporting_calculator() -> Contract {
     let (tx, rx) = mpsc::channel::<String>();
     std::thread::spawn(move || {
-        let out = std::io::stdout();
-        let mut out = std::io::BufWriter::new(out.lock());
         while let Ok(line) = rx.recv() {
+            // Lock per batch only: `listening on` is printed through the same stdout.
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             let _ = writeln!(out, "{line}");
-            // Flush when no more lines are queued: batches under load, prompt when idle.
-            let mut more = rx.try_iter();
-            for line in more.by_ref() {
+            // Whatever is queued goes in the same write: batches under load, prompt when idle.
+            for line in rx.try_iter() {
                 let _ = writeln!(out, "{line}");
             }
             let _ = out.flush();

@@ -11,6 +11,7 @@ pub mod client;
 pub mod config;
 pub mod floor;
 pub mod limits;
+pub mod pending;
 pub mod process;
 pub mod serve;
 pub mod stats;

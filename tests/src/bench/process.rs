@@ -120,14 +120,10 @@ impl ChildServer {
         self.child.id()
     }
 
-    /// The next line it printed after `listening on`, waiting up to `within`.
-    pub fn next_line(&self, within: Duration) -> Option<String> {
-        self.lines.recv_timeout(within).ok()
-    }
-
-    /// The lines it printed so far, without waiting.
-    pub fn drain_lines(&self) -> Vec<String> {
-        self.lines.try_iter().collect()
+    /// Takes the stream of the lines it prints after `listening on`; other
+    /// lines are then no longer echoed. Replaced by an empty stream.
+    pub fn take_lines(&mut self) -> mpsc::Receiver<String> {
+        std::mem::replace(&mut self.lines, mpsc::channel().1)
     }
 
     /// Its name, for messages.
