@@ -482,6 +482,7 @@ impl ReplyChannel {
         }
         self.inner.abort.abort();
         self.inner.conn.kill();
+        self.inner.span.record("outcome", "aborted");
     }
 
     /// Resolves when the connection of this exchange closed: the client went
