@@ -137,3 +137,18 @@ async fn wrong_states() {
         })
     ));
 }
+
+#[tokio::test]
+async fn abort_while_closing_finishes_the_close() {
+    let (listener, _addr) = open_listener(no_timeouts()).await;
+    let mut close = Box::pin(listener.close());
+    // On this one thread the accept loop has not yet seen the stop: close waits for it.
+    assert!(poll_once(&mut close).await.is_none());
+    assert_eq!(listener.state(), ListenerState::Closing);
+    listener.abort();
+    listener.abort();
+    assert_eq!(listener.state(), ListenerState::Closed);
+    assert!(is_listener_aborted(&close.await));
+    listener.reset().expect("reset");
+    assert_eq!(listener.state(), ListenerState::Created);
+}
