@@ -8,10 +8,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use support::{CalculatorServer, within};
-use wws_core::calculator::{DELAY_ACTION, Delay, DelayResponse};
-use wws_core::{AddressingVersion, EnvelopeVersion, Error, ProxyProperties};
-use wws_proxy::{CallOptions, ServiceProxy, ServiceProxyState};
+use support::{CalculatorServer, delay, open_soap11, within};
+use wws_core::{Error, ProxyProperties};
+use wws_proxy::ServiceProxyState;
 
 const CALLS: usize = 100;
 const BASE_DELAY_MS: i32 = 2000;
@@ -24,25 +23,12 @@ async fn abandon_one_of_a_hundred_leaves_the_others_untouched() {
     // The default max_pending_calls (100) fits exactly.
     let props = ProxyProperties::default();
     assert_eq!(props.max_pending_calls, CALLS);
-    let proxy = ServiceProxy::new(
-        &server.url(),
-        EnvelopeVersion::Soap11,
-        AddressingVersion::Transport,
-        props,
-    )
-    .expect("proxy");
-    within(Duration::from_secs(20), "open", proxy.open())
-        .await
-        .expect("open");
+    let proxy = open_soap11(&server, props).await;
 
     let mut calls: Vec<_> = (0..CALLS)
         .map(|i| {
             let ms = BASE_DELAY_MS + i as i32;
-            proxy.call::<Delay, DelayResponse>(
-                DELAY_ACTION,
-                &Delay { milliseconds: ms },
-                CallOptions::new(),
-            )
+            delay(&proxy, ms)
         })
         .collect();
     let victim = calls.remove(VICTIM);

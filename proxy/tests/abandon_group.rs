@@ -5,25 +5,25 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use support::{CalculatorServer, within};
+use support::{CalculatorServer, open_proxy, within};
 use wws_core::calculator::{ADD_ACTION, Add, AddResponse, DELAY_ACTION, Delay, DelayResponse};
 use wws_core::{AddressingVersion, CallId, EnvelopeVersion, Error, ProxyProperties};
 use wws_proxy::{CallOptions, PendingCall, ServiceProxy, ServiceProxyState};
 
 const LIMIT: Duration = Duration::from_secs(30);
 
-async fn open_proxy(server: &CalculatorServer) -> ServiceProxy {
-    let proxy = ServiceProxy::new(
-        &server.url(),
+async fn open_wsa_proxy(server: &CalculatorServer) -> ServiceProxy {
+    let props = ProxyProperties::default();
+    open_proxy(
+        server,
         EnvelopeVersion::Soap12,
         AddressingVersion::WsAddressing10,
-        ProxyProperties::default(),
+        props,
     )
-    .expect("proxy");
-    within(LIMIT, "open", proxy.open()).await.expect("open");
-    proxy
+    .await
 }
 
+/// `Delay(ms)` with options.
 fn delay(proxy: &ServiceProxy, ms: i32, opts: CallOptions) -> PendingCall<DelayResponse> {
     proxy.call(DELAY_ACTION, &Delay { milliseconds: ms }, opts)
 }
@@ -42,7 +42,7 @@ async fn add_works(proxy: &ServiceProxy) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_group_sharing_one_id_is_abandoned_together() {
     let server = CalculatorServer::start().await;
-    let proxy = open_proxy(&server).await;
+    let proxy = open_wsa_proxy(&server).await;
     let group = CallId::new(7);
     let grouped: Vec<_> = (0..10)
         .map(|_| delay(&proxy, 60_000, CallOptions::new().call_id(group)))
@@ -94,7 +94,7 @@ async fn a_group_sharing_one_id_is_abandoned_together() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn call_id_all_abandons_every_pending_call_and_not_later_ones() {
     let server = CalculatorServer::start().await;
-    let proxy = open_proxy(&server).await;
+    let proxy = open_wsa_proxy(&server).await;
     let pending: Vec<_> = (0..20)
         .map(|i| delay(&proxy, 60_000, CallOptions::new().call_id(i % 3 + 1)))
         .collect();
@@ -116,7 +116,7 @@ async fn call_id_all_abandons_every_pending_call_and_not_later_ones() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unknown_id_is_a_no_op() {
     let server = CalculatorServer::start().await;
-    let proxy = open_proxy(&server).await;
+    let proxy = open_wsa_proxy(&server).await;
     let call = delay(&proxy, 200, CallOptions::new().call_id(1));
     proxy
         .abandon_call(CallId::new(2))
@@ -162,7 +162,7 @@ async fn abandon_in_created_or_closed_is_invalid_operation() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dropping_a_call_abandons_only_that_call() {
     let server = CalculatorServer::start().await;
-    let proxy = open_proxy(&server).await;
+    let proxy = open_wsa_proxy(&server).await;
     let kept = delay(&proxy, 500, CallOptions::new().call_id(9));
     let dropped = delay(&proxy, 60_000, CallOptions::new().call_id(9));
     assert!(

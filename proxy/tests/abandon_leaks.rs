@@ -6,24 +6,14 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use support::{CalculatorServer, open_fds, within};
-use wws_core::calculator::{DELAY_ACTION, Delay, DelayResponse};
-use wws_core::{AddressingVersion, EnvelopeVersion, Error, ProxyProperties};
-use wws_proxy::{CallOptions, PendingCall, ServiceProxy};
+use support::{CalculatorServer, delay, open_fds, open_soap11, within};
+use wws_core::calculator::DelayResponse;
+use wws_core::{Error, ProxyProperties};
+use wws_proxy::{PendingCall, ServiceProxy};
 
 const CYCLES: usize = 10_000;
 const ROUND: usize = 50;
 const LIMIT: Duration = Duration::from_secs(30);
-
-fn stalled(proxy: &ServiceProxy) -> PendingCall<DelayResponse> {
-    proxy.call(
-        DELAY_ACTION,
-        &Delay {
-            milliseconds: 60_000,
-        },
-        CallOptions::new(),
-    )
-}
 
 /// Abandons every other call by id and drops the rest.
 async fn cancel(proxy: &ServiceProxy, calls: Vec<PendingCall<DelayResponse>>) {
@@ -57,14 +47,7 @@ async fn converge(what: &str, target: usize, measure: impl Fn() -> usize) {
 async fn ten_thousand_abandon_and_drop_cycles_leak_nothing() {
     let started = Instant::now();
     let server = CalculatorServer::start().await;
-    let proxy = ServiceProxy::new(
-        &server.url(),
-        EnvelopeVersion::Soap11,
-        AddressingVersion::Transport,
-        ProxyProperties::default(),
-    )
-    .expect("proxy");
-    within(LIMIT, "open", proxy.open()).await.expect("open");
+    let proxy = open_soap11(&server, ProxyProperties::default()).await;
     let runtime = tokio::runtime::Handle::current();
 
     let fds_before = open_fds();
@@ -78,7 +61,7 @@ async fn ten_thousand_abandon_and_drop_cycles_leak_nothing() {
         let mut connecting = Vec::new();
         let mut processing = Vec::new();
         for i in 0..ROUND {
-            let call = stalled(&proxy);
+            let call = delay(&proxy, 60_000);
             match i % 5 {
                 // At once: usually before the call's task has run.
                 0 => {
@@ -111,17 +94,9 @@ async fn ten_thousand_abandon_and_drop_cycles_leak_nothing() {
     }
 
     // A completed call puts a connection back, as open() had left one.
-    let r = within(
-        LIMIT,
-        "a call after the cycles",
-        proxy.call::<Delay, DelayResponse>(
-            DELAY_ACTION,
-            &Delay { milliseconds: 1 },
-            CallOptions::new(),
-        ),
-    )
-    .await
-    .expect("the proxy still works");
+    let r = within(LIMIT, "a call after the cycles", delay(&proxy, 1))
+        .await
+        .expect("the proxy still works");
     assert_eq!(r.milliseconds, 1);
     assert_eq!(proxy.idle_connections(), idle_before);
     assert_eq!(proxy.pending_calls(), 0);

@@ -5,10 +5,9 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use support::{CalculatorServer, StalledEndpoint, within};
-use wws_core::calculator::{DELAY_ACTION, Delay, DelayResponse};
+use support::{CalculatorServer, StalledEndpoint, delay, within};
 use wws_core::{AddressingVersion, EnvelopeVersion, Error, ProxyProperties};
-use wws_proxy::{CallOptions, ServiceProxy, ServiceProxyState};
+use wws_proxy::{ServiceProxy, ServiceProxyState};
 
 const LIMIT: Duration = Duration::from_secs(30);
 
@@ -36,17 +35,7 @@ async fn abort_ends_a_hundred_pending_calls_at_once() {
     let server = CalculatorServer::start().await;
     let proxy = proxy_for(&server.url(), ProxyProperties::default());
     within(LIMIT, "open", proxy.open()).await.expect("open");
-    let calls: Vec<_> = (0..100)
-        .map(|_| {
-            proxy.call::<Delay, DelayResponse>(
-                DELAY_ACTION,
-                &Delay {
-                    milliseconds: 60_000,
-                },
-                CallOptions::new(),
-            )
-        })
-        .collect();
+    let calls: Vec<_> = (0..100).map(|_| delay(&proxy, 60_000)).collect();
     assert!(
         server
             .stats
@@ -81,11 +70,7 @@ async fn abort_ends_a_hundred_pending_calls_at_once() {
             .await
     );
 
-    let late = proxy.call::<Delay, DelayResponse>(
-        DELAY_ACTION,
-        &Delay { milliseconds: 1 },
-        CallOptions::new(),
-    );
+    let late = delay(&proxy, 1);
     assert!(matches!(
         late.await,
         Err(Error::ObjectFaulted {
@@ -98,17 +83,9 @@ async fn abort_ends_a_hundred_pending_calls_at_once() {
     within(LIMIT, "close", proxy.close()).await.expect("close");
     proxy.reset().expect("reset");
     within(LIMIT, "reopen", proxy.open()).await.expect("reopen");
-    let r = within(
-        LIMIT,
-        "call after reopen",
-        proxy.call::<Delay, DelayResponse>(
-            DELAY_ACTION,
-            &Delay { milliseconds: 5 },
-            CallOptions::new(),
-        ),
-    )
-    .await
-    .expect("call after reopen");
+    let r = within(LIMIT, "call after reopen", delay(&proxy, 5))
+        .await
+        .expect("call after reopen");
     assert_eq!(r.milliseconds, 5);
 }
 
@@ -153,13 +130,7 @@ async fn abort_while_closing_finishes_closed() {
     let server = CalculatorServer::start().await;
     let proxy = proxy_for(&server.url(), ProxyProperties::default());
     within(LIMIT, "open", proxy.open()).await.expect("open");
-    let call = proxy.call::<Delay, DelayResponse>(
-        DELAY_ACTION,
-        &Delay {
-            milliseconds: 60_000,
-        },
-        CallOptions::new(),
-    );
+    let call = delay(&proxy, 60_000);
     let closing = tokio::spawn({
         let proxy = proxy.clone();
         async move { proxy.close().await }
@@ -182,11 +153,7 @@ async fn abort_in_created_changes_nothing() {
     proxy.abort();
     proxy.abort();
     assert_eq!(proxy.state(), ServiceProxyState::Created);
-    let call = proxy.call::<Delay, DelayResponse>(
-        DELAY_ACTION,
-        &Delay { milliseconds: 1 },
-        CallOptions::new(),
-    );
+    let call = delay(&proxy, 1);
     match call.await {
         Err(Error::InvalidOperation {
             state, operation, ..

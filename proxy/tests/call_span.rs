@@ -5,16 +5,15 @@ mod support;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
-use support::{CalculatorServer, within};
+use support::{CalculatorServer, open_soap11};
 use tracing::Subscriber;
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id};
 use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
+use wws_core::ProxyProperties;
 use wws_core::calculator::{ADD_ACTION, Add, AddResponse};
-use wws_core::{AddressingVersion, EnvelopeVersion, ProxyProperties};
-use wws_proxy::{CallOptions, ServiceProxy};
+use wws_proxy::CallOptions;
 
 type Fields = HashMap<String, String>;
 
@@ -47,16 +46,7 @@ async fn a_call_span_carries_the_call_id_and_action() {
         tracing_subscriber::registry().with(CallSpans(spans.clone())),
     );
     let server = CalculatorServer::start().await;
-    let proxy = ServiceProxy::new(
-        &server.url(),
-        EnvelopeVersion::Soap11,
-        AddressingVersion::Transport,
-        ProxyProperties::default(),
-    )
-    .expect("proxy");
-    within(Duration::from_secs(20), "open", proxy.open())
-        .await
-        .expect("open");
+    let proxy = open_soap11(&server, ProxyProperties::default()).await;
     let call = proxy.call::<Add, AddResponse>(
         ADD_ACTION,
         &Add { a: 1.0, b: 2.0 },

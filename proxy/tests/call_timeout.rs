@@ -5,10 +5,9 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use support::{CalculatorServer, within};
-use wws_core::calculator::{DELAY_ACTION, Delay, DelayResponse};
-use wws_core::{AddressingVersion, EnvelopeVersion, Error, ProxyProperties};
-use wws_proxy::{CallOptions, ServiceProxy, ServiceProxyState};
+use support::{CalculatorServer, delay, open_soap11, within};
+use wws_core::{Error, ProxyProperties};
+use wws_proxy::ServiceProxyState;
 
 const LIMIT: Duration = Duration::from_secs(30);
 const TIMEOUT: Duration = Duration::from_secs(1);
@@ -16,31 +15,18 @@ const TIMEOUT: Duration = Duration::from_secs(1);
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stalled_call_times_out_and_others_do_not() {
     let server = CalculatorServer::start().await;
-    let proxy = ServiceProxy::new(
-        &server.url(),
-        EnvelopeVersion::Soap11,
-        AddressingVersion::Transport,
+    let proxy = open_soap11(
+        &server,
         ProxyProperties {
             call_timeout: Some(TIMEOUT),
             ..ProxyProperties::default()
         },
     )
-    .expect("proxy");
-    within(LIMIT, "open", proxy.open()).await.expect("open");
+    .await;
 
     let t0 = Instant::now();
-    let stalled = proxy.call::<Delay, DelayResponse>(
-        DELAY_ACTION,
-        &Delay {
-            milliseconds: 60_000,
-        },
-        CallOptions::new(),
-    );
-    let quick = proxy.call::<Delay, DelayResponse>(
-        DELAY_ACTION,
-        &Delay { milliseconds: 10 },
-        CallOptions::new(),
-    );
+    let stalled = delay(&proxy, 60_000);
+    let quick = delay(&proxy, 10);
     match within(LIMIT, "stalled call", stalled).await {
         Err(e @ Error::TimedOut { .. }) => {
             assert!(matches!(e, Error::TimedOut { what: "call", after } if after == TIMEOUT));
@@ -80,25 +66,16 @@ async fn a_stalled_call_times_out_and_others_do_not() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_timeout_runs_even_if_the_call_is_never_polled() {
     let server = CalculatorServer::start().await;
-    let proxy = ServiceProxy::new(
-        &server.url(),
-        EnvelopeVersion::Soap11,
-        AddressingVersion::Transport,
+    let proxy = open_soap11(
+        &server,
         ProxyProperties {
             call_timeout: Some(TIMEOUT),
             ..ProxyProperties::default()
         },
     )
-    .expect("proxy");
-    within(LIMIT, "open", proxy.open()).await.expect("open");
+    .await;
     let t0 = Instant::now();
-    let stalled = proxy.call::<Delay, DelayResponse>(
-        DELAY_ACTION,
-        &Delay {
-            milliseconds: 60_000,
-        },
-        CallOptions::new(),
-    );
+    let stalled = delay(&proxy, 60_000);
     // Not polling the call: its task sends, waits and times out on its own.
     assert!(
         server

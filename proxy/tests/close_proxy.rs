@@ -5,40 +5,27 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use support::{CalculatorServer, within};
-use wws_core::calculator::{DELAY_ACTION, Delay, DelayResponse};
+use support::{CalculatorServer, delay, open_soap11, within};
 use wws_core::{AddressingVersion, EnvelopeVersion, Error, ProxyProperties};
-use wws_proxy::{CallOptions, PendingCall, ServiceProxy, ServiceProxyState};
+use wws_proxy::{ServiceProxy, ServiceProxyState};
 
 const LIMIT: Duration = Duration::from_secs(30);
 
-fn delay(proxy: &ServiceProxy, ms: i32) -> PendingCall<DelayResponse> {
-    proxy.call(
-        DELAY_ACTION,
-        &Delay { milliseconds: ms },
-        CallOptions::new(),
-    )
-}
-
-async fn open_proxy(server: &CalculatorServer, close_timeout: Duration) -> ServiceProxy {
-    let proxy = ServiceProxy::new(
-        &server.url(),
-        EnvelopeVersion::Soap11,
-        AddressingVersion::Transport,
-        ProxyProperties {
-            max_close_timeout: close_timeout,
-            ..ProxyProperties::default()
-        },
-    )
-    .expect("proxy");
-    within(LIMIT, "open", proxy.open()).await.expect("open");
-    proxy
+async fn open_with_close_timeout(
+    server: &CalculatorServer,
+    close_timeout: Duration,
+) -> ServiceProxy {
+    let props = ProxyProperties {
+        max_close_timeout: close_timeout,
+        ..ProxyProperties::default()
+    };
+    open_soap11(server, props).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn close_waits_for_pending_calls() {
     let server = CalculatorServer::start().await;
-    let proxy = open_proxy(&server, Duration::from_secs(20)).await;
+    let proxy = open_with_close_timeout(&server, Duration::from_secs(20)).await;
     let calls: Vec<_> = (0..5).map(|i| (i, delay(&proxy, 100 + i))).collect();
     // Holds the close open until the test lets it go, however slow the machine.
     let gate = delay(&proxy, 60_000);
@@ -91,7 +78,7 @@ async fn close_waits_for_pending_calls() {
 async fn close_aborts_what_is_left_after_max_close_timeout() {
     let server = CalculatorServer::start().await;
     let close_timeout = Duration::from_millis(300);
-    let proxy = open_proxy(&server, close_timeout).await;
+    let proxy = open_with_close_timeout(&server, close_timeout).await;
     let stalled: Vec<_> = (0..3).map(|_| delay(&proxy, 60_000)).collect();
     let quick = delay(&proxy, 50);
     assert!(
@@ -143,7 +130,7 @@ async fn close_from_created_or_closed_is_ok() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dropping_close_aborts_the_proxy() {
     let server = CalculatorServer::start().await;
-    let proxy = open_proxy(&server, Duration::from_secs(20)).await;
+    let proxy = open_with_close_timeout(&server, Duration::from_secs(20)).await;
     let stalled = delay(&proxy, 60_000);
     let cut = tokio::time::timeout(Duration::from_millis(100), proxy.close()).await;
     assert!(

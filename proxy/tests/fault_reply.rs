@@ -5,10 +5,10 @@ mod support;
 
 use std::time::Duration;
 
-use support::{CalculatorServer, within};
+use support::{CalculatorServer, open_proxy, within};
 use wws_core::calculator::{DIVIDE_ACTION, Divide, DivideResponse};
 use wws_core::{AddressingVersion, EnvelopeVersion, Error, FaultCode, ProxyProperties};
-use wws_proxy::{CallOptions, ServiceProxy};
+use wws_proxy::CallOptions;
 
 const LIMIT: Duration = Duration::from_secs(30);
 
@@ -20,14 +20,7 @@ async fn divide_by_zero_is_fault_received_with_its_reason() {
         (EnvelopeVersion::Soap12, AddressingVersion::Transport),
         (EnvelopeVersion::Soap12, AddressingVersion::WsAddressing10),
     ] {
-        let proxy = ServiceProxy::new(
-            &server.url(),
-            envelope,
-            addressing,
-            ProxyProperties::default(),
-        )
-        .expect("proxy");
-        within(LIMIT, "open", proxy.open()).await.expect("open");
+        let proxy = open_proxy(&server, envelope, addressing, ProxyProperties::default()).await;
         let r = within(
             LIMIT,
             "divide",

@@ -5,32 +5,15 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use support::{CalculatorServer, within};
-use wws_core::calculator::{DELAY_ACTION, Delay, DelayResponse};
+use support::{CalculatorServer, delay, open_proxy, open_soap11, within};
 use wws_core::{AddressingVersion, CallId, EnvelopeVersion, Error, ProxyProperties};
-use wws_proxy::{CallOptions, PendingCall, ServiceProxy};
 
 const LIMIT: Duration = Duration::from_secs(30);
-
-fn delay(proxy: &ServiceProxy, ms: i32) -> PendingCall<DelayResponse> {
-    proxy.call(
-        DELAY_ACTION,
-        &Delay { milliseconds: ms },
-        CallOptions::new(),
-    )
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_101st_call_fails_at_once_with_quota_exceeded() {
     let server = CalculatorServer::start().await;
-    let proxy = ServiceProxy::new(
-        &server.url(),
-        EnvelopeVersion::Soap11,
-        AddressingVersion::Transport,
-        ProxyProperties::default(),
-    )
-    .expect("proxy");
-    within(LIMIT, "open", proxy.open()).await.expect("open");
+    let proxy = open_soap11(&server, ProxyProperties::default()).await;
     let calls: Vec<_> = (0..100).map(|_| delay(&proxy, 60_000)).collect();
     assert_eq!(proxy.pending_calls(), 100);
 
@@ -71,8 +54,8 @@ async fn the_101st_call_fails_at_once_with_quota_exceeded() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_small_quota_counts_every_pending_call() {
     let server = CalculatorServer::start().await;
-    let proxy = ServiceProxy::new(
-        &server.url(),
+    let proxy = open_proxy(
+        &server,
         EnvelopeVersion::Soap12,
         AddressingVersion::Transport,
         ProxyProperties {
@@ -80,8 +63,7 @@ async fn a_small_quota_counts_every_pending_call() {
             ..ProxyProperties::default()
         },
     )
-    .expect("proxy");
-    within(LIMIT, "open", proxy.open()).await.expect("open");
+    .await;
     let a = delay(&proxy, 200);
     let b = delay(&proxy, 200);
     assert!(matches!(

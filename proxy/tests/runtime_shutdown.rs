@@ -5,10 +5,9 @@ mod support;
 
 use std::time::Duration;
 
-use support::CalculatorServer;
-use wws_core::calculator::{DELAY_ACTION, Delay, DelayResponse};
+use support::{CalculatorServer, delay};
 use wws_core::{AddressingVersion, EnvelopeVersion, Error, ProxyProperties};
-use wws_proxy::{CallOptions, ServiceProxy};
+use wws_proxy::ServiceProxy;
 
 const LIMIT: Duration = Duration::from_secs(30);
 
@@ -34,13 +33,7 @@ fn pending_calls_end_aborted_when_their_runtime_shuts_down() {
     .expect("proxy");
     client_rt.block_on(proxy.open()).expect("open");
     // The call's task is spawned on the runtime the proxy was opened on.
-    let call = proxy.call::<Delay, DelayResponse>(
-        DELAY_ACTION,
-        &Delay {
-            milliseconds: 60_000,
-        },
-        CallOptions::new(),
-    );
+    let call = delay(&proxy, 60_000);
     assert!(
         client_rt.block_on(
             server

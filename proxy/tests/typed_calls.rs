@@ -5,7 +5,7 @@ mod support;
 
 use std::time::Duration;
 
-use support::{CalculatorServer, within};
+use support::{CalculatorServer, open_proxy, open_soap11, within};
 use wws_core::calculator::{
     ADD_ACTION, Add, AddResponse, ECHO_ACTION, Echo, EchoResponse, NAMESPACE,
 };
@@ -24,14 +24,7 @@ async fn add_and_echo_in_every_envelope_and_addressing_version() {
             AddressingVersion::WsAddressing10,
             AddressingVersion::WsAddressing200408,
         ] {
-            let proxy = ServiceProxy::new(
-                &server.url(),
-                envelope,
-                addressing,
-                ProxyProperties::default(),
-            )
-            .expect("proxy");
-            within(LIMIT, "open", proxy.open()).await.expect("open");
+            let proxy = open_proxy(&server, envelope, addressing, ProxyProperties::default()).await;
             assert_eq!(proxy.state(), ServiceProxyState::Open);
 
             let sum: AddResponse = within(
@@ -79,14 +72,7 @@ async fn add_and_echo_in_every_envelope_and_addressing_version() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sequential_calls_reuse_one_pooled_connection() {
     let server = CalculatorServer::start().await;
-    let proxy = ServiceProxy::new(
-        &server.url(),
-        EnvelopeVersion::Soap11,
-        AddressingVersion::Transport,
-        ProxyProperties::default(),
-    )
-    .expect("proxy");
-    within(LIMIT, "open", proxy.open()).await.expect("open");
+    let proxy = open_soap11(&server, ProxyProperties::default()).await;
     assert_eq!(
         proxy.idle_connections(),
         1,
@@ -117,14 +103,13 @@ async fn sequential_calls_reuse_one_pooled_connection() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn untyped_call_returns_the_reply_message() {
     let server = CalculatorServer::start().await;
-    let proxy = ServiceProxy::new(
-        &server.url(),
+    let proxy = open_proxy(
+        &server,
         EnvelopeVersion::Soap12,
         AddressingVersion::WsAddressing10,
         ProxyProperties::default(),
     )
-    .expect("proxy");
-    within(LIMIT, "open", proxy.open()).await.expect("open");
+    .await;
     let request = Message::from_body(
         EnvelopeVersion::Soap12,
         AddressingVersion::WsAddressing10,
@@ -153,14 +138,7 @@ async fn untyped_call_returns_the_reply_message() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reply_of_the_wrong_type_is_invalid_format() {
     let server = CalculatorServer::start().await;
-    let proxy = ServiceProxy::new(
-        &server.url(),
-        EnvelopeVersion::Soap11,
-        AddressingVersion::Transport,
-        ProxyProperties::default(),
-    )
-    .expect("proxy");
-    within(LIMIT, "open", proxy.open()).await.expect("open");
+    let proxy = open_soap11(&server, ProxyProperties::default()).await;
     // Add replies AddResponse; asking for EchoResponse must fail to decode.
     let r = within(
         LIMIT,

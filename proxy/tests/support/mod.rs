@@ -21,9 +21,11 @@ use tokio::sync::Notify;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use wws_core::calculator::{
-    Add, AddResponse, Delay, DelayResponse, Divide, DivideResponse, Echo, EchoResponse,
+    Add, AddResponse, DELAY_ACTION, Delay, DelayResponse, Divide, DivideResponse, Echo,
+    EchoResponse,
 };
-use wws_core::{AddressingVersion, EnvelopeVersion, Fault, Message, ReaderQuotas};
+use wws_core::{AddressingVersion, EnvelopeVersion, Fault, Message, ProxyProperties, ReaderQuotas};
+use wws_proxy::{CallOptions, PendingCall, ServiceProxy};
 
 /// What the server saw; every change wakes [`Stats::wait_until`].
 #[derive(Default)]
@@ -400,4 +402,38 @@ pub async fn within<F: Future>(limit: Duration, what: &str, fut: F) -> F::Output
         Ok(v) => v,
         Err(_) => panic!("{what} did not finish within {limit:?}"),
     }
+}
+
+/// A proxy for `server`'s calculator endpoint, opened.
+pub async fn open_proxy(
+    server: &CalculatorServer,
+    envelope: EnvelopeVersion,
+    addressing: AddressingVersion,
+    props: ProxyProperties,
+) -> ServiceProxy {
+    let proxy = ServiceProxy::new(&server.url(), envelope, addressing, props).expect("proxy");
+    within(Duration::from_secs(30), "open", proxy.open())
+        .await
+        .expect("open");
+    proxy
+}
+
+/// A SOAP 1.1 proxy with transport addressing (the WSDL's first binding), opened.
+pub async fn open_soap11(server: &CalculatorServer, props: ProxyProperties) -> ServiceProxy {
+    open_proxy(
+        server,
+        EnvelopeVersion::Soap11,
+        AddressingVersion::Transport,
+        props,
+    )
+    .await
+}
+
+/// Calls `Delay(ms)`.
+pub fn delay(proxy: &ServiceProxy, ms: i32) -> PendingCall<DelayResponse> {
+    proxy.call(
+        DELAY_ACTION,
+        &Delay { milliseconds: ms },
+        CallOptions::new(),
+    )
 }
