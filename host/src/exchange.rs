@@ -210,14 +210,16 @@ async fn serve_soap(host: &Arc<Inner>, endpoint: &BuiltEndpoint, channel: ReplyC
         Route::Operation(op) => op.clone(),
         Route::ActionNotSupported(action) => {
             tracing::debug!(%action, "action not supported");
-            let fault = faults::action_not_supported(&action, request.addressing);
+            let fault = faults::action_not_supported(&action, request.envelope, request.addressing);
             send(host, &channel, reply_fault(&request, &fault)).await;
             return;
         }
         Route::Unknown { action, element } => {
             tracing::debug!(?action, ?element, "no operation");
             let fault = match &action {
-                Some(a) => faults::action_not_supported(a, AddressingVersion::Transport),
+                Some(a) => {
+                    faults::action_not_supported(a, request.envelope, AddressingVersion::Transport)
+                }
                 None => faults::unknown_operation(element.as_ref()),
             };
             send(host, &channel, reply_fault(&request, &fault)).await;

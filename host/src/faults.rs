@@ -113,13 +113,23 @@ pub(crate) fn not_understood_header(name: &QName) -> Header {
 }
 
 /// The fault for an action no operation serves: WS-Addressing's
-/// `ActionNotSupported` (Sender with that subcode and a `ProblemAction`
-/// detail) on addressed messages, a plain Client/Sender fault otherwise.
-pub(crate) fn action_not_supported(action: &str, addressing: AddressingVersion) -> Fault {
+/// `ActionNotSupported` with a `ProblemAction` detail on addressed messages
+/// (SOAP 1.2: Sender with that subcode; SOAP 1.1: that code itself, as the
+/// WS-Addressing SOAP binding maps subcodes for 1.1), a plain Client/Sender
+/// fault otherwise.
+pub(crate) fn action_not_supported(
+    action: &str,
+    envelope: EnvelopeVersion,
+    addressing: AddressingVersion,
+) -> Fault {
     let reason = format!("The action {action:?} is not supported by this endpoint.");
     let mut f = fault(FaultCode::Sender, reason);
     if let Some(wsa) = addressing.namespace() {
-        f.subcodes.push(QName::new(wsa, "ActionNotSupported"));
+        let code = QName::new(wsa, "ActionNotSupported");
+        match envelope {
+            EnvelopeVersion::Soap11 => f.code = FaultCode::Other(code),
+            EnvelopeVersion::Soap12 => f.subcodes.push(code),
+        }
         f.detail = Some(Bytes::from(format!(
             "<wsa:ProblemAction xmlns:wsa=\"{wsa}\"><wsa:Action>{}</wsa:Action></wsa:ProblemAction>",
             escape(action)
@@ -185,14 +195,16 @@ mod tests {
     }
 
     #[test]
-    fn action_not_supported_has_the_wsa_subcode_only_when_addressed() {
-        let f = action_not_supported("urn:a", AddressingVersion::WsAddressing10);
-        assert_eq!(
-            f.subcodes,
-            vec![QName::new(ns::WSA10, "ActionNotSupported")]
-        );
+    fn action_not_supported_has_the_wsa_code_only_when_addressed() {
+        let q = QName::new(ns::WSA10, "ActionNotSupported");
+        let v12 = EnvelopeVersion::Soap12;
+        let f = action_not_supported("urn:a", v12, AddressingVersion::WsAddressing10);
+        assert_eq!((f.code, f.subcodes), (FaultCode::Sender, vec![q.clone()]));
         assert!(f.detail.is_some());
-        let t = action_not_supported("urn:a", AddressingVersion::Transport);
+        let v11 = EnvelopeVersion::Soap11;
+        let f = action_not_supported("urn:a", v11, AddressingVersion::WsAddressing10);
+        assert_eq!((f.code, f.subcodes.len()), (FaultCode::Other(q), 0));
+        let t = action_not_supported("urn:a", v12, AddressingVersion::Transport);
         assert!(t.subcodes.is_empty() && t.detail.is_none());
     }
 }

@@ -96,7 +96,7 @@
 //! | right envelope in the other version's media type (e.g. SOAP 1.2 as `text/xml`) | Client/Sender fault; the content type is the sender's error, and a fault says why where a bare 415 would not |
 //! | `mustUnderstand` header targeted at us (1.1: no actor or `next`; 1.2: no role, `next`, `ultimateReceiver`) not understood | MustUnderstand fault; in SOAP 1.2 one `NotUnderstood` header per block. Headers for other roles and role `none` are ignored. WS-Addressing headers are understood; [`Endpoint::understands`] adds others. |
 //! | malformed XML, DTD, quota exceeded, argument that does not decode | Client/Sender fault |
-//! | unknown action / body element | Client/Sender fault (WS-Addressing: subcode `wsa:ActionNotSupported`) |
+//! | unknown action / body element | Client/Sender fault; with WS-Addressing `wsa:ActionNotSupported` (a Sender subcode in SOAP 1.2, the fault code itself in SOAP 1.1, per the WS-Addressing SOAP binding) |
 //! | handler panic | Server/Receiver fault |
 //!
 //! Fault status codes follow the bindings (SOAP 1.1: 500; SOAP 1.2: 400 for
