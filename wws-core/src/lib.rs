@@ -4,6 +4,38 @@
 //! 1.1/1.2 messages with WS-Addressing, faults, typed bodies, reader quotas
 //! and the cancellation primitives the other layers share. Nothing here does
 //! I/O or reads a clock.
+//!
+//! ```
+//! use wws_core::calculator::{Add, ADD_ACTION};
+//! use wws_core::{AddressingVersion, EnvelopeVersion, Fault, Message, ReaderQuotas};
+//!
+//! // A typed request, written as a SOAP 1.2 envelope with WS-Addressing 1.0 …
+//! let request = Message::from_body(
+//!     EnvelopeVersion::Soap12,
+//!     AddressingVersion::WsAddressing10,
+//!     ADD_ACTION,
+//!     &Add { a: 1.5, b: 2.25 },
+//! );
+//! let wire = request.to_bytes();
+//!
+//! // … read back under the default quotas (4 MiB, depth 32, 128 attributes, 64 headers).
+//! let read = Message::read(&wire, &ReaderQuotas::default())?;
+//! assert_eq!(read.action.as_deref(), Some(ADD_ACTION));
+//! assert_eq!(read.read_body::<Add>()?, Add { a: 1.5, b: 2.25 });
+//!
+//! // Faults travel in either SOAP version with one model.
+//! let fault = Message::from_fault(
+//!     EnvelopeVersion::Soap11,
+//!     AddressingVersion::Transport,
+//!     &Fault::sender("division by zero"),
+//! );
+//! let fault = Message::read(&fault.to_bytes(), &ReaderQuotas::default())?.fault()?;
+//! assert_eq!(fault.map(|f| f.reason_text().to_owned()).as_deref(), Some("division by zero"));
+//!
+//! // Hostile input is an error, never a panic.
+//! assert!(Message::read(b"<!DOCTYPE x [<!ENTITY a 'a'>]><x/>", &ReaderQuotas::default()).is_err());
+//! # Ok::<(), wws_core::Error>(())
+//! ```
 
 pub mod body;
 pub mod calculator;
