@@ -1,0 +1,104 @@
+//! Closing the host: in-flight calls finish and get their replies; after
+//! `close_timeout` the rest are told `HostClosing` and dropped.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use support::*;
+use wws_core::calculator::{ADD_ACTION, Add, AddResponse, DELAY_ACTION, Delay, DelayResponse};
+use wws_core::state::ServiceHostState;
+use wws_core::{AddressingVersion, EnvelopeVersion, Error, ServiceHostProperties};
+use wws_host::CancelReason;
+use wws_proxy::CallOptions;
+use wws_tests::calculator::ServiceEvent;
+
+#[tokio::test]
+async fn close_lets_every_in_flight_call_finish() {
+    let mut served = serve(Default::default()).await;
+    let p = proxy(
+        served.addr,
+        EnvelopeVersion::Soap12,
+        AddressingVersion::Transport,
+    )
+    .await;
+    let calls: Vec<_> = [100, 200, 300]
+        .into_iter()
+        .map(|ms| {
+            p.call::<Delay, DelayResponse>(
+                DELAY_ACTION,
+                &Delay { milliseconds: ms },
+                CallOptions::new(),
+            )
+        })
+        .collect();
+    for ms in [100, 200, 300] {
+        served.started(&format!("Delay({ms})")).await;
+    }
+    let host = served.host.clone();
+    let closing = tokio::spawn(async move { host.close().await });
+    for (ms, call) in [100, 200, 300].into_iter().zip(calls) {
+        assert_eq!(
+            within(call).await.expect("reply during close").milliseconds,
+            ms
+        );
+    }
+    within(closing).await.expect("close task").expect("close");
+    assert_eq!(served.host.state(), ServiceHostState::Closed);
+    // Nobody was cancelled.
+    while let Ok(e) = served.events.try_recv() {
+        assert!(!matches!(e, ServiceEvent::Cancelled { .. }), "{e:?}");
+    }
+    // A closed host takes no new calls.
+    let r: Result<AddResponse, _> =
+        within(p.call(ADD_ACTION, &Add { a: 1.0, b: 1.0 }, CallOptions::new())).await;
+    assert!(r.is_err(), "{r:?}");
+}
+
+#[tokio::test]
+async fn after_close_timeout_the_rest_are_told_host_closing() {
+    let props = ServiceHostProperties {
+        close_timeout: Duration::from_millis(300),
+        ..Default::default()
+    };
+    let mut served = serve(props).await;
+    let p = proxy(
+        served.addr,
+        EnvelopeVersion::Soap11,
+        AddressingVersion::WsAddressing10,
+    )
+    .await;
+    let quick = p.call::<Delay, DelayResponse>(
+        DELAY_ACTION,
+        &Delay { milliseconds: 50 },
+        CallOptions::new(),
+    );
+    let slow = p.call::<Delay, DelayResponse>(
+        DELAY_ACTION,
+        &Delay {
+            milliseconds: 20_000,
+        },
+        CallOptions::new(),
+    );
+    served.started("Delay(50)").await;
+    served.started("Delay(20000)").await;
+    let t0 = Instant::now();
+    within(served.host.close()).await.expect("close");
+    let took = t0.elapsed();
+    assert!(
+        took >= Duration::from_millis(300),
+        "closed before the timeout: {took:?}"
+    );
+    assert_eq!(served.host.state(), ServiceHostState::Closed);
+    let (_, request, reason, _) = served.cancelled().await;
+    assert_eq!(
+        (request.as_str(), reason),
+        ("Delay(20000)", CancelReason::HostClosing)
+    );
+    assert_eq!(within(quick).await.expect("quick call").milliseconds, 50);
+    let r = within(slow).await;
+    assert!(
+        matches!(r, Err(Error::EndpointDisconnected { .. })),
+        "{r:?}"
+    );
+}
