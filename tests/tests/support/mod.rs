@@ -107,3 +107,33 @@ impl Served {
 pub async fn within<F: std::future::Future>(fut: F) -> F::Output {
     tokio::time::timeout(STEP, fut).await.expect("timed out")
 }
+
+/// Sends an `Add(1, 2)` request with `headers` (standalone XML header blocks)
+/// through `p` as a whole message; the reply message, or the error.
+pub async fn add_with_headers(
+    p: &ServiceProxy,
+    message_id: Option<&str>,
+    headers: &[String],
+) -> wws_core::Result<wws_core::Message> {
+    use wws_core::calculator::{ADD_ACTION, Add};
+    let mut m = wws_core::Message::from_body(
+        p.envelope_version(),
+        p.addressing_version(),
+        ADD_ACTION,
+        &Add { a: 1.0, b: 2.0 },
+    );
+    m.message_id = message_id.map(str::to_owned);
+    for h in headers {
+        m.headers
+            .push(wws_core::Header::from_xml(p.envelope_version(), h.clone()).expect("header xml"));
+    }
+    within(p.call_message(m, wws_proxy::CallOptions::new())).await
+}
+
+/// The fault of a reply or of an error, if either is one.
+pub fn fault_of(r: &wws_core::Result<wws_core::Message>) -> Option<wws_core::Fault> {
+    match r {
+        Ok(m) => m.fault().ok().flatten(),
+        Err(e) => e.fault().cloned(),
+    }
+}
