@@ -123,16 +123,10 @@ impl BareClient {
     ///
     /// Not cancel safe: dropped half-way, the connection is left mid-exchange.
     pub async fn call(&mut self, expect: &[u8]) -> bool {
-        let req = Request::post(&self.path)
-            .header(header::HOST, self.host.clone())
-            .header(header::CONTENT_TYPE, "text/xml; charset=utf-8")
-            .header("soapaction", self.soap_action.clone())
-            .body(Full::new(self.body.clone()));
-        let Ok(req) = req else { return false };
-        if self.sender.ready().await.is_err() {
+        let Some(pending) = self.send().await else {
             return false;
-        }
-        let Ok(resp) = self.sender.send_request(req).await else {
+        };
+        let Ok(resp) = pending.await else {
             return false;
         };
         let ok = resp.status().is_success();
@@ -140,6 +134,27 @@ impl BareClient {
             Ok(body) => ok && contains(&body.to_bytes(), expect),
             Err(_) => false,
         }
+    }
+}
+
+impl BareClient {
+    /// Waits until the connection can take a request, then hands the POST to
+    /// the connection task (which writes it without further polling) and
+    /// returns the future of the response head; `None` when the connection is gone.
+    ///
+    /// Cancel safe: dropped while waiting, nothing was sent.
+    pub async fn send(
+        &mut self,
+    ) -> Option<impl Future<Output = hyper::Result<http::Response<hyper::body::Incoming>>> + use<>>
+    {
+        let req = Request::post(&self.path)
+            .header(header::HOST, self.host.clone())
+            .header(header::CONTENT_TYPE, "text/xml; charset=utf-8")
+            .header("soapaction", self.soap_action.clone())
+            .body(Full::new(self.body.clone()))
+            .ok()?;
+        self.sender.ready().await.ok()?;
+        Some(self.sender.send_request(req))
     }
 }
 

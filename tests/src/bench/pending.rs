@@ -19,8 +19,9 @@ use super::process::{self, ChildServer};
 /// `milliseconds` of the first call.
 pub const TAG_BASE: i32 = 1_000_000_000;
 /// Calls started at once before waiting for the host to report them, so that
-/// the listen backlog never overflows (a dropped SYN costs a 1 s retry).
-pub const BATCH: usize = 250;
+/// the listen backlog (128 with `tokio::net::TcpListener::bind`) never
+/// overflows: a dropped SYN costs a 1 s retransmission.
+pub const BATCH: usize = 100;
 
 /// What the host reported.
 #[derive(Debug, Clone)]
