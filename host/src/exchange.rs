@@ -134,16 +134,43 @@ async fn serve_soap(host: &Arc<Inner>, endpoint: &BuiltEndpoint, channel: ReplyC
         return;
     };
 
-    // max_concurrency: wait for a slot, without reading the body yet.
-    let permit = tokio::select! {
-        biased;
-        _ = host.aborted.cancelled() => return channel.abort(),
-        _ = host.close_expired.cancelled() => return channel.abort(),
-        _ = channel.disconnected() => return channel.abort(),
-        p = host.concurrency.clone().acquire_owned() => match p {
-            Ok(p) => p,
-            Err(_) => return channel.abort(),
-        },
+    // max_concurrency: wait for a slot, without reading the body yet; at
+    // most max_accepting_channels requests wait, one more gets 503.
+    let permit = match host.concurrency.clone().try_acquire_owned() {
+        Ok(p) => p,
+        Err(_) => {
+            let Ok(_queued) = host.waiting.clone().try_acquire_owned() else {
+                tracing::warn!(
+                    limit = host.props.max_accepting_channels,
+                    "too many requests waiting for an operation slot: 503"
+                );
+                let mut headers = HeaderMap::new();
+                headers.insert(http::header::RETRY_AFTER, HeaderValue::from_static("1"));
+                let body = Bytes::from_static(b"503 the service is busy\n");
+                let r = channel
+                    .reply_http(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        Some("text/plain; charset=utf-8"),
+                        body,
+                        headers,
+                    )
+                    .await;
+                if let Err(e) = r {
+                    tracing::debug!(error = %e, "503 reply failed");
+                }
+                return;
+            };
+            tokio::select! {
+                biased;
+                _ = host.aborted.cancelled() => return channel.abort(),
+                _ = host.close_expired.cancelled() => return channel.abort(),
+                _ = channel.disconnected() => return channel.abort(),
+                p = host.concurrency.clone().acquire_owned() => match p {
+                    Ok(p) => p,
+                    Err(_) => return channel.abort(),
+                },
+            }
+        }
     };
 
     let received = tokio::select! {
@@ -226,7 +253,11 @@ async fn serve_soap(host: &Arc<Inner>, endpoint: &BuiltEndpoint, channel: ReplyC
             return;
         }
     };
-    tracing::Span::current().record("action", op.action.as_str());
+    let span = tracing::Span::current();
+    span.record("action", op.action.as_str());
+    if let Some(id) = &request.message_id {
+        span.record("message_id", id.as_str());
+    }
 
     let reply = run(host, endpoint, &channel, &op, request, id).await;
     match reply {

@@ -49,6 +49,8 @@ pub(crate) struct Inner {
     exchanges: TaskTracker,
     /// Bounds running operations (`max_concurrency`).
     pub(crate) concurrency: Arc<Semaphore>,
+    /// Bounds requests waiting for a `concurrency` slot (`max_accepting_channels`).
+    pub(crate) waiting: Arc<Semaphore>,
     next_exchange: AtomicU64,
 }
 
@@ -62,6 +64,7 @@ impl ServiceHost {
     /// [`local_addr`](Self::local_addr)).
     pub fn new(addr: SocketAddr, props: ServiceHostProperties) -> Self {
         let permits = props.max_concurrency.clamp(1, Semaphore::MAX_PERMITS);
+        let waiting = props.max_accepting_channels.min(Semaphore::MAX_PERMITS);
         ServiceHost {
             inner: Arc::new(Inner {
                 addr,
@@ -75,6 +78,7 @@ impl ServiceHost {
                 close_expired: CancellationToken::new(),
                 exchanges: TaskTracker::new(),
                 concurrency: Arc::new(Semaphore::new(permits)),
+                waiting: Arc::new(Semaphore::new(waiting)),
                 next_exchange: AtomicU64::new(1),
             }),
         }
@@ -273,7 +277,13 @@ async fn accept_loop(inner: Arc<Inner>, listener: Listener) {
         match accepted {
             Ok(channel) => {
                 let id = inner.next_exchange.fetch_add(1, Ordering::Relaxed);
-                let span = tracing::info_span!("exchange", id, action = tracing::field::Empty);
+                let span = tracing::info_span!(
+                    "wws.host.exchange",
+                    id,
+                    peer = %channel.peer_addr(),
+                    action = tracing::field::Empty,
+                    message_id = tracing::field::Empty,
+                );
                 let task = crate::exchange::serve(inner.clone(), channel, id).instrument(span);
                 inner.exchanges.spawn(task);
             }
@@ -285,7 +295,11 @@ async fn accept_loop(inner: Arc<Inner>, listener: Listener) {
                 tracing::debug!(error = %e, "accept loop ends");
                 break;
             }
-            Err(e) => tracing::warn!(error = %e, "accept failed"),
+            Err(e) => {
+                // Not expected from an open listener; do not spin on it.
+                tracing::warn!(error = %e, "accept failed");
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
         }
     }
 }

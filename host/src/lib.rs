@@ -52,9 +52,13 @@
 //!
 //! `max_concurrency` bounds running operations with a semaphore. A request
 //! beyond it **waits** (its body unread, so TCP flow control pushes back)
-//! rather than getting a 503: as with WWSAPI, whose service host simply has no
-//! free channel, load shows up as latency, and the proxy's `call_timeout`
-//! still bounds it. A waiting request whose client leaves is dropped.
+//! rather than failing: as with WWSAPI, whose service host simply has no free
+//! channel, load shows up as latency, and the proxy's `call_timeout` still
+//! bounds it. A waiting request whose client leaves is dropped. At most
+//! `max_accepting_channels` requests wait so; one more is answered `503
+//! Service Unavailable` with `Retry-After`, so an overload sheds instead of
+//! queueing without bound. The host runs one accept loop that hands each
+//! exchange to its own task at once.
 //!
 //! A handler that panics produces a Server/Receiver fault; the panic is caught
 //! around each poll of the handler future, so the exchange task and the host
@@ -98,6 +102,7 @@
 //! | malformed XML, DTD, quota exceeded, argument that does not decode | Client/Sender fault |
 //! | unknown action / body element | Client/Sender fault; with WS-Addressing `wsa:ActionNotSupported` (a Sender subcode in SOAP 1.2, the fault code itself in SOAP 1.1, per the WS-Addressing SOAP binding) |
 //! | handler panic | Server/Receiver fault |
+//! | more than `max_accepting_channels` requests waiting for a `max_concurrency` slot | 503 with `Retry-After` |
 //!
 //! Fault status codes follow the bindings (SOAP 1.1: 500; SOAP 1.2: 400 for
 //! Sender, 500 otherwise). The connection is kept alive after a fault when the

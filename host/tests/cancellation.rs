@@ -299,3 +299,49 @@ async fn one_way_is_acknowledged_with_202_before_the_handler_finishes() {
     assert_eq!(text.as_deref(), Some("hi"));
     host.close().await.expect("close");
 }
+
+#[tokio::test]
+async fn beyond_max_accepting_channels_waiting_requests_get_503() {
+    let props = ServiceHostProperties {
+        max_concurrency: 1,
+        max_accepting_channels: 1,
+        ..Default::default()
+    };
+    let (host, addr, mut ev) = start(props).await;
+    let mut running = Conn::connect(addr).await;
+    running
+        .send(
+            "POST",
+            "/calc11",
+            &[CT11, DELAY],
+            &env11("", &delay_body(20_000)),
+        )
+        .await;
+    wait_event(&mut ev, |e| *e == Event::DelayStarted(20_000)).await;
+    // Two more: whichever comes second finds the one queue place taken.
+    // The first to be answered must be that one, shed with 503; the other
+    // waits for the running Delay.
+    let mut b = Conn::connect(addr).await;
+    let mut c = Conn::connect(addr).await;
+    b.send(
+        "POST",
+        "/calc11",
+        &[CT11, DELAY],
+        &env11("", &delay_body(1)),
+    )
+    .await;
+    c.send(
+        "POST",
+        "/calc11",
+        &[CT11, DELAY],
+        &env11("", &delay_body(2)),
+    )
+    .await;
+    let shed = tokio::select! {
+        r = b.read() => r,
+        r = c.read() => r,
+    };
+    assert_eq!(shed.status, 503, "{}", shed.body);
+    assert_eq!(shed.header("retry-after"), Some("1"));
+    host.abort();
+}
