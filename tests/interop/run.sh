@@ -96,7 +96,7 @@ start_server() {
             wait "$pid"
             rc=$?
             if [ "$rc" -eq "$EXIT_SKIPPED" ]; then
-                grep '^SKIPPED: ' "$log" >&2
+                grep -e '^SKIPPED: ' -e '^=====' "$log" >&2
                 return "$EXIT_SKIPPED"
             fi
             echo "$name exited ($rc) before listening:" >&2
@@ -139,7 +139,9 @@ fi
 exe_of() { sed -n "s|.*\"executable\":\"\\([^\"]*/examples/$1\\)\".*|\\1|p" "$work/build.json" | tail -n 1; }
 host_bin="$(exe_of calculator)"
 client_bin="$(exe_of calculator_client)"
-[ -x "$host_bin" ] && [ -x "$client_bin" ] || die "example binaries not found in cargo's output"
+if [ ! -x "$host_bin" ] || [ ! -x "$client_bin" ]; then
+    die "example binaries not found in cargo's output"
+fi
 target_dir="$(cargo metadata --format-version 1 --no-deps \
     | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')"
 [ -n "$target_dir" ] || die "cargo metadata gave no target_directory"
@@ -160,7 +162,11 @@ case "$gsoap_rc" in
         gsoap_dir="$(tail -n 1 <<<"$gsoap_out")"
         export WWS_GSOAP_BUILD_DIR="$gsoap_dir" # self_check.py uses the same binaries
         ;;
-    "$EXIT_SKIPPED") gsoap_skip="$(sed -n 's/^SKIPPED: //p' "$work/gsoap-build.log" | head -n 1)" ;;
+    "$EXIT_SKIPPED")
+        gsoap_skip="$(sed -n 's/^SKIPPED: //p' "$work/gsoap-build.log" | head -n 1)"
+        # self_check.py must not find older binaries elsewhere: it skips gSOAP too.
+        export WWS_GSOAP_BUILD_DIR="$work/gsoap-missing"
+        ;;
     *)
         cat "$work/gsoap-build.log" >&2
         record FAIL "gSOAP build" "gsoap_cache.sh exit $gsoap_rc"
