@@ -488,6 +488,11 @@ fn fault_message(
     headers: Vec<Header>,
 ) -> Message {
     let mut m = Message::from_fault(envelope, addressing, fault);
+    if addressing == AddressingVersion::WsAddressing10 && !faults::is_addressing_fault(fault) {
+        // WS-Addressing 1.0 SOAP Binding §6: `fault` is the action of the
+        // faults WS-Addressing defines, `soap/fault` that of SOAP's own.
+        m.action = Some(faults::WSA10_SOAP_FAULT_ACTION.to_owned());
+    }
     m.relates_to = relates_to;
     m.headers = headers;
     m

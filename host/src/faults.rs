@@ -138,6 +138,15 @@ pub(crate) fn action_not_supported(
     f
 }
 
+/// The WS-Addressing 1.0 action of a SOAP-defined fault.
+pub(crate) const WSA10_SOAP_FAULT_ACTION: &str = "http://www.w3.org/2005/08/addressing/soap/fault";
+
+/// Whether `fault` is one WS-Addressing defines (its code or a subcode is in a WS-Addressing namespace).
+pub(crate) fn is_addressing_fault(fault: &Fault) -> bool {
+    let wsa = |q: &QName| q.namespace == ns::WSA10 || q.namespace == ns::WSA200408;
+    matches!(&fault.code, FaultCode::Other(q) if wsa(q)) || fault.subcodes.iter().any(wsa)
+}
+
 /// The fault for a body whose first element no operation takes.
 pub(crate) fn unknown_operation(element: Option<&QName>) -> Fault {
     let reason = match element {
