@@ -269,5 +269,12 @@ async fn unknown_ws_addressing_action_is_action_not_supported() {
         "fault relates to the request: {}",
         r.body
     );
+    // A fault WS-Addressing defines carries its `fault` action (SOAP binding §6).
+    assert!(
+        r.body
+            .contains(">http://www.w3.org/2005/08/addressing/fault</"),
+        "{}",
+        r.body
+    );
     host.abort();
 }
