@@ -44,8 +44,9 @@ if ! ready; then
     exec 9>"$root/.lock"
     flock -w 300 9 || die "gSOAP cache: lock $root/.lock not acquired within 300 s"
     if ! ready; then
+        # Builds killed half-way left these; nobody else builds while we hold the lock.
+        rm -rf "$root"/.build-*
         tmp="$root/.build-$key-$$"
-        rm -rf "$tmp"
         rc=0
         "$INTEROP_DIR/gsoap/build.sh" "$tmp" >&2 || rc=$?
         if [ "$rc" -ne 0 ]; then

@@ -86,6 +86,7 @@ start_server() {
     local name="$1" log="$2" port_sed="$3" pid i rc
     shift 3
     port=""
+    : >"$log" # exists before the first look, even if the child is slow to open it
     "$@" >"$log" 2>&1 &
     pid=$!
     server_pids+=("$pid")

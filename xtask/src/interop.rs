@@ -11,7 +11,8 @@
 //!   against our host, ours against the peer's server). `cargo xtask ci` runs
 //!   it after the Rust tests.
 //!
-//! `cargo xtask interop` does all of it: install, the Rust interop tests, the script.
+//! `cargo xtask interop` does all of it: install, the Rust interop tests, the
+//! wire-fixture test of the codec ([`WIRE_FIXTURE_TEST`]), the script.
 
 use std::path::Path;
 use std::process::Command;
@@ -23,6 +24,9 @@ use crate::run::{self, Failure, Result};
 pub const INSTALL_SCRIPT: &str = "tests/interop/install.sh";
 /// Runs the script-driven interop cases.
 pub const RUN_SCRIPT: &str = "tests/interop/run.sh";
+
+/// The codec test over captured peer messages (`tests/fixtures/wire/`): package, target.
+pub const WIRE_FIXTURE_TEST: (&str, &str) = ("wws-core", "wire_fixtures");
 
 /// Exit code of a script that skipped (autotools' convention, as `lib.sh`).
 const EXIT_SKIPPED: i32 = 77;
@@ -103,6 +107,16 @@ pub fn run() -> Result {
         for t in &targets {
             cmd.args(["--test", t]);
         }
+        println!("==> {}", run::describe(&cmd));
+        run::checked(&mut cmd)?;
+    }
+    let (package, target) = WIRE_FIXTURE_TEST;
+    if run::root()
+        .join(format!("{package}/tests/{target}.rs"))
+        .is_file()
+    {
+        let mut cmd = run::cargo();
+        cmd.args(["test", "-p", package, "--test", target]);
         println!("==> {}", run::describe(&cmd));
         run::checked(&mut cmd)?;
     }
