@@ -7,7 +7,8 @@
 #      wws code), so a broken peer is not blamed on wws.
 #   2. foreign clients -> our host: starts the wws-host `calculator` example
 #      on a free loopback port and runs zeep_client.py and php_client.php
-#      against its ?wsdl, SOAP 1.1 and 1.2, every case (README.md, "Cases").
+#      against its ?wsdl, and gSOAP's calc_client against its addresses,
+#      SOAP 1.1 and 1.2, every case (README.md, "Cases").
 #   3. our client -> foreign servers: the wws-proxy `calculator_client`
 #      example against gSOAP (stock and --proper-soap11) and spyne, every
 #      operation over SOAP 1.1 and 1.2, stdout and exit code checked.
@@ -212,6 +213,20 @@ else
         loud_skip "PHP: 'php' not found (run tests/interop/install.sh)"
         record SKIPPED "PHP ext/soap -> wws host (1.1, 1.2)"
     fi
+    for version in 1.1 1.2; do
+        path=/calculator
+        [ "$version" = 1.2 ] && path=/calculator12
+        echo "--- gSOAP client -> wws host [$version]"
+        if [ -n "$gsoap_dir" ]; then
+            bounded 60 "$gsoap_dir/calc_client" "http://127.0.0.1:$port$path" "$version"
+            outcome "gSOAP client -> wws host ($version)" $?
+        elif [ -n "$gsoap_skip" ]; then
+            loud_skip "$gsoap_skip"
+            record SKIPPED "gSOAP client -> wws host ($version)"
+        else
+            record FAIL "gSOAP client -> wws host ($version)" "gSOAP did not build"
+        fi
+    done
     # Ctrl-C closes the host gracefully; it must end promptly with status 0.
     kill -INT "$host_pid"
     closed=0
