@@ -48,3 +48,22 @@ pub fn ensure_open_files(needed: u64) -> Result<u64, String> {
         .map_err(|e| format!("sh: {e}"))?;
     std::process::exit(status.code().unwrap_or(1));
 }
+
+/// Sends `command` (`enable` / `disable`) to a `perf record
+/// --control=fifo:<path>` session named by `WWS_BENCH_PERF_CTL` when
+/// `WWS_BENCH_PERF_SPAN` names `span`, so that a profile covers only the span
+/// of interest; nothing when they are unset.
+pub fn perf_control(span: &str, command: &str) {
+    use std::io::Write;
+    if std::env::var("WWS_BENCH_PERF_SPAN").ok().as_deref() != Some(span) {
+        return;
+    }
+    if let Some(path) = std::env::var_os("WWS_BENCH_PERF_CTL") {
+        match std::fs::OpenOptions::new().write(true).open(&path) {
+            Ok(mut fifo) => {
+                let _ = writeln!(fifo, "{command}");
+            }
+            Err(e) => eprintln!("WWS_BENCH_PERF_CTL: {e}"),
+        }
+    }
+}

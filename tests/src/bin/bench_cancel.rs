@@ -15,13 +15,20 @@
 //!
 //! Each round uses a fresh host process and proxy. `WWS_BENCH_ROUNDS`
 //! (default 3), `WWS_BENCH_PENDING` (default 10,000), `WWS_BENCH_SAMPLES`
-//! (abandon samples per round, default 1,000). Prints markdown on stdout,
+//! (abandon samples per round, default 1,000). `WWS_BENCH_PERF_CTL=<fifo>`
+//! with `WWS_BENCH_PERF_SPAN=abort|floor-abort` limits a
+//! `perf record -D -1 --control=fifo:<fifo>` profile to the proxy's abort
+//! span or the floor's. Prints markdown on stdout,
 //! progress on stderr; asserts nothing.
 
 use std::collections::HashMap;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
+use tokio::net::TcpStream;
+use wws_core::calculator::{DELAY_ACTION, Delay};
+use wws_core::{AddressingVersion, EnvelopeVersion, Message};
 use wws_tests::bench::calc::unix_nanos;
 use wws_tests::bench::pending::{self, AwaitedCalls, HostEvent, ReportingHost};
 use wws_tests::bench::table::thousands;
@@ -33,6 +40,8 @@ const FD_HEADROOM: u64 = 512;
 const SETUP_WITHIN: Duration = Duration::from_secs(120);
 /// Bound on waiting for one abandoned call's error, or for the host's reports.
 const WAIT: Duration = Duration::from_secs(10);
+/// Tags of the floor's requests (the proxy's start at `pending::TAG_BASE`).
+const BARE_TAG_BASE: i32 = 2_000_000_000;
 
 fn main() -> ExitCode {
     if let Some(code) = serve::serve_if_asked() {
@@ -79,6 +88,8 @@ struct Round {
     abort_call_us: f64,
     abort_told_all_ms: f64,
     abort_told: usize,
+    bare: Option<BareAbort>,
+    bare_first: Option<BareAbort>,
 }
 
 async fn run() -> Result<(), String> {
@@ -112,6 +123,16 @@ async fn run() -> Result<(), String> {
     let abort_all = per_round(|r| r.abort_all_ms);
     let abort_told = per_round(|r| r.abort_told_all_ms);
     let abort_call = per_round(|r| r.abort_call_us);
+    let bare = |first: bool, f: fn(&BareAbort) -> f64| {
+        rounds
+            .iter()
+            .map(|r| {
+                if first { &r.bare_first } else { &r.bare }
+                    .as_ref()
+                    .map_or(f64::NAN, f)
+            })
+            .collect::<Vec<f64>>()
+    };
     let list = |v: &[f64], digits: usize| {
         v.iter()
             .map(|x| format!("{x:.digits$}"))
@@ -185,8 +206,32 @@ async fn run() -> Result<(), String> {
         list(&abort_told, 1),
         String::new(),
     ]);
+    for (first, label) in [
+        (false, "floor, each caller closes its socket"),
+        (true, "floor, callers first, then sockets closed"),
+    ] {
+        for (what, f) in [
+            (
+                "all callers woken",
+                (|b: &BareAbort| b.woken_ms) as fn(&BareAbort) -> f64,
+            ),
+            ("all sockets closed", |b: &BareAbort| b.dropped_ms),
+            ("host told every operation", |b: &BareAbort| b.told_ms),
+        ] {
+            let v = bare(first, f);
+            a.row(&[
+                format!("{label}: signal → {what}"),
+                ms(median(&v)),
+                list(&v, 1),
+                "(comparison)".to_owned(),
+            ]);
+        }
+    }
     print!("{}", a.render());
     println!();
+    println!(
+        "- Floors: the same number of `Delay` requests, each on a bare `hyper::client::conn::http1` connection owned by one task that awaits the response or a shared `watch` signal. On the signal the task reports that it woke, then drops the connection (closing the socket) and reports again: at once (\"each caller closes its socket\"), or only after every task has woken (\"callers first\", a second signal). This is the least any client can do to give up that many exchanges: wake every waiter and close every socket."
+    );
     println!(
         "- Latencies in ms. A caller is a tokio task awaiting its `PendingCall`; it takes `Instant::now()` when the await returns, so the span includes waking that task."
     );
@@ -206,6 +251,147 @@ async fn run() -> Result<(), String> {
     }
     println!("- Took {:.0} s.", began.elapsed().as_secs_f64());
     Ok(())
+}
+
+/// The floor of abort: `n` bare hyper requests pending on `host`, each in a
+/// task of its own that, when a shared signal fires, reports that it woke
+/// and drops its connection (closing the socket). With `callers_first`, the
+/// tasks drop their connections only once every task has woken (a second
+/// signal), as a client that completes every call before tearing down would.
+async fn bare_abort(
+    host: &mut ReportingHost,
+    n: usize,
+    callers_first: bool,
+) -> Result<BareAbort, String> {
+    use http_body_util::Full;
+    use hyper::client::conn::http1;
+    use hyper_util::rt::TokioIo;
+
+    enum Event {
+        Woken(Instant),
+        Dropped(Instant),
+    }
+    let addr = host.child.addr();
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let (close_tx, close_rx) = tokio::sync::watch::channel(!callers_first);
+    let (done_tx, mut done_rx) = tokio::sync::mpsc::unbounded_channel::<Event>();
+    let mut other = Vec::new();
+    let mut started = 0;
+    let t = Instant::now();
+    let tag_base = BARE_TAG_BASE + if callers_first { 50_000 } else { 0 };
+    while started < n {
+        let batch = pending::BATCH.min(n - started);
+        for i in 0..batch {
+            let tag = tag_base + (started + i) as i32;
+            let body = Message::from_body(
+                EnvelopeVersion::Soap11,
+                AddressingVersion::Transport,
+                DELAY_ACTION,
+                &Delay { milliseconds: tag },
+            )
+            .to_bytes();
+            let stream = TcpStream::connect(addr)
+                .await
+                .map_err(|e| format!("connect: {e}"))?;
+            let (mut sender, conn) = http1::handshake::<_, Full<Bytes>>(TokioIo::new(stream))
+                .await
+                .map_err(|e| format!("handshake: {e}"))?;
+            let req = http::Request::post("/calculator")
+                .header(http::header::HOST, addr.to_string())
+                .header(http::header::CONTENT_TYPE, "text/xml; charset=utf-8")
+                .header("soapaction", format!("\"{DELAY_ACTION}\""))
+                .body(Full::new(body))
+                .map_err(|e| e.to_string())?;
+            let response = sender.send_request(req);
+            let (mut stop, mut close, done) = (stop_rx.clone(), close_rx.clone(), done_tx.clone());
+            tokio::spawn(async move {
+                let mut conn = std::pin::pin!(conn);
+                tokio::select! {
+                    _ = &mut conn => {}
+                    _ = response => {}
+                    _ = stop.wait_for(|s| *s) => {}
+                }
+                let _ = done.send(Event::Woken(Instant::now()));
+                let _ = close.wait_for(|c| *c).await;
+                // Dropping the connection closes the socket.
+                drop(conn);
+                drop(sender);
+                let _ = done.send(Event::Dropped(Instant::now()));
+            });
+        }
+        let left = SETUP_WITHIN.saturating_sub(t.elapsed());
+        if host.wait_started(batch, left, &mut other).await < batch {
+            return Err(format!(
+                "bare floor: only some of {n} requests started within {SETUP_WITHIN:?}"
+            ));
+        }
+        started += batch;
+    }
+    drop(done_tx);
+    let span = if callers_first {
+        "floor-first-abort"
+    } else {
+        "floor-abort"
+    };
+    limits::perf_control(span, "enable");
+    let wall = unix_nanos();
+    let t0 = Instant::now();
+    let _ = stop_tx.send(true);
+    let (mut woken, mut dropped) = (0, 0);
+    let (mut last_woken, mut last) = (t0, t0);
+    while dropped < n {
+        let event = tokio::time::timeout(WAIT, done_rx.recv())
+            .await
+            .map_err(|_| format!("bare floor: not every task ended within {WAIT:?}"))?
+            .ok_or("bare floor: tasks gone")?;
+        match event {
+            Event::Woken(at) => {
+                woken += 1;
+                last_woken = last_woken.max(at);
+                if woken == n {
+                    let _ = close_tx.send(true);
+                }
+            }
+            Event::Dropped(at) => {
+                dropped += 1;
+                last = last.max(at);
+            }
+        }
+    }
+    limits::perf_control(span, "disable");
+    let mut told = 0;
+    let mut latest = wall;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while told < n {
+        match tokio::time::timeout_at(deadline, host.events.recv()).await {
+            Ok(Some(HostEvent::Cancelled { tag, unix_ns, .. })) if tag >= tag_base => {
+                told += 1;
+                latest = latest.max(unix_ns);
+            }
+            Ok(Some(_)) => {}
+            Ok(None) | Err(_) => break,
+        }
+    }
+    let told_ms = if told == n {
+        latest.saturating_sub(wall) as f64 / 1e6
+    } else {
+        f64::NAN
+    };
+    Ok(BareAbort {
+        woken_ms: last_woken.duration_since(t0).as_secs_f64() * 1e3,
+        dropped_ms: last.duration_since(t0).as_secs_f64() * 1e3,
+        told_ms,
+    })
+}
+
+/// The floor's times after the signal, in ms.
+struct BareAbort {
+    /// Until the last task woke (before it closed its socket).
+    woken_ms: f64,
+    /// Until the last task had dropped its connection.
+    dropped_ms: f64,
+    /// Until the host told the last operation.
+    told_ms: f64,
 }
 
 fn ms(x: f64) -> String {
@@ -295,6 +481,7 @@ async fn round(pending: usize, samples: usize) -> Result<Round, String> {
 
     // Abort with every call pending.
     let now_pending = proxy.pending_calls();
+    limits::perf_control("abort", "enable");
     let wall = unix_nanos();
     let t0 = Instant::now();
     proxy.abort();
@@ -311,6 +498,7 @@ async fn round(pending: usize, samples: usize) -> Result<Round, String> {
         last = last.max(done.at);
     }
     out.abort_all_ms = last.duration_since(t0).as_secs_f64() * 1e3;
+    limits::perf_control("abort", "disable");
     let mut latest = wall;
     let deadline = tokio::time::Instant::now() + WAIT;
     while out.abort_told < now_pending {
@@ -328,6 +516,25 @@ async fn round(pending: usize, samples: usize) -> Result<Round, String> {
     } else {
         f64::NAN
     };
+    for callers_first in [false, true] {
+        let bare = bare_abort(&mut host, pending, callers_first).await?;
+        eprintln!(
+            "  bare hyper floor{}: all {pending} woken {:.2} ms and connections dropped {:.2} ms after the signal, host told all in {:.1} ms",
+            if callers_first {
+                " (callers first)"
+            } else {
+                ""
+            },
+            bare.woken_ms,
+            bare.dropped_ms,
+            bare.told_ms
+        );
+        if callers_first {
+            out.bare_first = Some(bare);
+        } else {
+            out.bare = Some(bare);
+        }
+    }
     eprintln!(
         "  abandon p50 {:.3} ms, told p50 {:.3} ms, abort all {:.2} ms, host told {} of {now_pending} in {:.1} ms",
         percentile(&out.abandon_ms, 50.0),
