@@ -305,7 +305,7 @@ async fn bare_abort(
             let response = sender.send_request(req);
             let (mut stop, mut close, done) = (stop_rx.clone(), close_rx.clone(), done_tx.clone());
             tokio::spawn(async move {
-                let mut conn = std::pin::pin!(conn);
+                let mut conn = Box::pin(conn);
                 tokio::select! {
                     _ = &mut conn => {}
                     _ = response => {}
