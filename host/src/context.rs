@@ -41,7 +41,7 @@ impl fmt::Display for CancelReason {
 pub struct CallInfo {
     /// A host-wide sequence number of the exchange, for logs.
     pub id: u64,
-    /// The action the call was dispatched on (empty when dispatched by body element).
+    /// The action of the operation the call was dispatched to (also when found by its body element).
     pub action: String,
     /// `wsa:MessageID` of the request, if any.
     pub message_id: Option<String>,

@@ -16,11 +16,24 @@ use crate::endpoint::{BuiltEndpoint, Endpoint};
 
 /// A service host: endpoints on one address, each serving a contract.
 ///
-/// Cheap to clone; clones share the host. See the [crate docs](crate) for
-/// the life cycle and the protocol behaviour.
+/// Cheap to clone; clones share the host. Dropping the last clone aborts the
+/// host (as freeing a WWSAPI service host does): close it first to let
+/// operations finish. See the [crate docs](crate) for the life cycle and the
+/// protocol behaviour.
 #[derive(Clone)]
 pub struct ServiceHost {
     inner: Arc<Inner>,
+    _last_handle: Arc<AbortOnDrop>,
+}
+
+/// Aborts the host when the last [`ServiceHost`] handle goes; the host's own
+/// tasks hold `Inner`, never a handle, so they do not keep it alive.
+struct AbortOnDrop(Arc<Inner>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 impl std::fmt::Debug for ServiceHost {
@@ -65,22 +78,24 @@ impl ServiceHost {
     pub fn new(addr: SocketAddr, props: ServiceHostProperties) -> Self {
         let permits = props.max_concurrency.clamp(1, Semaphore::MAX_PERMITS);
         let waiting = props.max_accepting_channels.min(Semaphore::MAX_PERMITS);
+        let inner = Arc::new(Inner {
+            addr,
+            props,
+            state: StateCell::new(ServiceHostState::Created),
+            endpoints: Mutex::new(Vec::new()),
+            listener: Mutex::new(None),
+            local_addr: Mutex::new(None),
+            aborted: CancellationToken::new(),
+            stop_accepting: CancellationToken::new(),
+            close_expired: CancellationToken::new(),
+            exchanges: TaskTracker::new(),
+            concurrency: Arc::new(Semaphore::new(permits)),
+            waiting: Arc::new(Semaphore::new(waiting)),
+            next_exchange: AtomicU64::new(1),
+        });
         ServiceHost {
-            inner: Arc::new(Inner {
-                addr,
-                props,
-                state: StateCell::new(ServiceHostState::Created),
-                endpoints: Mutex::new(Vec::new()),
-                listener: Mutex::new(None),
-                local_addr: Mutex::new(None),
-                aborted: CancellationToken::new(),
-                stop_accepting: CancellationToken::new(),
-                close_expired: CancellationToken::new(),
-                exchanges: TaskTracker::new(),
-                concurrency: Arc::new(Semaphore::new(permits)),
-                waiting: Arc::new(Semaphore::new(waiting)),
-                next_exchange: AtomicU64::new(1),
-            }),
+            _last_handle: Arc::new(AbortOnDrop(inner.clone())),
+            inner,
         }
     }
 
@@ -223,11 +238,7 @@ impl ServiceHost {
     /// its connection dropped. `Open`/`Opening` → `Faulted`, `Closing` →
     /// `Closed`, otherwise unchanged. Never blocks; callable any number of times.
     pub fn abort(&self) {
-        let _ = self.inner.state.apply(ServiceHostEvent::Abort);
-        self.inner.aborted.cancel();
-        if let Some(listener) = lock(&self.inner.listener).as_ref() {
-            listener.abort();
-        }
+        self.inner.abort();
     }
 
     /// Number of exchanges (requests being read, run or answered) in flight.
@@ -237,6 +248,14 @@ impl ServiceHost {
 }
 
 impl Inner {
+    fn abort(&self) {
+        let _ = self.state.apply(ServiceHostEvent::Abort);
+        self.aborted.cancel();
+        if let Some(listener) = lock(&self.listener).as_ref() {
+            listener.abort();
+        }
+    }
+
     /// The endpoint at `path`.
     pub(crate) fn endpoint(&self, path: &str) -> Option<Arc<BuiltEndpoint>> {
         lock(&self.endpoints)

@@ -26,6 +26,19 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # Examples
+//!
+//! - `cargo run --release -p wws-host --example calculator -- --listen 127.0.0.1:8080`
+//!   serves the reference calculator contract: SOAP 1.1 at `/calculator`,
+//!   SOAP 1.2 at `/calculator12`, the WSDL at `?wsdl`; Ctrl-C closes gracefully.
+//! - `cargo run --release -p wws-host --example demo` (what `cargo xtask demo`
+//!   runs): a host and a proxy over loopback, concurrent calls, one abandoned
+//!   call seen by the host as `ChannelFaulted`, a proxy abort and a graceful
+//!   close, printed as a timeline.
+//!
+//! The calculator service itself lives in `wws_tests::calculator`, shared
+//! with the end-to-end tests and the benches, so this crate stays generic.
+//!
 //! # Life cycle
 //!
 //! [`ServiceHost`] follows `ServiceHostState`: `Created` (add endpoints) →

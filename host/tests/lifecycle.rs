@@ -133,3 +133,34 @@ async fn abort_from_created_and_closed_changes_nothing() {
     host.abort();
     assert_eq!(host.state(), ServiceHostState::Closed);
 }
+
+#[tokio::test]
+async fn dropping_the_last_handle_aborts_the_host() {
+    let (host, addr, mut ev) = start(Default::default()).await;
+    let mut c = Conn::connect(addr).await;
+    c.send(
+        "POST",
+        "/calc11",
+        &[
+            CT11,
+            ("SOAPAction", "\"http://example.org/wws/calculator/Delay\""),
+        ],
+        &env11("", &delay_body(20_000)),
+    )
+    .await;
+    wait_event(&mut ev, |e| *e == Event::DelayStarted(20_000)).await;
+    let other = host.clone();
+    drop(host);
+    assert_eq!(
+        other.state(),
+        ServiceHostState::Open,
+        "a clone keeps the host"
+    );
+    drop(other);
+    let e = wait_event(&mut ev, |e| matches!(e, Event::Cancelled(..))).await;
+    assert!(
+        matches!(e, Event::Cancelled(wws_host::CancelReason::HostAborted, _)),
+        "{e:?}"
+    );
+    assert!(c.closed_by_server().await);
+}
