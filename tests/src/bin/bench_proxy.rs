@@ -8,6 +8,8 @@
 //! Rounds are interleaved (proxy, bare, proxy, …); medians and their ratio
 //! are reported. `WWS_BENCH_SECONDS` (default 10), `WWS_BENCH_ROUNDS`
 //! (default 3). Prints markdown on stdout, progress on stderr; asserts nothing.
+//! `WWS_BENCH_PERF_CTL=<fifo>` with `WWS_BENCH_PERF_SPAN=proxy|bare` limits a
+//! `perf record -D -1 --control=fifo:<fifo>` profile to those rounds.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -20,7 +22,7 @@ use wws_proxy::{CallOptions, ServiceProxy};
 use wws_tests::bench::client::{BareClient, Rate, closed_loop};
 use wws_tests::bench::process::ChildServer;
 use wws_tests::bench::table::{ratio, thousands};
-use wws_tests::bench::{Config, Table, median, process, serve};
+use wws_tests::bench::{Config, Table, limits, median, process, serve};
 
 const CALLERS: usize = 32;
 const PATH: &str = "/calculator";
@@ -90,11 +92,15 @@ async fn run() -> Result<(), String> {
     let mut bare_rates = Vec::new();
     for round in 0..config.rounds {
         eprintln!("round {}/{}: proxy", round + 1, config.rounds);
+        limits::perf_control("proxy", "enable");
         let p = proxy_round(&proxy, config.round).await;
+        limits::perf_control("proxy", "disable");
         eprintln!("  {:.0} calls/s ({} errors)", p.per_second(), p.errors);
         proxy_rates.push(p);
         eprintln!("round {}/{}: bare hyper client", round + 1, config.rounds);
+        limits::perf_control("bare", "enable");
         let b = bare_round(addr, body.clone(), config.round).await?;
+        limits::perf_control("bare", "disable");
         eprintln!("  {:.0} calls/s ({} errors)", b.per_second(), b.errors);
         bare_rates.push(b);
     }
