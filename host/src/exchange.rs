@@ -5,7 +5,7 @@ use std::task::Poll;
 use std::time::Instant;
 
 use bytes::Bytes;
-use http::{HeaderMap, HeaderValue, StatusCode};
+use http::{HeaderMap, HeaderValue, Method, StatusCode};
 use wws_channel::ReplyChannel;
 use wws_core::{AddressingVersion, EnvelopeVersion, Error, Fault, FaultCode, Header, Message};
 
@@ -32,13 +32,13 @@ pub(crate) async fn serve(host: Arc<Inner>, channel: ReplyChannel, id: u64) {
         .await;
         return;
     };
-    let method = channel.method().as_str().to_ascii_uppercase();
+    let method = channel.method().clone();
     let wants_wsdl = channel.query().is_some_and(is_wsdl_query);
-    match method.as_str() {
-        "GET" | "HEAD" if wants_wsdl && endpoint.wsdl.is_some() => {
+    match method {
+        Method::GET | Method::HEAD if wants_wsdl && endpoint.wsdl.is_some() => {
             serve_wsdl(&host, &endpoint, &channel).await;
         }
-        "POST" => serve_soap(&host, &endpoint, channel, id).await,
+        Method::POST => serve_soap(&host, &endpoint, channel, id).await,
         _ => {
             let allow = if endpoint.wsdl.is_some() {
                 "POST, GET"
