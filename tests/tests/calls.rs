@@ -106,3 +106,35 @@ async fn a_large_echo_round_trips() {
     assert!(r.text == text);
     served.host.close().await.expect("host close");
 }
+
+#[tokio::test]
+async fn ws_addressing_2004_08_is_answered_in_kind() {
+    let served = serve(Default::default()).await;
+    for envelope in [
+        wws_core::EnvelopeVersion::Soap11,
+        wws_core::EnvelopeVersion::Soap12,
+    ] {
+        let p = proxy(
+            served.addr,
+            envelope,
+            wws_core::AddressingVersion::WsAddressing200408,
+        )
+        .await;
+        let reply = add_with_headers(&p, Some("urn:uuid:2004-1"), &[])
+            .await
+            .expect("reply");
+        assert_eq!(
+            reply.addressing,
+            wws_core::AddressingVersion::WsAddressing200408,
+            "{envelope:?}"
+        );
+        assert_eq!(
+            reply.relates_to.as_deref(),
+            Some("urn:uuid:2004-1"),
+            "{envelope:?}"
+        );
+        let r: AddResponse = reply.read_body().expect("AddResponse");
+        assert_eq!(r.result, 3.0);
+    }
+    served.host.close().await.expect("close");
+}
