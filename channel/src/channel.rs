@@ -25,6 +25,10 @@ use crate::io::SignallingIo;
 
 const OBJECT: &str = "Channel";
 
+/// Largest response head (status line and headers) a [`Channel`] reads; a
+/// larger one is refused with [`Error::QuotaExceeded`] as it streams in.
+pub const MAX_RESPONSE_HEAD_SIZE: usize = 64 * 1024;
+
 fn aborted() -> Error {
     Error::Aborted { object: OBJECT }
 }
@@ -255,9 +259,12 @@ impl Channel {
     /// `SOAPAction` header, SOAP 1.2 `application/soap+xml` with an `action`
     /// parameter). A SOAP fault in the reply is [`Error::FaultReceived`]
     /// whatever the HTTP status; 404 is [`Error::EndpointNotFound`], 503
-    /// [`Error::EndpointTooBusy`], a reply without an envelope
-    /// [`Error::InvalidFormat`], a reply over the max message size quota
-    /// [`Error::QuotaExceeded`] (refused while it streams in), a connection
+    /// [`Error::EndpointTooBusy`]; a reply without an envelope (an HTML
+    /// page, say), an answer that is not valid HTTP/1.1 and a redirect
+    /// (not followed) are [`Error::InvalidFormat`]; a reply over the max
+    /// message size quota or a response head over
+    /// [`MAX_RESPONSE_HEAD_SIZE`] is [`Error::QuotaExceeded`] (refused
+    /// while it streams in); interim 1xx answers are skipped; a connection
     /// lost mid-exchange [`Error::EndpointDisconnected`], and each timeout of
     /// [`ChannelProperties`] [`Error::TimedOut`] naming the phase.
     ///
@@ -402,7 +409,9 @@ impl Channel {
             let _ = stream.set_nodelay(true);
             let flush = Arc::new(FlushSignal::default());
             let io = TokioIo::new(SignallingIo::new(stream, flush.clone()));
-            let (sender, conn) = hyper::client::conn::http1::handshake(io)
+            let (sender, conn) = hyper::client::conn::http1::Builder::new()
+                .max_header_size(MAX_RESPONSE_HEAD_SIZE)
+                .handshake(io)
                 .await
                 .map_err(|e| Error::EndpointUnreachable {
                     url: endpoint.url.clone(),
@@ -548,6 +557,12 @@ impl Channel {
                     *slot = None;
                     return Err(Failure::transport(e));
                 }
+                Err(ResponseError::Malformed(e)) => {
+                    // The rest of the stream cannot be trusted: close, the next request reconnects.
+                    *slot = None;
+                    tracing::debug!(target: "wws.channel", conn = conn_id, error = %e, "malformed answer; connection closed");
+                    return Err(Failure::answer(e));
+                }
             }
         };
         let (parts, mut incoming) = response.into_parts();
@@ -571,6 +586,12 @@ impl Channel {
                     limit: limit as u64,
                 }));
             }
+            Ok(Err(ReadError::Transport(e))) if is_malformed_body(&e) => {
+                *slot = None;
+                return Err(Failure::answer(Error::invalid_format(format!(
+                    "the reply's HTTP body framing is invalid: {e}"
+                ))));
+            }
             Ok(Err(ReadError::Transport(e))) => {
                 *slot = None;
                 return Err(Failure::transport(disconnected(
@@ -586,7 +607,7 @@ impl Channel {
         in_flight.disarm();
         drop(slot);
         tracing::Span::current().record("bytes_in", bytes.len());
-        classify(parts.status, &bytes, props, expect, &endpoint.url).map_err(Failure::answer)
+        classify(&parts, &bytes, props, expect, &endpoint.url).map_err(Failure::answer)
     }
 
     /// Awaits the response head: first the send phase (until the request is
@@ -623,11 +644,22 @@ impl Channel {
         };
         result.map_err(|mut e| {
             if e.take_message().is_some() {
-                ResponseError::NotSent
+                return ResponseError::NotSent;
+            }
+            let e = e.into_error();
+            if e.is_parse_too_large() {
+                ResponseError::Malformed(Error::QuotaExceeded {
+                    quota: "max response head size",
+                    limit: MAX_RESPONSE_HEAD_SIZE as u64,
+                })
+            } else if e.is_parse() {
+                ResponseError::Malformed(Error::invalid_format(format!(
+                    "the endpoint's answer is not valid HTTP/1.1: {e}"
+                )))
             } else {
                 ResponseError::Failed(disconnected(
                     "the connection was lost before the reply arrived",
-                    Some(e.into_error()),
+                    Some(e),
                 ))
             }
         })
@@ -685,7 +717,10 @@ impl Drop for KillOnDrop {
 enum ResponseError {
     /// The request never left: the connection was closed before it was written.
     NotSent,
+    /// The transport failed.
     Failed(Error),
+    /// The endpoint answered, but not with a valid HTTP/1.1 response head.
+    Malformed(Error),
 }
 
 impl Connection {
@@ -736,12 +771,13 @@ fn build_request(
 
 /// Turns a complete HTTP answer into the exchange's result.
 fn classify(
-    status: StatusCode,
+    head: &http::response::Parts,
     body: &[u8],
     props: &ChannelProperties,
     expect: Expect,
     url: &str,
 ) -> Result<Option<Message>> {
+    let status = head.status;
     let blank = body.iter().all(|b| b.is_ascii_whitespace());
     let parsed = if blank {
         None
@@ -776,6 +812,13 @@ fn classify(
                 "the endpoint refused the request's content type (HTTP {status})"
             )));
         }
+        s if s.is_redirection() => {
+            // Not followed: replaying a SOAP request to another address is the caller's call.
+            let location = header_text(&head.headers, header::LOCATION).unwrap_or("nowhere");
+            return Err(Error::invalid_format(format!(
+                "the endpoint redirected (HTTP {status}) to {location}; redirects are not followed"
+            )));
+        }
         s if !s.is_success() => {
             return Err(Error::invalid_format(format!(
                 "the endpoint answered HTTP {status} without a SOAP fault"
@@ -793,8 +836,43 @@ fn classify(
         (Expect::Reply, None) => Err(Error::invalid_format(format!(
             "no reply: HTTP {status} with an empty body"
         ))),
-        (Expect::Reply, Some(parsed)) => parsed.map(Some),
+        (Expect::Reply, Some(Err(e))) => match header_text(&head.headers, header::CONTENT_TYPE) {
+            // Say what came instead (an HTML error page, say) rather than why it is not XML.
+            Some(ct) if !is_xml_media_type(ct) => Err(Error::invalid_format(format!(
+                "the endpoint answered HTTP {status} with {ct}, not a SOAP envelope ({e})"
+            ))),
+            _ => Err(e),
+        },
+        (Expect::Reply, Some(Ok(msg))) => Ok(Some(msg)),
     }
+}
+
+/// A header's value as text, if present and visible ASCII.
+fn header_text(headers: &http::HeaderMap, name: header::HeaderName) -> Option<&str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Whether a `Content-Type` may carry XML: `text/xml`, `application/xml`, `*/*+xml`.
+fn is_xml_media_type(content_type: &str) -> bool {
+    let media = binding::media_type(content_type).to_ascii_lowercase();
+    media == "text/xml" || media == "application/xml" || media.ends_with("+xml")
+}
+
+/// Whether a body error is a framing error of the peer (a bad chunk), not a lost connection.
+fn is_malformed_body(e: &hyper::Error) -> bool {
+    let mut source = std::error::Error::source(e);
+    // Bounded by the length of the error chain.
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            // hyper's decoder reports bad chunk lines and sizes as these two kinds.
+            return matches!(
+                io.kind(),
+                std::io::ErrorKind::InvalidData | std::io::ErrorKind::InvalidInput
+            );
+        }
+        source = s.source();
+    }
+    false
 }
 
 fn disconnected(detail: &str, source: Option<hyper::Error>) -> Error {

@@ -62,6 +62,11 @@
 //!   connection is retried once on a new one, a written one never is.
 //! - A [`ReplyChannel`] dropped without an answer is aborted: its connection
 //!   is closed rather than left waiting.
+//! - Redirects (3xx) are not followed: a SOAP request is not replayed to
+//!   another address behind the caller's back; the error names the location.
+//! - A response head is read up to [`MAX_RESPONSE_HEAD_SIZE`] (64 KiB); an
+//!   answer that is not HTTP/1.1 or has a broken chunked framing is
+//!   `InvalidFormat`, not "disconnected", and leaves the channel `Open`.
 
 mod binding;
 mod body;
@@ -71,7 +76,7 @@ mod endpoint;
 mod io;
 mod reply;
 
-pub use channel::Channel;
+pub use channel::{Channel, MAX_RESPONSE_HEAD_SIZE};
 pub use reply::ReplyChannel;
 pub use wws_core::state::ChannelState;
 
