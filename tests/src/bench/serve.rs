@@ -3,11 +3,11 @@
 //! exits when its stdin closes (the bench ended or died) or on error.
 //!
 //! Kinds:
-//! - `floor`: the bare hyper [floor](super::floor) server;
+//! - `floor`: the bare hyper [`super::floor`] server;
 //! - `host`: the calculator on [`ServiceHost`] (SOAP 1.1 at `/calculator`,
 //!   SOAP 1.2 at `/calculator12`);
 //! - `host-reporting`: the same with the reporting `Delay`
-//!   ([`calc::reporting_calculator`](super::calc::reporting_calculator)).
+//!   ([`super::calc::reporting_calculator`]).
 //!
 //! The hosts run with `max_concurrency` and the listener's `max_connections`
 //! raised to [`MAX_CONNECTIONS`] (defaults 1024), so that the 10,000-call
