@@ -36,6 +36,7 @@ impl AcceptLoop {
         let mut http = hyper::server::conn::http1::Builder::new();
         http.timer(TokioTimer::new())
             .header_read_timeout(self.props.header_read_timeout)
+            .max_header_size(crate::MAX_REQUEST_HEAD_SIZE)
             .keep_alive(true);
         let http = Arc::new(http);
         loop {

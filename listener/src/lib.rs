@@ -57,6 +57,10 @@
 //!   finishes that exchange and then closes. Exchanges that arrived but were
 //!   not accepted get HTTP 503 on `close()` and a closed connection on
 //!   `abort()`.
+//! - A request head over [`MAX_REQUEST_HEAD_SIZE`] (64 KiB) or with more
+//!   than 100 header lines is answered 431 and its connection closed
+//!   (hyper's own bound would be ~400 KiB; SOAP puts its headers in the
+//!   envelope, so HTTP heads are small).
 //! - A bind failure other than "address in use" is reported as
 //!   [`Error::AddressInUse`] with the OS error as its source, except an
 //!   address that is not local ([`Error::InvalidEndpointUrl`]).
@@ -82,6 +86,11 @@ use wws_core::{AbortSignal, Error, ListenerProperties, Result};
 pub use wws_core::state::ListenerState;
 
 const OBJECT: &str = "Listener";
+
+/// Largest request head (request line and headers) the listener reads; a
+/// larger one, or one with more than 100 header lines, is answered with
+/// HTTP 431 and the connection closed, before any exchange is handed out.
+pub const MAX_REQUEST_HEAD_SIZE: usize = 64 * 1024;
 
 fn aborted() -> Error {
     Error::Aborted { object: OBJECT }
