@@ -9,8 +9,9 @@
 //! - the bare hyper floor (`bench_host serve floor`).
 //!
 //! Rounds are interleaved (host, gSOAP, floor, host, …); medians are
-//! reported with the ratios. `WWS_BENCH_SECONDS` (default 10) sets the round
-//! length and `WWS_BENCH_ROUNDS` (default 3) the number of rounds. Prints
+//! reported with the ratios. `WWS_BENCH_SECONDS` (default 10) sets the length
+//! of an Add round (Echo rounds last half that) and `WWS_BENCH_ROUNDS`
+//! (default 3) the number of rounds. Prints
 //! markdown on stdout, progress on stderr; asserts nothing.
 
 use std::process::{Command, ExitCode};
@@ -124,6 +125,11 @@ fn run() -> Result<(), String> {
                 Duration::from_secs(1),
             )?;
         }
+        // Echo moves enough bytes per call to settle in half the time.
+        let span = match op {
+            Op::Add => config.round,
+            Op::Echo(_) => (config.round / 2).max(Duration::from_secs(1)),
+        };
         let mut rounds: Vec<Vec<wrk::WrkRun>> = vec![Vec::new(); servers.len()];
         for round in 0..config.rounds {
             for (i, s) in servers.iter().enumerate() {
@@ -139,7 +145,7 @@ fn run() -> Result<(), String> {
                     op,
                     WRK_THREADS,
                     CONNECTIONS,
-                    config.round,
+                    span,
                 )?;
                 eprintln!(
                     "  {:.0} calls/s, {} replies, {} bad",
@@ -207,6 +213,10 @@ fn run() -> Result<(), String> {
     println!();
     print!("{}", detail.render());
     println!();
+    println!(
+        "- Echo rounds last half as long as Add rounds ({:.1} s), to keep `cargo xtask bench` short.",
+        (config.round / 2).max(Duration::from_secs(1)).as_secs_f64()
+    );
     println!("- Echo MB/s counts the echoed text (one direction): calls/s × text length / 10^6.");
     println!(
         "- The floor reads each body whole; for Echo it finds the text by a byte search (no XML parsing) and copies it into the reply, so it moves as many bytes as a real echo."
