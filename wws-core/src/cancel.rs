@@ -39,6 +39,8 @@ impl AbortSignal {
     }
 
     /// An owned future resolving once the signal is aborted (for `'static` tasks).
+    ///
+    /// Cancel safe: dropping the future has no effect on the signal.
     pub fn aborted_owned(&self) -> tokio_util::sync::WaitForCancellationFutureOwned {
         self.token.clone().cancelled_owned()
     }
