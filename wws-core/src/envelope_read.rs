@@ -51,8 +51,43 @@ fn addressing_of(ns: &str) -> Option<AddressingVersion> {
     }
 }
 
-fn is_true(v: &str) -> bool {
-    matches!(trim_xml(v), "1" | "true")
+/// A SOAP boolean attribute (`mustUnderstand`, `relay`) of a header block.
+///
+/// SOAP 1.2 types them `xs:boolean` (`true`, `false`, `1`, `0`; Part 1
+/// §5.2.3, §5.2.4). SOAP 1.1 §4.2.3 allows only `1` and `0`; `true` and
+/// `false` are accepted there too, since some 1.1 stacks write them and the
+/// meaning is plain. Any other value makes the message invalid: a Sender fault.
+fn soap_boolean(block: &StartTag<'_>, attr: &str, value: &str) -> Result<bool> {
+    match trim_xml(value) {
+        "1" | "true" => Ok(true),
+        "0" | "false" => Ok(false),
+        other => Err(Error::InvalidFormat(format!(
+            "{attr} value {other:?} on header block {} is not a boolean",
+            block.qname()
+        ))),
+    }
+}
+
+/// SOAP 1.2 Part 1 §5.1, §5.2, §5.3: `Envelope`, `Header` and `Body` carry only
+/// namespace-qualified attributes, and `encodingStyle` (§5.1.1) is not one of
+/// them. SOAP 1.1 is not checked: it allows `encodingStyle` on any element.
+fn check_soap12_attributes(r: &XmlReader<'_>, tag: &StartTag<'_>) -> Result<()> {
+    for (name, _) in r.attributes(tag)? {
+        if name.namespace.is_empty() {
+            return Err(Error::InvalidFormat(format!(
+                "attribute {} on {} is not namespace-qualified",
+                name.local,
+                tag.qname()
+            )));
+        }
+        if name.namespace == crate::ns::SOAP12 && name.local == "encodingStyle" {
+            return Err(Error::InvalidFormat(format!(
+                "encodingStyle is not allowed on {}",
+                tag.qname()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Reads one envelope; see [`Message::read`].
@@ -77,6 +112,10 @@ pub(crate) fn read_message(input: &[u8], quotas: &ReaderQuotas) -> Result<Messag
         }
     })?;
     let env_ns = envelope.namespace();
+    let soap12 = envelope == EnvelopeVersion::Soap12;
+    if soap12 {
+        check_soap12_attributes(&r, &root)?;
+    }
     let mut msg = Message::new(envelope, AddressingVersion::Transport);
     let mut seen_header = false;
     let mut seen_body = false;
@@ -89,12 +128,18 @@ pub(crate) fn read_message(input: &[u8], quotas: &ReaderQuotas) -> Result<Messag
                 return Err(Error::invalid_format("second Header in Envelope"));
             }
             seen_header = true;
+            if soap12 {
+                check_soap12_attributes(&r, &child)?;
+            }
             read_headers(&mut r, &mut msg, quotas)?;
         } else if child.is(env_ns, "Body") {
             if seen_body {
                 return Err(Error::invalid_format("second Body in Envelope"));
             }
             seen_body = true;
+            if soap12 {
+                check_soap12_attributes(&r, &child)?;
+            }
             msg.body = r.capture_children(&child)?;
         } else if seen_body && envelope == EnvelopeVersion::Soap11 {
             // SOAP 1.1 allows further elements after Body.
@@ -124,34 +169,42 @@ fn read_headers<'a>(r: &mut XmlReader<'a>, msg: &mut Message, quotas: &ReaderQuo
                 limit: quotas.max_headers as u64,
             });
         }
+        // SOAP 1.2 Part 1 §5.2.1, SOAP 1.1 §4.2: header blocks are qualified.
+        if block.namespace().is_empty() {
+            return Err(Error::InvalidFormat(format!(
+                "header block {} is not namespace-qualified",
+                block.qname()
+            )));
+        }
+        let must_understand = match r.attribute(&block, env_ns, "mustUnderstand") {
+            Some(v) => soap_boolean(&block, "mustUnderstand", &v)?,
+            None => false,
+        };
+        let (role, relay) = match msg.envelope {
+            EnvelopeVersion::Soap11 => (r.attribute(&block, env_ns, "actor"), false),
+            EnvelopeVersion::Soap12 => {
+                let relay = match r.attribute(&block, env_ns, "relay") {
+                    Some(v) => soap_boolean(&block, "relay", &v)?,
+                    None => false,
+                };
+                (r.attribute(&block, env_ns, "role"), relay)
+            }
+        };
         if let Some(version) = addressing_of(block.namespace()) {
             if let Some(which) = AddressingHeader::from_local(block.local()) {
                 if msg.addressing == AddressingVersion::Transport {
                     msg.addressing = version;
                 }
-                let value = read_addressing_value(r, &block, which)?;
-                let slot = which.slot(msg);
-                if slot.is_some() {
-                    return Err(Error::InvalidFormat(format!(
-                        "duplicate addressing header {}",
-                        block.qname()
-                    )));
+                // A repeated addressing header is kept as a plain header
+                // block, so the receiver can answer with WS-Addressing's own
+                // fault (InvalidAddressingHeader, InvalidCardinality).
+                if which.slot(msg).is_none() {
+                    let value = read_addressing_value(r, &block, which)?;
+                    *which.slot(msg) = Some(value);
+                    continue;
                 }
-                *slot = Some(value);
-                continue;
             }
         }
-        let must_understand = r
-            .attribute(&block, env_ns, "mustUnderstand")
-            .is_some_and(|v| is_true(&v));
-        let (role, relay) = match msg.envelope {
-            EnvelopeVersion::Soap11 => (r.attribute(&block, env_ns, "actor"), false),
-            EnvelopeVersion::Soap12 => (
-                r.attribute(&block, env_ns, "role"),
-                r.attribute(&block, env_ns, "relay")
-                    .is_some_and(|v| is_true(&v)),
-            ),
-        };
         let role = role.map(|v| trim_xml(&v).to_string());
         let name = block.qname();
         let xml = r.capture_element(&block)?;
@@ -197,6 +250,16 @@ pub(crate) fn first_element(xml: &Bytes) -> Option<crate::message::QName> {
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The value of attribute `{ns}local` on the first element of a standalone
+/// fragment, reading only its start tag.
+pub(crate) fn first_element_attribute(xml: &Bytes, ns: &str, local: &str) -> Option<String> {
+    let head = xml.get(..first_start_tag_end(xml)?)?;
+    let mut r = XmlReader::new(head).ok()?;
+    let tag = r.root().ok()?;
+    r.attribute(&tag, ns, local)
+        .map(|v| trim_xml(&v).to_string())
 }
 
 /// Offset just past the `>` of the first start tag, skipping comments and

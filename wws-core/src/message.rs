@@ -246,6 +246,16 @@ impl Message {
         crate::envelope_read::first_element(&self.body)
     }
 
+    /// The `encodingStyle` attribute (of the envelope's namespace) on the
+    /// first body element, whitespace-trimmed, reading only its start tag.
+    pub fn body_encoding_style(&self) -> Option<String> {
+        crate::envelope_read::first_element_attribute(
+            &self.body,
+            self.envelope.namespace(),
+            "encodingStyle",
+        )
+    }
+
     /// Reads the body as `T`, after checking that the first body element is `T`'s.
     pub fn read_body<T: BodyElement>(&self) -> Result<T> {
         match self.body_element() {

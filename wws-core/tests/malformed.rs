@@ -325,7 +325,12 @@ fn mismatched_end_tag() {
 fn content_after_the_envelope() {
     let base = envelope("");
     invalid(format!("{base}trailing").as_bytes(), "outside the root");
-    read(format!("{base}\n<!-- c --><?pi x?>\n").as_bytes()).expect("comments and PIs after");
+    read(format!("{base}\n<!-- c -->\n").as_bytes()).expect("comments after");
+    // SOAP 1.1 §3, SOAP 1.2 Part 1 §5: no processing instruction, even after the root.
+    invalid(
+        format!("{base}\n<?pi x?>\n").as_bytes(),
+        "processing instruction",
+    );
 }
 
 #[test]
@@ -349,11 +354,19 @@ fn empty_and_non_xml_input() {
 }
 
 #[test]
-fn duplicate_addressing_header() {
+fn duplicate_addressing_header_is_kept_as_a_plain_header_block() {
+    // The first fills the field; the repeat stays visible so that a receiver
+    // can fault with WS-Addressing's InvalidCardinality.
     let xml = format!(
         r#"<s:Envelope xmlns:s="{SOAP11}" xmlns:a="http://www.w3.org/2005/08/addressing"><s:Header><a:Action>x</a:Action><a:Action>y</a:Action></s:Header><s:Body/></s:Envelope>"#
     );
-    invalid(xml.as_bytes(), "duplicate addressing header");
+    let m = read(xml.as_bytes()).expect("reads");
+    assert_eq!(m.action.as_deref(), Some("x"));
+    assert_eq!(m.headers.len(), 1);
+    assert_eq!(
+        m.headers[0].name,
+        wws_core::QName::new("http://www.w3.org/2005/08/addressing", "Action")
+    );
 }
 
 #[test]

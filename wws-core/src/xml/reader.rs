@@ -351,8 +351,8 @@ impl<'a> XmlReader<'a> {
         Self::build(xml, quotas, Mode::Fragment)
     }
 
-    /// A reader over a whole document: one root element, nothing but
-    /// whitespace, comments and processing instructions around it.
+    /// A reader over a whole SOAP message: one root element, nothing but
+    /// whitespace and comments around it, no processing instruction anywhere.
     pub(crate) fn document(xml: &'a [u8], quotas: &ReaderQuotas) -> Result<Self> {
         Self::build(xml, quotas, Mode::Document)
     }
@@ -457,7 +457,16 @@ impl<'a> XmlReader<'a> {
                     }
                     return Ok(Raw::Ref(c));
                 }
-                Event::Comment(_) | Event::PI(_) => continue,
+                Event::Comment(_) => continue,
+                // SOAP 1.1 §3 and SOAP 1.2 Part 1 §5: a SOAP message holds no
+                // processing instruction (the XML declaration is not one).
+                Event::PI(_) if self.mode == Mode::Document => {
+                    return Err(Error::InvalidFormat(format!(
+                        "processing instruction at byte {}: a SOAP message must not contain one",
+                        self.reader.buffer_position()
+                    )));
+                }
+                Event::PI(_) => continue,
                 Event::Decl(d) => {
                     if !first {
                         return Err(Error::InvalidFormat(format!(
