@@ -227,8 +227,31 @@ async fn serve_soap(host: &Arc<Inner>, endpoint: &BuiltEndpoint, channel: ReplyC
         }
     };
 
-    if let Some(reply) = check(endpoint, media, &request) {
+    if let Some(reply) = check_version(endpoint, media, &request) {
         send(host, &channel, reply).await;
+        return;
+    }
+
+    // A fault is not answered with a fault (no fault loops): unless its action
+    // names an operation that takes it, it is acknowledged and logged.
+    if request.is_fault() && !has_action_operation(endpoint, &request) {
+        let fault = request.fault().ok().flatten();
+        tracing::info!(fault = ?fault.map(|f| f.to_string()), "a fault was sent as a request: acknowledged with 202");
+        if let Err(e) = channel.close().await {
+            tracing::debug!(error = %e, "202 for a fault message failed");
+        }
+        return;
+    }
+
+    if let Some(reply) = check_headers(endpoint, &request, channel.soap_action()) {
+        send(host, &channel, reply).await;
+        return;
+    }
+
+    if let Some(style) = processing::unknown_encoding(&request) {
+        tracing::debug!(%style, "unknown data encoding");
+        let fault = faults::data_encoding_unknown(&style);
+        send(host, &channel, reply_fault(&request, &fault)).await;
         return;
     }
 
@@ -237,8 +260,8 @@ async fn serve_soap(host: &Arc<Inner>, endpoint: &BuiltEndpoint, channel: ReplyC
         Route::Operation(op) => op.clone(),
         Route::ActionNotSupported(action) => {
             tracing::debug!(%action, "action not supported");
-            let fault = faults::action_not_supported(&action, request.envelope, request.addressing);
-            send(host, &channel, reply_fault(&request, &fault)).await;
+            let f = faults::action_not_supported(&action, request.envelope, request.addressing);
+            send(host, &channel, reply_addressing_fault(&request, f)).await;
             return;
         }
         Route::Unknown { action, element } => {
@@ -246,9 +269,11 @@ async fn serve_soap(host: &Arc<Inner>, endpoint: &BuiltEndpoint, channel: ReplyC
             let fault = match &action {
                 Some(a) => {
                     faults::action_not_supported(a, request.envelope, AddressingVersion::Transport)
+                        .fault
                 }
                 None => faults::unknown_operation(element.as_ref()),
             };
+            let fault = faults::about_body(fault, request.envelope);
             send(host, &channel, reply_fault(&request, &fault)).await;
             return;
         }
@@ -269,9 +294,22 @@ async fn serve_soap(host: &Arc<Inner>, endpoint: &BuiltEndpoint, channel: ReplyC
     drop(permit);
 }
 
-/// The envelope and header checks of the processing model, in the order
-/// SOAP 1.2 Part 1 §2.6 gives them: version first, then mandatory headers.
-fn check(endpoint: &BuiltEndpoint, media: EnvelopeVersion, request: &Message) -> Option<Message> {
+/// Whether the request's action names an operation (used for fault messages,
+/// which are never dispatched by their body element).
+fn has_action_operation(endpoint: &BuiltEndpoint, request: &Message) -> bool {
+    request
+        .action
+        .as_deref()
+        .is_some_and(|a| endpoint.dispatch.by_action(a).is_some())
+}
+
+/// The envelope checks of the processing model, first of all (SOAP 1.2 Part 1
+/// §2.6, §5.4.7): the envelope version, then the media type that carried it.
+fn check_version(
+    endpoint: &BuiltEndpoint,
+    media: EnvelopeVersion,
+    request: &Message,
+) -> Option<Message> {
     if request.envelope != endpoint.envelope {
         // SOAP 1.2 Part 1 Appendix A: a SOAP 1.1 message gets a SOAP 1.1
         // VersionMismatch fault with an Upgrade header; a SOAP 1.1 node sees a
@@ -304,6 +342,17 @@ fn check(endpoint: &BuiltEndpoint, media: EnvelopeVersion, request: &Message) ->
         );
         return Some(reply_fault(request, &fault));
     }
+    None
+}
+
+/// The header checks, in the order of SOAP 1.2 Part 1 §2.6: mandatory
+/// headers first (a MustUnderstand fault stops all further processing), then
+/// the WS-Addressing headers, which this node understands and processes.
+fn check_headers(
+    endpoint: &BuiltEndpoint,
+    request: &Message,
+    transport_action: Option<&str>,
+) -> Option<Message> {
     let missing = processing::not_understood(request, &endpoint.understood);
     if !missing.is_empty() {
         tracing::debug!(?missing, "mandatory headers not understood");
@@ -313,6 +362,11 @@ fn check(endpoint: &BuiltEndpoint, media: EnvelopeVersion, request: &Message) ->
             reply.headers = missing.iter().map(faults::not_understood_header).collect();
         }
         return Some(reply);
+    }
+    if let Some(problem) = processing::addressing_problem(request, transport_action) {
+        tracing::debug!(?problem, "invalid addressing headers");
+        let f = faults::addressing_problem(&problem, request.envelope, request.addressing);
+        return Some(reply_addressing_fault(request, f));
     }
     None
 }
@@ -346,6 +400,7 @@ async fn run(
                 &e,
                 disclosure,
             );
+            let fault = faults::about_body(fault, shape.envelope);
             return Ok(Some(shape.fault(&fault)));
         }
         Err(panic) => {
@@ -478,6 +533,13 @@ impl ReplyShape {
 
 fn reply_fault(request: &Message, fault: &Fault) -> Message {
     ReplyShape::of(request).fault(fault)
+}
+
+/// A WS-Addressing fault reply, with the header blocks it travels with.
+fn reply_addressing_fault(request: &Message, f: faults::AddressingFault) -> Message {
+    let mut reply = reply_fault(request, &f.fault);
+    reply.headers = f.headers;
+    reply
 }
 
 fn fault_message(

@@ -7,6 +7,8 @@ use wws_core::{
     QName, ns,
 };
 
+use crate::processing::AddressingProblem;
+
 /// The reason sent for an internal error under [`FaultDisclosure::Minimal`].
 pub(crate) const INTERNAL_ERROR: &str =
     "The server was unable to process the request due to an internal error.";
@@ -112,6 +114,70 @@ pub(crate) fn not_understood_header(name: &QName) -> Header {
     }
 }
 
+/// A fault that WS-Addressing defines, with the header blocks it travels with.
+pub(crate) struct AddressingFault {
+    pub(crate) fault: Fault,
+    pub(crate) headers: Vec<Header>,
+}
+
+/// A WS-Addressing fault (WS-Addressing 1.0 SOAP Binding §6): in SOAP 1.2 the
+/// code is `code`, the subcode `wsa:subcode` and the subsubcode `wsa:subsub`;
+/// in SOAP 1.1 the fault code is `wsa:subcode` and the detail, which SOAP 1.1
+/// keeps for body errors (§4.4), goes in a `wsa:FaultDetail` header block.
+/// `detail` is the content of `Detail`, written with prefix `wsa:` and
+/// declaring it.
+fn addressing_fault(
+    envelope: EnvelopeVersion,
+    wsa: &str,
+    code: FaultCode,
+    subcode: &str,
+    subsub: Option<&str>,
+    reason: String,
+    detail: Option<String>,
+) -> AddressingFault {
+    let mut f = fault(code, reason);
+    let mut headers = Vec::new();
+    match envelope {
+        EnvelopeVersion::Soap12 => {
+            f.subcodes.push(QName::new(wsa, subcode));
+            f.subcodes
+                .extend(subsub.map(|local| QName::new(wsa, local)));
+            f.detail = detail.map(Bytes::from);
+        }
+        EnvelopeVersion::Soap11 => {
+            f.code = FaultCode::Other(QName::new(wsa, subcode));
+            // WS-Addressing 2004/08 has no FaultDetail header: the detail is dropped.
+            if let Some(detail) = detail.filter(|_| wsa == ns::WSA10) {
+                headers.push(Header {
+                    name: QName::new(wsa, "FaultDetail"),
+                    must_understand: false,
+                    role: None,
+                    relay: false,
+                    xml: Bytes::from(format!(
+                        "<wsa:FaultDetail xmlns:wsa=\"{wsa}\">{detail}</wsa:FaultDetail>"
+                    )),
+                });
+            }
+        }
+    }
+    AddressingFault { fault: f, headers }
+}
+
+/// `<wsa:ProblemHeaderQName>` naming `header` (the `wsa:` prefix is declared by the caller's element).
+fn problem_header(wsa: &str, header: &QName) -> String {
+    let value = if header.namespace == wsa {
+        format!("wsa:{}", escape(&header.local))
+    } else {
+        format!("h:{}", escape(&header.local))
+    };
+    let decl = if header.namespace == wsa {
+        String::new()
+    } else {
+        format!(" xmlns:h=\"{}\"", escape(&header.namespace))
+    };
+    format!("<wsa:ProblemHeaderQName xmlns:wsa=\"{wsa}\"{decl}>{value}</wsa:ProblemHeaderQName>")
+}
+
 /// The fault for an action no operation serves: WS-Addressing's
 /// `ActionNotSupported` with a `ProblemAction` detail on addressed messages
 /// (SOAP 1.2: Sender with that subcode; SOAP 1.1: that code itself, as the
@@ -121,21 +187,107 @@ pub(crate) fn action_not_supported(
     action: &str,
     envelope: EnvelopeVersion,
     addressing: AddressingVersion,
-) -> Fault {
+) -> AddressingFault {
     let reason = format!("The action {action:?} is not supported by this endpoint.");
-    let mut f = fault(FaultCode::Sender, reason);
-    if let Some(wsa) = addressing.namespace() {
-        let code = QName::new(wsa, "ActionNotSupported");
-        match envelope {
-            EnvelopeVersion::Soap11 => f.code = FaultCode::Other(code),
-            EnvelopeVersion::Soap12 => f.subcodes.push(code),
-        }
-        f.detail = Some(Bytes::from(format!(
-            "<wsa:ProblemAction xmlns:wsa=\"{wsa}\"><wsa:Action>{}</wsa:Action></wsa:ProblemAction>",
-            escape(action)
-        )));
+    let Some(wsa) = addressing.namespace() else {
+        return AddressingFault {
+            fault: fault(FaultCode::Sender, reason),
+            headers: Vec::new(),
+        };
+    };
+    let detail = format!(
+        "<wsa:ProblemAction xmlns:wsa=\"{wsa}\"><wsa:Action>{}</wsa:Action></wsa:ProblemAction>",
+        escape(action)
+    );
+    addressing_fault(
+        envelope,
+        wsa,
+        FaultCode::Sender,
+        "ActionNotSupported",
+        None,
+        reason,
+        Some(detail),
+    )
+}
+
+/// The fault for an invalid or missing addressing header of a WS-Addressing
+/// request (WS-Addressing 1.0 SOAP Binding §6.4.1, §6.4.2; 2004/08:
+/// `InvalidMessageInformationHeader`, `MessageInformationHeaderRequired`).
+pub(crate) fn addressing_problem(
+    problem: &AddressingProblem,
+    envelope: EnvelopeVersion,
+    addressing: AddressingVersion,
+) -> AddressingFault {
+    let wsa = addressing.namespace().unwrap_or(ns::WSA10);
+    let v10 = wsa == ns::WSA10;
+    let (invalid, required) = if v10 {
+        ("InvalidAddressingHeader", "MessageAddressingHeaderRequired")
+    } else {
+        (
+            "InvalidMessageInformationHeader",
+            "MessageInformationHeaderRequired",
+        )
+    };
+    let sub = |local: &'static str| v10.then_some(local);
+    let (subcode, subsub, reason, header) = match problem {
+        AddressingProblem::Repeated(name) => (
+            invalid,
+            sub("InvalidCardinality"),
+            format!("The addressing header {name} appears more than once."),
+            name.clone(),
+        ),
+        AddressingProblem::MissingAction => (
+            required,
+            None,
+            "A WS-Addressing message must carry wsa:Action.".to_owned(),
+            QName::new(wsa, "Action"),
+        ),
+        AddressingProblem::ActionMismatch => (
+            invalid,
+            sub("ActionMismatch"),
+            "The transport action (SOAPAction or the action parameter) differs from wsa:Action."
+                .to_owned(),
+            QName::new(wsa, "Action"),
+        ),
+        AddressingProblem::NotAnonymous(which) => (
+            invalid,
+            sub("OnlyAnonymousAddressSupported"),
+            format!(
+                "This endpoint replies only on the HTTP response: wsa:{which} must be the anonymous address."
+            ),
+            QName::new(wsa, *which),
+        ),
+    };
+    addressing_fault(
+        envelope,
+        wsa,
+        FaultCode::Sender,
+        subcode,
+        subsub,
+        reason,
+        Some(problem_header(wsa, &header)),
+    )
+}
+
+/// The `DataEncodingUnknown` fault (SOAP 1.2 Part 1 §5.4.6) for a body scoped
+/// with `style`.
+pub(crate) fn data_encoding_unknown(style: &str) -> Fault {
+    fault(
+        FaultCode::DataEncodingUnknown,
+        format!(
+            "The body uses the encoding {style:?}, which this endpoint does not support; it reads literal XML only."
+        ),
+    )
+}
+
+/// A fault about the body: SOAP 1.1 §4.4 requires a `detail` element when the
+/// Body could not be processed, so an empty one is added there when `fault`
+/// has none. SOAP 1.2 makes `Detail` optional.
+pub(crate) fn about_body(mut fault: Fault, envelope: EnvelopeVersion) -> Fault {
+    if envelope == EnvelopeVersion::Soap11 && fault.detail.is_none() {
+        fault.detail = Some(Bytes::new());
     }
-    f
+    fault
 }
 
 /// The WS-Addressing 1.0 action of a SOAP-defined fault.
@@ -208,12 +360,65 @@ mod tests {
         let q = QName::new(ns::WSA10, "ActionNotSupported");
         let v12 = EnvelopeVersion::Soap12;
         let f = action_not_supported("urn:a", v12, AddressingVersion::WsAddressing10);
+        assert!(f.headers.is_empty());
+        let f = f.fault;
         assert_eq!((f.code, f.subcodes), (FaultCode::Sender, vec![q.clone()]));
         assert!(f.detail.is_some());
+        // SOAP 1.1 keeps `detail` for the body: the detail goes in wsa:FaultDetail.
         let v11 = EnvelopeVersion::Soap11;
         let f = action_not_supported("urn:a", v11, AddressingVersion::WsAddressing10);
+        assert_eq!(f.headers.len(), 1);
+        assert_eq!(f.headers[0].name, QName::new(ns::WSA10, "FaultDetail"));
+        let fd = std::str::from_utf8(&f.headers[0].xml).expect("utf8");
+        assert!(fd.contains("<wsa:Action>urn:a</wsa:Action>"), "{fd}");
+        let f = f.fault;
         assert_eq!((f.code, f.subcodes.len()), (FaultCode::Other(q), 0));
-        let t = action_not_supported("urn:a", v12, AddressingVersion::Transport);
+        assert!(f.detail.is_none());
+        let t = action_not_supported("urn:a", v12, AddressingVersion::Transport).fault;
         assert!(t.subcodes.is_empty() && t.detail.is_none());
+    }
+
+    #[test]
+    fn addressing_problems_carry_subsubcodes_in_soap12_and_the_subcode_in_soap11() {
+        let p = AddressingProblem::Repeated(QName::new(ns::WSA10, "Action"));
+        let f = addressing_problem(
+            &p,
+            EnvelopeVersion::Soap12,
+            AddressingVersion::WsAddressing10,
+        );
+        assert_eq!(
+            f.fault.subcodes,
+            vec![
+                QName::new(ns::WSA10, "InvalidAddressingHeader"),
+                QName::new(ns::WSA10, "InvalidCardinality")
+            ]
+        );
+        let detail = f.fault.detail.expect("detail");
+        assert!(
+            std::str::from_utf8(&detail)
+                .expect("utf8")
+                .contains(">wsa:Action</wsa:ProblemHeaderQName>")
+        );
+        let f = addressing_problem(
+            &AddressingProblem::MissingAction,
+            EnvelopeVersion::Soap11,
+            AddressingVersion::WsAddressing200408,
+        );
+        assert_eq!(
+            f.fault.code,
+            FaultCode::Other(QName::new(
+                ns::WSA200408,
+                "MessageInformationHeaderRequired"
+            ))
+        );
+        assert!(f.headers.is_empty() && f.fault.detail.is_none());
+    }
+
+    #[test]
+    fn body_faults_have_a_detail_in_soap11_only() {
+        let f = about_body(fault(FaultCode::Sender, "x"), EnvelopeVersion::Soap11);
+        assert_eq!(f.detail.as_deref(), Some(&b""[..]));
+        let f = about_body(fault(FaultCode::Sender, "x"), EnvelopeVersion::Soap12);
+        assert!(f.detail.is_none());
     }
 }

@@ -27,16 +27,117 @@ pub(crate) fn is_targeted(envelope: EnvelopeVersion, role: Option<&str>) -> bool
 /// does not understand (SOAP 1.2 Part 1 §2.4, §5.2.3; SOAP 1.1 §4.2.3).
 ///
 /// Addressing headers are read by the codec into the message's fields and
-/// are understood; `understood` names the other ones the endpoint handles.
+/// are understood (a repeated one, left among the header blocks, is then a
+/// WS-Addressing fault, not a MustUnderstand one); `understood` names the
+/// other ones the endpoint handles.
 pub(crate) fn not_understood(message: &Message, understood: &[QName]) -> Vec<QName> {
     message
         .headers
         .iter()
         .filter(|h| h.must_understand)
         .filter(|h| is_targeted(message.envelope, h.role.as_deref()))
-        .filter(|h| !understood.contains(&h.name))
+        .filter(|h| !understood.contains(&h.name) && !is_addressing_header(&h.name))
         .map(|h| h.name.clone())
         .collect()
+}
+
+/// The message addressing properties the codec maps to message fields.
+const ADDRESSING_HEADERS: [&str; 6] = [
+    "Action",
+    "To",
+    "MessageID",
+    "RelatesTo",
+    "ReplyTo",
+    "FaultTo",
+];
+
+/// Whether `name` is one of the WS-Addressing headers (either version).
+pub(crate) fn is_addressing_header(name: &QName) -> bool {
+    matches!(name.namespace.as_str(), ns::WSA10 | ns::WSA200408)
+        && ADDRESSING_HEADERS.contains(&name.local.as_str())
+}
+
+/// The WS-Addressing 1.0 anonymous address.
+const WSA10_ANONYMOUS: &str = "http://www.w3.org/2005/08/addressing/anonymous";
+/// The WS-Addressing 1.0 `none` address: replies are discarded.
+const WSA10_NONE: &str = "http://www.w3.org/2005/08/addressing/none";
+/// The WS-Addressing 2004/08 anonymous address.
+const WSA200408_ANONYMOUS: &str = "http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous";
+
+/// What is wrong with the addressing headers of a WS-Addressing request
+/// (WS-Addressing 1.0 SOAP Binding §6.4).
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum AddressingProblem {
+    /// A header that may appear once appears again (`InvalidCardinality`).
+    Repeated(QName),
+    /// No action anywhere: neither `wsa:Action` nor the transport's
+    /// (`MessageAddressingHeaderRequired`).
+    MissingAction,
+    /// `SOAPAction` / the `action` parameter names another action than
+    /// `wsa:Action` (`ActionMismatch`).
+    ActionMismatch,
+    /// `ReplyTo` or `FaultTo` (the local name) is neither anonymous nor
+    /// `none`: replies go only on the HTTP response (`OnlyAnonymousAddressSupported`).
+    NotAnonymous(&'static str),
+}
+
+/// Checks the addressing headers of `message` when it uses WS-Addressing.
+///
+/// The transport action may be absent or empty (the WS-Addressing 1.0 SOAP
+/// Binding: `SOAPAction` and the `action` parameter are either the same IRI
+/// as `wsa:Action` or empty); a
+/// missing `wsa:Action` is tolerated when the transport carries one, since
+/// the channel fills [`Message::action`] from it.
+pub(crate) fn addressing_problem(
+    message: &Message,
+    transport_action: Option<&str>,
+) -> Option<AddressingProblem> {
+    if message.addressing == AddressingVersion::Transport {
+        return None;
+    }
+    if let Some(h) = message
+        .headers
+        .iter()
+        .find(|h| is_addressing_header(&h.name))
+    {
+        return Some(AddressingProblem::Repeated(h.name.clone()));
+    }
+    let Some(action) = message.action.as_deref().filter(|a| !a.is_empty()) else {
+        return Some(AddressingProblem::MissingAction);
+    };
+    if transport_action.is_some_and(|t| !t.is_empty() && t != action) {
+        return Some(AddressingProblem::ActionMismatch);
+    }
+    let replyable = |address: &Option<String>| {
+        address.as_deref().is_none_or(|a| {
+            let a = a.trim();
+            a == WSA10_ANONYMOUS || a == WSA10_NONE || a == WSA200408_ANONYMOUS
+        })
+    };
+    if !replyable(&message.reply_to) {
+        return Some(AddressingProblem::NotAnonymous("ReplyTo"));
+    }
+    if !replyable(&message.fault_to) {
+        return Some(AddressingProblem::NotAnonymous("FaultTo"));
+    }
+    None
+}
+
+/// Whether the request's body names an encoding this host does not read.
+///
+/// SOAP 1.2 Part 1 §5.1.1, §5.4.6: a body child scoped with an unsupported
+/// `encodingStyle` is a `DataEncodingUnknown` fault. The host reads literal
+/// XML only, so any style but `encoding/none` is unknown to it. SOAP 1.1 has
+/// no such fault and its clients mark rpc/encoded bodies freely: not checked.
+pub(crate) fn unknown_encoding(message: &Message) -> Option<String> {
+    if message.envelope != EnvelopeVersion::Soap12 {
+        return None;
+    }
+    let style = message.body_encoding_style()?;
+    let literal = style
+        .split_ascii_whitespace()
+        .all(|uri| uri == "http://www.w3.org/2003/05/soap-envelope/encoding/none");
+    (!literal).then_some(style)
 }
 
 /// Where a request goes.
@@ -132,6 +233,89 @@ mod tests {
         assert!(is_targeted(v, Some(ns::ACTOR_NEXT_11)));
         assert!(!is_targeted(v, Some(ns::ROLE_NEXT)));
         assert!(!is_targeted(v, Some("urn:other-actor")));
+    }
+
+    fn wsa_message(action: Option<&str>) -> Message {
+        let mut m = message(EnvelopeVersion::Soap12, Vec::new());
+        m.addressing = AddressingVersion::WsAddressing10;
+        m.action = action.map(str::to_owned);
+        m
+    }
+
+    #[test]
+    fn addressing_problems_in_the_order_they_are_checked() {
+        let plain = message(EnvelopeVersion::Soap12, Vec::new());
+        assert_eq!(addressing_problem(&plain, Some("urn:x")), None);
+        let ok = wsa_message(Some("urn:a"));
+        assert_eq!(addressing_problem(&ok, None), None);
+        assert_eq!(addressing_problem(&ok, Some("")), None);
+        assert_eq!(addressing_problem(&ok, Some("urn:a")), None);
+        assert_eq!(
+            addressing_problem(&ok, Some("urn:b")),
+            Some(AddressingProblem::ActionMismatch)
+        );
+        assert_eq!(
+            addressing_problem(&wsa_message(None), None),
+            Some(AddressingProblem::MissingAction)
+        );
+        let mut repeated = wsa_message(Some("urn:a"));
+        repeated.headers.push(Header {
+            name: QName::new(ns::WSA10, "To"),
+            ..header("x", false, None)
+        });
+        assert_eq!(
+            addressing_problem(&repeated, None),
+            Some(AddressingProblem::Repeated(QName::new(ns::WSA10, "To")))
+        );
+        let mut reply = wsa_message(Some("urn:a"));
+        reply.reply_to = Some(WSA10_ANONYMOUS.to_owned());
+        reply.fault_to = Some(WSA10_NONE.to_owned());
+        assert_eq!(addressing_problem(&reply, None), None);
+        reply.reply_to = Some("http://client.example/callback".to_owned());
+        assert_eq!(
+            addressing_problem(&reply, None),
+            Some(AddressingProblem::NotAnonymous("ReplyTo"))
+        );
+        reply.reply_to = None;
+        reply.fault_to = Some("http://client.example/faults".to_owned());
+        assert_eq!(
+            addressing_problem(&reply, None),
+            Some(AddressingProblem::NotAnonymous("FaultTo"))
+        );
+    }
+
+    #[test]
+    fn only_soap12_non_literal_encodings_are_unknown() {
+        let mut m = message(EnvelopeVersion::Soap12, Vec::new());
+        m.body = Bytes::from_static(b"<t:a xmlns:t=\"urn:t\"/>");
+        assert_eq!(unknown_encoding(&m), None);
+        let poison = "<t:a xmlns:t=\"urn:t\" xmlns:e=\"http://www.w3.org/2003/05/soap-envelope\" e:encodingStyle=\"http://example.org/PoisonEncoding\"/>";
+        m.body = Bytes::from(poison);
+        assert_eq!(
+            unknown_encoding(&m).as_deref(),
+            Some("http://example.org/PoisonEncoding")
+        );
+        m.body = Bytes::from(poison.replace(
+            "http://example.org/PoisonEncoding",
+            "http://www.w3.org/2003/05/soap-envelope/encoding/none",
+        ));
+        assert_eq!(unknown_encoding(&m), None);
+        let mut m11 = message(EnvelopeVersion::Soap11, Vec::new());
+        m11.body = Bytes::from(poison.replace(
+            "http://www.w3.org/2003/05/soap-envelope\"",
+            "http://schemas.xmlsoap.org/soap/envelope/\"",
+        ));
+        assert_eq!(unknown_encoding(&m11), None);
+    }
+
+    #[test]
+    fn a_repeated_addressing_header_is_not_a_must_understand_fault() {
+        let mut m = message(EnvelopeVersion::Soap12, Vec::new());
+        m.headers.push(Header {
+            name: QName::new(ns::WSA10, "Action"),
+            ..header("x", true, None)
+        });
+        assert!(not_understood(&m, &[]).is_empty());
     }
 
     #[test]
