@@ -226,6 +226,11 @@ impl ServiceProxy {
     /// for up to `max_close_timeout`, then the proxy aborts itself (they end
     /// with [`Error::Aborted`]); idle connections are closed. Ends `Closed`.
     ///
+    /// Idle pooled connections are aborted rather than closed one by one:
+    /// with no exchange in flight that closes their sockets as a graceful
+    /// close would, and `close()` never waits on them, so it takes no longer
+    /// than `max_close_timeout` (plus scheduling).
+    ///
     /// From `Created` or `Closed` this is Ok at once; from `Faulted` it just
     /// releases what is left. An [`abort`](Self::abort) during close makes
     /// this return [`Error::Aborted`] (the proxy is then `Closed`).
@@ -260,15 +265,14 @@ impl ServiceProxy {
             self.abort();
         }
 
+        // An idle keep-alive connection has no exchange in flight, so abort
+        // is a graceful enough close for it (its socket is closed with a
+        // plain FIN). Awaiting each channel's close() could take one timeout
+        // per connection past max_close_timeout, or wait on a runtime that
+        // is not running.
         let idle = std::mem::take(&mut inner.lock().idle);
         for channel in idle {
-            // An idle keep-alive connection has no exchange to wait for.
-            if tokio::time::timeout(Duration::from_secs(1), channel.close())
-                .await
-                .is_err()
-            {
-                channel.abort();
-            }
+            channel.abort();
         }
         guard.armed = false;
         let finished = {
