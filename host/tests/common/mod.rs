@@ -349,3 +349,15 @@ impl Conn {
         }
     }
 }
+
+/// The reply envelope and the fault it carries, read back with wws-core
+/// (as a wws client would), failing the test when either does not parse.
+pub fn fault_of(body: &str) -> (wws_core::Message, Fault) {
+    let m = wws_core::Message::read(body.as_bytes(), &wws_core::ReaderQuotas::default())
+        .unwrap_or_else(|e| panic!("reply does not parse: {e}\n{body}"));
+    let f = m
+        .fault()
+        .unwrap_or_else(|e| panic!("fault does not parse: {e}\n{body}"))
+        .unwrap_or_else(|| panic!("not a fault: {body}"));
+    (m, f)
+}
