@@ -1,11 +1,12 @@
 //! Call groups: calls sharing one id are abandoned together; `CallId::ALL`
-//! abandons everything pending; unknown ids are no-ops; wrong states refuse.
+//! abandons everything pending; unknown ids are no-ops; wrong states
+//! (Created, Opening, Faulted, Closed) refuse.
 
 mod support;
 
 use std::time::{Duration, Instant};
 
-use support::{CalculatorServer, open_proxy, within};
+use support::{CalculatorServer, StalledEndpoint, open_proxy, within};
 use wws_core::calculator::{ADD_ACTION, Add, AddResponse, DELAY_ACTION, Delay, DelayResponse};
 use wws_core::{AddressingVersion, CallId, EnvelopeVersion, Error, ProxyProperties};
 use wws_proxy::{CallOptions, PendingCall, ServiceProxy, ServiceProxyState};
@@ -99,6 +100,13 @@ async fn call_id_all_abandons_every_pending_call_and_not_later_ones() {
         .map(|i| delay(&proxy, 60_000, CallOptions::new().call_id(i % 3 + 1)))
         .collect();
     assert_eq!(proxy.pending_calls(), 20);
+    // Every request is being processed, so the server can see each client go.
+    assert!(
+        server
+            .stats
+            .wait_until(LIMIT, |s| s.get(|s| &s.in_flight) == 20)
+            .await
+    );
     proxy.abandon_call(CallId::ALL).expect("abandon all");
     assert_eq!(proxy.pending_calls(), 0);
     for call in pending {
@@ -108,6 +116,14 @@ async fn call_id_all_abandons_every_pending_call_and_not_later_ones() {
             other => panic!("expected Abandoned, got {other:?}"),
         }
     }
+    assert!(
+        server
+            .stats
+            .wait_until(LIMIT, |s| s.get(|s| &s.closed_early) == 20)
+            .await,
+        "the server saw {} of 20 clients go",
+        server.stats.get(|s| &s.closed_early)
+    );
     // ALL meant "pending at that moment": the proxy is still open and usable.
     assert_eq!(proxy.state(), ServiceProxyState::Open);
     add_works(&proxy).await;
@@ -127,36 +143,80 @@ async fn an_unknown_id_is_a_no_op() {
     assert_eq!(server.stats.get(|s| &s.closed_early), 0);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn abandon_in_created_or_closed_is_invalid_operation() {
-    let server = CalculatorServer::start().await;
-    let proxy = ServiceProxy::new(
-        &server.url(),
+fn soap11_proxy(url: &str) -> ServiceProxy {
+    ServiceProxy::new(
+        url,
         EnvelopeVersion::Soap11,
         AddressingVersion::Transport,
         ProxyProperties::default(),
     )
-    .expect("proxy");
-    let expect_invalid = |state: &str| match proxy.abandon_call(CallId::new(1)) {
-        Err(Error::InvalidOperation {
-            object,
-            state: s,
-            operation,
-        }) => {
-            assert_eq!(
-                (object, s, operation),
-                ("ServiceProxy", state, "abandon_call")
-            );
+    .expect("proxy")
+}
+
+/// `abandon_call`, by id and with `CallId::ALL`, refuses naming `state`.
+fn expect_invalid(proxy: &ServiceProxy, state: &str) {
+    assert_eq!(proxy.state().to_string(), state);
+    for id in [CallId::new(1), CallId::ALL] {
+        match proxy.abandon_call(id) {
+            Err(Error::InvalidOperation {
+                object,
+                state: s,
+                operation,
+            }) => {
+                assert_eq!(
+                    (object, s, operation),
+                    ("ServiceProxy", state, "abandon_call")
+                );
+            }
+            other => panic!("expected InvalidOperation in {state}, got {other:?}"),
         }
-        other => panic!("expected InvalidOperation in {state}, got {other:?}"),
-    };
-    expect_invalid("Created");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn abandon_in_created_or_closed_is_invalid_operation() {
+    let server = CalculatorServer::start().await;
+    let proxy = soap11_proxy(&server.url());
+    expect_invalid(&proxy, "Created");
     within(LIMIT, "open", proxy.open()).await.expect("open");
     proxy
         .abandon_call(CallId::ALL)
         .expect("Open allows abandon");
     within(LIMIT, "close", proxy.close()).await.expect("close");
-    expect_invalid("Closed");
+    expect_invalid(&proxy, "Closed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn abandon_in_faulted_is_invalid_operation() {
+    let server = CalculatorServer::start().await;
+    let proxy = soap11_proxy(&server.url());
+    within(LIMIT, "open", proxy.open()).await.expect("open");
+    let call = delay(&proxy, 60_000, CallOptions::new().call_id(1));
+    proxy.abort();
+    assert!(matches!(call.await, Err(Error::Aborted { .. })));
+    expect_invalid(&proxy, "Faulted");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn abandon_in_opening_is_invalid_operation() {
+    let endpoint = StalledEndpoint::start().await;
+    let proxy = soap11_proxy(&endpoint.url());
+    let opening = tokio::spawn({
+        let proxy = proxy.clone();
+        async move { proxy.open().await }
+    });
+    let deadline = Instant::now() + LIMIT;
+    while proxy.state() != ServiceProxyState::Opening {
+        assert!(Instant::now() < deadline, "open never started");
+        tokio::task::yield_now().await;
+    }
+    // The endpoint never completes the connect: the proxy stays Opening.
+    expect_invalid(&proxy, "Opening");
+    proxy.abort();
+    match within(LIMIT, "aborted open", opening).await.expect("task") {
+        Err(Error::Aborted { .. }) => {}
+        other => panic!("expected Aborted, got {other:?}"),
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
