@@ -28,6 +28,7 @@ async fn cancel(proxy: &ServiceProxy, calls: Vec<PendingCall<DelayResponse>>) {
 }
 
 /// Polls `measure` until it is at most `target`; bounded to 5 s.
+// Polled, not awaited: no event fires when a descriptor or a task is released.
 async fn converge(what: &str, target: usize, measure: impl Fn() -> usize) {
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {
