@@ -233,7 +233,8 @@ async fn serve_soap(host: &Arc<Inner>, endpoint: &BuiltEndpoint, channel: ReplyC
     }
 
     // A fault is not answered with a fault (no fault loops): unless its action
-    // names an operation that takes it, it is acknowledged and logged.
+    // names an untyped operation, which takes whole messages, it is
+    // acknowledged and logged.
     if request.is_fault() && !has_action_operation(endpoint, &request) {
         let fault = request.fault().ok().flatten();
         tracing::info!(fault = ?fault.map(|f| f.to_string()), "a fault was sent as a request: acknowledged with 202");
@@ -294,13 +295,14 @@ async fn serve_soap(host: &Arc<Inner>, endpoint: &BuiltEndpoint, channel: ReplyC
     drop(permit);
 }
 
-/// Whether the request's action names an operation (used for fault messages,
-/// which are never dispatched by their body element).
+/// Whether the request's action names an untyped operation, the only kind
+/// that can take a fault message (a typed one takes its own element).
 fn has_action_operation(endpoint: &BuiltEndpoint, request: &Message) -> bool {
     request
         .action
         .as_deref()
-        .is_some_and(|a| endpoint.dispatch.by_action(a).is_some())
+        .and_then(|a| endpoint.dispatch.by_action(a))
+        .is_some_and(|op| op.body.is_none())
 }
 
 /// The envelope checks of the processing model, first of all (SOAP 1.2 Part 1

@@ -111,11 +111,27 @@
 //! | envelope namespace of the other SOAP version | VersionMismatch fault in SOAP 1.1 (SOAP 1.2 Part 1 Appendix A; a 1.1 node does not know the 1.2 namespace), with an `Upgrade` header naming the endpoint's version |
 //! | unknown envelope namespace | VersionMismatch fault in the endpoint's version (SOAP 1.1 format for a 1.1 endpoint), with `Upgrade` |
 //! | right envelope in the other version's media type (e.g. SOAP 1.2 as `text/xml`) | Client/Sender fault; the content type is the sender's error, and a fault says why where a bare 415 would not |
-//! | `mustUnderstand` header targeted at us (1.1: no actor or `next`; 1.2: no role, `next`, `ultimateReceiver`) not understood | MustUnderstand fault; in SOAP 1.2 one `NotUnderstood` header per block. Headers for other roles and role `none` are ignored. WS-Addressing headers are understood; [`Endpoint::understands`] adds others. |
-//! | malformed XML, DTD, quota exceeded, argument that does not decode | Client/Sender fault |
+//! | root element that is not an `Envelope` (any namespace) | Client/Sender fault: it is no SOAP message of any version (SOAP 1.2 §5.4.6 would also allow VersionMismatch; a document that is not an envelope is the sender's error either way) |
+//! | processing instruction anywhere, DTD (SOAP 1.1 §3, SOAP 1.2 Part 1 §5) | Client/Sender fault |
+//! | SOAP 1.2: unqualified attribute or `env:encodingStyle` on `Envelope`, `Header` or `Body`; element after `Body`; no `Body`; `Header` after `Body` (Part 1 §5.1–§5.3); header block not namespace-qualified (both versions) | Sender fault. SOAP 1.1 allows `encodingStyle` anywhere and elements after `Body` (§4.1.1, §4.3) |
+//! | `mustUnderstand` (or SOAP 1.2 `relay`) that is not a boolean | Client/Sender fault. SOAP 1.2 takes `xs:boolean` (`true`, `false`, `1`, `0`); SOAP 1.1 defines `1`/`0`, and `true`/`false` are tolerated there too |
+//! | a `Fault` sent as a request | not answered with a fault (no fault loops): `202 Accepted`, empty body, logged; an untyped operation ([`Contract::operation_raw`]) whose action the message names receives it instead |
+//! | `mustUnderstand` header targeted at us (1.1: no actor or `next`; 1.2: no role, `next`, `ultimateReceiver`) not understood | MustUnderstand fault, no detail; in SOAP 1.2 one `NotUnderstood` header per block. Headers for other roles and role `none` are ignored. WS-Addressing headers are understood; [`Endpoint::understands`] adds others. Checked before anything about the body (Part 1 §2.6) |
+//! | WS-Addressing request: a repeated addressing header, a transport action other than `wsa:Action`, `ReplyTo`/`FaultTo` neither anonymous nor `none` | `wsa:InvalidAddressingHeader` with subcode `InvalidCardinality`, `ActionMismatch` or `OnlyAnonymousAddressSupported` (replies go on the HTTP response only) and a `ProblemHeaderQName` detail (WS-Addressing 1.0 SOAP Binding §6.4.1; 2004/08: `InvalidMessageInformationHeader`) |
+//! | WS-Addressing request with no action at all | `wsa:MessageAddressingHeaderRequired` (§6.4.2). A missing `wsa:Action` is tolerated when the transport carries the action |
+//! | SOAP 1.2 body element with an `encodingStyle` other than `.../encoding/none` | `DataEncodingUnknown` fault (Part 1 §5.4.6): the host reads literal XML only. Not checked in SOAP 1.1, which has no such fault |
+//! | malformed XML, quota exceeded, argument that does not decode | Client/Sender fault |
 //! | unknown action / body element | Client/Sender fault; with WS-Addressing `wsa:ActionNotSupported` (a Sender subcode in SOAP 1.2, the fault code itself in SOAP 1.1, per the WS-Addressing SOAP binding) |
 //! | handler panic | Server/Receiver fault |
 //! | more than `max_accepting_channels` requests waiting for a `max_concurrency` slot | 503 with `Retry-After` |
+//!
+//! A SOAP 1.1 request without a `SOAPAction` header is served (SOAP 1.1
+//! §6.1.1 requires clients to send it, WCF and gSOAP servers do not insist):
+//! the body element dispatches it. In SOAP 1.1, faults about the body
+//! (unknown body element, argument that does not decode) carry a `detail`
+//! element (§4.4, empty unless the fault brings one) and header faults do
+//! not; WS-Addressing fault details go in a `wsa:FaultDetail` header there.
+//! Faults carry reasons with `xml:lang`.
 //!
 //! Fault status codes follow the bindings (SOAP 1.1: 500; SOAP 1.2: 400 for
 //! Sender, 500 otherwise). The connection is kept alive after a fault when the
