@@ -90,7 +90,9 @@
 //! [`call`](ServiceProxy::call) (typed) and
 //! [`call_message`](ServiceProxy::call_message) (untyped) return a
 //! [`PendingCall`], a future whose [`id`](PendingCall::id) is known at once.
-//! A call first checks, synchronously, the state (`Open`) and the
+//! A call first checks, synchronously, the state (`Open`), for
+//! `call_message` that the message's envelope version is the proxy's
+//! ([`InvalidFormat`](wws_core::Error::InvalidFormat) otherwise), and the
 //! `max_pending_calls` quota ([`QuotaExceeded`](wws_core::Error::QuotaExceeded)
 //! at once when full), then registers a slot and spawns its exchange as a
 //! task, so it progresses before it is polled, as a WWSAPI async call does.

@@ -385,10 +385,13 @@ impl ServiceProxy {
 
     /// Sends `message` as a request and returns the pending reply message.
     ///
-    /// The message's envelope version should match the proxy's; its action,
-    /// headers and body are sent as they are (with `To` and `MessageID` filled
-    /// in when WS-Addressing is used and they are missing). Errors as
-    /// [`call`](Self::call).
+    /// The message's action, headers and body are sent as they are (with
+    /// `To` and `MessageID` filled in when WS-Addressing is used and they
+    /// are missing). Errors as [`call`](Self::call); besides, a message whose
+    /// envelope version is not the proxy's fails at once (no slot, nothing
+    /// sent) with [`Error::InvalidFormat`]: it is not in the format this
+    /// endpoint's binding speaks, and sent anyway it would only earn a
+    /// `VersionMismatch` fault.
     pub fn call_message(&self, message: Message, opts: CallOptions) -> PendingCall<Message> {
         self.start(message, opts, Ok)
     }
@@ -409,6 +412,15 @@ impl ServiceProxy {
             let mut shared = inner.lock();
             if let Err(e) = inner.state.get().ensure_open("call") {
                 return PendingCall::failed(id, e);
+            }
+            if message.envelope != inner.envelope {
+                return PendingCall::failed(
+                    id,
+                    Error::InvalidFormat(format!(
+                        "call {id}: the message is {:?} but the service proxy sends {:?}",
+                        message.envelope, inner.envelope
+                    )),
+                );
             }
             let limit = inner.props.max_pending_calls;
             if shared.calls.len() >= limit {
