@@ -496,7 +496,7 @@ impl Channel {
         // Dropping this future mid-exchange leaves the connection in an unknown
         // state: the guard closes it, and the next request reconnects.
         let mut in_flight = KillOnDrop(None);
-        let (response, conn_id) = loop {
+        let (response, conn_id, sent_whole) = loop {
             let reusable = matches!(&*slot, Some(c) if !c.sender.is_closed());
             if !reusable {
                 *slot = None;
@@ -539,7 +539,7 @@ impl Channel {
             let response = conn.sender.try_send_request(request);
             let conn_id = conn.id;
             match self.await_response(response, sent_rx, send_deadline).await {
-                Ok(resp) => break (resp, conn_id),
+                Ok((resp, sent_whole)) => break (resp, conn_id, sent_whole),
                 Err(ResponseError::NotSent) if reconnects == 0 => {
                     // The server closed the idle connection before taking the request: safe to retry.
                     reconnects += 1;
@@ -605,19 +605,27 @@ impl Channel {
             }
         };
         in_flight.disarm();
+        if !sent_whole {
+            // Answered before the request was all sent (a server refusing an
+            // oversized body): the rest is not worth sending, and the
+            // connection cannot carry another request before it is.
+            *slot = None;
+            tracing::debug!(target: "wws.channel", conn = conn_id, "answered mid-send; connection closed");
+        }
         drop(slot);
         tracing::Span::current().record("bytes_in", bytes.len());
         classify(&parts, &bytes, props, expect, &endpoint.url).map_err(Failure::answer)
     }
 
     /// Awaits the response head: first the send phase (until the request is
-    /// flushed to the socket), then the receive-response phase.
+    /// flushed to the socket), then the receive-response phase. Also says
+    /// whether the request was sent whole before the answer came.
     async fn await_response<F>(
         &self,
         response: F,
         sent: oneshot::Receiver<()>,
         send_deadline: Option<Instant>,
-    ) -> Result<http::Response<hyper::body::Incoming>, ResponseError>
+    ) -> Result<(http::Response<hyper::body::Incoming>, bool), ResponseError>
     where
         F: Future<
             Output = Result<
@@ -629,20 +637,23 @@ impl Channel {
         let props = &self.inner.props;
         tokio::pin!(response);
         let early = tokio::select! {
-            r = &mut response => Some(r),
+            // Biased: when both are ready, the request did go out whole.
+            biased;
             // Err: the body was dropped unsent; the response future reports why.
             _ = sent => None,
+            r = &mut response => Some(r),
             _ = sleep_until(send_deadline) => {
                 return Err(ResponseError::Failed(timed_out("send", props.send_timeout)));
             }
         };
+        let sent_whole = early.is_none();
         let result = match early {
             Some(r) => r,
             None => timed(props.receive_response_timeout, "receive response", response)
                 .await
                 .map_err(ResponseError::Failed)?,
         };
-        result.map_err(|mut e| {
+        result.map(|r| (r, sent_whole)).map_err(|mut e| {
             if e.take_message().is_some() {
                 return ResponseError::NotSent;
             }

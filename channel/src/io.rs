@@ -1,4 +1,5 @@
-//! A socket wrapper that reports flushes, so the client knows when a request is on the wire.
+//! A socket wrapper that reports flushes, so the client knows when a request
+//! is on the wire, and that lets an early answer win over a failed write.
 
 use std::io;
 use std::pin::Pin;
@@ -10,16 +11,52 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use crate::body::FlushSignal;
 
 /// A transport stream whose successful flushes fire a [`FlushSignal`].
+///
+/// A write that fails because the peer closed or reset the connection is
+/// held (`Pending`) instead of failing the exchange: a server that refuses
+/// a request body mid-send (over its quota) answers first and then closes,
+/// and hyper would otherwise report the broken pipe before it reads that
+/// answer. Such a failure always leaves the socket readable, so the read
+/// side then delivers the answer, or the error when there is none.
 #[derive(Debug)]
 pub(crate) struct SignallingIo<T> {
     inner: T,
     signal: Arc<FlushSignal>,
+    write_failed: bool,
 }
 
 impl<T> SignallingIo<T> {
     /// Wraps `inner`.
     pub(crate) fn new(inner: T, signal: Arc<FlushSignal>) -> Self {
-        SignallingIo { inner, signal }
+        SignallingIo {
+            inner,
+            signal,
+            write_failed: false,
+        }
+    }
+
+    /// Holds a write error caused by the peer going away; see the type's docs.
+    fn hold_peer_gone<R>(
+        &mut self,
+        cx: &mut Context<'_>,
+        res: Poll<io::Result<R>>,
+    ) -> Poll<io::Result<R>> {
+        match res {
+            Poll::Ready(Err(e))
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::BrokenPipe | io::ErrorKind::ConnectionReset
+                ) =>
+            {
+                if !self.write_failed {
+                    self.write_failed = true;
+                    // One more turn of the connection, so it polls the read side.
+                    cx.waker().wake_by_ref();
+                }
+                Poll::Pending
+            }
+            other => other,
+        }
     }
 }
 
@@ -39,7 +76,11 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for SignallingIo<T> {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.inner).poll_write(cx, buf)
+        if self.write_failed {
+            return Poll::Pending;
+        }
+        let res = Pin::new(&mut self.inner).poll_write(cx, buf);
+        self.hold_peer_gone(cx, res)
     }
 
     fn poll_write_vectored(
@@ -47,7 +88,11 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for SignallingIo<T> {
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
+        if self.write_failed {
+            return Poll::Pending;
+        }
+        let res = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
+        self.hold_peer_gone(cx, res)
     }
 
     fn is_write_vectored(&self) -> bool {
@@ -55,14 +100,21 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for SignallingIo<T> {
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        if self.write_failed {
+            return Poll::Pending;
+        }
         let res = Pin::new(&mut self.inner).poll_flush(cx);
         if let Poll::Ready(Ok(())) = res {
             self.signal.flushed();
         }
-        res
+        self.hold_peer_gone(cx, res)
     }
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        if self.write_failed {
+            // Nothing more can be written; the connection is closing anyway.
+            return Poll::Ready(Ok(()));
+        }
         Pin::new(&mut self.inner).poll_shutdown(cx)
     }
 }

@@ -62,6 +62,11 @@
 //!   connection is retried once on a new one, a written one never is.
 //! - A [`ReplyChannel`] dropped without an answer is aborted: its connection
 //!   is closed rather than left waiting.
+//! - A server may answer before the request is all sent (refusing a body
+//!   over its quota) and then close: the channel reports that answer rather
+//!   than the broken pipe of its unfinished write, and closes the connection.
+//! - A [`ReplyChannel`]'s answer releases an unread request body (it is not
+//!   read afterwards); the listener then closes the connection gracefully.
 //! - Redirects (3xx) are not followed: a SOAP request is not replayed to
 //!   another address behind the caller's back; the error names the location.
 //! - A response head is read up to [`MAX_RESPONSE_HEAD_SIZE`] (64 KiB); an

@@ -3,6 +3,7 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -49,6 +50,8 @@ struct ConnShared {
     peer: SocketAddr,
     kill: CancellationToken,
     closed: CancellationToken,
+    /// An answer went out before the request body was read to its end.
+    unread_body: AtomicBool,
 }
 
 impl ServerConnection {
@@ -59,6 +62,7 @@ impl ServerConnection {
                 peer,
                 kill: CancellationToken::new(),
                 closed: CancellationToken::new(),
+                unread_body: AtomicBool::new(false),
             }),
         }
     }
@@ -88,6 +92,20 @@ impl ServerConnection {
     /// Whether the connection has closed.
     pub fn is_closed(&self) -> bool {
         self.inner.closed.is_cancelled()
+    }
+
+    /// Whether an answer went out while the client may still be sending the
+    /// request body (refused over the quota, or answered without reading it).
+    ///
+    /// Closing such a connection at once would make the kernel reset it,
+    /// which can destroy the answer before the client reads it; the owner
+    /// should half-close and discard what still arrives for a while.
+    pub fn has_unread_body(&self) -> bool {
+        self.inner.unread_body.load(Ordering::Acquire)
+    }
+
+    fn mark_unread_body(&self) {
+        self.inner.unread_body.store(true, Ordering::Release);
     }
 }
 
@@ -128,7 +146,20 @@ struct ReplyInner {
 struct ReplyControl {
     state: ChannelState,
     body: Option<Incoming>,
+    /// The request body was read to its end.
+    body_complete: bool,
     responder: Option<oneshot::Sender<Response<ReplyBody>>>,
+}
+
+impl ReplyControl {
+    /// Whether the client may still be sending a body nobody will read.
+    fn body_unread(&self) -> bool {
+        !self.body_complete
+            && !self
+                .body
+                .as_ref()
+                .is_some_and(hyper::body::Body::is_end_stream)
+    }
 }
 
 /// The exchange was dropped or aborted without an answer: the listener closes the connection.
@@ -184,6 +215,7 @@ impl ReplyChannel {
                 ctl: Mutex::new(ReplyControl {
                     state: ChannelState::Open,
                     body: Some(body),
+                    body_complete: false,
                     responder: Some(tx),
                 }),
             }),
@@ -278,10 +310,15 @@ impl ReplyChannel {
         let mut body = {
             let mut ctl = self.ctl();
             Self::ensure_open(ctl.state, "receive")?;
+            let operation = if ctl.responder.is_none() {
+                "receive (an answer was already given)"
+            } else {
+                "receive (the request was already received)"
+            };
             ctl.body.take().ok_or(Error::InvalidOperation {
                 object: OBJECT,
                 state: ctl.state.as_str(),
-                operation: "receive (the request was already received)",
+                operation,
             })?
         };
         let span = self.inner.span.clone();
@@ -325,6 +362,7 @@ impl ReplyChannel {
             }
             Err(e) => return Err(self.fail(e)),
         };
+        self.ctl().body_complete = true;
         span.record("bytes_in", bytes.len());
         let mut msg = codec::decode(&bytes, &settings.quotas)?;
         if msg.action.is_none() {
@@ -404,11 +442,17 @@ impl ReplyChannel {
         let responder = {
             let mut ctl = self.ctl();
             Self::ensure_open(ctl.state, "reply")?;
-            ctl.responder.take().ok_or(Error::InvalidOperation {
+            let responder = ctl.responder.take().ok_or(Error::InvalidOperation {
                 object: OBJECT,
                 state: ctl.state.as_str(),
                 operation: "reply (an answer was already given)",
-            })?
+            })?;
+            if ctl.body_unread() {
+                self.inner.conn.mark_unread_body();
+            }
+            // Answered: an unread body is released, so the connection can finish without it.
+            ctl.body = None;
+            responder
         };
         let len = body.len();
         let mut response = Response::new(Full::new(body));
@@ -450,6 +494,9 @@ impl ReplyChannel {
                         operation: "close",
                     });
                 }
+            }
+            if ctl.responder.is_some() && ctl.body_unread() {
+                self.inner.conn.mark_unread_body();
             }
             ctl.state = ChannelState::Closed;
             ctl.body = None;

@@ -1,19 +1,22 @@
 //! The accept loop and the HTTP/1.1 connections it serves.
 
+use std::future::{Future, poll_fn};
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::{HeaderMap, HeaderValue, StatusCode, header};
+use http::{HeaderMap, HeaderValue, Response, StatusCode, header};
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 use wws_channel::ReplyChannel;
-use wws_channel::server::{ExchangeSettings, ServerConnection};
+use wws_channel::server::{ExchangeSettings, NoReply, ReplyBody, ServerConnection};
 use wws_core::{AbortSignal, ListenerProperties};
 
 /// Pause after an accept error such as too many open files, so the loop does not spin.
@@ -95,6 +98,10 @@ struct Served {
     http: Arc<hyper::server::conn::http1::Builder>,
 }
 
+/// The service's response future, boxed so the connection is `Unpin` and
+/// its socket can be taken back when hyper is done with it.
+type ResponseFuture = Pin<Box<dyn Future<Output = Result<Response<ReplyBody>, NoReply>> + Send>>;
+
 impl Served {
     async fn run(self) {
         let conn = ServerConnection::new(self.peer);
@@ -106,12 +113,12 @@ impl Served {
             let queue = self.queue.clone();
             let settings = self.settings.clone();
             let aborted = self.aborted.clone();
-            service_fn(move |request| {
+            service_fn(move |request| -> ResponseFuture {
                 let (channel, response) =
                     ReplyChannel::from_request(request, &conn, settings.clone());
                 let queue = queue.clone();
                 let aborted = aborted.clone();
-                async move {
+                Box::pin(async move {
                     if let Err(mpsc::error::SendError(channel)) = queue.send(channel).await {
                         // The listener stopped before the exchange could be handed out:
                         // after an abort the connection just closes, after a close it says so.
@@ -131,31 +138,77 @@ impl Served {
                             .await;
                     }
                     response.await
-                }
+                })
             })
         };
-        let http = self
+        let mut http = self
             .http
             .serve_connection(TokioIo::new(self.stream), service);
-        tokio::pin!(http);
+        // Without shutdown: when hyper is done, the socket may still need a lingering close.
         let result = tokio::select! {
             biased;
             _ = conn.killed() => None,
-            r = http.as_mut() => Some(r),
+            r = poll_fn(|cx| http.poll_without_shutdown(cx)) => Some(r),
             _ = self.shutdown.cancelled() => {
                 // Finish the exchange in progress, if any, then close.
-                http.as_mut().graceful_shutdown();
+                Pin::new(&mut http).graceful_shutdown();
                 tokio::select! {
                     biased;
                     _ = conn.killed() => None,
-                    r = http.as_mut() => Some(r),
+                    r = poll_fn(|cx| http.poll_without_shutdown(cx)) => Some(r),
                 }
             }
         };
         match result {
             None => tracing::debug!(target: "wws.listener", "connection dropped by its exchange"),
-            Some(Ok(())) => tracing::debug!(target: "wws.listener", "connection closed"),
+            Some(Ok(())) => {
+                tracing::debug!(target: "wws.listener", "connection closed");
+                if conn.has_unread_body() {
+                    let stream = http.into_parts().io.into_inner();
+                    tokio::select! {
+                        biased;
+                        _ = conn.killed() => {}
+                        _ = self.aborted.cancelled() => {}
+                        _ = linger(stream, self.settings.quotas.max_message_size) => {}
+                    }
+                }
+            }
             Some(Err(e)) => tracing::debug!(target: "wws.listener", error = %e, "connection ended"),
         }
     }
+}
+
+/// Longest lingering close of a connection whose request body was not read.
+const LINGER_MAX: Duration = Duration::from_secs(10);
+/// A lingering close ends when the client sends nothing for this long.
+const LINGER_IDLE: Duration = Duration::from_secs(2);
+
+/// Closes a connection whose client may still be sending a body nobody reads.
+///
+/// A plain close with unread bytes makes the kernel send a reset, and a
+/// client still writing may then lose the answer before reading it (as
+/// Apache's and nginx's lingering close avoid). So: send FIN, discard what
+/// still arrives until the client closes too, goes quiet for
+/// [`LINGER_IDLE`], [`LINGER_MAX`] has passed, or `max_discard` bytes (the
+/// message size quota: enough for a client to finish a body somewhat over
+/// it, not a sink for an endless one) were thrown away.
+async fn linger(mut stream: TcpStream, max_discard: usize) {
+    if stream.shutdown().await.is_err() {
+        return;
+    }
+    let max_discard = max_discard.max(64 * 1024);
+    let mut sink = vec![0u8; 16 * 1024];
+    let drained = tokio::time::timeout(LINGER_MAX, async {
+        let mut discarded = 0usize;
+        // Bounded by the timeouts and by max_discard; each turn consumes bytes or ends.
+        while discarded < max_discard {
+            match tokio::time::timeout(LINGER_IDLE, stream.read(&mut sink)).await {
+                Ok(Ok(0)) | Ok(Err(_)) | Err(_) => break,
+                Ok(Ok(n)) => discarded += n,
+            }
+        }
+        discarded
+    })
+    .await;
+    tracing::debug!(target: "wws.listener", discarded = ?drained.ok(), "lingering close done");
 }

@@ -61,6 +61,11 @@
 //!   than 100 header lines is answered 431 and its connection closed
 //!   (hyper's own bound would be ~400 KiB; SOAP puts its headers in the
 //!   envelope, so HTTP heads are small).
+//! - A request whose body was not read to its end (refused over the quota,
+//!   or answered without reading it) ends its connection after the answer
+//!   with a lingering close: FIN, then what the client still sends is
+//!   discarded (at most the message size quota, 2 s idle, 10 s in all), so
+//!   a client still writing its body reads the answer instead of a reset.
 //! - A bind failure other than "address in use" is reported as
 //!   [`Error::AddressInUse`] with the OS error as its source, except an
 //!   address that is not local ([`Error::InvalidEndpointUrl`]).
