@@ -164,3 +164,60 @@ pub fn rss_bytes(pid: u32) -> Result<u64, String> {
         .map_err(|_| format!("{path}: bad VmRSS line {line:?}"))?;
     Ok(kib * 1024)
 }
+
+/// CPU time (user + system) process `pid` has used so far, in seconds, from
+/// `/proc/<pid>/stat` (10 ms resolution).
+pub fn cpu_seconds(pid: u32) -> Result<f64, String> {
+    let path = format!("/proc/{pid}/stat");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let rest = text
+        .rsplit_once(')')
+        .map(|(_, rest)| rest)
+        .ok_or_else(|| format!("{path}: no command field"))?;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the command.
+    let ticks = |i: usize| -> Result<u64, String> {
+        fields
+            .get(i)
+            .and_then(|f| f.parse().ok())
+            .ok_or_else(|| format!("{path}: bad field {}", i + 3))
+    };
+    Ok((ticks(11)? + ticks(12)?) as f64 / clock_ticks() as f64)
+}
+
+/// Clock ticks per second (`getconf CLK_TCK`; 100 when that fails).
+fn clock_ticks() -> u64 {
+    static TICKS: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *TICKS.get_or_init(|| {
+        Command::new("getconf")
+            .arg("CLK_TCK")
+            .output()
+            .ok()
+            .and_then(|o| String::from_utf8(o.stdout).ok())
+            .and_then(|s| s.trim().parse().ok())
+            .filter(|t| *t > 0)
+            .unwrap_or(100)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_own_cpu_time_and_rss() {
+        let me = std::process::id();
+        let before = cpu_seconds(me).expect("cpu");
+        // Burn a little CPU so that the counter moves by at least one tick.
+        let start = Instant::now();
+        let mut x = 0u64;
+        while start.elapsed() < Duration::from_millis(50) {
+            x = std::hint::black_box(x.wrapping_mul(31).wrapping_add(7));
+        }
+        let after = cpu_seconds(me).expect("cpu");
+        assert!(after >= before, "{before} -> {after}");
+        assert!(after - before < 5.0);
+        assert!(rss_bytes(me).expect("rss") > 0);
+    }
+}

@@ -25,6 +25,8 @@ pub struct WrkRun {
     pub bad: u64,
     /// Socket errors wrk reported (connect, read, write, timeout).
     pub socket_errors: u64,
+    /// The span wrk measured (its `N requests in <span>` line).
+    pub span: Duration,
 }
 
 /// Whether the `wrk` program can be run.
@@ -88,7 +90,11 @@ pub fn parse(text: &str) -> Option<WrkRun> {
     let mut rps = None;
     let mut check = None;
     let mut socket_errors = 0;
+    let mut span = None;
     for line in text.lines().map(str::trim) {
+        if let Some((_, after)) = line.split_once(" requests in ") {
+            span = after.split(',').next().and_then(parse_span);
+        }
         if let Some(v) = line.strip_prefix("Requests/sec:") {
             rps = v.trim().parse::<f64>().ok();
         } else if let Some(v) = line.strip_prefix("wrk-check:") {
@@ -114,7 +120,25 @@ pub fn parse(text: &str) -> Option<WrkRun> {
         replies,
         bad,
         socket_errors,
+        span: span?,
     })
+}
+
+/// wrk's durations: `10.00s`, `999.95ms`, `1.00m`, `12.3us`.
+fn parse_span(text: &str) -> Option<Duration> {
+    let text = text.trim();
+    let split = text.find(|c: char| c.is_ascii_alphabetic())?;
+    let (number, unit) = text.split_at(split);
+    let value: f64 = number.parse().ok()?;
+    let seconds = match unit {
+        "us" => value / 1e6,
+        "ms" => value / 1e3,
+        "s" => value,
+        "m" => value * 60.0,
+        "h" => value * 3600.0,
+        _ => return None,
+    };
+    (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds))
 }
 
 #[cfg(test)]
@@ -124,11 +148,16 @@ mod tests {
     #[test]
     fn parses_wrk_output() {
         let text = "Running 2s test @ http://127.0.0.1:1/calculator\n  2 threads and 32 connections\n\
+            \x20 102470 requests in 2.00s, 25.12MB read\n\
             \x20 Socket errors: connect 0, read 3, write 0, timeout 2\n\
             Requests/sec:  51234.56\nTransfer/sec:      9.87MB\nwrk-check: 102469 replies, 1 bad\n";
         let run = parse(text).expect("parsed");
         assert_eq!(run.requests_per_second, 51234.56);
         assert_eq!((run.replies, run.bad, run.socket_errors), (102469, 1, 5));
+        assert_eq!(run.span, Duration::from_secs(2));
+        assert_eq!(parse_span("999.5ms"), Some(Duration::from_micros(999_500)));
+        assert_eq!(parse_span("1.00m"), Some(Duration::from_secs(60)));
+        assert_eq!(parse_span("3x"), None);
         assert!(parse("Requests/sec: 1\n").is_none());
     }
 }

@@ -14,11 +14,12 @@
 //! (default 3) the number of rounds. Prints
 //! markdown on stdout, progress on stderr; asserts nothing.
 
+use std::collections::HashMap;
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
 use wws_tests::bench::process::ChildServer;
-use wws_tests::bench::table::{ratio, thousands};
+use wws_tests::bench::table::thousands;
 use wws_tests::bench::wrk::{self, Op};
 use wws_tests::bench::{Config, Table, median, process, serve};
 
@@ -27,6 +28,43 @@ const CONNECTIONS: usize = 32;
 const WRK_THREADS: usize = 2;
 const START_WITHIN: Duration = Duration::from_secs(120);
 const PEER_SKIPPED: i32 = 77;
+/// One `wrk` run; rounds are made of slices, interleaved across servers, so
+/// that a burst of other load on the machine hits every server alike.
+const SLICE: Duration = Duration::from_secs(1);
+
+/// A server's per-round rates (calls/s) and server CPU per call (µs).
+struct Series {
+    rates: Vec<f64>,
+    cpu: Vec<f64>,
+}
+
+/// What one server did over the slices of a round.
+#[derive(Debug, Clone, Default)]
+struct Tally {
+    replies: u64,
+    bad: u64,
+    socket_errors: u64,
+    seconds: f64,
+    server_cpu: f64,
+}
+
+impl Tally {
+    fn add(&mut self, run: &wrk::WrkRun, server_cpu: f64) {
+        self.replies += run.replies;
+        self.bad += run.bad;
+        self.socket_errors += run.socket_errors;
+        self.seconds += run.span.as_secs_f64();
+        self.server_cpu += server_cpu;
+    }
+
+    fn rate(&self) -> f64 {
+        self.replies as f64 / self.seconds.max(1e-9)
+    }
+
+    fn cpu_per_call_us(&self) -> f64 {
+        self.server_cpu / (self.replies.max(1) as f64) * 1e6
+    }
+}
 
 struct Server {
     name: &'static str,
@@ -102,12 +140,21 @@ fn run() -> Result<(), String> {
         ">host / gSOAP",
         "target",
     ]);
+    let mut cpu_table = Table::new(&[
+        "operation",
+        ">wws host",
+        ">gSOAP",
+        ">hyper floor",
+        ">host / floor",
+        ">host / gSOAP",
+    ]);
     let mut detail = Table::new(&[
         "operation",
         "server",
         "rounds (calls/s)",
         ">median calls/s",
         ">median",
+        "rounds (server CPU µs/call)",
         ">replies checked",
         ">bad",
         ">socket errors",
@@ -122,36 +169,52 @@ fn run() -> Result<(), String> {
                 op,
                 WRK_THREADS,
                 CONNECTIONS,
-                Duration::from_secs(1),
+                SLICE,
             )?;
         }
         // Echo moves enough bytes per call to settle in half the time.
         let span = match op {
             Op::Add => config.round,
-            Op::Echo(_) => (config.round / 2).max(Duration::from_secs(1)),
+            Op::Echo(_) => (config.round / 2).max(SLICE),
         };
-        let mut rounds: Vec<Vec<wrk::WrkRun>> = vec![Vec::new(); servers.len()];
+        let slices = (span.as_secs_f64() / SLICE.as_secs_f64()).round().max(1.0) as usize;
+        // rounds[i][r]: server i, round r.
+        let mut rounds: Vec<Vec<Tally>> = vec![Vec::new(); servers.len()];
         for round in 0..config.rounds {
-            for (i, s) in servers.iter().enumerate() {
+            eprintln!(
+                "{label}: round {}/{} ({slices} slices of {SLICE:?} per server)",
+                round + 1,
+                config.rounds
+            );
+            let mut tallies = vec![Tally::default(); servers.len()];
+            for slice in 0..slices {
+                // Rotate the order, so that no server always follows the same one.
+                for k in 0..servers.len() {
+                    let i = (k + slice + round) % servers.len();
+                    let s = &servers[i];
+                    let cpu_before = process::cpu_seconds(s.child.pid())?;
+                    let r = wrk::run(
+                        s.child.addr(),
+                        "/calculator",
+                        op,
+                        WRK_THREADS,
+                        CONNECTIONS,
+                        SLICE,
+                    )?;
+                    let cpu = process::cpu_seconds(s.child.pid())? - cpu_before;
+                    tallies[i].add(&r, cpu);
+                }
+            }
+            for (i, t) in tallies.into_iter().enumerate() {
                 eprintln!(
-                    "{label}: round {}/{} on {}",
-                    round + 1,
-                    config.rounds,
-                    s.name
+                    "  {}: {:.0} calls/s, {:.1} µs server CPU per call, {} replies, {} bad",
+                    servers[i].name,
+                    t.rate(),
+                    t.cpu_per_call_us(),
+                    t.replies,
+                    t.bad
                 );
-                let r = wrk::run(
-                    s.child.addr(),
-                    "/calculator",
-                    op,
-                    WRK_THREADS,
-                    CONNECTIONS,
-                    span,
-                )?;
-                eprintln!(
-                    "  {:.0} calls/s, {} replies, {} bad",
-                    r.requests_per_second, r.replies, r.bad
-                );
-                rounds[i].push(r);
+                rounds[i].push(t);
             }
         }
         let value = |rps: f64| match op {
@@ -162,38 +225,69 @@ fn run() -> Result<(), String> {
             Op::Add => thousands(v),
             Op::Echo(_) => format!("{v:.1}"),
         };
-        let mut med = std::collections::HashMap::new();
+        // Per server: rates and CPU per call of each round, unless a reply was bad.
+        let mut good: HashMap<&str, Series> = HashMap::new();
         for (i, s) in servers.iter().enumerate() {
             let runs = &rounds[i];
             let bad: u64 = runs.iter().map(|r| r.bad).sum();
             let replies: u64 = runs.iter().map(|r| r.replies).sum();
             let errors: u64 = runs.iter().map(|r| r.socket_errors).sum();
-            let rps: Vec<f64> = runs.iter().map(|r| r.requests_per_second).collect();
-            let m = median(&rps);
+            let rates: Vec<f64> = runs.iter().map(Tally::rate).collect();
+            let cpu: Vec<f64> = runs.iter().map(Tally::cpu_per_call_us).collect();
+            let m = median(&rates);
             // A server that gave a bad reply gets no number.
             if bad == 0 {
-                med.insert(s.name, value(m));
+                good.insert(
+                    s.name,
+                    Series {
+                        rates: rates.clone(),
+                        cpu: cpu.clone(),
+                    },
+                );
             }
             detail.row(&[
                 label.to_owned(),
                 s.name.to_owned(),
-                rps.iter()
+                rates
+                    .iter()
                     .map(|r| thousands(*r))
                     .collect::<Vec<_>>()
                     .join(", "),
                 thousands(m),
                 format!("{} {unit}", show(value(m))),
+                cpu.iter()
+                    .map(|c| format!("{c:.1}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 thousands(replies as f64),
                 bad.to_string(),
                 errors.to_string(),
             ]);
         }
-        let cell = |name: &str| match med.get(name) {
-            Some(v) => format!("{} {unit}", show(*v)),
-            None if name == "gSOAP" && gsoap_note.is_some() => "skipped".into(),
-            None => "bad replies".into(),
+        let missing = |name: &str| {
+            if name == "gSOAP" && gsoap_note.is_some() {
+                "skipped".to_owned()
+            } else {
+                "bad replies".to_owned()
+            }
         };
-        let get = |name: &str| med.get(name).copied().unwrap_or(f64::NAN);
+        let cell = |name: &str| match good.get(name) {
+            Some(Series { rates, .. }) => format!("{} {unit}", show(value(median(rates)))),
+            None => missing(name),
+        };
+        let cpu_cell = |name: &str| match good.get(name) {
+            Some(Series { cpu, .. }) => format!("{:.1} µs", median(cpu)),
+            None => missing(name),
+        };
+        // Ratios pair the rounds (same round, adjacent slices), then take the median.
+        let paired =
+            |a: &str, b: &str, which: fn(&Series) -> &Vec<f64>| match (good.get(a), good.get(b)) {
+                (Some(x), Some(y)) => {
+                    let r: Vec<f64> = which(x).iter().zip(which(y)).map(|(p, q)| p / q).collect();
+                    format!("{:.2}×", median(&r))
+                }
+                _ => "n/a".to_owned(),
+            };
         let target = match op {
             Op::Add => "host ≥ 0.85× floor, ≥ 1.5× gSOAP",
             Op::Echo(b) if b >= 1024 * 1024 => "host ≥ 1.0× gSOAP",
@@ -204,18 +298,31 @@ fn run() -> Result<(), String> {
             cell("wws host"),
             cell("gSOAP"),
             cell("hyper floor"),
-            ratio(get("wws host"), get("hyper floor")),
-            ratio(get("wws host"), get("gSOAP")),
+            paired("wws host", "hyper floor", |g| &g.rates),
+            paired("wws host", "gSOAP", |g| &g.rates),
             target.to_owned(),
+        ]);
+        cpu_table.row(&[
+            label.to_owned(),
+            cpu_cell("wws host"),
+            cpu_cell("gSOAP"),
+            cpu_cell("hyper floor"),
+            paired("wws host", "hyper floor", |g| &g.cpu),
+            paired("wws host", "gSOAP", |g| &g.cpu),
         ]);
     }
     print!("{}", summary.render());
     println!();
+    println!(
+        "Server CPU time (user + system, from `/proc/<pid>/stat`) per call, median of rounds; less sensitive than calls/s to other load on the machine:\n"
+    );
+    print!("{}", cpu_table.render());
+    println!();
     print!("{}", detail.render());
     println!();
     println!(
-        "- Echo rounds last half as long as Add rounds ({:.1} s), to keep `cargo xtask bench` short.",
-        (config.round / 2).max(Duration::from_secs(1)).as_secs_f64()
+        "- A round is a sequence of {SLICE:?} `wrk` runs, one per server in rotating order, repeated for the round's length; its calls/s is that server's replies over its measured time. Ratios are the median of per-round ratios. Echo rounds last half as long as Add rounds ({:.1} s), to keep `cargo xtask bench` short.",
+        (config.round / 2).max(SLICE).as_secs_f64()
     );
     println!("- Echo MB/s counts the echoed text (one direction): calls/s × text length / 10^6.");
     println!(
