@@ -207,7 +207,7 @@ async fn serve_soap(host: &Arc<Inner>, endpoint: &BuiltEndpoint, channel: ReplyC
             tracing::debug!(error = %e, "bad request");
             let reason = match e {
                 Error::QuotaExceeded { .. } => "The request exceeds a quota of this endpoint",
-                _ => "The request is not a well-formed SOAP message",
+                _ => "The request is not a well-formed, valid SOAP message",
             };
             let fault = faults::sender(reason, &e, disclosure);
             let reply = fault_message(

@@ -302,6 +302,11 @@ async fn t69_t70_envelope_structure_violations_are_sender_faults() {
             format!("{e}text<env:Body>{add}</env:Body></env:Envelope>"),
         ),
         (
+            // Not an envelope at all: the sender's error (see the crate docs).
+            "root is not an Envelope",
+            format!("<env:Body xmlns:env=\"{SOAP12}\">{add}</env:Body>"),
+        ),
+        (
             "not well-formed",
             format!("{e}<env:Body>{add}</env:Envelope>"),
         ),
