@@ -21,12 +21,15 @@ use wws_core::{AddressingVersion, EnvelopeVersion, Message, ProxyProperties};
 use wws_proxy::{CallOptions, ServiceProxy};
 use wws_tests::bench::client::{BareClient, Rate, closed_loop};
 use wws_tests::bench::process::ChildServer;
-use wws_tests::bench::table::{ratio, thousands};
+use wws_tests::bench::table::thousands;
 use wws_tests::bench::{Config, Table, limits, median, process, serve};
 
 const CALLERS: usize = 32;
 const PATH: &str = "/calculator";
 const REQUEST: Add = Add { a: 1.5, b: 2.25 };
+/// Proxy and bare client alternate in slices this long, so that a burst of
+/// other load on the machine hits both alike.
+const SLICE: Duration = Duration::from_secs(1);
 
 fn main() -> ExitCode {
     if let Some(code) = serve::serve_if_asked() {
@@ -85,37 +88,71 @@ async fn run() -> Result<(), String> {
     .to_bytes();
 
     eprintln!("warm-up");
-    proxy_round(&proxy, Duration::from_secs(1)).await;
-    bare_round(addr, body.clone(), Duration::from_secs(1)).await?;
+    proxy_round(&proxy, SLICE).await;
+    bare_round(addr, body.clone(), SLICE).await?;
 
-    let mut proxy_rates = Vec::new();
-    let mut bare_rates = Vec::new();
+    let me = std::process::id();
+    let slices = (config.round.as_secs_f64() / SLICE.as_secs_f64())
+        .round()
+        .max(1.0) as usize;
+    let (mut proxy_rounds, mut bare_rounds) = (Vec::new(), Vec::new());
     for round in 0..config.rounds {
-        eprintln!("round {}/{}: proxy", round + 1, config.rounds);
-        limits::perf_control("proxy", "enable");
-        let p = proxy_round(&proxy, config.round).await;
-        limits::perf_control("proxy", "disable");
-        eprintln!("  {:.0} calls/s ({} errors)", p.per_second(), p.errors);
-        proxy_rates.push(p);
-        eprintln!("round {}/{}: bare hyper client", round + 1, config.rounds);
-        limits::perf_control("bare", "enable");
-        let b = bare_round(addr, body.clone(), config.round).await?;
-        limits::perf_control("bare", "disable");
-        eprintln!("  {:.0} calls/s ({} errors)", b.per_second(), b.errors);
-        bare_rates.push(b);
+        eprintln!(
+            "round {}/{}: {slices} slices of {SLICE:?} each",
+            round + 1,
+            config.rounds
+        );
+        let (mut p, mut b) = (Tally::default(), Tally::default());
+        for slice in 0..slices {
+            // Alternate which goes first, so that neither always follows the other.
+            for proxy_turn in if (slice + round) % 2 == 0 {
+                [true, false]
+            } else {
+                [false, true]
+            } {
+                let span = if proxy_turn { "proxy" } else { "bare" };
+                let cpu = (
+                    process::cpu_seconds(me)?,
+                    process::cpu_seconds(floor.pid())?,
+                );
+                limits::perf_control(span, "enable");
+                let rate = if proxy_turn {
+                    proxy_round(&proxy, SLICE).await
+                } else {
+                    bare_round(addr, body.clone(), SLICE).await?
+                };
+                limits::perf_control(span, "disable");
+                let client_cpu = process::cpu_seconds(me)? - cpu.0;
+                let server_cpu = process::cpu_seconds(floor.pid())? - cpu.1;
+                let t = if proxy_turn { &mut p } else { &mut b };
+                t.add(&rate, client_cpu, server_cpu);
+            }
+        }
+        eprintln!(
+            "  proxy {:.0} calls/s ({:.1} µs client CPU per call, {} errors); bare {:.0} calls/s ({:.1} µs, {} errors)",
+            p.rate(),
+            p.client_us(),
+            p.errors,
+            b.rate(),
+            b.client_us(),
+            b.errors
+        );
+        proxy_rounds.push(p);
+        bare_rounds.push(b);
     }
     proxy.abort();
 
-    let show = |rates: &[Rate]| {
-        rates
-            .iter()
-            .map(|r| thousands(r.per_second()))
-            .collect::<Vec<_>>()
-            .join(", ")
+    let rates = |t: &[Tally]| t.iter().map(Tally::rate).collect::<Vec<_>>();
+    let client = |t: &[Tally]| t.iter().map(Tally::client_us).collect::<Vec<_>>();
+    let server = |t: &[Tally]| t.iter().map(Tally::server_us).collect::<Vec<_>>();
+    let list =
+        |v: &[f64], f: fn(f64) -> String| v.iter().map(|x| f(*x)).collect::<Vec<_>>().join(", ");
+    let errors = |t: &[Tally]| t.iter().map(|r| r.errors).sum::<u64>();
+    let paired = |a: &[f64], b: &[f64]| {
+        let r: Vec<f64> = a.iter().zip(b).map(|(x, y)| x / y).collect();
+        format!("{:.2}×", median(&r))
     };
-    let med = |rates: &[Rate]| median(&rates.iter().map(Rate::per_second).collect::<Vec<_>>());
-    let errors = |rates: &[Rate]| rates.iter().map(|r| r.errors).sum::<u64>();
-    let (p, b) = (med(&proxy_rates), med(&bare_rates));
+    let us = |x: f64| format!("{x:.1}");
 
     println!(
         "Proxy throughput (issue 7 §2): SOAP 1.1 `Add` against the bare hyper floor server (separate process) over loopback, {CALLERS} concurrent callers. {}.\n",
@@ -125,18 +162,22 @@ async fn run() -> Result<(), String> {
         "client",
         ">median calls/s",
         "rounds (calls/s)",
+        ">client CPU µs/call",
+        ">server CPU µs/call",
         ">errors",
         ">vs bare client",
         "target",
     ]);
-    let proxy_ok = errors(&proxy_rates) == 0;
+    let proxy_ok = errors(&proxy_rounds) == 0;
     t.row(&[
         "wws ServiceProxy (typed `call`)".to_owned(),
-        thousands(p),
-        show(&proxy_rates),
-        errors(&proxy_rates).to_string(),
+        thousands(median(&rates(&proxy_rounds))),
+        list(&rates(&proxy_rounds), thousands),
+        us(median(&client(&proxy_rounds))),
+        us(median(&server(&proxy_rounds))),
+        errors(&proxy_rounds).to_string(),
         if proxy_ok {
-            ratio(p, b)
+            paired(&rates(&proxy_rounds), &rates(&bare_rounds))
         } else {
             "errors: n/a".into()
         },
@@ -144,14 +185,23 @@ async fn run() -> Result<(), String> {
     ]);
     t.row(&[
         "bare hyper client".to_owned(),
-        thousands(b),
-        show(&bare_rates),
-        errors(&bare_rates).to_string(),
+        thousands(median(&rates(&bare_rounds))),
+        list(&rates(&bare_rounds), thousands),
+        us(median(&client(&bare_rounds))),
+        us(median(&server(&bare_rounds))),
+        errors(&bare_rounds).to_string(),
         "1.00×".to_owned(),
         String::new(),
     ]);
     print!("{}", t.render());
     println!();
+    println!(
+        "- Client CPU per call: proxy {}× the bare client's (median of per-round ratios). CPU is user + system time from `/proc/<pid>/stat`, and is less sensitive than calls/s to other load on the machine.",
+        paired(&client(&proxy_rounds), &client(&bare_rounds)).trim_end_matches('×')
+    );
+    println!(
+        "- A round is a sequence of {SLICE:?} slices, proxy and bare client alternating (which goes first alternates too); its calls/s is a client's calls over its measured time. The ratio is the median of per-round ratios."
+    );
     println!(
         "- Both clients run in this process on one tokio runtime (2 worker threads); the server is the same floor process for both."
     );
@@ -159,10 +209,42 @@ async fn run() -> Result<(), String> {
         "- Proxy: `ProxyProperties::default()` but `max_call_pool_size = {CALLERS}` (default 5), so that it keeps one connection per caller as the bare client does. Each caller awaits `proxy.call::<Add, AddResponse>(..)` and checks the result is 3.75."
     );
     println!(
-        "- Bare client: one `hyper::client::conn::http1` connection per caller, POSTing the envelope the proxy writes (same headers), reading the whole reply and checking status 200 and `3.75` in it."
+        "- Bare client: one `hyper::client::conn::http1` connection per caller (made anew each slice), POSTing the envelope the proxy writes (same headers), reading the whole reply and checking status 200 and `3.75` in it."
     );
     println!("- Took {:.0} s.", began.elapsed().as_secs_f64());
     Ok(())
+}
+
+/// What one client did over the slices of a round.
+#[derive(Debug, Default)]
+struct Tally {
+    calls: u64,
+    errors: u64,
+    seconds: f64,
+    client_cpu: f64,
+    server_cpu: f64,
+}
+
+impl Tally {
+    fn add(&mut self, rate: &Rate, client_cpu: f64, server_cpu: f64) {
+        self.calls += rate.calls;
+        self.errors += rate.errors;
+        self.seconds += rate.elapsed.as_secs_f64();
+        self.client_cpu += client_cpu;
+        self.server_cpu += server_cpu;
+    }
+
+    fn rate(&self) -> f64 {
+        self.calls as f64 / self.seconds.max(1e-9)
+    }
+
+    fn client_us(&self) -> f64 {
+        self.client_cpu / self.calls.max(1) as f64 * 1e6
+    }
+
+    fn server_us(&self) -> f64 {
+        self.server_cpu / self.calls.max(1) as f64 * 1e6
+    }
 }
 
 async fn proxy_round(proxy: &ServiceProxy, span: Duration) -> Rate {
