@@ -2,17 +2,20 @@
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 
 use tokio::sync::Semaphore;
+use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::Instrument;
-use wws_core::state::{ServiceHostEvent, ServiceHostState, StateCell};
+use wws_core::state::{ServiceHostEvent, ServiceHostState, StateCell, Ticket};
 use wws_core::{EnvelopeVersion, Error, Result, ServiceHostProperties};
 use wws_listener::Listener;
 
 use crate::endpoint::{BuiltEndpoint, Endpoint};
+
+const OBJECT: &str = "ServiceHost";
 
 /// A service host: endpoints on one address, each serving a contract.
 ///
@@ -22,13 +25,13 @@ use crate::endpoint::{BuiltEndpoint, Endpoint};
 /// protocol behaviour.
 #[derive(Clone)]
 pub struct ServiceHost {
-    inner: Arc<Inner>,
+    core: Arc<Core>,
     _last_handle: Arc<AbortOnDrop>,
 }
 
 /// Aborts the host when the last [`ServiceHost`] handle goes; the host's own
-/// tasks hold `Inner`, never a handle, so they do not keep it alive.
-struct AbortOnDrop(Arc<Inner>);
+/// tasks hold an [`Inner`], never the handle, so they do not keep it alive.
+struct AbortOnDrop(Arc<Core>);
 
 impl Drop for AbortOnDrop {
     fn drop(&mut self) {
@@ -39,37 +42,64 @@ impl Drop for AbortOnDrop {
 impl std::fmt::Debug for ServiceHost {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ServiceHost")
-            .field("addr", &self.inner.addr)
+            .field("addr", &self.core.addr)
             .field("state", &self.state())
+            .field("in_flight", &self.in_flight())
             .finish()
     }
 }
 
-pub(crate) struct Inner {
+/// What the host keeps across opens.
+struct Core {
     addr: SocketAddr,
-    pub(crate) props: ServiceHostProperties,
+    props: ServiceHostProperties,
     state: StateCell<ServiceHostState>,
     endpoints: Mutex<Vec<Arc<BuiltEndpoint>>>,
-    listener: Mutex<Option<Listener>>,
-    local_addr: Mutex<Option<SocketAddr>>,
+    /// The running (or last) open; a fresh one per `open()`, none after
+    /// `reset()`. State transitions that start or end an open are applied
+    /// under this lock, so `abort()` always reaches the open it moved.
+    current: Mutex<Option<Arc<Inner>>>,
+    /// Bounds running operations (`max_concurrency`), across opens.
+    concurrency: Arc<Semaphore>,
+    /// Bounds requests waiting for a `concurrency` slot (`max_accepting_channels`).
+    waiting: Arc<Semaphore>,
+    next_exchange: Arc<AtomicU64>,
+}
+
+/// One open of the host, shared by its accept loop and its exchanges.
+///
+/// Each `open()` makes a new one, with its own listener and tokens, so an
+/// abort ends that open only: an abort in `Created` does not poison a later
+/// open, and a reset host opens with clean tokens while exchanges of the
+/// previous open, if any are still ending, keep watching theirs.
+pub(crate) struct Inner {
+    pub(crate) props: ServiceHostProperties,
+    /// The endpoints as they were when this open started.
+    endpoints: Vec<Arc<BuiltEndpoint>>,
+    listener: Listener,
+    local_addr: OnceLock<SocketAddr>,
     /// Fires on `abort()`: every operation is told `HostAborted`.
     pub(crate) aborted: CancellationToken,
     /// Fires when `close()` stops accepting.
     stop_accepting: CancellationToken,
     /// Fires when `close()` runs out of `close_timeout`: operations are told `HostClosing`.
     pub(crate) close_expired: CancellationToken,
+    /// The accept loop (closed from the start: `wait()` ends once the loop has).
+    acceptor: TaskTracker,
     /// Every exchange task, so that `close()` can wait for them.
     exchanges: TaskTracker,
-    /// Bounds running operations (`max_concurrency`).
     pub(crate) concurrency: Arc<Semaphore>,
-    /// Bounds requests waiting for a `concurrency` slot (`max_accepting_channels`).
     pub(crate) waiting: Arc<Semaphore>,
-    next_exchange: AtomicU64,
+    next_exchange: Arc<AtomicU64>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     // Nothing panics while these locks are held; recover from poisoning anyway.
     m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn aborted() -> Error {
+    Error::Aborted { object: OBJECT }
 }
 
 impl ServiceHost {
@@ -78,24 +108,19 @@ impl ServiceHost {
     pub fn new(addr: SocketAddr, props: ServiceHostProperties) -> Self {
         let permits = props.max_concurrency.clamp(1, Semaphore::MAX_PERMITS);
         let waiting = props.max_accepting_channels.min(Semaphore::MAX_PERMITS);
-        let inner = Arc::new(Inner {
+        let core = Arc::new(Core {
             addr,
             props,
             state: StateCell::new(ServiceHostState::Created),
             endpoints: Mutex::new(Vec::new()),
-            listener: Mutex::new(None),
-            local_addr: Mutex::new(None),
-            aborted: CancellationToken::new(),
-            stop_accepting: CancellationToken::new(),
-            close_expired: CancellationToken::new(),
-            exchanges: TaskTracker::new(),
+            current: Mutex::new(None),
             concurrency: Arc::new(Semaphore::new(permits)),
             waiting: Arc::new(Semaphore::new(waiting)),
-            next_exchange: AtomicU64::new(1),
+            next_exchange: Arc::new(AtomicU64::new(1)),
         });
         ServiceHost {
-            _last_handle: Arc::new(AbortOnDrop(inner.clone())),
-            inner,
+            _last_handle: Arc::new(AbortOnDrop(core.clone())),
+            core,
         }
     }
 
@@ -107,13 +132,13 @@ impl ServiceHost {
         let state = self.state();
         if state != ServiceHostState::Created {
             return Err(Error::InvalidOperation {
-                object: "ServiceHost",
+                object: OBJECT,
                 state: state.as_str(),
                 operation: "add_endpoint",
             });
         }
         let built = endpoint.build()?;
-        let mut endpoints = lock(&self.inner.endpoints);
+        let mut endpoints = lock(&self.core.endpoints);
         if endpoints.iter().any(|e| e.path == built.path) {
             return Err(Error::AddressInUse {
                 addr: built.path,
@@ -126,57 +151,79 @@ impl ServiceHost {
 
     /// The host's state.
     pub fn state(&self) -> ServiceHostState {
-        self.inner.state.get()
+        self.core.state.get()
     }
 
-    /// The address the host listens on, once open.
+    /// The address the host listens on, once open (and until a [`reset`](Self::reset)).
     pub fn local_addr(&self) -> Option<SocketAddr> {
-        *lock(&self.inner.local_addr)
+        lock(&self.core.current)
+            .as_ref()
+            .and_then(|open| open.local_addr())
     }
 
     /// Binds the address and starts serving. `Created` → `Opening` → `Open`.
     ///
     /// Fails with `InvalidOperation` outside `Created`, with `AddressInUse`
     /// and the like when the bind fails (the host is then `Faulted`), and with
-    /// `Aborted` when [`abort`](Self::abort) lands while it runs.
+    /// `Aborted` when [`abort`](Self::abort) lands while it runs (`Faulted`
+    /// too). An abort before `open()` (in `Created`) does not affect it.
     ///
-    /// Cancel safe in the sense that dropping the future leaves the host
-    /// `Opening` with whatever was bound; call [`abort`](Self::abort) to tear it down.
+    /// The future yields once after entering `Opening`, before binding:
+    /// binding itself never waits, and this makes `Opening` a state that an
+    /// abort from another task, or dropping the future, can really meet.
+    ///
+    /// Cancel safe: dropping the future before it completes is an abort of
+    /// the open: whatever was bound is closed and the host is `Faulted`, as
+    /// after a failed open (WWSAPI faults a host whose open did not finish);
+    /// [`close`](Self::close) and [`reset`](Self::reset) make it `Created`
+    /// again. Once it has completed, the host is open and serving.
     pub async fn open(&self) -> Result<()> {
-        let started = self.inner.state.transition(ServiceHostEvent::OpenStarted)?;
-        let listener = Listener::new(self.inner.props.listener.clone());
-        *lock(&self.inner.listener) = Some(listener.clone());
-        // An abort between the transition and storing the listener could not
-        // see it: check the token after storing.
+        let core = &self.core;
+        let (open, ticket) = {
+            let mut current = lock(&core.current);
+            let started = core.state.transition(ServiceHostEvent::OpenStarted)?;
+            let open = Arc::new(Inner::new(core));
+            *current = Some(open.clone());
+            (open, started.ticket)
+        };
+        let mut guard = OpeningGuard {
+            core,
+            open: &open,
+            ticket,
+            armed: true,
+        };
+        tokio::task::yield_now().await;
         let opened = tokio::select! {
             biased;
-            _ = self.inner.aborted.cancelled() => Err(Error::Aborted { object: "ServiceHost" }),
-            r = listener.open(self.inner.addr) => r,
+            _ = open.aborted.cancelled() => Err(aborted()),
+            r = open.listener.open(core.addr) => r,
         };
+        guard.armed = false;
         if let Err(e) = opened {
-            listener.abort();
-            let _ = self
-                .inner
-                .state
-                .complete(started.ticket, ServiceHostEvent::OpenFailed);
-            if self.inner.aborted.is_cancelled() {
-                return Err(Error::Aborted {
-                    object: "ServiceHost",
-                });
+            open.listener.abort();
+            let failed = {
+                let _current = lock(&core.current);
+                core.state.complete(ticket, ServiceHostEvent::OpenFailed)
+            };
+            // A stale ticket or a fired token: abort() got there first.
+            if failed.is_err() || open.aborted.is_cancelled() {
+                return Err(aborted());
             }
             return Err(e);
         }
-        *lock(&self.inner.local_addr) = listener.local_addr();
-        if let Err(e) = self
-            .inner
-            .state
-            .complete(started.ticket, ServiceHostEvent::OpenSucceeded)
-        {
-            listener.abort();
+        if let Some(addr) = open.listener.local_addr() {
+            let _ = open.local_addr.set(addr);
+        }
+        let succeeded = {
+            let _current = lock(&core.current);
+            core.state.complete(ticket, ServiceHostEvent::OpenSucceeded)
+        };
+        if let Err(e) = succeeded {
+            open.listener.abort();
             return Err(e);
         }
-        tracing::info!(addr = ?self.local_addr(), endpoints = lock(&self.inner.endpoints).len(), "service host open");
-        tokio::spawn(accept_loop(self.inner.clone(), listener));
+        tracing::info!(addr = ?open.local_addr(), endpoints = open.endpoints.len(), "service host open");
+        open.acceptor.spawn(accept_loop(open.clone()));
         Ok(())
     }
 
@@ -187,81 +234,139 @@ impl ServiceHost {
     /// `Ok` at once from `Created` or `Closed`.
     ///
     /// Returns `Aborted` when [`abort`](Self::abort) lands while it runs (the
-    /// host is then `Closed` as well).
+    /// host is then `Closed` as well, its operations told
+    /// [`CancelReason::HostAborted`](crate::CancelReason::HostAborted)).
     ///
-    /// Cancel safe in the sense that dropping the future leaves the host
-    /// `Closing`, not accepting, with its operations running; call
-    /// [`abort`](Self::abort) to finish them.
+    /// Cancel safe in the sense that nothing is left behind: dropping the
+    /// future before it completes aborts the host, which ends `Closed`.
     pub async fn close(&self) -> Result<()> {
-        let t = self
-            .inner
-            .state
-            .transition(ServiceHostEvent::CloseStarted)?;
-        if t.to == ServiceHostState::Closed {
+        let core = &self.core;
+        let (started, open) = {
+            let current = lock(&core.current);
+            let t = core.state.transition(ServiceHostEvent::CloseStarted)?;
+            (t, current.clone())
+        };
+        if started.to == ServiceHostState::Closed {
             return Ok(());
         }
+        let mut guard = ClosingGuard { core, armed: true };
         tracing::info!("service host closing");
-        self.inner.stop_accepting.cancel();
-        let listener = lock(&self.inner.listener).clone();
-        if let Some(listener) = &listener {
-            // Not accepting stops new exchanges; accepted ones are not touched.
-            let _ = listener.close().await;
+        let deadline = Instant::now() + core.props.close_timeout;
+        if let Some(open) = &open {
+            open.stop_accepting.cancel();
+            let drained = async {
+                // Not accepting stops new exchanges; accepted ones are not touched.
+                let _ = open.listener.close().await;
+                open.settled().await;
+            };
+            let graceful = tokio::select! {
+                biased;
+                _ = open.aborted.cancelled() => true,
+                _ = drained => true,
+                _ = tokio::time::sleep_until(deadline) => false,
+            };
+            if !graceful {
+                tracing::warn!(
+                    remaining = open.exchanges.len(),
+                    timeout = ?core.props.close_timeout,
+                    "close timeout: cancelling the remaining operations"
+                );
+                open.close_expired.cancel();
+                open.listener.abort();
+            }
+            // Told to stop (HostClosing or HostAborted), operations end at
+            // their next await point; wait for their exchanges to go.
+            open.settled().await;
         }
-        self.inner.exchanges.close();
-        let graceful = tokio::select! {
-            _ = self.inner.exchanges.wait() => true,
-            _ = tokio::time::sleep(self.inner.props.close_timeout) => false,
-            _ = self.inner.aborted.cancelled() => true,
+        guard.armed = false;
+        let finished = {
+            let _current = lock(&core.current);
+            core.state
+                .complete(started.ticket, ServiceHostEvent::CloseFinished)
         };
-        if !graceful {
-            tracing::warn!(
-                remaining = self.inner.exchanges.len(),
-                timeout = ?self.inner.props.close_timeout,
-                "close timeout: cancelling the remaining operations"
-            );
-            self.inner.close_expired.cancel();
-            self.inner.exchanges.wait().await;
-        } else if self.inner.aborted.is_cancelled() {
-            self.inner.exchanges.wait().await;
-        }
-        let r = self
-            .inner
-            .state
-            .complete(t.ticket, ServiceHostEvent::CloseFinished)
-            .map(drop);
         tracing::info!(state = %self.state(), "service host closed");
-        r
+        finished.map(drop)
     }
 
     /// Aborts: listeners aborted, every in-flight operation told
     /// [`CancelReason::HostAborted`](crate::CancelReason::HostAborted) and
     /// its connection dropped. `Open`/`Opening` → `Faulted`, `Closing` →
-    /// `Closed`, otherwise unchanged. Never blocks; callable any number of times.
+    /// `Closed`, otherwise unchanged (an abort in `Created` or `Closed` has
+    /// no effect on a later open). Never blocks; callable any number of times.
     pub fn abort(&self) {
-        self.inner.abort();
+        self.core.abort();
+    }
+
+    /// Makes a `Closed` (or `Created`) host `Created` again, ready for
+    /// endpoints and another [`open`](Self::open) (WWSAPI's
+    /// `WsResetServiceHost`). The endpoints are kept. A `Faulted` host is
+    /// closed first. Other states: `InvalidOperation`.
+    pub fn reset(&self) -> Result<()> {
+        let mut current = lock(&self.core.current);
+        self.core.state.apply(ServiceHostEvent::Reset)?;
+        *current = None;
+        Ok(())
     }
 
     /// Number of exchanges (requests being read, run or answered) in flight.
     pub fn in_flight(&self) -> usize {
-        self.inner.exchanges.len()
+        lock(&self.core.current)
+            .as_ref()
+            .map_or(0, |open| open.exchanges.len())
+    }
+}
+
+impl Core {
+    fn abort(&self) {
+        let open = {
+            let current = lock(&self.current);
+            // Abort is allowed in every state.
+            let _ = self.state.apply(ServiceHostEvent::Abort);
+            current.clone()
+        };
+        if let Some(open) = open {
+            open.abort();
+        }
     }
 }
 
 impl Inner {
-    fn abort(&self) {
-        let _ = self.state.apply(ServiceHostEvent::Abort);
-        self.aborted.cancel();
-        if let Some(listener) = lock(&self.listener).as_ref() {
-            listener.abort();
+    fn new(core: &Core) -> Self {
+        let acceptor = TaskTracker::new();
+        acceptor.close();
+        Inner {
+            props: core.props.clone(),
+            endpoints: lock(&core.endpoints).clone(),
+            listener: Listener::new(core.props.listener.clone()),
+            local_addr: OnceLock::new(),
+            aborted: CancellationToken::new(),
+            stop_accepting: CancellationToken::new(),
+            close_expired: CancellationToken::new(),
+            acceptor,
+            exchanges: TaskTracker::new(),
+            concurrency: core.concurrency.clone(),
+            waiting: core.waiting.clone(),
+            next_exchange: core.next_exchange.clone(),
         }
+    }
+
+    fn abort(&self) {
+        self.aborted.cancel();
+        self.listener.abort();
+    }
+
+    /// Ends once the accept loop and every exchange it started have ended.
+    async fn settled(&self) {
+        // The loop spawns no exchange after it ends; only then can the
+        // tracker be closed without missing one.
+        self.acceptor.wait().await;
+        self.exchanges.close();
+        self.exchanges.wait().await;
     }
 
     /// The endpoint at `path`.
     pub(crate) fn endpoint(&self, path: &str) -> Option<Arc<BuiltEndpoint>> {
-        lock(&self.endpoints)
-            .iter()
-            .find(|e| e.path == path)
-            .cloned()
+        self.endpoints.iter().find(|e| e.path == path).cloned()
     }
 
     /// The path of the endpoint that serves `envelope`, preferring `own`.
@@ -273,7 +378,7 @@ impl Inner {
         if own.envelope == envelope {
             return Some(own.path.clone());
         }
-        lock(&self.endpoints)
+        self.endpoints
             .iter()
             .find(|e| e.envelope == envelope)
             .map(|e| e.path.clone())
@@ -281,11 +386,54 @@ impl Inner {
 
     /// The address the listener is bound to.
     pub(crate) fn local_addr(&self) -> Option<SocketAddr> {
-        *lock(&self.local_addr)
+        self.local_addr.get().copied()
     }
 }
 
-async fn accept_loop(inner: Arc<Inner>, listener: Listener) {
+/// Faults the host and closes what was bound when an `open()` is dropped
+/// before it completes.
+struct OpeningGuard<'a> {
+    core: &'a Core,
+    open: &'a Inner,
+    ticket: Ticket,
+    armed: bool,
+}
+
+impl Drop for OpeningGuard<'_> {
+    fn drop(&mut self) {
+        if !self.armed {
+            return;
+        }
+        {
+            let _current = lock(&self.core.current);
+            // A stale ticket: abort() already settled the state.
+            let _ = self
+                .core
+                .state
+                .complete(self.ticket, ServiceHostEvent::OpenFailed);
+        }
+        tracing::debug!("open dropped before it completed: host faulted");
+        self.open.abort();
+    }
+}
+
+/// Aborts the host when a `close()` is dropped before it completes.
+struct ClosingGuard<'a> {
+    core: &'a Core,
+    armed: bool,
+}
+
+impl Drop for ClosingGuard<'_> {
+    fn drop(&mut self) {
+        if self.armed {
+            tracing::debug!("close dropped before it completed: aborting");
+            self.core.abort();
+        }
+    }
+}
+
+async fn accept_loop(inner: Arc<Inner>) {
+    let listener = &inner.listener;
     loop {
         let accepted = tokio::select! {
             biased;
