@@ -67,3 +67,36 @@ pub fn perf_control(span: &str, command: &str) {
         }
     }
 }
+
+/// The 1-minute load average (`/proc/loadavg`), or NaN when unreadable.
+pub fn load_average() -> f64 {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|t| t.split_whitespace().next()?.parse().ok())
+        .unwrap_or(f64::NAN)
+}
+
+/// Where a bench notes the load on the machine at its start and end.
+#[derive(Debug, Clone, Copy)]
+pub struct Load {
+    start: f64,
+}
+
+impl Load {
+    /// Notes the load average now.
+    pub fn start() -> Load {
+        Load {
+            start: load_average(),
+        }
+    }
+
+    /// A markdown bullet with the load average at start and now, and the CPU count.
+    pub fn note(&self) -> String {
+        let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
+        format!(
+            "- Load average (1 min) at start / end: {:.1} / {:.1} on {cpus} CPUs; above {cpus}, other processes competed for the CPUs and the numbers are pessimistic.",
+            self.start,
+            load_average()
+        )
+    }
+}

@@ -97,6 +97,7 @@ async fn run() -> Result<(), String> {
     let wanted = env_count("WWS_BENCH_PENDING", 10_000)?;
     let samples = env_count("WWS_BENCH_SAMPLES", 1_000)?;
     let began = Instant::now();
+    let load = wws_tests::bench::limits::Load::start();
     let limit = limits::ensure_open_files(wanted as u64 + FD_HEADROOM)?;
     let pending = wanted.min(usize::try_from(limit.saturating_sub(FD_HEADROOM)).unwrap_or(wanted));
     if pending < wanted {
@@ -249,6 +250,7 @@ async fn run() -> Result<(), String> {
             "- {wrong} calls ended with an error other than the expected `Abandoned`/`Aborted`."
         );
     }
+    println!("{}", load.note());
     println!("- Took {:.0} s.", began.elapsed().as_secs_f64());
     Ok(())
 }

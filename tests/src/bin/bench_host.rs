@@ -87,6 +87,7 @@ fn main() -> ExitCode {
 fn run() -> Result<(), String> {
     let config = Config::from_env()?;
     let began = Instant::now();
+    let load = wws_tests::bench::limits::Load::start();
     println!(
         "Host throughput (issue 7 §1): SOAP 1.1 over loopback, keep-alive, {CONNECTIONS} connections, `wrk -t{WRK_THREADS} -c{CONNECTIONS}` with `tests/interop/wrk_calculator.lua` checking every reply; each server a separate process. {}.\n",
         config.describe()
@@ -335,6 +336,7 @@ fn run() -> Result<(), String> {
     if let Some(why) = gsoap_note {
         println!("- gSOAP SKIPPED: {why}");
     }
+    println!("{}", load.note());
     println!("- Took {:.0} s.", began.elapsed().as_secs_f64());
     Ok(())
 }

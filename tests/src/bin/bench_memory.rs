@@ -87,6 +87,7 @@ async fn run() -> Result<(), String> {
     let config = Config::from_env()?;
     let wanted = env_count("WWS_BENCH_PENDING", 10_000)?;
     let began = Instant::now();
+    let load = wws_tests::bench::limits::Load::start();
     let limit = limits::ensure_open_files(wanted as u64 + FD_HEADROOM)?;
     let n = wanted.min(usize::try_from(limit.saturating_sub(FD_HEADROOM)).unwrap_or(wanted));
     if n < wanted {
@@ -176,6 +177,7 @@ async fn run() -> Result<(), String> {
     println!(
         "- RSS counts user-space pages only (kernel socket buffers are not in it); the baseline is read after a warm-up, so one-time runtime setup is not counted."
     );
+    println!("{}", load.note());
     println!("- Took {:.0} s.", began.elapsed().as_secs_f64());
     Ok(())
 }

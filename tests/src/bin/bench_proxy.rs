@@ -57,6 +57,7 @@ fn main() -> ExitCode {
 async fn run() -> Result<(), String> {
     let config = Config::from_env()?;
     let began = Instant::now();
+    let load = wws_tests::bench::limits::Load::start();
     let floor = ChildServer::start(
         "hyper floor",
         process::this_program(&["serve", "floor"])?,
@@ -211,6 +212,7 @@ async fn run() -> Result<(), String> {
     println!(
         "- Bare client: one `hyper::client::conn::http1` connection per caller (made anew each slice), POSTing the envelope the proxy writes (same headers), reading the whole reply and checking status 200 and `3.75` in it."
     );
+    println!("{}", load.note());
     println!("- Took {:.0} s.", began.elapsed().as_secs_f64());
     Ok(())
 }
