@@ -133,6 +133,11 @@
 //! not; WS-Addressing fault details go in a `wsa:FaultDetail` header there.
 //! Faults carry reasons with `xml:lang`.
 //!
+//! WS-Addressing leniencies: a request without `wsa:MessageID` is served (its
+//! reply has no `RelatesTo`); `ReplyTo`/`FaultTo` of `none` is served like
+//! anonymous (the answer goes on the HTTP response, which such a client
+//! ignores); `wsa:To` is not compared with the endpoint's address.
+//!
 //! Fault status codes follow the bindings (SOAP 1.1: 500; SOAP 1.2: 400 for
 //! Sender, 500 otherwise). The connection is kept alive after a fault when the
 //! request was read whole. [`FaultDisclosure::Minimal`](wws_core::FaultDisclosure)

@@ -1,4 +1,15 @@
 //! Reading a SOAP envelope into a [`Message`], streaming, without a tree.
+//!
+//! Besides well-formedness and the quotas, the reader enforces the envelope
+//! rules a receiver answers with a Sender/Client fault: no DTD and no
+//! processing instruction (SOAP 1.1 §3, SOAP 1.2 Part 1 §5); an optional
+//! `Header` before exactly one `Body`; in SOAP 1.2 nothing after `Body` and
+//! only namespace-qualified attributes, `encodingStyle` excepted, on
+//! `Envelope`, `Header` and `Body` (§5.1–§5.3); namespace-qualified header
+//! blocks whose `mustUnderstand` (and SOAP 1.2 `relay`) is a boolean. An
+//! `Envelope` of an unknown namespace is [`Error::VersionMismatch`]. A
+//! repeated WS-Addressing header is kept among the header blocks, for the
+//! receiver's WS-Addressing fault.
 
 use bytes::Bytes;
 
