@@ -19,6 +19,8 @@ use wws_channel::ReplyChannel;
 use wws_channel::server::{ExchangeSettings, NoReply, ReplyBody, ServerConnection};
 use wws_core::{AbortSignal, ListenerProperties};
 
+use crate::io::ServedIo;
+
 /// Pause after an accept error such as too many open files, so the loop does not spin.
 const ACCEPT_ERROR_BACKOFF: Duration = Duration::from_millis(50);
 
@@ -69,6 +71,7 @@ impl AcceptLoop {
                         aborted: self.aborted.clone(),
                         settings: self.settings.clone(),
                         http: http.clone(),
+                        send_timeout: self.props.send_timeout,
                     };
                     let span = tracing::debug_span!("wws.listener.connection", %peer);
                     tokio::spawn(conn.run().instrument(span));
@@ -96,6 +99,7 @@ struct Served {
     aborted: CancellationToken,
     settings: Arc<ExchangeSettings>,
     http: Arc<hyper::server::conn::http1::Builder>,
+    send_timeout: Option<Duration>,
 }
 
 /// The service's response future, boxed so the connection is `Unpin` and
@@ -141,9 +145,10 @@ impl Served {
                 })
             })
         };
-        let mut http = self
-            .http
-            .serve_connection(TokioIo::new(self.stream), service);
+        let mut http = self.http.serve_connection(
+            TokioIo::new(ServedIo::new(self.stream, self.send_timeout)),
+            service,
+        );
         // Without shutdown: when hyper is done, the socket may still need a lingering close.
         let result = tokio::select! {
             biased;
@@ -164,7 +169,7 @@ impl Served {
             Some(Ok(())) => {
                 tracing::debug!(target: "wws.listener", "connection closed");
                 if conn.has_unread_body() {
-                    let stream = http.into_parts().io.into_inner();
+                    let stream = http.into_parts().io.into_inner().into_inner();
                     tokio::select! {
                         biased;
                         _ = conn.killed() => {}

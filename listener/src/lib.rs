@@ -6,7 +6,8 @@
 //! exchange was answered. [`ListenerProperties`] bound what a client can
 //! hold: `max_connections` (beyond it no more TCP connections are accepted
 //! until one closes), `max_accepting_channels`, `header_read_timeout` (also
-//! for an idle keep-alive connection) and `body_read_timeout`.
+//! for an idle keep-alive connection), `body_read_timeout` and
+//! `send_timeout` (a response stuck on a client that does not read it).
 //!
 //! ```
 //! use bytes::Bytes;
@@ -71,6 +72,7 @@
 //!   address that is not local ([`Error::InvalidEndpointUrl`]).
 
 mod connection;
+mod io;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};

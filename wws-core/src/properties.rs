@@ -67,6 +67,9 @@ pub struct ListenerProperties {
     pub header_read_timeout: Option<Duration>,
     /// Time a client has to send a request body once its head arrived (default 30 s).
     pub body_read_timeout: Option<Duration>,
+    /// Time a response may stay stuck on a client that does not read it
+    /// before the connection is dropped (default 30 s, WWSAPI's send timeout).
+    pub send_timeout: Option<Duration>,
     /// Quotas applied to the requests read.
     pub quotas: ReaderQuotas,
 }
@@ -78,6 +81,7 @@ impl Default for ListenerProperties {
             max_accepting_channels: 1024,
             header_read_timeout: Some(Duration::from_secs(30)),
             body_read_timeout: Some(Duration::from_secs(30)),
+            send_timeout: Some(Duration::from_secs(30)),
             quotas: ReaderQuotas::default(),
         }
     }

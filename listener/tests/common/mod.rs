@@ -17,6 +17,7 @@ pub fn no_timeouts() -> ListenerProperties {
     ListenerProperties {
         header_read_timeout: None,
         body_read_timeout: None,
+        send_timeout: None,
         ..ListenerProperties::default()
     }
 }

@@ -1,0 +1,110 @@
+//! The server side of a socket, with a limit on how long a response may
+//! stay stuck on a client that does not read it.
+
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpStream;
+use tokio::time::Sleep;
+
+/// A served TCP stream whose writes fail with `TimedOut` once they have
+/// been held up for `send_timeout` without everything queued being sent.
+///
+/// The clock starts when the socket first refuses bytes (the client's
+/// window is full) and stops when the connection has flushed all it had;
+/// progress in between does not restart it, so a client that reads a byte
+/// now and then cannot hold a response for ever either.
+#[derive(Debug)]
+pub(crate) struct ServedIo {
+    stream: TcpStream,
+    send_timeout: Option<Duration>,
+    stall: Option<Pin<Box<Sleep>>>,
+}
+
+impl ServedIo {
+    /// Wraps `stream`; `None` lets writes wait for ever.
+    pub(crate) fn new(stream: TcpStream, send_timeout: Option<Duration>) -> Self {
+        ServedIo {
+            stream,
+            send_timeout,
+            stall: None,
+        }
+    }
+
+    /// The socket, for a lingering close.
+    pub(crate) fn into_inner(self) -> TcpStream {
+        self.stream
+    }
+
+    /// A write was refused: pending until the send timeout, then an error.
+    fn held_up<T>(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<T>> {
+        let Some(limit) = self.send_timeout else {
+            return Poll::Pending;
+        };
+        let stall = self
+            .stall
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
+        match stall.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                format!("the client did not take the response within the send timeout ({limit:?})"),
+            ))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl AsyncRead for ServedIo {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for ServedIo {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        match Pin::new(&mut self.stream).poll_write(cx, buf) {
+            Poll::Pending => self.held_up(cx),
+            ready => ready,
+        }
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        match Pin::new(&mut self.stream).poll_write_vectored(cx, bufs) {
+            Poll::Pending => self.held_up(cx),
+            ready => ready,
+        }
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        // hyper flushes the socket once its own buffer is empty: all was sent.
+        let res = Pin::new(&mut self.stream).poll_flush(cx);
+        if let Poll::Ready(Ok(())) = res {
+            self.stall = None;
+        }
+        res
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_shutdown(cx)
+    }
+}
