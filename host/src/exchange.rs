@@ -285,8 +285,17 @@ async fn serve_soap(host: &Arc<Inner>, endpoint: &BuiltEndpoint, channel: ReplyC
         span.record("message_id", id.as_str());
     }
 
+    let discard = processing::discarded_replies(&request);
     let reply = run(host, endpoint, &channel, &op, request, id).await;
     match reply {
+        Ok(Some(reply)) if discard.discards(reply.is_fault()) => {
+            // WS-Addressing `none`: the answer is dropped, the exchange
+            // acknowledged (202, empty body) as for a one-way message.
+            tracing::debug!(fault = reply.is_fault(), "reply endpoint is none: 202");
+            if let Err(e) = channel.close().await {
+                tracing::debug!(error = %e, "202 for a discarded reply failed");
+            }
+        }
         Ok(Some(reply)) => send(host, &channel, reply).await,
         Ok(None) => {}
         Err(Stop::Client) => channel.abort(),

@@ -134,9 +134,10 @@
 //! Faults carry reasons with `xml:lang`.
 //!
 //! WS-Addressing leniencies: a request without `wsa:MessageID` is served (its
-//! reply has no `RelatesTo`); `ReplyTo`/`FaultTo` of `none` is served like
-//! anonymous (the answer goes on the HTTP response, which such a client
-//! ignores); `wsa:To` is not compared with the endpoint's address.
+//! reply has no `RelatesTo`); `wsa:To` is not compared with the endpoint's
+//! address. A `ReplyTo` (for replies) or `FaultTo`, else `ReplyTo` (for
+//! faults the operation returns) of `none` drops that answer: the exchange is
+//! acknowledged `202 Accepted` with an empty body, as a one-way message is.
 //!
 //! Fault status codes follow the bindings (SOAP 1.1: 500; SOAP 1.2: 400 for
 //! Sender, 500 otherwise). The connection is kept alive after a fault when the

@@ -123,6 +123,33 @@ pub(crate) fn addressing_problem(
     None
 }
 
+/// Which answers a WS-Addressing request asks to be dropped: those whose
+/// endpoint (`ReplyTo` for replies; `FaultTo`, else `ReplyTo`, for faults)
+/// is the `none` address (WS-Addressing 1.0 Core, §3.4 formulating a reply).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Discard {
+    replies: bool,
+    faults: bool,
+}
+
+impl Discard {
+    /// Whether an answer (a fault when `fault`) is to be dropped.
+    pub(crate) fn discards(self, fault: bool) -> bool {
+        if fault { self.faults } else { self.replies }
+    }
+}
+
+/// What [`Discard`] a request asks for.
+pub(crate) fn discarded_replies(message: &Message) -> Discard {
+    let none = |a: &Option<String>| a.as_deref().is_some_and(|a| a.trim() == WSA10_NONE);
+    let replies = none(&message.reply_to);
+    let faults = match &message.fault_to {
+        Some(_) => none(&message.fault_to),
+        None => replies,
+    };
+    Discard { replies, faults }
+}
+
 /// Whether the request's body names an encoding this host does not read.
 ///
 /// SOAP 1.2 Part 1 §5.1.1, §5.4.6: a body child scoped with an unsupported
@@ -282,6 +309,19 @@ mod tests {
             addressing_problem(&reply, None),
             Some(AddressingProblem::NotAnonymous("FaultTo"))
         );
+    }
+
+    #[test]
+    fn none_reply_endpoints_discard_replies_and_faults() {
+        let mut m = wsa_message(Some("urn:a"));
+        assert!(!discarded_replies(&m).discards(false) && !discarded_replies(&m).discards(true));
+        m.reply_to = Some(WSA10_NONE.to_owned());
+        assert!(discarded_replies(&m).discards(false) && discarded_replies(&m).discards(true));
+        m.fault_to = Some(WSA10_ANONYMOUS.to_owned());
+        assert!(discarded_replies(&m).discards(false) && !discarded_replies(&m).discards(true));
+        m.reply_to = None;
+        m.fault_to = Some(WSA10_NONE.to_owned());
+        assert!(!discarded_replies(&m).discards(false) && discarded_replies(&m).discards(true));
     }
 
     #[test]

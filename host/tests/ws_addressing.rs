@@ -212,3 +212,48 @@ async fn a_fault_message_reaches_an_untyped_operation_named_by_its_action() {
     assert_eq!(got.reason_text(), "it broke");
     host.abort();
 }
+
+#[tokio::test]
+async fn a_none_reply_endpoint_drops_the_answer_with_202() {
+    let (host, addr, _ev) = start(Default::default()).await;
+    let none = "http://www.w3.org/2005/08/addressing/none";
+    let base = format!("{}{}", action(ADD_ACTION), message_id("urn:uuid:n1"));
+    let mut c = Conn::connect(addr).await;
+    c.send(
+        "POST",
+        "/calc12wsa",
+        &[CT12],
+        &env12(&format!("{base}{}", reply_to(none)), &add_body("1", "2")),
+    )
+    .await;
+    let r = c.read().await;
+    assert_eq!(r.status, 202, "{}", r.body);
+    assert!(r.body.is_empty(), "{}", r.body);
+    // A fault still goes back when only the replies are dropped...
+    let fault_to_anon =
+        format!("<a:FaultTo xmlns:a=\"{WSA}\"><a:Address>{ANONYMOUS}</a:Address></a:FaultTo>");
+    let divide = "<c:Divide xmlns:c=\"http://example.org/wws/calculator\"><c:a>1</c:a><c:b>0</c:b></c:Divide>";
+    let h = format!(
+        "{}{}{}{fault_to_anon}",
+        action("http://example.org/wws/calculator/Divide"),
+        message_id("urn:uuid:n2"),
+        reply_to(none)
+    );
+    c.send("POST", "/calc12wsa", &[CT12], &env12(&h, divide))
+        .await;
+    let r = c.read().await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(fault_of(&r.body).1.reason_text(), "division by zero");
+    // ...and is dropped too when ReplyTo is none and there is no FaultTo.
+    let h = format!(
+        "{}{}{}",
+        action("http://example.org/wws/calculator/Divide"),
+        message_id("urn:uuid:n3"),
+        reply_to(none)
+    );
+    c.send("POST", "/calc12wsa", &[CT12], &env12(&h, divide))
+        .await;
+    let r = c.read().await;
+    assert_eq!(r.status, 202, "{}", r.body);
+    host.abort();
+}
