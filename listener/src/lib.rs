@@ -108,7 +108,8 @@ type Queue = Arc<tokio::sync::Mutex<mpsc::Receiver<ReplyChannel>>>;
 /// Accepts HTTP exchanges as [`ReplyChannel`]s (WWSAPI's `WS_LISTENER` on
 /// `WS_HTTP_CHANNEL_BINDING`).
 ///
-/// Cheap to clone; clones share the listener. States follow DESIGN.md §2:
+/// Cheap to clone; clones share the listener. Dropping the last clone of
+/// an open listener aborts it. States follow DESIGN.md §2:
 /// `abort()` takes `Open` to `Faulted`, ends pending accepts with
 /// [`Error::Aborted`] at once, and later accepts fail with
 /// [`Error::ObjectFaulted`]; channels already accepted are not touched.
@@ -150,6 +151,18 @@ impl Control {
             self.epoch = self.epoch.wrapping_add(1);
         }
         Ok(to)
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        // The last handle is gone: nobody can accept or close any more, so
+        // stop listening (as abort does) instead of leaving the accept task
+        // to run for ever. Accepted exchanges do not hold the listener.
+        let ctl = self.ctl.get_mut().unwrap_or_else(PoisonError::into_inner);
+        if ctl.accept_task.is_some() || ctl.closing.is_some() {
+            Listener::abort_locked(ctl);
+        }
     }
 }
 
