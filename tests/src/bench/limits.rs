@@ -26,21 +26,22 @@ pub fn open_files() -> Result<(u64, u64), String> {
     Ok((soft, hard))
 }
 
-/// Makes sure this process may open `needed` files: when the soft limit is
-/// lower and the hard limit allows it, runs this program again through
-/// `sh -c 'ulimit -n <n>; exec …'` (same arguments, same stdio) and exits with
-/// its status. Returns the limit in force otherwise.
+/// Makes sure this process may open `needed` files, or as many as the hard
+/// limit allows: when the soft limit is lower, runs this program again
+/// through `sh -c 'ulimit -n <n>; exec …'` (same arguments, same stdio) and
+/// exits with its status. Returns the limit in force otherwise.
 pub fn ensure_open_files(needed: u64) -> Result<u64, String> {
     const MARK: &str = "WWS_BENCH_NOFILE_RAISED";
     let (soft, hard) = open_files()?;
-    if soft >= needed || std::env::var_os(MARK).is_some() || hard < needed {
+    let target = needed.min(hard);
+    if soft >= target || std::env::var_os(MARK).is_some() {
         return Ok(soft);
     }
     let exe = std::env::current_exe().map_err(|e| format!("current_exe: {e}"))?;
-    eprintln!("raising the open-files limit from {soft} to {needed} (hard {hard}) and restarting");
+    eprintln!("raising the open-files limit from {soft} to {target} (hard {hard}) and restarting");
     let status = Command::new("sh")
         .arg("-c")
-        .arg(format!("ulimit -n {needed} && exec \"$0\" \"$@\""))
+        .arg(format!("ulimit -n {target} && exec \"$0\" \"$@\""))
         .arg(exe)
         .args(std::env::args_os().skip(1))
         .env(MARK, "1")
