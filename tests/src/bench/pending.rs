@@ -72,6 +72,8 @@ impl ReportingHost {
 
     /// Waits up to `within` for `count` more `Started` reports; other
     /// reports go to `other`. Returns how many arrived.
+    ///
+    /// Cancel safe in that no report is lost: reports not yet taken stay queued.
     pub async fn wait_started(
         &mut self,
         count: usize,
@@ -120,6 +122,8 @@ pub fn proxy_properties(pending: usize) -> ProxyProperties {
 }
 
 /// An opened SOAP 1.1 proxy for the host at `addr`.
+///
+/// Cancel safety: as `ServiceProxy::open` (dropped half-way, the proxy is dropped too).
 pub async fn open_proxy(
     addr: std::net::SocketAddr,
     props: ProxyProperties,
@@ -206,6 +210,8 @@ impl AwaitedCalls {
     /// Starts `count` calls in batches of [`BATCH`], waiting after each for
     /// the host to report them started (at most `within` in all). Returns how
     /// many it saw start; other host reports go to `other`.
+    ///
+    /// Cancel safe in that calls already started stay pending and awaited.
     pub async fn launch_many(
         &mut self,
         host: &mut ReportingHost,
