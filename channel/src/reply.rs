@@ -536,8 +536,12 @@ impl ReplyChannel {
     /// away, the transport failed, or the exchange was aborted.
     ///
     /// The connection is watched while the request is being answered, once
-    /// its body was read: a client that closes its socket mid-operation is
-    /// seen within milliseconds. Cancel safe.
+    /// its body was read: a client that closes or resets its socket
+    /// mid-operation is seen within milliseconds. A client that only shuts
+    /// down its write side (FIN) counts as gone too: a FIN cannot be told
+    /// from a closed socket, and HTTP/1.1 clients do not half-close. While
+    /// the client has already pipelined its next request, its going away is
+    /// seen only when the answer is written. Cancel safe.
     pub async fn disconnected(&self) {
         self.inner.conn.inner.closed.cancelled().await
     }
