@@ -46,6 +46,23 @@ where
     Ok(buf.freeze())
 }
 
+/// Whether a body error is a framing error of the peer (a bad chunk), not a lost connection.
+pub(crate) fn is_malformed_body(e: &hyper::Error) -> bool {
+    let mut source = std::error::Error::source(e);
+    // Bounded by the length of the error chain.
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            // hyper's decoder reports bad chunk lines and sizes as these two kinds.
+            return matches!(
+                io.kind(),
+                std::io::ErrorKind::InvalidData | std::io::ErrorKind::InvalidInput
+            );
+        }
+        source = s.source();
+    }
+    false
+}
+
 /// A slot the transport fills in once everything queued was flushed to the socket.
 #[derive(Debug, Default)]
 pub(crate) struct FlushSignal {

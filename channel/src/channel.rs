@@ -18,7 +18,7 @@ use wws_core::state::{ChannelEvent, ChannelState};
 use wws_core::{AbortSignal, ChannelProperties, EnvelopeVersion, Error, Message, Result};
 
 use crate::binding;
-use crate::body::{FlushSignal, OutgoingBody, ReadError, read_limited};
+use crate::body::{FlushSignal, OutgoingBody, ReadError, is_malformed_body, read_limited};
 use crate::codec;
 use crate::endpoint::Endpoint;
 use crate::io::SignallingIo;
@@ -867,23 +867,6 @@ fn header_text(headers: &http::HeaderMap, name: header::HeaderName) -> Option<&s
 fn is_xml_media_type(content_type: &str) -> bool {
     let media = binding::media_type(content_type).to_ascii_lowercase();
     media == "text/xml" || media == "application/xml" || media.ends_with("+xml")
-}
-
-/// Whether a body error is a framing error of the peer (a bad chunk), not a lost connection.
-fn is_malformed_body(e: &hyper::Error) -> bool {
-    let mut source = std::error::Error::source(e);
-    // Bounded by the length of the error chain.
-    while let Some(s) = source {
-        if let Some(io) = s.downcast_ref::<std::io::Error>() {
-            // hyper's decoder reports bad chunk lines and sizes as these two kinds.
-            return matches!(
-                io.kind(),
-                std::io::ErrorKind::InvalidData | std::io::ErrorKind::InvalidInput
-            );
-        }
-        source = s.source();
-    }
-    false
 }
 
 fn disconnected(detail: &str, source: Option<hyper::Error>) -> Error {

@@ -18,7 +18,7 @@ use wws_core::state::{ChannelEvent, ChannelState};
 use wws_core::{AbortSignal, EnvelopeVersion, Error, Fault, Message, ReaderQuotas, Result};
 
 use crate::binding;
-use crate::body::{ReadError, read_limited};
+use crate::body::{ReadError, is_malformed_body, read_limited};
 use crate::codec;
 
 const OBJECT: &str = "ReplyChannel";
@@ -298,8 +298,9 @@ impl ReplyChannel {
     /// A message without a WS-Addressing action gets the transport action
     /// ([`soap_action`](Self::soap_action)). The content type is not checked
     /// here: see [`envelope_version_hint`](Self::envelope_version_hint).
-    /// Errors: [`Error::QuotaExceeded`] or a codec error (the channel stays
-    /// `Open` so a fault can be replied); [`Error::TimedOut`] or
+    /// Errors: [`Error::QuotaExceeded`], a codec error or a broken chunked
+    /// framing ([`Error::InvalidFormat`]) (the channel stays `Open` so a
+    /// fault can be replied, after which the connection is closed); [`Error::TimedOut`] or
     /// [`Error::EndpointDisconnected`] (the connection is closed, the
     /// channel `Faulted`); [`Error::Aborted`]. A second `receive` is
     /// [`Error::InvalidOperation`].
@@ -348,6 +349,13 @@ impl ReplyChannel {
                     quota: "max message size",
                     limit: limit as u64,
                 });
+            }
+            Ok(Err(ReadError::Transport(e))) if is_malformed_body(&e) => {
+                // The client is there but its framing is broken: it can still get a fault.
+                span.record("outcome", "request body framing invalid");
+                return Err(Error::invalid_format(format!(
+                    "the request's HTTP body framing is invalid: {e}"
+                )));
             }
             Ok(Err(ReadError::Transport(e))) => {
                 let err = if self.inner.abort.is_aborted() {
