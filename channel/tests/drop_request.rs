@@ -1,6 +1,6 @@
-//! Dropping a request future abandons the exchange: its connection is
-//! closed (the server sees it go), the channel stays `Open`, and the next
-//! request goes over a new connection.
+//! Dropping a request (or one-way send) future abandons the exchange: its
+//! connection is closed (the server sees it go), the channel stays `Open`,
+//! and the next request goes over a new connection.
 
 mod common;
 
@@ -50,5 +50,24 @@ async fn a_dropped_request_closes_its_connection_and_the_next_reconnects() {
     tokio::time::timeout(Duration::from_secs(10), server)
         .await
         .expect("server done")
+        .expect("server task");
+}
+
+#[tokio::test]
+async fn a_dropped_send_closes_its_connection() {
+    let (addr, got_request, server_saw_close) = stalled_server().await;
+    let channel = Channel::new(no_timeouts());
+    channel.open(&url(addr, "/")).await.expect("open");
+    {
+        let mut send = Box::pin(channel.send(echo(EnvelopeVersion::Soap11, "dropped")));
+        tokio::select! {
+            r = &mut send => panic!("the stalled send completed: {r:?}"),
+            _ = got_request => {}
+        }
+    }
+    assert_eq!(channel.state(), ChannelState::Open);
+    tokio::time::timeout(Duration::from_secs(10), server_saw_close)
+        .await
+        .expect("the server saw its connection closed")
         .expect("server task");
 }
