@@ -3,7 +3,7 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -52,6 +52,8 @@ struct ConnShared {
     closed: CancellationToken,
     /// An answer went out before the request body was read to its end.
     unread_body: AtomicBool,
+    /// How many exchanges the connection has carried; the last is the current one.
+    exchanges: AtomicU64,
 }
 
 impl ServerConnection {
@@ -63,6 +65,7 @@ impl ServerConnection {
                 kill: CancellationToken::new(),
                 closed: CancellationToken::new(),
                 unread_body: AtomicBool::new(false),
+                exchanges: AtomicU64::new(0),
             }),
         }
     }
@@ -104,6 +107,21 @@ impl ServerConnection {
         self.inner.unread_body.load(Ordering::Acquire)
     }
 
+    /// Numbers a new exchange on this connection.
+    fn next_exchange(&self) -> u64 {
+        self.inner.exchanges.fetch_add(1, Ordering::AcqRel) + 1
+    }
+
+    /// Drops the connection if exchange `seq` is still its current one.
+    ///
+    /// A later exchange on the same keep-alive connection means `seq` was
+    /// answered in full; killing the connection would lose the later one.
+    fn kill_exchange(&self, seq: u64) {
+        if self.inner.exchanges.load(Ordering::Acquire) == seq {
+            self.kill();
+        }
+    }
+
     fn mark_unread_body(&self) {
         self.inner.unread_body.store(true, Ordering::Release);
     }
@@ -136,6 +154,8 @@ struct ReplyInner {
     headers: HeaderMap,
     transport_action: Option<String>,
     conn: ServerConnection,
+    /// This exchange's number on its connection.
+    seq: u64,
     settings: Arc<ExchangeSettings>,
     abort: AbortSignal,
     span: tracing::Span,
@@ -209,6 +229,7 @@ impl ReplyChannel {
                 headers: parts.headers,
                 transport_action,
                 conn: conn.clone(),
+                seq: conn.next_exchange(),
                 settings,
                 abort: AbortSignal::new(),
                 span,
@@ -527,6 +548,10 @@ impl ReplyChannel {
     /// Aborts the exchange: drops the connection (the client sees it closed,
     /// not a response); a pending [`receive`](Self::receive) fails with
     /// [`Error::Aborted`]. `Open` → `Faulted`. Never blocks; idempotent.
+    ///
+    /// Once the answer was written and the connection carries the client's
+    /// next exchange, the connection is that exchange's: abort then only
+    /// changes this channel's state.
     pub fn abort(&self) {
         {
             let mut ctl = self.ctl();
@@ -536,7 +561,7 @@ impl ReplyChannel {
             ctl.responder = None;
         }
         self.inner.abort.abort();
-        self.inner.conn.kill();
+        self.inner.conn.kill_exchange(self.inner.seq);
         self.inner.span.record("outcome", "aborted");
     }
 
