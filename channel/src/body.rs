@@ -19,6 +19,9 @@ pub(crate) enum ReadError {
     Transport(hyper::Error),
 }
 
+/// Most a body read reserves before its bytes arrive.
+const INITIAL_RESERVE: usize = 64 * 1024;
+
 /// Reads `body` whole, refusing it as soon as it announces or streams more than `limit` bytes.
 ///
 /// Nothing beyond `limit` bytes is buffered: an announced `Content-Length`
@@ -32,7 +35,13 @@ where
     if hint.lower() > limit as u64 {
         return Err(ReadError::TooLarge { limit });
     }
-    let initial = hint.exact().map_or(0, |n| n as usize).min(limit);
+    // What is announced is reserved only up to a small amount: a peer that
+    // announces the quota and sends nothing must not make us commit it.
+    let initial = hint
+        .exact()
+        .map_or(0, |n| n as usize)
+        .min(limit)
+        .min(INITIAL_RESERVE);
     let mut buf = BytesMut::with_capacity(initial);
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(ReadError::Transport)?;
