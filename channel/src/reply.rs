@@ -107,6 +107,11 @@ impl ServerConnection {
         self.inner.unread_body.load(Ordering::Acquire)
     }
 
+    /// Whether a request has arrived on this connection yet (its head read whole).
+    pub fn has_carried_exchange(&self) -> bool {
+        self.inner.exchanges.load(Ordering::Acquire) > 0
+    }
+
     /// Numbers a new exchange on this connection.
     fn next_exchange(&self) -> u64 {
         self.inner.exchanges.fetch_add(1, Ordering::AcqRel) + 1

@@ -155,17 +155,26 @@ impl Served {
             _ = conn.killed() => None,
             r = poll_fn(|cx| http.poll_without_shutdown(cx)) => Some(r),
             _ = self.shutdown.cancelled() => {
-                // Finish the exchange in progress, if any, then close.
-                Pin::new(&mut http).graceful_shutdown();
-                tokio::select! {
-                    biased;
-                    _ = conn.killed() => None,
-                    r = poll_fn(|cx| http.poll_without_shutdown(cx)) => Some(r),
+                if conn.has_carried_exchange() {
+                    // Finish the exchange in progress, if any, then close
+                    // (hyper closes at once when idle or mid-way through the next head).
+                    Pin::new(&mut http).graceful_shutdown();
+                    tokio::select! {
+                        biased;
+                        _ = conn.killed() => None,
+                        r = poll_fn(|cx| http.poll_without_shutdown(cx)) => Some(r),
+                    }
+                } else {
+                    // Nothing arrived whole yet (at most part of a first head): nothing
+                    // to finish, and hyper's graceful shutdown would wait for that head.
+                    None
                 }
             }
         };
         match result {
-            None => tracing::debug!(target: "wws.listener", "connection dropped by its exchange"),
+            None => {
+                tracing::debug!(target: "wws.listener", "connection dropped (by its exchange, or stopped before a request arrived)")
+            }
             Some(Ok(())) => {
                 tracing::debug!(target: "wws.listener", "connection closed");
                 if conn.has_unread_body() {
