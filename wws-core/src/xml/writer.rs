@@ -1,6 +1,7 @@
 //! Escaping for XML text and attribute values.
 //!
-//! One table lookup per byte, runs of plain bytes copied at once. Characters
+//! Plain runs are found eight bytes at a time (SWAR) and copied at once; a
+//! table says what each flagged byte needs. Characters
 //! XML 1.0 cannot carry at all (C0 controls other than tab, LF and CR; U+FFFE,
 //! U+FFFF) are written as U+FFFD, so the output is always well-formed.
 
@@ -41,20 +42,80 @@ const fn table(attr: bool) -> [u8; 256] {
     t
 }
 
-static TEXT: [u8; 256] = table(false);
-static ATTR: [u8; 256] = table(true);
+static TEXT_TABLE: [u8; 256] = table(false);
+static ATTR_TABLE: [u8; 256] = table(true);
 
 const REPLACEMENT: &[u8] = "\u{FFFD}".as_bytes();
 
-fn write_escaped(out: &mut BytesMut, s: &str, table: &[u8; 256]) {
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// Non-zero if some byte of `x` is below `n` (`n` ≤ 0x80).
+#[inline(always)]
+const fn has_less(x: u64, n: u8) -> u64 {
+    x.wrapping_sub(ONES * n as u64) & !x & HIGHS
+}
+
+/// Non-zero if some byte of `x` equals `b`.
+#[inline(always)]
+const fn has_byte(x: u64, b: u8) -> u64 {
+    has_less(x ^ (ONES * b as u64), 1)
+}
+
+/// Non-zero if some byte of `x` may need escaping (a superset of the table's
+/// non-plain bytes: tab and LF in text are flagged and then found plain).
+#[inline(always)]
+const fn flagged<const ATTR: bool>(x: u64) -> u64 {
+    let common = has_less(x, 0x20) | has_byte(x, b'&') | has_byte(x, b'<') | has_byte(x, 0xEF);
+    if ATTR {
+        common | has_byte(x, b'"')
+    } else {
+        common | has_byte(x, b'>')
+    }
+}
+
+/// Offset of the first byte of `bytes` that the table does not mark plain,
+/// or its length. Eight bytes at a time (SWAR): text is usually all plain.
+#[inline]
+fn next_special<const ATTR: bool>(bytes: &[u8], table: &[u8; 256]) -> usize {
+    let mut i = 0;
+    loop {
+        // Skip whole clean words; two at a time keeps the loop short.
+        while let Some((a, b)) = bytes
+            .get(i..)
+            .and_then(|r| r.first_chunk::<16>())
+            .and_then(|p| p.split_first_chunk::<8>())
+            .and_then(|(a, r)| Some((a, r.first_chunk::<8>()?)))
+        {
+            let (a, b) = (u64::from_le_bytes(*a), u64::from_le_bytes(*b));
+            if flagged::<ATTR>(a) | flagged::<ATTR>(b) != 0 {
+                break;
+            }
+            i += 16;
+        }
+        // Look at the flagged block (or the tail) byte by byte.
+        let end = (i + 16).min(bytes.len());
+        let block = bytes.get(i..end).unwrap_or_default();
+        if let Some(j) = block.iter().position(|&b| table[b as usize] != PLAIN) {
+            return i + j;
+        }
+        if end == bytes.len() {
+            return end;
+        }
+        i = end;
+    }
+}
+
+fn write_escaped<const ATTR: bool>(out: &mut BytesMut, s: &str) {
+    let table = if ATTR { &ATTR_TABLE } else { &TEXT_TABLE };
     let bytes = s.as_bytes();
     out.reserve(bytes.len());
     let mut start = 0;
     while let Some(rest) = bytes.get(start..) {
-        // Tight scan for the next byte that needs attention.
-        let Some(offset) = rest.iter().position(|&b| table[b as usize] != PLAIN) else {
+        let offset = next_special::<ATTR>(rest, table);
+        if offset == rest.len() {
             break;
-        };
+        }
         let i = start + offset;
         out.extend_from_slice(rest.get(..offset).unwrap_or_default());
         let b = bytes.get(i).copied().unwrap_or_default();
@@ -85,12 +146,12 @@ fn write_escaped(out: &mut BytesMut, s: &str, table: &[u8; 256]) {
 
 /// Appends `s` escaped as XML character data.
 pub fn write_text(out: &mut BytesMut, s: &str) {
-    write_escaped(out, s, &TEXT);
+    write_escaped::<false>(out, s);
 }
 
 /// Appends `s` escaped for a double-quoted attribute value.
 pub fn write_attr_value(out: &mut BytesMut, s: &str) {
-    write_escaped(out, s, &ATTR);
+    write_escaped::<true>(out, s);
 }
 
 #[cfg(test)]
@@ -117,6 +178,45 @@ mod tests {
             "\u{FFFD}x\u{FFFD}\u{FFFD}\u{FFFD}é"
         );
         assert_eq!(text("\u{F000}"), "\u{F000}");
+    }
+
+    /// The escaping rules one character at a time, as the reference.
+    fn reference(s: &str, attr: bool) -> String {
+        let mut out = String::new();
+        for c in s.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' if !attr => out.push_str("&gt;"),
+                '"' if attr => out.push_str("&quot;"),
+                '\r' => out.push_str("&#xD;"),
+                '\n' if attr => out.push_str("&#xA;"),
+                '\t' if attr => out.push_str("&#x9;"),
+                '\t' | '\n' => out.push(c),
+                '\u{0}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}' => out.push('\u{FFFD}'),
+                _ => out.push(c),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn bulk_scan_matches_the_reference_at_every_offset() {
+        let specials = [
+            "&", "<", ">", "\"", "\r", "\n", "\t", "\u{1}", "\u{1F}", "\u{FFFE}", "\u{FFFF}",
+            "\u{F000}", "\u{FFFD}", "é", "\u{7F}", " ", "\u{80}",
+        ];
+        for len in [0usize, 1, 7, 8, 15, 16, 17, 31, 33, 64] {
+            for pos in 0..=len {
+                for sp in specials {
+                    let s = format!("{}{sp}{}", "a".repeat(pos), "b".repeat(len - pos));
+                    assert_eq!(text(&s), reference(&s, false), "text {s:?}");
+                    assert_eq!(attr(&s), reference(&s, true), "attr {s:?}");
+                    let twice = format!("{s}{sp}{s}");
+                    assert_eq!(text(&twice), reference(&twice, false), "text {twice:?}");
+                }
+            }
+        }
     }
 
     #[test]
