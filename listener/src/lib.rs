@@ -55,9 +55,10 @@
 //! - `close()` and `abort()` both stop accepting, close the listening
 //!   socket and end pending accepts with [`Error::Aborted`]. Idle
 //!   connections are closed; a connection whose exchange was accepted
-//!   finishes that exchange and then closes. Exchanges that arrived but were
+//!   finishes that exchange and then closes; one that has not delivered a
+//!   whole request yet is closed at once. Exchanges that arrived but were
 //!   not accepted get HTTP 503 on `close()` and a closed connection on
-//!   `abort()`.
+//!   `abort()`. Dropping the last handle of an open listener aborts it.
 //! - A request head over [`MAX_REQUEST_HEAD_SIZE`] (64 KiB) or with more
 //!   than 100 header lines is answered 431 and its connection closed
 //!   (hyper's own bound would be ~400 KiB; SOAP puts its headers in the
