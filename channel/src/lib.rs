@@ -72,6 +72,11 @@
 //! - A response head is read up to [`MAX_RESPONSE_HEAD_SIZE`] (64 KiB); an
 //!   answer that is not HTTP/1.1 or has a broken chunked framing is
 //!   `InvalidFormat`, not "disconnected", and leaves the channel `Open`.
+//! - A [`ReplyChannel`] is handed out by the listener already `Open`, with
+//!   the request head read: the accept is the listener's, so the
+//!   `Accepting` state of WWSAPI's server channels (and its abort rule,
+//!   Accepting → Created) is the state table's only; an abort during
+//!   accept is `Listener::abort`, which completes the accept with `Aborted`.
 
 mod binding;
 mod body;
