@@ -101,15 +101,30 @@ fn check_soap12_attributes(r: &XmlReader<'_>, tag: &StartTag<'_>) -> Result<()> 
     Ok(())
 }
 
-/// Reads one envelope; see [`Message::read`].
-pub(crate) fn read_message(input: &[u8], quotas: &ReaderQuotas) -> Result<Message> {
+fn check_size(input: &[u8], quotas: &ReaderQuotas) -> Result<()> {
     if input.len() > quotas.max_message_size {
         return Err(Error::QuotaExceeded {
             quota: "max message size",
             limit: quotas.max_message_size as u64,
         });
     }
-    let mut r = XmlReader::document(input, quotas)?;
+    Ok(())
+}
+
+/// Reads one envelope; see [`Message::read`].
+pub(crate) fn read_message(input: &[u8], quotas: &ReaderQuotas) -> Result<Message> {
+    check_size(input, quotas)?;
+    read_envelope(XmlReader::document(input, quotas)?, quotas)
+}
+
+/// Reads one envelope, the body sliced from `input` when it can be; see
+/// [`Message::read_bytes`].
+pub(crate) fn read_message_shared(input: &Bytes, quotas: &ReaderQuotas) -> Result<Message> {
+    check_size(input, quotas)?;
+    read_envelope(XmlReader::document_shared(input, quotas)?, quotas)
+}
+
+fn read_envelope(mut r: XmlReader<'_>, quotas: &ReaderQuotas) -> Result<Message> {
     let root = r.root()?;
     if root.local() != "Envelope" {
         return Err(Error::InvalidFormat(format!(
@@ -254,9 +269,15 @@ fn read_addressing_value<'a>(
 /// The QName of the first element in a standalone fragment, reading only
 /// its start tag (a body may be megabytes long; this runs per dispatch).
 pub(crate) fn first_element(xml: &Bytes) -> Option<crate::message::QName> {
+    first_element_with(xml, |t| t.qname())
+}
+
+/// `f` applied to the first start tag of a standalone fragment, reading
+/// only that tag; `None` if there is none.
+pub(crate) fn first_element_with<T>(xml: &[u8], f: impl FnOnce(&StartTag<'_>) -> T) -> Option<T> {
     let head = xml.get(..first_start_tag_end(xml)?)?;
     let mut r = XmlReader::new(head).ok()?;
-    r.root().ok().map(|t| t.qname())
+    r.root().ok().map(|t| f(&t))
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {

@@ -194,6 +194,18 @@ impl Message {
         crate::envelope_read::read_message(input, quotas)
     }
 
+    /// [`Message::read`] over shared bytes: a body that needs none of the
+    /// namespace declarations it inherits is a slice of `input` (no copy).
+    ///
+    /// The message is the same as `read` gives, except that such a body
+    /// lacks the inherited declarations `read` adds to its children; the
+    /// test is conservative (any `prefix:` of an inherited prefix anywhere
+    /// in the body counts as a use), so the body stays standalone XML of the
+    /// same meaning.
+    pub fn read_bytes(input: Bytes, quotas: &ReaderQuotas) -> Result<Message> {
+        crate::envelope_read::read_message_shared(&input, quotas)
+    }
+
     /// Appends the envelope: prefix `s:`, WS-Addressing `a:` (when
     /// `addressing` is not `Transport`, `Action` and `To` marked
     /// `mustUnderstand` as WCF does), header blocks and body verbatim.
@@ -276,11 +288,14 @@ impl Message {
     }
 
     /// True if the body's first element is a SOAP `Fault`.
+    ///
+    /// Reads only the first start tag and builds no [`QName`] (the host asks
+    /// this of every reply).
     pub fn is_fault(&self) -> bool {
-        self.body_element().is_some_and(|q| {
-            q.local == "Fault"
-                && matches!(q.namespace.as_str(), crate::ns::SOAP11 | crate::ns::SOAP12)
+        crate::envelope_read::first_element_with(&self.body, |t| {
+            t.local() == "Fault" && matches!(t.namespace(), crate::ns::SOAP11 | crate::ns::SOAP12)
         })
+        .unwrap_or(false)
     }
 
     /// The fault in the body, if the body is one.

@@ -135,6 +135,9 @@ fn main() {
         let mut read_op = || {
             black_box(Message::read(black_box(bytes), &quotas).expect("reads"));
         };
+        let mut read_bytes_op = || {
+            black_box(Message::read_bytes(black_box(bytes.clone()), &quotas).expect("reads"));
+        };
         let mut write_op = || {
             out.clear();
             black_box(&msg).write(&mut out);
@@ -142,10 +145,19 @@ fn main() {
         };
         let rates = throughputs(
             bytes.len(),
-            &mut [&mut floor_op, &mut read_op, &mut write_op],
+            &mut [
+                &mut floor_op,
+                &mut read_op,
+                &mut read_bytes_op,
+                &mut write_op,
+            ],
         );
-        let (floor, read, write) = (rates[0], rates[1], rates[2]);
-        for (op, rate) in [("Message::read", read), ("Message::write", write)] {
+        let (floor, read, read_bytes, write) = (rates[0], rates[1], rates[2], rates[3]);
+        for (op, rate) in [
+            ("Message::read", read),
+            ("Message::read_bytes", read_bytes),
+            ("Message::write", write),
+        ] {
             println!(
                 "| {name} | {} | {op} | {rate:.0} | {floor:.0} | {:.2} |",
                 bytes.len(),

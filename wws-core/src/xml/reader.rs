@@ -145,6 +145,10 @@ pub struct XmlReader<'a> {
     pending_end: bool,
     seen_event: bool,
     root_seen: bool,
+    /// The input as shared bytes (with the offset of `src` in it, past a
+    /// BOM): fragments that need no inherited declaration are sliced from
+    /// it instead of copied.
+    shared: Option<(Bytes, usize)>,
 }
 
 impl std::fmt::Debug for XmlReader<'_> {
@@ -331,6 +335,18 @@ fn same(a: &str, b: &str) -> bool {
     true
 }
 
+/// Whether a character reference, from after its `&#` on, may stand for `:`
+/// (malformed ones count: the reader rejects them anyway).
+fn char_ref_is_colon(reference: &[u8]) -> bool {
+    let end = reference.iter().position(|&b| b == b';').unwrap_or(0);
+    let digits = std::str::from_utf8(reference.get(..end).unwrap_or_default()).unwrap_or("");
+    let value = match digits.strip_prefix('x') {
+        Some(hex) => u32::from_str_radix(hex, 16),
+        None => digits.parse(),
+    };
+    value.map_or(true, |v| v == u32::from(b':'))
+}
+
 fn split_name(name: &str) -> (&str, &str) {
     // Names are short: a plain loop beats a memchr call.
     match name.bytes().position(|b| b == b':') {
@@ -357,6 +373,14 @@ impl<'a> XmlReader<'a> {
         Self::build(xml, quotas, Mode::Document)
     }
 
+    /// A document reader over shared bytes, whose fragments may be slices of `input`.
+    pub(crate) fn document_shared(input: &'a Bytes, quotas: &ReaderQuotas) -> Result<Self> {
+        let mut r = Self::build(input, quotas, Mode::Document)?;
+        let base = input.len() - r.src.len();
+        r.shared = Some((input.clone(), base));
+        Ok(r)
+    }
+
     fn build(xml: &'a [u8], quotas: &ReaderQuotas, mode: Mode) -> Result<Self> {
         let xml = xml.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(xml);
         let src = std::str::from_utf8(xml).map_err(|e| {
@@ -379,6 +403,7 @@ impl<'a> XmlReader<'a> {
             pending_end: false,
             seen_event: false,
             root_seen: false,
+            shared: None,
         })
     }
 
@@ -561,7 +586,8 @@ impl<'a> XmlReader<'a> {
         let scope_before = self.ns.len();
         let mut prefixed_attrs = false;
         let mut seen: [&str; 8] = [""; 8];
-        let mut spill: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        // Only built past eight attributes (building one seeds a hasher).
+        let mut spill: Option<std::collections::HashSet<&str>> = None;
         for (count, attr) in AttrScan::new(content, name_len).enumerate() {
             let AttrValue {
                 name: key,
@@ -575,7 +601,9 @@ impl<'a> XmlReader<'a> {
                     limit: self.max_attributes as u64,
                 });
             }
-            if seen.iter().take(count).any(|k| *k == key) || spill.contains(key) {
+            if seen.iter().take(count).any(|k| *k == key)
+                || spill.as_ref().is_some_and(|s| s.contains(key))
+            {
                 return Err(Error::InvalidFormat(format!(
                     "duplicate attribute {key} on <{name}>"
                 )));
@@ -583,7 +611,7 @@ impl<'a> XmlReader<'a> {
             match seen.get_mut(count) {
                 Some(slot) => *slot = key,
                 None => {
-                    spill.insert(key);
+                    spill.get_or_insert_with(Default::default).insert(key);
                 }
             }
             let value = if has_amp {
@@ -939,8 +967,13 @@ impl<'a> XmlReader<'a> {
         let scope = tag.scope;
         let shadowed = self.shadowed(scope);
         let base = tag.depth;
-        // The content is no longer than the rest of the input (plus declarations).
-        let mut out = BytesMut::with_capacity(self.src.len().saturating_sub(self.position()) + 256);
+        // The content is no longer than the rest of the input (plus
+        // declarations); over shared input it is likely a slice instead.
+        let mut out = if self.shared.is_some() {
+            BytesMut::with_capacity(256)
+        } else {
+            BytesMut::with_capacity(self.src.len().saturating_sub(self.position()) + 256)
+        };
         // Where the full set of declarations was written, to copy for later children.
         let mut decls: Option<std::ops::Range<usize>> = None;
         let mut first: Option<usize> = None;
@@ -1004,10 +1037,51 @@ impl<'a> XmlReader<'a> {
                 Raw::Eof => return Err(Error::invalid_format("truncated element")),
             }
         }
-        if first.is_some() {
-            out.extend_from_slice(self.slice(copied, last_end)?);
+        let Some(first) = first else {
+            return Ok(Bytes::new());
+        };
+        if let Some((input, base)) = &self.shared {
+            let content = self.slice(first, last_end)?;
+            let range = base + first..base + last_end;
+            if range.end <= input.len() && !self.needs_decls(scope, &shadowed, content) {
+                return Ok(input.slice(range));
+            }
         }
+        let rest = self.slice(copied, last_end)?;
+        out.reserve(rest.len());
+        out.extend_from_slice(rest);
         Ok(out.freeze())
+    }
+
+    /// Whether `content`, cut out on its own, may need one of the first
+    /// `scope` bindings. Conservative: an inherited default namespace, any
+    /// `prefix:` of an inherited prefix (in names, attribute values or
+    /// QName text alike), a `:` after a reference, or a reference to `:`
+    /// all count as a use.
+    fn needs_decls(&self, scope: usize, shadowed: &[bool; MAX_NAMESPACES], content: &[u8]) -> bool {
+        let bindings = self.ns.get(..scope).unwrap_or(&self.ns);
+        let live = bindings
+            .iter()
+            .zip(shadowed)
+            .filter(|(_, hidden)| !**hidden)
+            .map(|(b, _)| b.prefix.as_bytes());
+        if live.clone().next().is_none() {
+            return false;
+        }
+        if live.clone().any(<[u8]>::is_empty) {
+            return true;
+        }
+        // One pass over the content for both `:` and `&`.
+        memchr::memchr2_iter(b':', b'&', content).any(|i| {
+            let before = content.get(..i).unwrap_or_default();
+            let after = content.get(i + 1..).unwrap_or_default();
+            match content.get(i) {
+                Some(b':') => before.ends_with(b";") || live.clone().any(|p| before.ends_with(p)),
+                _ => {
+                    after.starts_with(b"#") && char_ref_is_colon(after.get(1..).unwrap_or_default())
+                }
+            }
+        })
     }
 
     /// Reads to the end of input, checking what follows the root element.
