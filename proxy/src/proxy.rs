@@ -70,9 +70,55 @@ struct Slot {
 impl Slot {
     /// Completes the call with `error` and tears its exchange down.
     fn cancel(self, error: Error) {
-        self.signal.abort();
         let _ = self.done.send(Err(error));
+        self.signal.abort();
         if let Some(channel) = self.channel {
+            channel.abort();
+        }
+    }
+}
+
+/// Above this many connections, a mass cancel hands their teardown to a task.
+const INLINE_TEARDOWN: usize = 8;
+
+/// Completes every slot with its error, all callers first: their wake-ups
+/// are queued before those of the call tasks and connections torn down
+/// afterwards, so no caller waits behind a socket close. Returns the call
+/// signals (not yet aborted) and the connections (not yet aborted).
+fn complete_slots(
+    slots: Vec<Slot>,
+    error: impl Fn(CallId) -> Error,
+) -> (Vec<AbortSignal>, Vec<Channel>) {
+    let mut signals = Vec::with_capacity(slots.len());
+    let mut channels = Vec::with_capacity(slots.len());
+    for slot in slots {
+        let _ = slot.done.send(Err(error(slot.id)));
+        signals.push(slot.signal);
+        channels.extend(slot.channel);
+    }
+    (signals, channels)
+}
+
+/// Aborts `channels`: inline when few; else on a task of `runtime`, queued
+/// behind the callers just woken, so `abort()` returns without 10,000 socket
+/// teardowns in its way. The task's guard aborts them even if the runtime
+/// drops the task unrun (shutting down).
+fn tear_down(channels: Vec<Channel>, runtime: Option<Handle>) {
+    let teardown = Teardown(channels);
+    match runtime {
+        Some(runtime) if teardown.0.len() > INLINE_TEARDOWN => {
+            runtime.spawn(async move { drop(teardown) });
+        }
+        _ => drop(teardown),
+    }
+}
+
+/// Aborts its channels when dropped.
+struct Teardown(Vec<Channel>);
+
+impl Drop for Teardown {
+    fn drop(&mut self) {
+        for channel in self.0.drain(..) {
             channel.abort();
         }
     }
@@ -299,26 +345,26 @@ impl ServiceProxy {
     /// times; it never waits for I/O.
     pub fn abort(&self) {
         let inner = &self.inner;
-        let (slots, channels) = {
+        let (slots, idle, signal, runtime) = {
             let mut shared = inner.lock();
             // Abort is allowed in every state.
             let _ = inner.state.apply(ServiceProxyEvent::Abort);
-            shared.signal.abort();
             let slots: Vec<Slot> = shared.calls.drain().map(|(_, slot)| slot).collect();
-            let mut channels = std::mem::take(&mut shared.idle);
-            channels.extend(shared.opening.take());
+            let mut idle = std::mem::take(&mut shared.idle);
+            idle.extend(shared.opening.take());
             inner.publish_pending(&shared);
-            (slots, channels)
+            // Cloned: a later open() replaces it, this abort ends the old one.
+            (slots, idle, shared.signal.clone(), shared.runtime.clone())
         };
         if !slots.is_empty() {
             tracing::debug!(calls = slots.len(), "service proxy aborted pending calls");
         }
-        for slot in slots {
-            slot.cancel(Error::Aborted { object: OBJECT });
-        }
-        for channel in channels {
-            channel.abort();
-        }
+        // Callers first, then the call tasks (the parent signal ends every
+        // call's and a pending open's), then the connections.
+        let (_, mut channels) = complete_slots(slots, |_| Error::Aborted { object: OBJECT });
+        signal.abort();
+        channels.extend(idle);
+        tear_down(channels, runtime);
     }
 
     /// Makes a `Closed` (or `Created`) proxy `Created` again, ready to open.
@@ -338,7 +384,7 @@ impl ServiceProxy {
     /// otherwise [`Error::InvalidOperation`]. Synchronous: the errors are
     /// delivered before this returns, and it never waits for I/O.
     pub fn abandon_call(&self, id: CallId) -> Result<()> {
-        let slots = {
+        let (slots, runtime) = {
             let mut shared = self.inner.lock();
             self.inner.state.get().ensure_can_abandon()?;
             let keys: Vec<u64> = shared
@@ -352,15 +398,18 @@ impl ServiceProxy {
                 .filter_map(|key| shared.calls.remove(key))
                 .collect();
             self.inner.publish_pending(&shared);
-            slots
+            (slots, shared.runtime.clone())
         };
         if !slots.is_empty() {
             tracing::debug!(call_id = %id, calls = slots.len(), "calls abandoned");
         }
-        for slot in slots {
-            let call_id = slot.id.get();
-            slot.cancel(Error::Abandoned { call_id });
+        // As abort(): every caller first, then call tasks, then connections.
+        let (signals, channels) =
+            complete_slots(slots, |id| Error::Abandoned { call_id: id.get() });
+        for signal in signals {
+            signal.abort();
         }
+        tear_down(channels, runtime);
         Ok(())
     }
 
@@ -405,7 +454,6 @@ impl ServiceProxy {
         let inner = &self.inner;
         let id = opts.chosen_id().unwrap_or_else(|| inner.ids.next_id());
         inner.address(&mut message);
-        let action = message.action.clone().unwrap_or_default();
 
         let (tx, rx) = oneshot::channel();
         let (key, signal, runtime) = {
@@ -458,7 +506,12 @@ impl ServiceProxy {
             (key, signal, runtime)
         };
 
-        let span = tracing::info_span!("wws.proxy.call", call_id = %id, action = %action);
+        // Borrowed, not cloned: span fields are only evaluated when it is on.
+        let span = tracing::info_span!(
+            "wws.proxy.call",
+            call_id = %id,
+            action = %message.action.as_deref().unwrap_or_default()
+        );
         let deadline = inner.props.call_timeout.map(|t| (Instant::now() + t, t));
         runtime.spawn(
             Arc::clone(inner)
@@ -510,7 +563,9 @@ impl Inner {
         // Should the task itself be dropped (its runtime shutting down), the
         // call still completes and its connection is closed.
         let _unfinished = Unfinished { inner: &self, key };
-        let exchange = self.exchange(key, message);
+        // Boxed: the exchange's state machine is large; inline it made every
+        // task cell (and its move at spawn) several KB.
+        let exchange = Box::pin(self.exchange(key, message));
         let outcome = tokio::select! {
             biased;
             // Whoever aborted the signal has completed the slot already.
@@ -540,7 +595,9 @@ impl Inner {
             .checkout(key)
             .ok_or(Error::Aborted { object: OBJECT })?;
         if fresh {
-            channel.open(&self.url).await?;
+            // Boxed: connecting is only one phase; the pending exchange need
+            // not keep its space while waiting for the reply.
+            Box::pin(channel.open(&self.url)).await?;
         }
         channel.request(message).await
     }
@@ -702,6 +759,30 @@ mod tests {
             CallOptions::new(),
         );
         is_send(&call);
+    }
+
+    /// The task cell of every pending call holds this future: the exchange
+    /// (kilobytes: connect, request and reply states) must stay boxed.
+    #[test]
+    fn a_call_task_is_small_and_its_exchange_is_boxed() {
+        let proxy = ServiceProxy::new(
+            "http://127.0.0.1:9/calculator",
+            EnvelopeVersion::Soap11,
+            AddressingVersion::Transport,
+            ProxyProperties::default(),
+        )
+        .expect("valid url");
+        let message = || Message::new(EnvelopeVersion::Soap11, AddressingVersion::Transport);
+        let deadline = Some((Instant::now(), Duration::from_secs(1)));
+        let task = Arc::clone(&proxy.inner).run_call(0, AbortSignal::new(), message(), deadline);
+        let exchange = proxy.inner.exchange(0, message());
+        let (task, exchange) = (size_of_val(&task), size_of_val(&exchange));
+        eprintln!("call task {task} bytes, boxed exchange {exchange} bytes");
+        assert!(task <= 1024, "call task future is {task} bytes");
+        assert!(
+            task < exchange,
+            "exchange ({exchange} bytes) inline in the task ({task})"
+        );
     }
 
     #[test]
