@@ -125,7 +125,10 @@
 //! was written is never retried (SOAP operations need not be idempotent).
 //!
 //! `abort()` and `abandon_call()` are plain synchronous functions: they hold
-//! a short internal lock that no I/O ever holds, and close sockets directly.
+//! a short internal lock that no I/O ever holds. They complete every
+//! affected call first, so no caller waits behind a socket teardown, then
+//! abort the calls' connections (more than a few: on a task of the proxy's
+//! runtime, which closes them as soon as it runs).
 //!
 //! # Tracing
 //!

@@ -342,7 +342,9 @@ impl ServiceProxy {
     /// other states unchanged.
     ///
     /// Synchronous: callable from any thread, in any state, any number of
-    /// times; it never waits for I/O.
+    /// times; it never waits for I/O. Every call's error is delivered before
+    /// it returns; the sockets are closed right after, by the connections'
+    /// tasks (and a teardown task when there are many).
     pub fn abort(&self) {
         let inner = &self.inner;
         let (slots, idle, signal, runtime) = {
