@@ -57,6 +57,7 @@ fn body_using_an_inherited_prefix_gets_its_declarations() {
         // In an element name, an attribute name, an attribute value, QName text.
         r#"<s:Fault><s:Code><s:Value>s:Sender</s:Value></s:Code><s:Reason><s:Text xml:lang="en">x</s:Text></s:Reason></s:Fault>"#,
         r#"<e xmlns="urn:e" a:x="1"/>"#,
+        r#"<e xmlns="urn:e"><a:x>t</a:x></e>"#,
         r#"<e xmlns="urn:e" t="a:Thing"/>"#,
         r#"<e xmlns="urn:e">a:Thing</e>"#,
         // A prefix or colon spelled with character references.
@@ -72,6 +73,14 @@ fn body_using_an_inherited_prefix_gets_its_declarations() {
         );
         assert_eq!(copied, shared, "{body}");
     }
+}
+
+#[test]
+fn prefixed_element_after_body_makes_the_body_a_copy() {
+    // SOAP 1.1 allows elements after Body; the look-ahead sees them and stays safe.
+    let xml = r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><e xmlns="urn:e">t</e></s:Body><s:Extra/></s:Envelope>"#;
+    let (copied, shared, _) = both(xml.as_bytes());
+    assert_eq!(copied, shared);
 }
 
 #[test]

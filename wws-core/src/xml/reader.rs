@@ -964,13 +964,23 @@ impl<'a> XmlReader<'a> {
     /// and returns its content, from the first child (or non-blank text) to
     /// the last, each child element standalone.
     pub fn capture_children(&mut self, tag: &StartTag<'a>) -> Result<Bytes> {
-        let scope = tag.scope;
-        let shadowed = self.shadowed(scope);
+        let shadowed = self.shadowed(tag.scope);
+        // Over shared input, decided once for the rest of the input: if
+        // nothing in it needs an inherited declaration, the content will be
+        // a slice of the input and nothing is written here.
+        let slice = self.shared.is_some() && {
+            let rest = self
+                .src
+                .as_bytes()
+                .get(self.position()..)
+                .unwrap_or_default();
+            !self.needs_decls(tag.scope, &shadowed, rest)
+        };
+        let scope = if slice { 0 } else { tag.scope };
         let base = tag.depth;
-        // The content is no longer than the rest of the input (plus
-        // declarations); over shared input it is likely a slice instead.
-        let mut out = if self.shared.is_some() {
-            BytesMut::with_capacity(256)
+        // The content is no longer than the rest of the input (plus declarations).
+        let mut out = if slice {
+            BytesMut::new()
         } else {
             BytesMut::with_capacity(self.src.len().saturating_sub(self.position()) + 256)
         };
@@ -1040,12 +1050,12 @@ impl<'a> XmlReader<'a> {
         let Some(first) = first else {
             return Ok(Bytes::new());
         };
-        if let Some((input, base)) = &self.shared {
-            let content = self.slice(first, last_end)?;
+        if let (true, Some((input, base))) = (slice, &self.shared) {
             let range = base + first..base + last_end;
-            if range.end <= input.len() && !self.needs_decls(scope, &shadowed, content) {
-                return Ok(input.slice(range));
+            if range.start > range.end || range.end > input.len() {
+                return Err(Error::invalid_format("fragment bounds outside the input"));
             }
+            return Ok(input.slice(range));
         }
         let rest = self.slice(copied, last_end)?;
         out.reserve(rest.len());
@@ -1057,7 +1067,8 @@ impl<'a> XmlReader<'a> {
     /// `scope` bindings. Conservative: an inherited default namespace, any
     /// `prefix:` of an inherited prefix (in names, attribute values or
     /// QName text alike), a `:` after a reference, or a reference to `:`
-    /// all count as a use.
+    /// all count as a use. An end tag `</prefix:` does not: its start tag
+    /// counts, or it closes an ancestor (`content` may run past the fragment).
     fn needs_decls(&self, scope: usize, shadowed: &[bool; MAX_NAMESPACES], content: &[u8]) -> bool {
         let bindings = self.ns.get(..scope).unwrap_or(&self.ns);
         let live = bindings
@@ -1076,7 +1087,14 @@ impl<'a> XmlReader<'a> {
             let before = content.get(..i).unwrap_or_default();
             let after = content.get(i + 1..).unwrap_or_default();
             match content.get(i) {
-                Some(b':') => before.ends_with(b";") || live.clone().any(|p| before.ends_with(p)),
+                Some(b':') => {
+                    before.ends_with(b";")
+                        || live.clone().any(|p| {
+                            before
+                                .strip_suffix(p)
+                                .is_some_and(|head| !head.ends_with(b"</"))
+                        })
+                }
                 _ => {
                     after.starts_with(b"#") && char_ref_is_colon(after.get(1..).unwrap_or_default())
                 }
