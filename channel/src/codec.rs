@@ -15,6 +15,19 @@ pub(crate) fn decode(bytes: &[u8], quotas: &ReaderQuotas) -> Result<Message> {
     Message::read(bytes, quotas)
 }
 
+/// Inputs at least this large are read in place (the body a slice of the
+/// input, no copy); below it copying is cheaper than sharing the buffer.
+const READ_IN_PLACE_FROM: usize = 16 * 1024;
+
+/// The message in `bytes`, read under `quotas`, sharing `bytes` when large.
+pub(crate) fn decode_owned(bytes: Bytes, quotas: &ReaderQuotas) -> Result<Message> {
+    if bytes.len() >= READ_IN_PLACE_FROM {
+        Message::read_bytes(bytes, quotas)
+    } else {
+        Message::read(&bytes, quotas)
+    }
+}
+
 /// The fault a message carries, if it is one.
 pub(crate) fn fault_of(msg: &Message) -> Result<Option<Fault>> {
     msg.fault()

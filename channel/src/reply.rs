@@ -398,7 +398,7 @@ impl ReplyChannel {
         };
         self.ctl().body_complete = true;
         span.record("bytes_in", bytes.len());
-        let mut msg = codec::decode(&bytes, &settings.quotas)?;
+        let mut msg = codec::decode_owned(bytes, &settings.quotas)?;
         if msg.action.is_none() {
             msg.action = self.inner.transport_action.clone();
         }
