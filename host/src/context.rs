@@ -60,11 +60,13 @@ struct CancelState {
     reason: Option<CancelReason>,
     registered: bool,
     callback: Option<Callback>,
+    /// Made on first use: most operations never ask for one. Made and
+    /// cancelled under this lock, so a token made late is cancelled too.
+    token: Option<CancellationToken>,
 }
 
 struct Inner {
     info: CallInfo,
-    token: CancellationToken,
     state: Mutex<CancelState>,
 }
 
@@ -98,7 +100,6 @@ impl OperationContext {
         OperationContext {
             inner: Arc::new(Inner {
                 info,
-                token: CancellationToken::new(),
                 state: Mutex::new(CancelState::default()),
             }),
         }
@@ -126,7 +127,7 @@ impl OperationContext {
 
     /// Whether the operation was cancelled.
     pub fn is_cancelled(&self) -> bool {
-        self.inner.token.is_cancelled()
+        self.lock().reason.is_some()
     }
 
     /// The reason, once cancelled.
@@ -138,7 +139,7 @@ impl OperationContext {
     ///
     /// Cancel safe: dropping the future changes nothing; call it again.
     pub async fn cancelled(&self) -> CancelReason {
-        self.inner.token.cancelled().await;
+        self.token().cancelled().await;
         // The reason is stored before the token fires.
         self.cancel_reason().unwrap_or(CancelReason::ChannelFaulted)
     }
@@ -172,21 +173,33 @@ impl OperationContext {
 
     /// The cancellation token, for blocking or spawned work that must stop with the operation.
     pub fn token(&self) -> CancellationToken {
-        self.inner.token.clone()
+        let mut st = self.lock();
+        let cancelled = st.reason.is_some();
+        st.token
+            .get_or_insert_with(|| {
+                let token = CancellationToken::new();
+                if cancelled {
+                    token.cancel();
+                }
+                token
+            })
+            .clone()
     }
 
     /// Cancels the operation with `reason`; the first reason sticks. Returns
     /// whether this call did the cancelling.
     pub(crate) fn cancel(&self, reason: CancelReason) -> bool {
-        let callback = {
+        let (callback, token) = {
             let mut st = self.lock();
             if st.reason.is_some() {
                 return false;
             }
             st.reason = Some(reason);
-            st.callback.take()
+            (st.callback.take(), st.token.clone())
         };
-        self.inner.token.cancel();
+        if let Some(token) = token {
+            token.cancel();
+        }
         if let Some(cb) = callback {
             cb(reason);
         }
@@ -267,5 +280,15 @@ mod tests {
         ctx.cancel(CancelReason::HostClosing);
         assert_eq!(waiter.await.expect("ok"), CancelReason::HostClosing);
         assert!(token.is_cancelled());
+    }
+
+    #[tokio::test]
+    async fn a_token_taken_after_the_cancel_is_cancelled() {
+        let ctx = OperationContext::new(CallInfo::default());
+        assert!(!ctx.is_cancelled());
+        ctx.cancel(CancelReason::ChannelFaulted);
+        assert!(ctx.is_cancelled());
+        assert!(ctx.token().is_cancelled());
+        assert_eq!(ctx.cancelled().await, CancelReason::ChannelFaulted);
     }
 }

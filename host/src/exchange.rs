@@ -20,9 +20,8 @@ use crate::wsdl;
 
 /// Serves one exchange to its end; never panics on what the client sent.
 pub(crate) async fn serve(host: Arc<Inner>, channel: ReplyChannel, id: u64) {
-    let path = channel.path().to_owned();
-    let Some(endpoint) = host.endpoint(&path) else {
-        tracing::debug!(%path, "no endpoint: 404");
+    let Some(endpoint) = host.endpoint(channel.path()) else {
+        tracing::debug!(path = channel.path(), "no endpoint: 404");
         http_error(
             &channel,
             StatusCode::NOT_FOUND,
@@ -173,11 +172,16 @@ async fn serve_soap(host: &Arc<Inner>, endpoint: &BuiltEndpoint, channel: ReplyC
         }
     };
 
+    // The body first: the host's tokens (each poll locks them, and every
+    // exchange shares them) are only waited on when it has not all arrived.
+    if host.is_halted() {
+        return channel.abort();
+    }
     let received = tokio::select! {
         biased;
+        r = channel.receive() => r,
         _ = host.aborted.cancelled() => return channel.abort(),
         _ = host.close_expired.cancelled() => return channel.abort(),
-        r = channel.receive() => r,
     };
     let disclosure = host.props.fault_disclosure;
     let request = match received {
@@ -573,12 +577,11 @@ fn fault_message(
 
 /// Sends the reply unless the host is aborted meanwhile.
 async fn send(host: &Inner, channel: &ReplyChannel, reply: Message) {
-    let r = tokio::select! {
-        biased;
-        _ = host.aborted.cancelled() => return channel.abort(),
-        r = channel.reply(reply) => r,
-    };
-    if let Err(e) = r {
+    // `reply` hands the response over without waiting, so a check suffices.
+    if host.is_aborted() {
+        return channel.abort();
+    }
+    if let Err(e) = channel.reply(reply).await {
         tracing::debug!(error = %e, "reply failed");
     }
 }

@@ -1,7 +1,9 @@
 //! [`ServiceHost`]: opens a listener, accepts exchanges and runs operations.
 
+use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 
 use tokio::sync::Semaphore;
@@ -80,14 +82,23 @@ pub(crate) struct Inner {
     local_addr: OnceLock<SocketAddr>,
     /// Fires on `abort()`: every operation is told `HostAborted`.
     pub(crate) aborted: CancellationToken,
-    /// Fires when `close()` stops accepting.
-    stop_accepting: CancellationToken,
+    /// Set when `close()` stops accepting.
+    stop_accepting: AtomicBool,
     /// Fires when `close()` runs out of `close_timeout`: operations are told `HostClosing`.
     pub(crate) close_expired: CancellationToken,
-    /// The accept loop (closed from the start: `wait()` ends once the loop has).
+    /// Set before `aborted` fires. Read by exchanges between their steps:
+    /// every poll of a token locks it, and these two are shared by all.
+    aborted_flag: AtomicBool,
+    /// Set before `close_expired` fires; read as `aborted_flag`.
+    close_expired_flag: AtomicBool,
+    /// The accepting workers (closed from the start: `wait()` ends once every worker has).
     acceptor: TaskTracker,
-    /// Every exchange task, so that `close()` can wait for them.
+    /// Every exchange being served, so that `close()` can wait for them.
     exchanges: TaskTracker,
+    /// Workers waiting in `accept_channel`.
+    idle: AtomicUsize,
+    /// Most workers kept waiting in `accept_channel` between exchanges.
+    max_idle: usize,
     pub(crate) concurrency: Arc<Semaphore>,
     pub(crate) waiting: Arc<Semaphore>,
     next_exchange: Arc<AtomicU64>,
@@ -223,7 +234,7 @@ impl ServiceHost {
             return Err(e);
         }
         tracing::info!(addr = ?open.local_addr(), endpoints = open.endpoints.len(), "service host open");
-        open.acceptor.spawn(accept_loop(open.clone()));
+        open.acceptor.spawn(accept_worker(open.clone()));
         Ok(())
     }
 
@@ -253,7 +264,7 @@ impl ServiceHost {
         tracing::info!("service host closing");
         let deadline = Instant::now() + core.props.close_timeout;
         if let Some(open) = &open {
-            open.stop_accepting.cancel();
+            open.stop_accepting.store(true, Ordering::Release);
             let drained = async {
                 // Not accepting stops new exchanges; accepted ones are not touched.
                 let _ = open.listener.close().await;
@@ -271,6 +282,7 @@ impl ServiceHost {
                     timeout = ?core.props.close_timeout,
                     "close timeout: cancelling the remaining operations"
                 );
+                open.close_expired_flag.store(true, Ordering::Release);
                 open.close_expired.cancel();
                 open.listener.abort();
             }
@@ -340,10 +352,18 @@ impl Inner {
             listener: Listener::new(core.props.listener.clone()),
             local_addr: OnceLock::new(),
             aborted: CancellationToken::new(),
-            stop_accepting: CancellationToken::new(),
+            stop_accepting: AtomicBool::new(false),
             close_expired: CancellationToken::new(),
+            aborted_flag: AtomicBool::new(false),
+            close_expired_flag: AtomicBool::new(false),
             acceptor,
             exchanges: TaskTracker::new(),
+            idle: AtomicUsize::new(0),
+            max_idle: core
+                .props
+                .max_accepting_channels
+                .min(core.props.listener.max_accepting_channels)
+                .max(1),
             concurrency: core.concurrency.clone(),
             waiting: core.waiting.clone(),
             next_exchange: core.next_exchange.clone(),
@@ -351,14 +371,25 @@ impl Inner {
     }
 
     fn abort(&self) {
+        self.aborted_flag.store(true, Ordering::Release);
         self.aborted.cancel();
         self.listener.abort();
     }
 
+    /// Whether `aborted` fired, without locking it.
+    pub(crate) fn is_aborted(&self) -> bool {
+        self.aborted_flag.load(Ordering::Acquire)
+    }
+
+    /// Whether `aborted` or `close_expired` fired: operations must stop.
+    pub(crate) fn is_halted(&self) -> bool {
+        self.is_aborted() || self.close_expired_flag.load(Ordering::Acquire)
+    }
+
     /// Ends once the accept loop and every exchange it started have ended.
     async fn settled(&self) {
-        // The loop spawns no exchange after it ends; only then can the
-        // tracker be closed without missing one.
+        // Workers start no exchange once they have all ended; only then can
+        // the tracker be closed without missing one.
         self.acceptor.wait().await;
         self.exchanges.close();
         self.exchanges.wait().await;
@@ -432,17 +463,52 @@ impl Drop for ClosingGuard<'_> {
     }
 }
 
-async fn accept_loop(inner: Arc<Inner>) {
+/// Counts a worker as waiting in `accept_channel` while it lives.
+struct Idle<'a>(&'a AtomicUsize);
+
+impl<'a> Idle<'a> {
+    fn enter(count: &'a AtomicUsize) -> Self {
+        count.fetch_add(1, Ordering::AcqRel);
+        Idle(count)
+    }
+}
+
+impl Drop for Idle<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// An accepting worker (WWSAPI's service host model): accepts an exchange,
+/// serves it on its own task, then accepts again.
+///
+/// Serving on the task that accepted saves a spawn and a wake-up per request.
+/// A worker that takes an exchange while no other worker is accepting starts
+/// one first, so there is always one accepting; a worker that finds
+/// `max_idle` others accepting after its exchange ends instead of waiting.
+fn accept_worker(inner: Arc<Inner>) -> Pin<Box<dyn Future<Output = ()> + Send>> {
+    // Boxed: a worker starts workers, and a recursive future type must be named.
+    Box::pin(worker_loop(inner))
+}
+
+async fn worker_loop(inner: Arc<Inner>) {
     let listener = &inner.listener;
+    // Bounded: each turn serves one exchange; the loop ends with the host's tokens.
     loop {
-        let accepted = tokio::select! {
-            biased;
-            _ = inner.aborted.cancelled() => break,
-            _ = inner.stop_accepting.cancelled() => break,
-            r = listener.accept_channel() => r,
+        if inner.is_aborted() || inner.stop_accepting.load(Ordering::Acquire) {
+            break;
+        }
+        // Abort and close end a waiting accept at once (the listener is
+        // aborted or closed with the host), so no host token is watched here.
+        let accepted = {
+            let _idle = Idle::enter(&inner.idle);
+            listener.accept_channel().await
         };
         match accepted {
             Ok(channel) => {
+                if inner.idle.load(Ordering::Acquire) == 0 {
+                    inner.acceptor.spawn(accept_worker(inner.clone()));
+                }
                 let id = inner.next_exchange.fetch_add(1, Ordering::Relaxed);
                 let span = tracing::info_span!(
                     "wws.host.exchange",
@@ -451,9 +517,15 @@ async fn accept_loop(inner: Arc<Inner>) {
                     action = tracing::field::Empty,
                     message_id = tracing::field::Empty,
                 );
-                let task = crate::exchange::serve(inner.clone(), channel, id).instrument(span);
-                inner.exchanges.spawn(task);
+                let exchange = crate::exchange::serve(inner.clone(), channel, id).instrument(span);
+                // Counted by `in_flight()` and awaited by `close()` while it runs.
+                inner.exchanges.track_future(exchange).await;
+                if inner.idle.load(Ordering::Acquire) >= inner.max_idle {
+                    break;
+                }
             }
+            // Enough others wait in accept_channel already.
+            Err(Error::QuotaExceeded { .. }) if inner.idle.load(Ordering::Acquire) > 0 => break,
             Err(
                 e @ (Error::Aborted { .. }
                 | Error::ObjectFaulted { .. }

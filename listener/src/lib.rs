@@ -81,7 +81,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, StatusCode, header};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpSocket};
 use tokio::sync::{Semaphore, mpsc};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -249,7 +249,7 @@ impl Listener {
         let bound = tokio::select! {
             biased;
             _ = stop.aborted() => return Err(aborted()),
-            r = TcpListener::bind(addr) => r,
+            r = bind(addr) => r,
         };
         dropped.disarm();
         let mut ctl = self.ctl();
@@ -455,6 +455,24 @@ impl Drop for AbortOnDrop<'_> {
             }
         }
     }
+}
+
+/// Pending connections the kernel queues before `accept` takes them (tokio's
+/// own bind uses 128; a burst of more connects than that gets its SYNs
+/// dropped and retried a second later). Linux caps it at `somaxconn`.
+const LISTEN_BACKLOG: u32 = 1024;
+
+/// Binds as `TcpListener::bind` does (with `SO_REUSEADDR`), with a longer backlog.
+async fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        TcpSocket::new_v4()?
+    } else {
+        TcpSocket::new_v6()?
+    };
+    #[cfg(unix)]
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
 }
 
 fn bind_error(addr: SocketAddr, e: std::io::Error) -> Error {
