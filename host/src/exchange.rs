@@ -260,9 +260,8 @@ async fn serve_soap(host: &Arc<Inner>, endpoint: &BuiltEndpoint, channel: ReplyC
         return;
     }
 
-    let element = request.body_element();
-    let op = match processing::route(&endpoint.dispatch, &request, element.as_ref()) {
-        Route::Operation(op) => op.clone(),
+    let op = match processing::route(&endpoint.dispatch, &request, || request.body_element()) {
+        Route::Operation(op) => op,
         Route::ActionNotSupported(action) => {
             tracing::debug!(%action, "action not supported");
             let f = faults::action_not_supported(&action, request.envelope, request.addressing);
@@ -290,9 +289,9 @@ async fn serve_soap(host: &Arc<Inner>, endpoint: &BuiltEndpoint, channel: ReplyC
     }
 
     let discard = processing::discarded_replies(&request);
-    let reply = run(host, endpoint, &channel, &op, request, id).await;
+    let reply = run(host, endpoint, &channel, op, request, id).await;
     match reply {
-        Ok(Some(reply)) if discard.discards(reply.is_fault()) => {
+        Ok(Some(reply)) if discard.any() && discard.discards(reply.is_fault()) => {
             // WS-Addressing `none`: the answer is dropped, the exchange
             // acknowledged (202, empty body) as for a one-way message.
             tracing::debug!(fault = reply.is_fault(), "reply endpoint is none: 202");

@@ -137,6 +137,11 @@ impl Discard {
     pub(crate) fn discards(self, fault: bool) -> bool {
         if fault { self.faults } else { self.replies }
     }
+
+    /// Whether some answer is to be dropped (else the reply need not be looked at).
+    pub(crate) fn any(self) -> bool {
+        self.replies || self.faults
+    }
 }
 
 /// What [`Discard`] a request asks for.
@@ -192,7 +197,7 @@ pub(crate) enum Route<'a> {
 pub(crate) fn route<'a>(
     dispatch: &'a Dispatch,
     message: &Message,
-    element: Option<&QName>,
+    element: impl FnOnce() -> Option<QName>,
 ) -> Route<'a> {
     let action = message.action.as_deref().filter(|a| !a.is_empty());
     if let Some(op) = action.and_then(|a| dispatch.by_action(a)) {
@@ -201,12 +206,14 @@ pub(crate) fn route<'a>(
     if let (Some(a), true) = (action, message.addressing != AddressingVersion::Transport) {
         return Route::ActionNotSupported(a.to_owned());
     }
-    if let Some(op) = element.and_then(|q| dispatch.by_body(q)) {
+    // Only now: finding the body element parses the body.
+    let element = element();
+    if let Some(op) = element.as_ref().and_then(|q| dispatch.by_body(q)) {
         return Route::Operation(op);
     }
     Route::Unknown {
         action: action.map(str::to_owned),
-        element: element.cloned(),
+        element,
     }
 }
 
