@@ -422,7 +422,9 @@ async fn run(
             return Ok(Some(shape.fault(&faults::internal(&panic, disclosure))));
         }
     };
-    let t0 = Instant::now();
+    // The clock is read only for the logs that show it.
+    let t0 = tracing::enabled!(tracing::Level::INFO).then(Instant::now);
+    let elapsed_ms = || t0.map_or(0, |t0| t0.elapsed().as_millis() as u64);
     tracing::info!("operation started");
     let mut fut = CatchUnwind::new(fut);
 
@@ -448,7 +450,7 @@ async fn run(
                 Stop::Client => CancelReason::ChannelFaulted,
             };
             ctx.cancel(reason);
-            tracing::info!(%reason, elapsed_ms = t0.elapsed().as_millis() as u64, "operation cancelled");
+            tracing::info!(%reason, elapsed_ms = elapsed_ms(), "operation cancelled");
             // One more poll lets a handler that selects on `cancelled()`
             // finish its branch; then the future is dropped.
             let _ =
@@ -457,7 +459,7 @@ async fn run(
             return Err(stop);
         }
     };
-    let elapsed_ms = t0.elapsed().as_millis() as u64;
+    let elapsed_ms = elapsed_ms();
     let reply = match result {
         Ok(Ok(Reply::Body(body))) => {
             tracing::info!(elapsed_ms, "operation completed");
