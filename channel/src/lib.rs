@@ -10,47 +10,27 @@
 //! `abort()` is synchronous, never waits on I/O, completes pending operations
 //! with [`wws_core::Error::Aborted`] and closes the socket.
 //!
-//! ```
+//! ```no_run
 //! use bytes::Bytes;
 //! use wws_channel::Channel;
-//! use wws_core::{
-//!     AddressingVersion, ChannelProperties, EnvelopeVersion, ListenerProperties, Message, QName,
-//! };
-//! use wws_listener::Listener;
+//! use wws_core::{AddressingVersion, ChannelProperties, EnvelopeVersion, Message, QName};
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> wws_core::Result<()> {
-//! let listener = Listener::new(ListenerProperties::default());
-//! listener.open("127.0.0.1:0".parse().expect("address")).await?;
-//! let url = format!("http://{}/echo", listener.local_addr().expect("bound"));
-//!
-//! // The server side: answer one request with its own body.
-//! let server = tokio::spawn({
-//!     let listener = listener.clone();
-//!     async move {
-//!         let exchange = listener.accept_channel().await?;
-//!         let request = exchange.receive().await?;
-//!         assert_eq!(request.action.as_deref(), Some("urn:example/Echo"));
-//!         let mut reply = Message::new(request.envelope, AddressingVersion::Transport);
-//!         reply.body = request.body;
-//!         exchange.reply(reply).await
-//!     }
-//! });
-//!
 //! let channel = Channel::new(ChannelProperties::default());
-//! channel.open(&url).await?;
+//! channel.open("http://127.0.0.1:8080/echo").await?;
 //! let mut request = Message::new(EnvelopeVersion::Soap11, AddressingVersion::Transport);
 //! request.action = Some("urn:example/Echo".into());
 //! request.body = Bytes::from_static(b"<e:Echo xmlns:e=\"urn:example\">hi</e:Echo>");
 //! let reply = channel.request(request).await?;
 //! assert_eq!(reply.body_element(), Some(QName::new("urn:example", "Echo")));
-//!
 //! channel.close().await?;
-//! server.await.expect("server task")?;
-//! listener.close().await?;
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! The server side of the same exchange, run end to end, is the example of
+//! the `wws-listener` crate (which depends on this one).
 //!
 //! # Decisions where the spec is silent
 //!

@@ -28,15 +28,15 @@
 //!
 //! # Examples
 //!
-//! - `cargo run --release -p wws-host --example calculator -- --listen 127.0.0.1:8080`
+//! - `cargo run --release -p wws-examples --bin calculator -- --listen 127.0.0.1:8080`
 //!   serves the reference calculator contract: SOAP 1.1 at `/calculator`,
 //!   SOAP 1.2 at `/calculator12`, the WSDL at `?wsdl`; Ctrl-C closes gracefully.
-//! - `cargo run --release -p wws-host --example demo` (what `cargo xtask demo`
+//! - `cargo run --release -p wws-examples --bin demo` (what `cargo xtask demo`
 //!   runs): a host and a proxy over loopback, concurrent calls, one abandoned
 //!   call seen by the host as `ChannelFaulted`, a proxy abort and a graceful
 //!   close, printed as a timeline.
 //!
-//! The calculator service itself lives in `wws_tests::calculator`, shared
+//! The calculator service itself lives in `wws_examples::calculator`, shared
 //! with the end-to-end tests and the benches, so this crate stays generic.
 //!
 //! # Life cycle

@@ -5,10 +5,21 @@
 //! use std::time::Duration;
 //!
 //! use tokio::sync::mpsc;
-//! use wws_core::calculator::{DELAY_ACTION, Delay, DelayResponse};
 //! use wws_core::{AddressingVersion, EnvelopeVersion, Error, ListenerProperties, Message, ProxyProperties};
 //! use wws_listener::Listener;
 //! use wws_proxy::{CallOptions, ServiceProxy};
+//!
+//! wws_core::body_element! {
+//!     #[namespace = "urn:example:delay"]
+//!     /// Wait this long, then answer.
+//!     pub struct Delay { pub milliseconds: i32 }
+//! }
+//! wws_core::body_element! {
+//!     #[namespace = "urn:example:delay"]
+//!     /// How long the service waited.
+//!     pub struct DelayResponse { pub milliseconds: i32 }
+//! }
+//! const DELAY_ACTION: &str = "urn:example:delay/Delay";
 //!
 //! # #[tokio::main]
 //! # async fn main() -> wws_core::Result<()> {
@@ -16,7 +27,7 @@
 //! // and when its client leaves before the reply.
 //! let listener = Listener::new(ListenerProperties::default());
 //! listener.open(([127, 0, 0, 1], 0).into()).await?;
-//! let url = format!("http://{}/calculator", listener.local_addr().expect("bound"));
+//! let url = format!("http://{}/delay", listener.local_addr().expect("bound"));
 //! let (events, mut seen) = mpsc::unbounded_channel();
 //! tokio::spawn(async move {
 //!     while let Ok(exchange) = listener.accept_channel().await {

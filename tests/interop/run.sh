@@ -133,12 +133,12 @@ section "build the wws examples (calculator host, calculator_client)"
 profile_flag=()
 [ "${WWS_INTEROP_PROFILE:-dev}" = release ] && profile_flag=(--release)
 cd "$REPO_ROOT" || die "cannot cd to $REPO_ROOT"
-if ! timeout -k 5 900 cargo build "${profile_flag[@]}" -p wws-host --example calculator \
-    -p wws-proxy --example calculator_client --message-format=json-render-diagnostics \
+if ! timeout -k 5 900 cargo build "${profile_flag[@]}" -p wws-examples --bin calculator \
+    --bin calculator_client --message-format=json-render-diagnostics \
     >"$work/build.json"; then
     die "cargo build of the examples failed"
 fi
-exe_of() { sed -n "s|.*\"executable\":\"\\([^\"]*/examples/$1\\)\".*|\\1|p" "$work/build.json" | tail -n 1; }
+exe_of() { sed -n "s|.*\"executable\":\"\\([^\"]*/$1\\)\".*|\\1|p" "$work/build.json" | tail -n 1; }
 host_bin="$(exe_of calculator)"
 client_bin="$(exe_of calculator_client)"
 if [ ! -x "$host_bin" ] || [ ! -x "$client_bin" ]; then

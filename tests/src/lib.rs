@@ -10,6 +10,4 @@
 //!
 //! Helpers shared by those tests and programs belong in this library.
 
-pub mod calculator;
-
 pub mod bench;

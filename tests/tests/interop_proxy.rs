@@ -15,11 +15,11 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
-use wws_core::calculator::{
+use wws_core::{AddressingVersion, EnvelopeVersion, Error, FaultCode, ProxyProperties};
+use wws_examples::calculator::{
     ADD_ACTION, Add, AddResponse, DELAY_ACTION, DIVIDE_ACTION, Delay, DelayResponse, Divide,
     DivideResponse, ECHO_ACTION, Echo, EchoResponse,
 };
-use wws_core::{AddressingVersion, EnvelopeVersion, Error, FaultCode, ProxyProperties};
 use wws_proxy::{CallOptions, ServiceProxy};
 
 /// Exit code of a peer script that cannot run here (`tests/interop/lib.sh`).
@@ -220,7 +220,7 @@ fn spyne() -> Option<Peer> {
     cmd.arg(interop_dir().join("spyne_server.py"))
         .arg("0")
         .arg("--wsdl")
-        .arg(repo_root().join("host/examples/calculator.wsdl"))
+        .arg(repo_root().join("examples/calculator.wsdl"))
         // Keep __pycache__ out of the source tree.
         .env("PYTHONDONTWRITEBYTECODE", "1");
     start("spyne", cmd)

@@ -6,8 +6,20 @@
 //! I/O or reads a clock.
 //!
 //! ```
-//! use wws_core::calculator::{Add, ADD_ACTION};
 //! use wws_core::{AddressingVersion, EnvelopeVersion, Fault, Message, ReaderQuotas};
+//!
+//! wws_core::body_element! {
+//!     #[namespace = "http://example.org/wws/calculator"]
+//!     /// `Add` request: `a + b`.
+//!     #[derive(Debug, PartialEq)]
+//!     pub struct Add {
+//!         /// First addend.
+//!         pub a: f64,
+//!         /// Second addend.
+//!         pub b: f64,
+//!     }
+//! }
+//! const ADD_ACTION: &str = "http://example.org/wws/calculator/Add";
 //!
 //! // A typed request, written as a SOAP 1.2 envelope with WS-Addressing 1.0 …
 //! let request = Message::from_body(
@@ -38,7 +50,6 @@
 //! ```
 
 pub mod body;
-pub mod calculator;
 pub mod cancel;
 mod envelope_read;
 mod envelope_write;

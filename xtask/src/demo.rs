@@ -1,12 +1,12 @@
 //! `cargo xtask demo`: the calculator demo, once the service host has one.
 //!
-//! The demo plugs in by existing: when `host/examples/demo.rs` is there, this
-//! runs `cargo run --release -p wws-host --example demo -- ARGS`.
+//! The demo plugs in by existing: when `examples/src/bin/demo.rs` is there, this
+//! runs `cargo run --release -p wws-examples --bin demo -- ARGS`.
 
 use crate::run::{self, Failure, Result};
 
 /// Where the demo program lives.
-const DEMO_EXAMPLE: &str = "host/examples/demo.rs";
+const DEMO_EXAMPLE: &str = "examples/src/bin/demo.rs";
 
 /// Runs the demo, or explains (exit code 2) that it does not exist yet.
 pub fn run(args: &[String]) -> Result {
@@ -20,8 +20,8 @@ pub fn run(args: &[String]) -> Result {
         "run",
         "--release",
         "-p",
-        "wws-host",
-        "--example",
+        "wws-examples",
+        "--bin",
         "demo",
         "--",
     ]);

@@ -21,7 +21,7 @@ commands:
   ci               everything CI checks, in order: fmt, clippy, doc, bench build,
                    interop peers (installed when possible), tests
   demo [ARGS..]    the calculator demo on the service host
-                   (cargo run --release -p wws-host --example demo -- ARGS)
+                   (cargo run --release -p wws-examples --bin demo -- ARGS)
   bench [NAME..]   run the bench programs (tests/src/bin/bench_<NAME>.rs, all
                    when no NAME) and record their tables in BENCHMARKS.md
   interop          install the interop peers when possible, then run the

@@ -7,39 +7,29 @@ use std::sync::mpsc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use wws_core::Fault;
-use wws_core::calculator::{
-    ADD_ACTION, Add, AddResponse, DELAY_ACTION, DIVIDE_ACTION, Delay, DelayResponse, Divide,
-    DivideResponse, ECHO_ACTION, Echo, EchoResponse,
+use wws_examples::calculator::{
+    self, ADD_ACTION, Add, Calculator, DELAY_ACTION, DIVIDE_ACTION, Delay, DelayResponse, Divide,
+    ECHO_ACTION, Echo,
 };
 use wws_host::{Contract, OperationContext};
 
 /// The reference calculator contract (`Add`, `Divide` faulting on 0, `Echo`, `Delay`).
 pub fn calculator() -> Contract {
-    without_delay().operation(DELAY_ACTION, |ctx: OperationContext, r: Delay| async move {
-        let wait = Duration::from_millis(u64::try_from(r.milliseconds).unwrap_or(0));
-        tokio::select! {
-            _ = tokio::time::sleep(wait) => Ok(DelayResponse { milliseconds: r.milliseconds }),
-            reason = ctx.cancelled() => Err(Fault::receiver(format!("cancelled: {reason}"))),
-        }
-    })
+    Calculator::new().contract()
 }
 
+/// Add, Divide and Echo of the calculator, without Delay.
 fn without_delay() -> Contract {
     Contract::new()
         .operation(ADD_ACTION, |_ctx: OperationContext, r: Add| async move {
-            Ok::<_, Fault>(AddResponse { result: r.a + r.b })
+            Ok::<_, Fault>(calculator::add(&r))
         })
         .operation(
             DIVIDE_ACTION,
-            |_ctx: OperationContext, r: Divide| async move {
-                if r.b == 0.0 {
-                    return Err(Fault::sender("division by zero"));
-                }
-                Ok(DivideResponse { result: r.a / r.b })
-            },
+            |_ctx: OperationContext, r: Divide| async move { calculator::divide(&r) },
         )
         .operation(ECHO_ACTION, |_ctx: OperationContext, r: Echo| async move {
-            Ok::<_, Fault>(EchoResponse { text: r.text })
+            Ok::<_, Fault>(calculator::echo(r))
         })
 }
 

@@ -10,8 +10,8 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc;
-use wws_core::calculator::{DELAY_ACTION, Delay, DelayResponse};
 use wws_core::{AddressingVersion, CallId, EnvelopeVersion, Error, ProxyProperties};
+use wws_examples::calculator::{DELAY_ACTION, Delay, DelayResponse};
 use wws_proxy::{CallOptions, PendingCall, ServiceProxy};
 
 use super::process::{self, ChildServer};

@@ -27,8 +27,8 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use tokio::net::TcpStream;
-use wws_core::calculator::{DELAY_ACTION, Delay};
 use wws_core::{AddressingVersion, EnvelopeVersion, Message};
+use wws_examples::calculator::{DELAY_ACTION, Delay};
 use wws_tests::bench::calc::unix_nanos;
 use wws_tests::bench::pending::{self, AwaitedCalls, HostEvent, ReportingHost};
 use wws_tests::bench::table::thousands;

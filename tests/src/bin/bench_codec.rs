@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use bytes::{Bytes, BytesMut};
 use quick_xml::Reader;
 use quick_xml::events::Event;
-use wws_core::calculator::{ADD_ACTION, Add, ECHO_ACTION, Echo};
 use wws_core::{AddressingVersion, EnvelopeVersion, Message, ReaderQuotas};
+use wws_examples::calculator::{ADD_ACTION, Add, ECHO_ACTION, Echo};
 
 /// Rounds per measurement; the median is reported.
 const ROUNDS: usize = 5;

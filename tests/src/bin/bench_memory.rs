@@ -23,7 +23,7 @@ use std::process::{ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use wws_core::Message;
-use wws_core::calculator::{ADD_ACTION, Add, AddResponse, DELAY_ACTION, Delay};
+use wws_examples::calculator::{ADD_ACTION, Add, AddResponse, DELAY_ACTION, Delay};
 use wws_proxy::CallOptions;
 use wws_tests::bench::client::BareClient;
 use wws_tests::bench::pending::{self, ReportingHost};

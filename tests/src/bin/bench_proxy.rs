@@ -16,8 +16,8 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use wws_core::calculator::{ADD_ACTION, Add, AddResponse};
 use wws_core::{AddressingVersion, EnvelopeVersion, Message, ProxyProperties};
+use wws_examples::calculator::{ADD_ACTION, Add, AddResponse};
 use wws_proxy::{CallOptions, ServiceProxy};
 use wws_tests::bench::client::{BareClient, Rate, closed_loop};
 use wws_tests::bench::process::ChildServer;

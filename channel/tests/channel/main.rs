@@ -1,0 +1,23 @@
+//! The client request channel against raw HTTP/1.1 peers that can misbehave: abort in every state, drops, timeouts, quotas, keep-alive, status mapping.
+
+mod common;
+
+mod abort_open;
+mod abort_request;
+mod abort_single_thread;
+mod abort_states;
+mod drop_channel;
+mod drop_open_close;
+mod drop_request;
+mod early_answer_then_reset;
+mod informational_and_redirect;
+mod keep_alive;
+mod malformed_http_reply;
+mod non_soap_reply;
+mod reset;
+mod response_head_quota;
+mod response_quota;
+mod status_mapping;
+mod timeouts;
+mod trickled_reply;
+mod wrong_state;

@@ -1,0 +1,222 @@
+//! A command-line client of the calculator contract (`contracts/calculator.wsdl`).
+//!
+//! ```text
+//! cargo run -p wws-examples --bin calculator_client -- \
+//!     [--url http://127.0.0.1:8080/calculator] [--soap12] [--wsa] [--timeout SECONDS] \
+//!     add A B | divide A B | echo TEXT | delay MS
+//! ```
+//!
+//! Prints the result, or `fault: CODE: REASON` for a SOAP fault. Exits 0 on
+//! success, 1 on a fault or an error, 2 on a usage error. Ctrl-C abandons the
+//! call (the server sees the client go) and exits 130.
+//!
+//! It speaks the contract as the WSDL says (document/literal wrapped, the
+//! WSDL's `soapAction`s, transport addressing unless `--wsa`), so it works
+//! with any server of the contract, not only wws's.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use wws_core::{
+    AddressingVersion, BodyElement, EnvelopeVersion, Error, Fault, FaultCode, ProxyProperties,
+};
+use wws_examples::calculator::{
+    ADD_ACTION, Add, AddResponse, DELAY_ACTION, DIVIDE_ACTION, Delay, DelayResponse, Divide,
+    DivideResponse, ECHO_ACTION, Echo, EchoResponse,
+};
+use wws_proxy::{CallOptions, PendingCall, ServiceProxy};
+
+const USAGE: &str = "usage: calculator_client [--url URL] [--soap12] [--wsa] [--timeout SECONDS] \
+                     (add A B | divide A B | echo TEXT | delay MS)";
+
+/// What to call.
+enum Operation {
+    Add(f64, f64),
+    Divide(f64, f64),
+    Echo(String),
+    Delay(i32),
+}
+
+struct Args {
+    url: Option<String>,
+    envelope: EnvelopeVersion,
+    addressing: AddressingVersion,
+    timeout: Option<Duration>,
+    operation: Operation,
+}
+
+fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
+    let mut url = None;
+    let mut envelope = EnvelopeVersion::Soap11;
+    let mut addressing = AddressingVersion::Transport;
+    let mut timeout = None;
+    let mut words = Vec::new();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--url" => url = Some(args.next().ok_or("--url needs a value")?),
+            "--soap12" => envelope = EnvelopeVersion::Soap12,
+            "--wsa" => addressing = AddressingVersion::WsAddressing10,
+            "--timeout" => {
+                let secs = args.next().ok_or("--timeout needs a value")?;
+                let secs: f64 = secs
+                    .parse()
+                    .map_err(|_| format!("--timeout: {secs:?} is not a number of seconds"))?;
+                timeout = Some(
+                    Duration::try_from_secs_f64(secs)
+                        .map_err(|_| format!("--timeout: {secs} is out of range"))?,
+                );
+            }
+            "-h" | "--help" => return Err(String::new()),
+            s if s.starts_with("--url=") => url = Some(s["--url=".len()..].to_owned()),
+            s if s.starts_with("--") => return Err(format!("unknown option {s}")),
+            _ => words.push(arg),
+        }
+    }
+    let number = |s: &str| {
+        s.parse::<f64>()
+            .map_err(|_| format!("{s:?} is not a number"))
+    };
+    let operation = match words
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["add", a, b] => Operation::Add(number(a)?, number(b)?),
+        ["divide", a, b] => Operation::Divide(number(a)?, number(b)?),
+        ["echo", text] => Operation::Echo((*text).to_owned()),
+        ["delay", ms] => Operation::Delay(
+            ms.parse()
+                .map_err(|_| format!("{ms:?} is not a number of milliseconds"))?,
+        ),
+        [] => return Err("no operation given".to_owned()),
+        [op, ..] => return Err(format!("cannot call {op:?} with these arguments")),
+    };
+    Ok(Args {
+        url,
+        envelope,
+        addressing,
+        timeout,
+        operation,
+    })
+}
+
+/// A fault's code as the envelope version names it, with its subcodes.
+fn fault_code(fault: &Fault, envelope: EnvelopeVersion) -> String {
+    let soap11 = envelope == EnvelopeVersion::Soap11;
+    let mut code = match &fault.code {
+        FaultCode::VersionMismatch => "VersionMismatch".to_owned(),
+        FaultCode::MustUnderstand => "MustUnderstand".to_owned(),
+        FaultCode::DataEncodingUnknown => "DataEncodingUnknown".to_owned(),
+        FaultCode::Sender if soap11 => "Client".to_owned(),
+        FaultCode::Sender => "Sender".to_owned(),
+        FaultCode::Receiver if soap11 => "Server".to_owned(),
+        FaultCode::Receiver => "Receiver".to_owned(),
+        FaultCode::Other(q) => q.local.clone(),
+    };
+    for sub in &fault.subcodes {
+        code.push('/');
+        code.push_str(&sub.local);
+    }
+    code
+}
+
+/// Awaits `call`, abandoning it on Ctrl-C.
+async fn finish<T>(
+    proxy: &ServiceProxy,
+    call: PendingCall<T>,
+    show: impl Fn(T) -> String,
+) -> ExitCode {
+    let id = call.id();
+    let outcome = tokio::select! {
+        outcome = call => outcome,
+        _ = tokio::signal::ctrl_c() => {
+            let _ = proxy.abandon_call(id);
+            eprintln!("call {id} abandoned");
+            return ExitCode::from(130);
+        }
+    };
+    match outcome {
+        Ok(value) => {
+            println!("{}", show(value));
+            ExitCode::SUCCESS
+        }
+        Err(Error::FaultReceived(fault)) => {
+            println!(
+                "fault: {}: {}",
+                fault_code(&fault, proxy.envelope_version()),
+                fault.reason_text()
+            );
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn call<Req: BodyElement, Resp: BodyElement>(
+    proxy: &ServiceProxy,
+    action: &str,
+    req: &Req,
+) -> PendingCall<Resp> {
+    proxy.call(action, req, CallOptions::new())
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = match parse_args(std::env::args().skip(1)) {
+        Ok(args) => args,
+        Err(why) => {
+            if !why.is_empty() {
+                eprintln!("error: {why}");
+            }
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let url = args.url.unwrap_or_else(|| match args.envelope {
+        EnvelopeVersion::Soap11 => "http://127.0.0.1:8080/calculator".to_owned(),
+        EnvelopeVersion::Soap12 => "http://127.0.0.1:8080/calculator12".to_owned(),
+    });
+    let mut props = ProxyProperties::default();
+    if let Some(timeout) = args.timeout {
+        props.call_timeout = Some(timeout);
+    }
+    let proxy = match ServiceProxy::new(&url, args.envelope, args.addressing, props) {
+        Ok(proxy) => proxy,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Err(e) = proxy.open().await {
+        eprintln!("error: {e}");
+        return ExitCode::FAILURE;
+    }
+    let code = match args.operation {
+        Operation::Add(a, b) => {
+            let pending = call(&proxy, ADD_ACTION, &Add { a, b });
+            finish(&proxy, pending, |r: AddResponse| r.result.to_string()).await
+        }
+        Operation::Divide(a, b) => {
+            let pending = call(&proxy, DIVIDE_ACTION, &Divide { a, b });
+            finish(&proxy, pending, |r: DivideResponse| r.result.to_string()).await
+        }
+        Operation::Echo(text) => {
+            let pending = call(&proxy, ECHO_ACTION, &Echo { text });
+            finish(&proxy, pending, |r: EchoResponse| r.text).await
+        }
+        Operation::Delay(milliseconds) => {
+            let pending = call(&proxy, DELAY_ACTION, &Delay { milliseconds });
+            finish(&proxy, pending, |r: DelayResponse| {
+                r.milliseconds.to_string()
+            })
+            .await
+        }
+    };
+    // Nothing is pending any more: close only releases the pooled connection.
+    let _ = proxy.close().await;
+    code
+}

@@ -1,0 +1,13 @@
+//! End-to-end: the wws proxy against the wws host over loopback, and foreign requests replayed at the host.
+
+mod support;
+
+mod abandon_call;
+mod abort_host;
+mod calls;
+mod close_host;
+mod faults;
+mod peer_requests;
+mod protocol_soap11;
+mod protocol_soap12;
+mod server_cancellation;
