@@ -9,13 +9,15 @@ use bytes::Bytes;
 use http::{Request, StatusCode, header};
 use hyper::client::conn::http1::SendRequest;
 use hyper_util::rt::TokioIo;
-use tokio::net::TcpStream;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 use tracing::{Instrument, field};
 use wws_core::state::{ChannelEvent, ChannelState};
-use wws_core::{AbortSignal, ChannelProperties, EnvelopeVersion, Error, Message, Result};
+use wws_core::{AbortSignal, EnvelopeVersion, Error, Message, Result};
+
+use crate::connector::{Connector, HttpVersion, Target};
+use crate::properties::{ChannelBuilder, ChannelProperties};
 
 use crate::binding;
 use crate::body::{FlushSignal, OutgoingBody, ReadError, is_malformed_body, read_limited};
@@ -23,7 +25,7 @@ use crate::codec;
 use crate::endpoint::Endpoint;
 use crate::io::SignallingIo;
 
-const OBJECT: &str = "Channel";
+pub(crate) const OBJECT: &str = "Channel";
 
 /// Largest response head (status line and headers) a [`Channel`] reads; a
 /// larger one is refused with [`Error::QuotaExceeded`] as it streams in.
@@ -60,6 +62,7 @@ pub struct Channel {
 #[derive(Debug)]
 struct Inner {
     props: ChannelProperties,
+    connector: Arc<dyn Connector>,
     ctl: Mutex<Control>,
     /// The I/O lock: held for a whole exchange, so requests take turns.
     /// `abort` never touches it.
@@ -143,12 +146,37 @@ impl Failure {
     }
 }
 
+impl Default for Channel {
+    fn default() -> Self {
+        Channel::new()
+    }
+}
+
 impl Channel {
-    /// A new channel in state `Created`.
-    pub fn new(props: ChannelProperties) -> Channel {
+    /// A new channel in state `Created`, with the default properties and
+    /// the [`TcpConnector`](crate::connector::TcpConnector).
+    pub fn new() -> Channel {
+        Channel::from_parts(
+            ChannelProperties::default(),
+            Arc::new(crate::connector::TcpConnector::new()),
+        )
+    }
+
+    /// A builder: every property at its default, checked at `build`.
+    pub fn builder() -> ChannelBuilder {
+        ChannelBuilder::default()
+    }
+
+    /// A new channel with `props`, checked as [`ChannelBuilder::build`] does.
+    pub fn with_properties(props: ChannelProperties) -> Result<Channel> {
+        Channel::builder().properties(props).build()
+    }
+
+    pub(crate) fn from_parts(props: ChannelProperties, connector: Arc<dyn Connector>) -> Channel {
         Channel {
             inner: Arc::new(Inner {
                 props,
+                connector,
                 ctl: Mutex::new(Control {
                     state: ChannelState::Created,
                     epoch: 0,
@@ -173,6 +201,14 @@ impl Channel {
     /// The channel's state.
     pub fn state(&self) -> ChannelState {
         self.ctl().state
+    }
+
+    /// Checks, without connecting, that [`open`](Self::open) would accept
+    /// `url` (a scheme the connector serves, a host, no user info or
+    /// fragment); else [`Error::InvalidEndpointUrl`].
+    pub fn validate_url(&self, url: &str) -> Result<()> {
+        let connector = &self.inner.connector;
+        Endpoint::parse(url, |scheme| connector.supports(scheme)).map(drop)
     }
 
     /// The endpoint URL given to [`open`](Self::open), until [`reset`](Self::reset).
@@ -200,7 +236,8 @@ impl Channel {
     pub async fn open(&self, url: &str) -> Result<()> {
         // The state is checked before the URL, so a wrong state is reported as such.
         self.ctl().state.on(ChannelEvent::OpenStarted)?;
-        let endpoint = Arc::new(Endpoint::parse(url)?);
+        let connector = &self.inner.connector;
+        let endpoint = Arc::new(Endpoint::parse(url, |scheme| connector.supports(scheme))?);
         let (abort, ticket) = {
             let mut ctl = self.ctl();
             ctl.apply(ChannelEvent::OpenStarted)?;
@@ -381,32 +418,30 @@ impl Channel {
                 url: endpoint.url.clone(),
                 source: Some(Box::new(e)),
             };
-            let addrs = tokio::net::lookup_host((endpoint.host.as_str(), endpoint.port))
+            let target = Target::new(
+                endpoint.scheme.clone(),
+                endpoint.host.clone(),
+                endpoint.port,
+            );
+            let connected = self
+                .inner
+                .connector
+                .connect(&target)
                 .await
                 .map_err(unreachable)?;
-            let mut last = None;
-            let mut stream = None;
-            for addr in addrs {
-                match TcpStream::connect(addr).await {
-                    Ok(s) => {
-                        stream = Some(s);
-                        break;
-                    }
-                    Err(e) => last = Some(e),
-                }
+            if connected.version != HttpVersion::Http1 {
+                return Err(Error::EndpointUnreachable {
+                    url: endpoint.url.clone(),
+                    source: Some(
+                        format!(
+                            "the connector chose {:?}, which this channel does not speak yet",
+                            connected.version
+                        )
+                        .into(),
+                    ),
+                });
             }
-            let stream = match (stream, last) {
-                (Some(s), _) => s,
-                (None, Some(e)) => return Err(unreachable(e)),
-                (None, None) => {
-                    return Err(unreachable(std::io::Error::new(
-                        std::io::ErrorKind::NotFound,
-                        "the host name resolved to no address",
-                    )));
-                }
-            };
-            // Requests are written whole; do not let Nagle hold the last segment.
-            let _ = stream.set_nodelay(true);
+            let stream = connected.io;
             let flush = Arc::new(FlushSignal::default());
             let io = TokioIo::new(SignallingIo::new(stream, flush.clone()));
             let (sender, conn) = hyper::client::conn::http1::Builder::new()

@@ -3,14 +3,16 @@
 use http::Uri;
 use wws_core::{Error, Result};
 
-/// A parsed `http://` endpoint address.
+/// A parsed `http://` (or, with a connector that serves it, `https://`) endpoint address.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Endpoint {
     /// The URL as given.
     pub url: String,
+    /// The scheme, lower case.
+    pub scheme: String,
     /// Host name or address, without IPv6 brackets.
     pub host: String,
-    /// TCP port (80 when the URL has none).
+    /// TCP port (80 for http, 443 for https when the URL has none).
     pub port: u16,
     /// The `Host` header value.
     pub authority: String,
@@ -19,8 +21,9 @@ pub(crate) struct Endpoint {
 }
 
 impl Endpoint {
-    /// Parses and checks `url`: `http` scheme, a host, no user info, no fragment.
-    pub(crate) fn parse(url: &str) -> Result<Endpoint> {
+    /// Parses and checks `url`: a scheme the connector `supports`, a host,
+    /// no user info, no fragment.
+    pub(crate) fn parse(url: &str, supports: impl Fn(&str) -> bool) -> Result<Endpoint> {
         let invalid = |reason: &str| Error::InvalidEndpointUrl {
             url: url.to_owned(),
             reason: reason.to_owned(),
@@ -31,14 +34,20 @@ impl Endpoint {
         let uri: Uri = url
             .parse()
             .map_err(|e: http::uri::InvalidUri| invalid(&e.to_string()))?;
-        match uri.scheme_str() {
-            Some(s) if s.eq_ignore_ascii_case("http") => {}
-            Some(s) if s.eq_ignore_ascii_case("https") => {
-                return Err(invalid("https is not supported yet; use http"));
-            }
-            Some(s) => return Err(invalid(&format!("scheme {s:?} is not supported; use http"))),
+        let scheme = match uri.scheme_str() {
+            Some(s) => s.to_ascii_lowercase(),
             None => return Err(invalid("an absolute http:// URL is required")),
+        };
+        if !supports(&scheme) {
+            return Err(invalid(&match scheme.as_str() {
+                "https" => "https needs a TLS connector, and wws has none yet; use http".to_owned(),
+                s => format!("scheme {s:?} is not served by the channel's connector"),
+            }));
         }
+        let default_port = match scheme.as_str() {
+            "https" => 443,
+            _ => 80,
+        };
         let authority = uri.authority().ok_or_else(|| invalid("no host"))?;
         if authority.as_str().contains('@') {
             return Err(invalid("user info is not allowed"));
@@ -54,7 +63,7 @@ impl Endpoint {
         let port = match authority.port() {
             Some(p) => p.as_u16(),
             None if authority.as_str().ends_with(':') => return Err(invalid("empty port")),
-            None => 80,
+            None => default_port,
         };
         if port == 0 {
             return Err(invalid("port 0"));
@@ -71,6 +80,7 @@ impl Endpoint {
         };
         Ok(Endpoint {
             url: url.to_owned(),
+            scheme,
             host: host.to_owned(),
             port,
             authority: authority.as_str().to_owned(),
@@ -83,18 +93,33 @@ impl Endpoint {
 mod tests {
     use super::*;
 
+    fn http(scheme: &str) -> bool {
+        scheme == "http"
+    }
+
+    #[test]
+    fn https_needs_a_connector_that_serves_it() {
+        let e = Endpoint::parse("HTTPS://example.com/x", |s| s == "https").expect("valid");
+        assert_eq!((e.scheme.as_str(), e.port), ("https", 443));
+        let r = Endpoint::parse("https://example.com/x", http);
+        assert!(
+            matches!(&r, Err(Error::InvalidEndpointUrl { reason, .. }) if reason.contains("TLS connector")),
+            "{r:?}"
+        );
+    }
+
     #[test]
     fn accepts_http_urls() {
-        let e = Endpoint::parse("http://127.0.0.1:8080/calc?x=1").expect("valid");
+        let e = Endpoint::parse("http://127.0.0.1:8080/calc?x=1", http).expect("valid");
         assert_eq!((e.host.as_str(), e.port), ("127.0.0.1", 8080));
         assert_eq!(e.target, "/calc?x=1");
         assert_eq!(e.authority, "127.0.0.1:8080");
-        let e = Endpoint::parse("HTTP://example.com").expect("valid");
+        let e = Endpoint::parse("HTTP://example.com", http).expect("valid");
         assert_eq!(
             (e.host.as_str(), e.port, e.target.as_str()),
             ("example.com", 80, "/")
         );
-        let e = Endpoint::parse("http://[::1]:9/a").expect("valid");
+        let e = Endpoint::parse("http://[::1]:9/a", http).expect("valid");
         assert_eq!((e.host.as_str(), e.port), ("::1", 9));
     }
 
@@ -112,7 +137,7 @@ mod tests {
             "http://exa mple.com/",
             "http://:80/",
         ] {
-            match Endpoint::parse(url) {
+            match Endpoint::parse(url, http) {
                 Err(Error::InvalidEndpointUrl { url: u, reason }) => {
                     assert_eq!(u, url);
                     assert!(!reason.is_empty());

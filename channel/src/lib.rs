@@ -13,11 +13,11 @@
 //! ```no_run
 //! use bytes::Bytes;
 //! use wws_channel::Channel;
-//! use wws_core::{AddressingVersion, ChannelProperties, EnvelopeVersion, Message, QName};
+//! use wws_core::{AddressingVersion, EnvelopeVersion, Message, QName};
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> wws_core::Result<()> {
-//! let channel = Channel::new(ChannelProperties::default());
+//! let channel = Channel::new();
 //! channel.open("http://127.0.0.1:8080/echo").await?;
 //! let mut request = Message::new(EnvelopeVersion::Soap11, AddressingVersion::Transport);
 //! request.action = Some("urn:example/Echo".into());
@@ -62,18 +62,22 @@ mod binding;
 mod body;
 mod channel;
 mod codec;
+pub mod connector;
 mod endpoint;
 mod io;
+mod properties;
 mod reply;
 
 pub use channel::{Channel, MAX_RESPONSE_HEAD_SIZE};
+pub use properties::{ChannelBuilder, ChannelProperties};
 pub use reply::ReplyChannel;
 pub use wws_core::state::ChannelState;
 
 /// Checks, without connecting, that `url` is an address [`Channel::open`]
-/// accepts (`http://host[:port][/path]`); else [`wws_core::Error::InvalidEndpointUrl`].
+/// accepts with the default connector (`http://host[:port][/path]`); else
+/// [`wws_core::Error::InvalidEndpointUrl`].
 pub fn validate_endpoint_url(url: &str) -> wws_core::Result<()> {
-    endpoint::Endpoint::parse(url).map(|_| ())
+    endpoint::Endpoint::parse(url, |scheme| scheme == "http").map(|_| ())
 }
 
 /// Plumbing between a listener and the exchanges it hands out; not needed to use channels.
@@ -110,7 +114,7 @@ mod tests {
     fn objects_and_futures_are_send() {
         assert_send_sync::<Channel>();
         assert_send_sync::<ReplyChannel>();
-        let channel = Channel::new(wws_core::ChannelProperties::default());
+        let channel = Channel::new();
         let msg = wws_core::Message::new(
             wws_core::EnvelopeVersion::Soap11,
             wws_core::AddressingVersion::Transport,

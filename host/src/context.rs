@@ -63,6 +63,8 @@ struct CancelState {
     /// Made on first use: most operations never ask for one. Made and
     /// cancelled under this lock, so a token made late is cancelled too.
     token: Option<CancellationToken>,
+    /// Header blocks the operation added to its reply.
+    reply_headers: Vec<Header>,
 }
 
 struct Inner {
@@ -184,6 +186,16 @@ impl OperationContext {
                 token
             })
             .clone()
+    }
+
+    /// Adds `header` to the reply (or fault) the operation sends.
+    pub fn add_reply_header(&self, header: Header) {
+        self.lock().reply_headers.push(header);
+    }
+
+    /// The header blocks added with [`add_reply_header`](Self::add_reply_header).
+    pub(crate) fn take_reply_headers(&self) -> Vec<Header> {
+        std::mem::take(&mut self.lock().reply_headers)
     }
 
     /// Cancels the operation with `reason`; the first reason sticks. Returns

@@ -244,18 +244,16 @@ impl Contract {
         let mut by_body = HashMap::new();
         for (i, op) in self.operations.iter().enumerate() {
             if by_action.insert(op.action.clone(), i).is_some() {
-                return Err(Error::InvalidOperation {
-                    object: "Contract",
-                    state: "Created",
-                    operation: "operation with a duplicate action",
+                return Err(Error::DuplicateOperation {
+                    what: "action",
+                    name: op.action.clone(),
                 });
             }
             if let Some(q) = &op.body {
                 if by_body.insert(q.clone(), i).is_some() {
-                    return Err(Error::InvalidOperation {
-                        object: "Contract",
-                        state: "Created",
-                        operation: "operation with a duplicate request element",
+                    return Err(Error::DuplicateOperation {
+                        what: "request element",
+                        name: format!("{{{}}}{}", q.namespace, q.local),
                     });
                 }
             }

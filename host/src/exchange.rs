@@ -14,6 +14,7 @@ use crate::contract::{Operation, Reply};
 use crate::endpoint::BuiltEndpoint;
 use crate::faults;
 use crate::host::Inner;
+use crate::layer::{Rejection, RequestInfo};
 use crate::processing::{self, Route};
 use crate::unwind::{self, CatchUnwind};
 use crate::wsdl;
@@ -93,6 +94,26 @@ async fn serve_wsdl(host: &Inner, endpoint: &BuiltEndpoint, channel: &ReplyChann
     }
 }
 
+/// Answers 503 (the host is busy or closing), closing the connection after it when `close`.
+pub(crate) async fn busy(channel: &ReplyChannel, text: &'static str, close: bool) {
+    let mut headers = HeaderMap::new();
+    headers.insert(http::header::RETRY_AFTER, HeaderValue::from_static("1"));
+    if close {
+        headers.insert(http::header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    let r = channel
+        .reply_http(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Some("text/plain; charset=utf-8"),
+            Bytes::from_static(text.as_bytes()),
+            headers,
+        )
+        .await;
+    if let Err(e) = r {
+        tracing::debug!(error = %e, "503 reply failed");
+    }
+}
+
 async fn http_error(
     channel: &ReplyChannel,
     status: StatusCode,
@@ -143,21 +164,7 @@ async fn serve_soap(host: &Arc<Inner>, endpoint: &BuiltEndpoint, channel: ReplyC
                     limit = host.props.max_accepting_channels,
                     "too many requests waiting for an operation slot: 503"
                 );
-                let mut headers = HeaderMap::new();
-                headers.insert(http::header::RETRY_AFTER, HeaderValue::from_static("1"));
-                let body = Bytes::from_static(b"503 the service is busy\n");
-                let r = channel
-                    .reply_http(
-                        StatusCode::SERVICE_UNAVAILABLE,
-                        Some("text/plain; charset=utf-8"),
-                        body,
-                        headers,
-                    )
-                    .await;
-                if let Err(e) = r {
-                    tracing::debug!(error = %e, "503 reply failed");
-                }
-                return;
+                return busy(&channel, "503 the service is busy\n", false).await;
             };
             tokio::select! {
                 biased;
@@ -203,7 +210,7 @@ async fn serve_soap(host: &Arc<Inner>, endpoint: &BuiltEndpoint, channel: ReplyC
                 &fault,
                 headers,
             );
-            send(host, &channel, reply).await;
+            send(host, &channel, id, reply).await;
             drop(permit);
             return;
         }
@@ -221,7 +228,7 @@ async fn serve_soap(host: &Arc<Inner>, endpoint: &BuiltEndpoint, channel: ReplyC
                 &fault,
                 Vec::new(),
             );
-            send(host, &channel, reply).await;
+            send(host, &channel, id, reply).await;
             return;
         }
         Err(e) => {
@@ -232,8 +239,36 @@ async fn serve_soap(host: &Arc<Inner>, endpoint: &BuiltEndpoint, channel: ReplyC
     };
 
     if let Some(reply) = check_version(endpoint, media, &request) {
-        send(host, &channel, reply).await;
+        send(host, &channel, id, reply).await;
         return;
+    }
+
+    let mut request = request;
+    if !host.layers.is_empty() {
+        let info = request_info(&channel, id);
+        let refused = host
+            .layers
+            .iter()
+            .find_map(|layer| layer.on_request(&info, &mut request).err());
+        match refused {
+            None => {}
+            Some(Rejection::Fault(fault)) => {
+                tracing::debug!(%fault, "refused by a layer");
+                send(host, &channel, id, reply_fault(&request, &fault)).await;
+                return;
+            }
+            Some(Rejection::Http { status, headers }) => {
+                tracing::debug!(status = status.as_u16(), "refused by a layer");
+                let body = Bytes::from(format!("{status}\n"));
+                let r = channel
+                    .reply_http(status, Some("text/plain; charset=utf-8"), body, headers)
+                    .await;
+                if let Err(e) = r {
+                    tracing::debug!(error = %e, "layer's HTTP answer failed");
+                }
+                return;
+            }
+        }
     }
 
     // A fault is not answered with a fault (no fault loops): unless its action
@@ -241,7 +276,7 @@ async fn serve_soap(host: &Arc<Inner>, endpoint: &BuiltEndpoint, channel: ReplyC
     // acknowledged and logged.
     if request.is_fault() && !has_action_operation(endpoint, &request) {
         let fault = request.fault().ok().flatten();
-        tracing::info!(fault = ?fault.map(|f| f.to_string()), "a fault was sent as a request: acknowledged with 202");
+        tracing::debug!(fault = ?fault.map(|f| f.to_string()), "a fault was sent as a request: acknowledged with 202");
         if let Err(e) = channel.close().await {
             tracing::debug!(error = %e, "202 for a fault message failed");
         }
@@ -249,14 +284,14 @@ async fn serve_soap(host: &Arc<Inner>, endpoint: &BuiltEndpoint, channel: ReplyC
     }
 
     if let Some(reply) = check_headers(endpoint, &request, channel.soap_action()) {
-        send(host, &channel, reply).await;
+        send(host, &channel, id, reply).await;
         return;
     }
 
     if let Some(style) = processing::unknown_encoding(&request) {
         tracing::debug!(%style, "unknown data encoding");
         let fault = faults::data_encoding_unknown(&style);
-        send(host, &channel, reply_fault(&request, &fault)).await;
+        send(host, &channel, id, reply_fault(&request, &fault)).await;
         return;
     }
 
@@ -265,7 +300,7 @@ async fn serve_soap(host: &Arc<Inner>, endpoint: &BuiltEndpoint, channel: ReplyC
         Route::ActionNotSupported(action) => {
             tracing::debug!(%action, "action not supported");
             let f = faults::action_not_supported(&action, request.envelope, request.addressing);
-            send(host, &channel, reply_addressing_fault(&request, f)).await;
+            send(host, &channel, id, reply_addressing_fault(&request, f)).await;
             return;
         }
         Route::Unknown { action, element } => {
@@ -278,7 +313,7 @@ async fn serve_soap(host: &Arc<Inner>, endpoint: &BuiltEndpoint, channel: ReplyC
                 None => faults::unknown_operation(element.as_ref()),
             };
             let fault = faults::about_body(fault, request.envelope);
-            send(host, &channel, reply_fault(&request, &fault)).await;
+            send(host, &channel, id, reply_fault(&request, &fault)).await;
             return;
         }
     };
@@ -299,7 +334,7 @@ async fn serve_soap(host: &Arc<Inner>, endpoint: &BuiltEndpoint, channel: ReplyC
                 tracing::debug!(error = %e, "202 for a discarded reply failed");
             }
         }
-        Ok(Some(reply)) => send(host, &channel, reply).await,
+        Ok(Some(reply)) => send(host, &channel, id, reply).await,
         Ok(None) => {}
         Err(Stop::Client) => channel.abort(),
         Err(Stop::Host(_)) => channel.abort(),
@@ -423,9 +458,17 @@ async fn run(
         }
     };
     // The clock is read only for the logs that show it.
-    let t0 = tracing::enabled!(tracing::Level::INFO).then(Instant::now);
+    let t0 = tracing::enabled!(tracing::Level::DEBUG).then(Instant::now);
     let elapsed_ms = || t0.map_or(0, |t0| t0.elapsed().as_millis() as u64);
-    tracing::info!("operation started");
+    tracing::debug!("operation started");
+    // Should this future be dropped mid-operation (the connection it runs
+    // on went: the client left, or the host dropped it), the operation is
+    // told why before its own future goes.
+    let mut told = CancelOnDrop {
+        ctx: &ctx,
+        host,
+        armed: !op.one_way,
+    };
     let mut fut = CatchUnwind::new(fut);
 
     if op.one_way {
@@ -442,6 +485,7 @@ async fn run(
         _ = host.close_expired.cancelled() => Err(Stop::Host(CancelReason::HostClosing)),
         _ = channel.disconnected(), if !op.one_way => Err(Stop::Client),
     };
+    told.armed = false;
     let result = match outcome {
         Ok(r) => r,
         Err(stop) => {
@@ -460,21 +504,21 @@ async fn run(
         }
     };
     let elapsed_ms = elapsed_ms();
-    let reply = match result {
+    let mut reply = match result {
         Ok(Ok(Reply::Body(body))) => {
-            tracing::info!(elapsed_ms, "operation completed");
+            tracing::debug!(elapsed_ms, "operation completed");
             shape.reply(&op.reply_action, body)
         }
         Ok(Ok(Reply::Message(m))) => {
-            tracing::info!(elapsed_ms, "operation completed");
+            tracing::debug!(elapsed_ms, "operation completed");
             shape.complete(*m, &op.reply_action)
         }
         Ok(Ok(Reply::None)) => {
-            tracing::info!(elapsed_ms, "one-way operation completed");
+            tracing::debug!(elapsed_ms, "one-way operation completed");
             return Ok(None);
         }
         Ok(Err(fault)) => {
-            tracing::info!(elapsed_ms, %fault, "operation faulted");
+            tracing::debug!(elapsed_ms, %fault, "operation faulted");
             if op.one_way {
                 return Ok(None);
             }
@@ -488,7 +532,36 @@ async fn run(
             shape.fault(&faults::internal(&panic, disclosure))
         }
     };
+    reply.headers.extend(ctx.take_reply_headers());
     Ok(Some(reply))
+}
+
+/// Tells the operation it was cancelled when its exchange is dropped before
+/// the operation ended: the connection it runs on is gone, because the
+/// client left (`ChannelFaulted`) or because the host dropped it (the
+/// host's own reason).
+struct CancelOnDrop<'a> {
+    ctx: &'a OperationContext,
+    host: &'a Inner,
+    armed: bool,
+}
+
+impl Drop for CancelOnDrop<'_> {
+    fn drop(&mut self) {
+        if !self.armed {
+            return;
+        }
+        let reason = if self.host.is_aborted() {
+            CancelReason::HostAborted
+        } else if self.host.is_halted() {
+            CancelReason::HostClosing
+        } else {
+            CancelReason::ChannelFaulted
+        };
+        if self.ctx.cancel(reason) {
+            tracing::info!(%reason, "operation cancelled: its connection is gone");
+        }
+    }
 }
 
 /// What a reply copies from its request: envelope, addressing, `RelatesTo`.
@@ -576,11 +649,27 @@ fn fault_message(
     m
 }
 
-/// Sends the reply unless the host is aborted meanwhile.
-async fn send(host: &Inner, channel: &ReplyChannel, reply: Message) {
+/// What the layers see of the exchange.
+fn request_info(channel: &ReplyChannel, id: u64) -> RequestInfo<'_> {
+    RequestInfo {
+        path: channel.path(),
+        http_headers: channel.headers(),
+        peer_addr: channel.peer_addr(),
+        exchange_id: id,
+    }
+}
+
+/// Sends the reply, through the layers, unless the host is aborted meanwhile.
+async fn send(host: &Inner, channel: &ReplyChannel, id: u64, mut reply: Message) {
     // `reply` hands the response over without waiting, so a check suffices.
     if host.is_aborted() {
         return channel.abort();
+    }
+    if !host.layers.is_empty() {
+        let info = request_info(channel, id);
+        for layer in host.layers.iter().rev() {
+            layer.on_reply(&info, &mut reply);
+        }
     }
     if let Err(e) = channel.reply(reply).await {
         tracing::debug!(error = %e, "reply failed");

@@ -1,10 +1,10 @@
 //! The faults the host itself sends: SOAP processing-model faults and the
 //! generic ones that stand for internal errors.
 
+use crate::properties::FaultDisclosure;
 use bytes::Bytes;
 use wws_core::{
-    AddressingVersion, EnvelopeVersion, Fault, FaultCode, FaultDisclosure, FaultReason, Header,
-    QName, ns,
+    AddressingVersion, EnvelopeVersion, Fault, FaultCode, FaultReason, Header, QName, ns,
 };
 
 use crate::processing::AddressingProblem;

@@ -1,23 +1,25 @@
 //! [`ServiceHost`]: opens a listener, accepts exchanges and runs operations.
 
-use std::future::Future;
 use std::net::SocketAddr;
-use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, Weak};
 
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::Instrument;
+use wws_channel::ReplyChannel;
 use wws_core::state::{ServiceHostEvent, ServiceHostState, StateCell, Ticket};
-use wws_core::{EnvelopeVersion, Error, Result, ServiceHostProperties};
-use wws_listener::Listener;
+use wws_core::{EnvelopeVersion, Error, Result};
+use wws_listener::acceptor::Acceptor;
+use wws_listener::{ExchangeService, Listener, Serving};
 
 use crate::endpoint::{BuiltEndpoint, Endpoint};
+use crate::layer::HostLayer;
+use crate::properties::{ServiceHostBuilder, ServiceHostProperties};
 
-const OBJECT: &str = "ServiceHost";
+pub(crate) const OBJECT: &str = "ServiceHost";
 
 /// A service host: endpoints on one address, each serving a contract.
 ///
@@ -55,6 +57,8 @@ impl std::fmt::Debug for ServiceHost {
 struct Core {
     addr: SocketAddr,
     props: ServiceHostProperties,
+    acceptor: Option<Arc<dyn Acceptor>>,
+    layers: Arc<[Arc<dyn HostLayer>]>,
     state: StateCell<ServiceHostState>,
     endpoints: Mutex<Vec<Arc<BuiltEndpoint>>>,
     /// The running (or last) open; a fresh one per `open()`, none after
@@ -76,6 +80,7 @@ struct Core {
 /// previous open, if any are still ending, keep watching theirs.
 pub(crate) struct Inner {
     pub(crate) props: ServiceHostProperties,
+    pub(crate) layers: Arc<[Arc<dyn HostLayer>]>,
     /// The endpoints as they were when this open started.
     endpoints: Vec<Arc<BuiltEndpoint>>,
     listener: Listener,
@@ -91,14 +96,8 @@ pub(crate) struct Inner {
     aborted_flag: AtomicBool,
     /// Set before `close_expired` fires; read as `aborted_flag`.
     close_expired_flag: AtomicBool,
-    /// The accepting workers (closed from the start: `wait()` ends once every worker has).
-    acceptor: TaskTracker,
     /// Every exchange being served, so that `close()` can wait for them.
     exchanges: TaskTracker,
-    /// Workers waiting in `accept_channel`.
-    idle: AtomicUsize,
-    /// Most workers kept waiting in `accept_channel` between exchanges.
-    max_idle: usize,
     pub(crate) concurrency: Arc<Semaphore>,
     pub(crate) waiting: Arc<Semaphore>,
     next_exchange: Arc<AtomicU64>,
@@ -115,13 +114,39 @@ fn aborted() -> Error {
 
 impl ServiceHost {
     /// A host that will listen on `addr` (port 0 picks a free port; see
-    /// [`local_addr`](Self::local_addr)).
-    pub fn new(addr: SocketAddr, props: ServiceHostProperties) -> Self {
+    /// [`local_addr`](Self::local_addr)), with the default properties.
+    pub fn new(addr: SocketAddr) -> Self {
+        ServiceHost::from_parts(addr, ServiceHostProperties::default(), None, Vec::new())
+    }
+
+    /// A host with `props`, checked as [`ServiceHostBuilder::build`] does.
+    pub fn with_properties(addr: SocketAddr, props: ServiceHostProperties) -> Result<Self> {
+        ServiceHost::builder(addr).properties(props).build()
+    }
+
+    /// A builder for a host on `addr`.
+    pub fn builder(addr: SocketAddr) -> ServiceHostBuilder {
+        ServiceHostBuilder::new(addr)
+    }
+
+    /// The properties the host was made with.
+    pub fn properties(&self) -> &ServiceHostProperties {
+        &self.core.props
+    }
+
+    pub(crate) fn from_parts(
+        addr: SocketAddr,
+        props: ServiceHostProperties,
+        acceptor: Option<Arc<dyn Acceptor>>,
+        layers: Vec<Arc<dyn HostLayer>>,
+    ) -> Self {
         let permits = props.max_concurrency.clamp(1, Semaphore::MAX_PERMITS);
         let waiting = props.max_accepting_channels.min(Semaphore::MAX_PERMITS);
         let core = Arc::new(Core {
             addr,
             props,
+            acceptor,
+            layers: layers.into(),
             state: StateCell::new(ServiceHostState::Created),
             endpoints: Mutex::new(Vec::new()),
             current: Mutex::new(None),
@@ -136,7 +161,7 @@ impl ServiceHost {
     }
 
     /// Adds an endpoint. Allowed only while `Created`; fails with
-    /// `AddressInUse` when another endpoint has the same path, and with
+    /// `DuplicateEndpoint` when another endpoint has the same path, and with
     /// `InvalidEndpointUrl`, `InvalidOperation` or `InvalidFormat` when the
     /// path, the contract or the WSDL is not valid.
     pub fn add_endpoint(&self, endpoint: Endpoint) -> Result<()> {
@@ -148,13 +173,13 @@ impl ServiceHost {
                 operation: "add_endpoint",
             });
         }
-        let built = endpoint.build()?;
+        let mut built = endpoint.build()?;
+        for layer in self.core.layers.iter() {
+            built.understood.extend(layer.understands().iter().cloned());
+        }
         let mut endpoints = lock(&self.core.endpoints);
         if endpoints.iter().any(|e| e.path == built.path) {
-            return Err(Error::AddressInUse {
-                addr: built.path,
-                source: None,
-            });
+            return Err(Error::DuplicateEndpoint { path: built.path });
         }
         endpoints.push(Arc::new(built));
         Ok(())
@@ -193,7 +218,8 @@ impl ServiceHost {
         let (open, ticket) = {
             let mut current = lock(&core.current);
             let started = core.state.transition(ServiceHostEvent::OpenStarted)?;
-            let open = Arc::new(Inner::new(core));
+            let open = Arc::new(Inner::new(core)?);
+            open.listener.serve(HostService(Arc::downgrade(&open)))?;
             *current = Some(open.clone());
             (open, started.ticket)
         };
@@ -234,7 +260,6 @@ impl ServiceHost {
             return Err(e);
         }
         tracing::info!(addr = ?open.local_addr(), endpoints = open.endpoints.len(), "service host open");
-        open.acceptor.spawn(accept_worker(open.clone()));
         Ok(())
     }
 
@@ -343,31 +368,27 @@ impl Core {
 }
 
 impl Inner {
-    fn new(core: &Core) -> Self {
-        let acceptor = TaskTracker::new();
-        acceptor.close();
-        Inner {
+    fn new(core: &Core) -> Result<Self> {
+        let mut listener = Listener::builder().properties(core.props.listener.clone());
+        if let Some(acceptor) = &core.acceptor {
+            listener = listener.shared_acceptor(acceptor.clone());
+        }
+        Ok(Inner {
             props: core.props.clone(),
+            layers: core.layers.clone(),
             endpoints: lock(&core.endpoints).clone(),
-            listener: Listener::new(core.props.listener.clone()),
+            listener: listener.build()?,
             local_addr: OnceLock::new(),
             aborted: CancellationToken::new(),
             stop_accepting: AtomicBool::new(false),
             close_expired: CancellationToken::new(),
             aborted_flag: AtomicBool::new(false),
             close_expired_flag: AtomicBool::new(false),
-            acceptor,
             exchanges: TaskTracker::new(),
-            idle: AtomicUsize::new(0),
-            max_idle: core
-                .props
-                .max_accepting_channels
-                .min(core.props.listener.max_accepting_channels)
-                .max(1),
             concurrency: core.concurrency.clone(),
             waiting: core.waiting.clone(),
             next_exchange: core.next_exchange.clone(),
-        }
+        })
     }
 
     fn abort(&self) {
@@ -386,11 +407,10 @@ impl Inner {
         self.is_aborted() || self.close_expired_flag.load(Ordering::Acquire)
     }
 
-    /// Ends once the accept loop and every exchange it started have ended.
+    /// Ends once every exchange has ended (call after the listener stopped
+    /// accepting: exchanges that start later are still waited for while
+    /// they run, and answered 503).
     async fn settled(&self) {
-        // Workers start no exchange once they have all ended; only then can
-        // the tracker be closed without missing one.
-        self.acceptor.wait().await;
         self.exchanges.close();
         self.exchanges.wait().await;
     }
@@ -463,82 +483,37 @@ impl Drop for ClosingGuard<'_> {
     }
 }
 
-/// Counts a worker as waiting in `accept_channel` while it lives.
-struct Idle<'a>(&'a AtomicUsize);
-
-impl<'a> Idle<'a> {
-    fn enter(count: &'a AtomicUsize) -> Self {
-        count.fetch_add(1, Ordering::AcqRel);
-        Idle(count)
-    }
-}
-
-impl Drop for Idle<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::AcqRel);
-    }
-}
-
-/// An accepting worker (WWSAPI's service host model): accepts an exchange,
-/// serves it on its own task, then accepts again.
+/// The service the host's listener runs for each exchange, on the task of
+/// the connection that carried it.
 ///
-/// Serving on the task that accepted saves a spawn and a wake-up per request.
-/// A worker that takes an exchange while no other worker is accepting starts
-/// one first, so there is always one accepting; a worker that finds
-/// `max_idle` others accepting after its exchange ends instead of waiting.
-fn accept_worker(inner: Arc<Inner>) -> Pin<Box<dyn Future<Output = ()> + Send>> {
-    // Boxed: a worker starts workers, and a recursive future type must be named.
-    Box::pin(worker_loop(inner))
-}
+/// It holds the open weakly: the open owns the listener, which owns this.
+struct HostService(Weak<Inner>);
 
-async fn worker_loop(inner: Arc<Inner>) {
-    let listener = &inner.listener;
-    // Bounded: each turn serves one exchange; the loop ends with the host's tokens.
-    loop {
-        if inner.is_aborted() || inner.stop_accepting.load(Ordering::Acquire) {
-            break;
-        }
-        // Abort and close end a waiting accept at once (the listener is
-        // aborted or closed with the host), so no host token is watched here.
-        let accepted = {
-            let _idle = Idle::enter(&inner.idle);
-            listener.accept_channel().await
-        };
-        match accepted {
-            Ok(channel) => {
-                if inner.idle.load(Ordering::Acquire) == 0 {
-                    inner.acceptor.spawn(accept_worker(inner.clone()));
-                }
-                let id = inner.next_exchange.fetch_add(1, Ordering::Relaxed);
-                let span = tracing::info_span!(
-                    "wws.host.exchange",
-                    id,
-                    peer = %channel.peer_addr(),
-                    action = tracing::field::Empty,
-                    message_id = tracing::field::Empty,
-                );
-                let exchange = crate::exchange::serve(inner.clone(), channel, id).instrument(span);
-                // Counted by `in_flight()` and awaited by `close()` while it runs.
-                inner.exchanges.track_future(exchange).await;
-                if inner.idle.load(Ordering::Acquire) >= inner.max_idle {
-                    break;
-                }
+impl ExchangeService for HostService {
+    fn serve(&self, channel: ReplyChannel) -> Serving {
+        let open = self.0.upgrade();
+        Box::pin(async move {
+            let Some(open) = open else {
+                return channel.abort();
+            };
+            if open.is_halted() {
+                return channel.abort();
             }
-            // Enough others wait in accept_channel already.
-            Err(Error::QuotaExceeded { .. }) if inner.idle.load(Ordering::Acquire) > 0 => break,
-            Err(
-                e @ (Error::Aborted { .. }
-                | Error::ObjectFaulted { .. }
-                | Error::InvalidOperation { .. }),
-            ) => {
-                tracing::debug!(error = %e, "accept loop ends");
-                break;
+            if open.exchanges.is_closed() {
+                // Closing: the request arrived as the listener stopped.
+                return crate::exchange::busy(&channel, "503 the service is closing\n", true).await;
             }
-            Err(e) => {
-                // Not expected from an open listener; do not spin on it.
-                tracing::warn!(error = %e, "accept failed");
-                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-            }
-        }
+            let id = open.next_exchange.fetch_add(1, Ordering::Relaxed);
+            let span = tracing::debug_span!(
+                "wws.host.exchange",
+                id,
+                peer = %channel.peer_addr(),
+                action = tracing::field::Empty,
+                message_id = tracing::field::Empty,
+            );
+            let exchange = crate::exchange::serve(open.clone(), channel, id).instrument(span);
+            // Counted by `in_flight()` and awaited by `close()` while it runs.
+            open.exchanges.track_future(exchange).await;
+        })
     }
 }

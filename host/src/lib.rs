@@ -2,7 +2,7 @@
 //! server-side cancellation (WWSAPI's `WS_SERVICE_HOST`).
 //!
 //! ```
-//! use wws_core::{AddressingVersion, BodyElement, EnvelopeVersion, Fault, Result, ServiceHostProperties};
+//! use wws_core::{AddressingVersion, BodyElement, EnvelopeVersion, Fault, Result};
 //! use wws_host::{Contract, Endpoint, OperationContext, ServiceHost};
 //! # struct Ping; struct Pong;
 //! # impl BodyElement for Ping { const NAMESPACE: &'static str = "urn:t"; const NAME: &'static str = "Ping";
@@ -17,7 +17,7 @@
 //! }
 //!
 //! # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<()> {
-//! let host = ServiceHost::new("127.0.0.1:0".parse().unwrap(), ServiceHostProperties::default());
+//! let host = ServiceHost::new("127.0.0.1:0".parse().unwrap());
 //! let contract = Contract::new().operation("urn:t/Ping", ping);
 //! host.add_endpoint(Endpoint::new("/ping", EnvelopeVersion::Soap12, AddressingVersion::Transport, contract))?;
 //! host.open().await?;
@@ -141,7 +141,7 @@
 //!
 //! Fault status codes follow the bindings (SOAP 1.1: 500; SOAP 1.2: 400 for
 //! Sender, 500 otherwise). The connection is kept alive after a fault when the
-//! request was read whole. [`FaultDisclosure::Minimal`](wws_core::FaultDisclosure)
+//! request was read whole. [`FaultDisclosure::Minimal`]
 //! (the default) sends fixed reasons only; `Full` appends the internal error
 //! text (parser message, panic message). A fault a handler returns is its own
 //! and is sent as it is.
@@ -152,7 +152,9 @@ mod endpoint;
 mod exchange;
 mod faults;
 mod host;
+mod layer;
 mod processing;
+mod properties;
 mod unwind;
 mod wsdl;
 
@@ -160,3 +162,5 @@ pub use context::{CallInfo, CancelReason, OperationContext};
 pub use contract::Contract;
 pub use endpoint::Endpoint;
 pub use host::ServiceHost;
+pub use layer::{HostLayer, Rejection, RequestInfo};
+pub use properties::{FaultDisclosure, ServiceHostBuilder, ServiceHostProperties};

@@ -16,10 +16,14 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 use wws_channel::ReplyChannel;
+use wws_channel::connector::HttpVersion;
 use wws_channel::server::{ExchangeSettings, NoReply, ReplyBody, ServerConnection};
-use wws_core::{AbortSignal, ListenerProperties};
+use wws_core::AbortSignal;
 
+use crate::ListenerProperties;
+use crate::acceptor::{Acceptor, Io};
 use crate::io::ServedIo;
+use crate::service::ExchangeService;
 
 /// Pause after an accept error such as too many open files, so the loop does not spin.
 const ACCEPT_ERROR_BACKOFF: Duration = Duration::from_millis(50);
@@ -34,6 +38,9 @@ pub(crate) struct AcceptLoop {
     pub connections: Arc<Semaphore>,
     pub props: ListenerProperties,
     pub settings: Arc<ExchangeSettings>,
+    pub acceptor: Arc<dyn Acceptor>,
+    /// Runs each exchange on its connection's task; `None` queues them for `accept_channel`.
+    pub service: Option<Arc<dyn ExchangeService>>,
 }
 
 impl AcceptLoop {
@@ -63,7 +70,9 @@ impl AcceptLoop {
                 Ok((stream, peer)) => {
                     let _ = stream.set_nodelay(true);
                     let conn = Served {
-                        stream,
+                        acceptor: self.acceptor.clone(),
+                        header_read_timeout: self.props.header_read_timeout,
+                        service: self.service.clone(),
                         peer,
                         permit,
                         queue: self.queue.clone(),
@@ -74,7 +83,7 @@ impl AcceptLoop {
                         send_timeout: self.props.send_timeout,
                     };
                     let span = tracing::debug_span!("wws.listener.connection", %peer);
-                    tokio::spawn(conn.run().instrument(span));
+                    tokio::spawn(conn.run(stream).instrument(span));
                 }
                 Err(e) => {
                     tracing::warn!(target: "wws.listener", error = %e, "accept failed");
@@ -91,7 +100,9 @@ impl AcceptLoop {
 
 /// One accepted TCP connection, served as HTTP/1.1 until it closes.
 struct Served {
-    stream: TcpStream,
+    acceptor: Arc<dyn Acceptor>,
+    header_read_timeout: Option<Duration>,
+    service: Option<Arc<dyn ExchangeService>>,
     peer: SocketAddr,
     permit: OwnedSemaphorePermit,
     queue: mpsc::Sender<ReplyChannel>,
@@ -107,7 +118,38 @@ struct Served {
 type ResponseFuture = Pin<Box<dyn Future<Output = Result<Response<ReplyBody>, NoReply>> + Send>>;
 
 impl Served {
-    async fn run(self) {
+    /// Makes the connection ready (the acceptor's step, bounded like a
+    /// request head and ended by close or abort), then serves it.
+    async fn run(self, stream: TcpStream) {
+        let accepting = self.acceptor.accept(stream, self.peer);
+        let limit = self.header_read_timeout;
+        let accepted = tokio::select! {
+            biased;
+            _ = self.shutdown.cancelled() => return,
+            r = async {
+                match limit {
+                    Some(limit) => tokio::time::timeout(limit, accepting).await.unwrap_or_else(|_| {
+                        Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "the acceptor timed out"))
+                    }),
+                    None => accepting.await,
+                }
+            } => r,
+        };
+        let accepted = match accepted {
+            Ok(a) => a,
+            Err(e) => {
+                tracing::debug!(target: "wws.listener", error = %e, "connection refused by the acceptor");
+                return;
+            }
+        };
+        if accepted.version != HttpVersion::Http1 {
+            tracing::debug!(target: "wws.listener", version = ?accepted.version, "the acceptor chose an HTTP version this listener does not serve yet; closed");
+            return;
+        }
+        self.serve(accepted.io).await;
+    }
+
+    async fn serve(self, io: Box<dyn Io>) {
         let conn = ServerConnection::new(self.peer);
         // Marks the connection closed for `ReplyChannel::disconnected` however this task ends.
         let _closed = conn.closed_guard();
@@ -117,9 +159,30 @@ impl Served {
             let queue = self.queue.clone();
             let settings = self.settings.clone();
             let aborted = self.aborted.clone();
+            let serving = self.service.clone();
             service_fn(move |request| -> ResponseFuture {
                 let (channel, response) =
                     ReplyChannel::from_request(request, &conn, settings.clone());
+                if let Some(serving) = &serving {
+                    // Run on this connection's task: no queue, no hand-off. If
+                    // the connection goes first (client gone, kill), hyper
+                    // drops this future and the exchange's with it.
+                    let mut exchange = serving.serve(channel);
+                    return Box::pin(async move {
+                        let mut response = std::pin::pin!(response);
+                        tokio::select! {
+                            biased;
+                            () = &mut exchange => response.await,
+                            // Answered while the service goes on (a one-way
+                            // operation acknowledged with 202): the answer goes
+                            // out now, the rest of the work on a task of its own.
+                            answer = &mut response => {
+                                tokio::spawn(exchange);
+                                answer
+                            }
+                        }
+                    });
+                }
                 let queue = queue.clone();
                 let aborted = aborted.clone();
                 Box::pin(async move {
@@ -145,10 +208,9 @@ impl Served {
                 })
             })
         };
-        let mut http = self.http.serve_connection(
-            TokioIo::new(ServedIo::new(self.stream, self.send_timeout)),
-            service,
-        );
+        let mut http = self
+            .http
+            .serve_connection(TokioIo::new(ServedIo::new(io, self.send_timeout)), service);
         // Without shutdown: when hyper is done, the socket may still need a lingering close.
         let result = tokio::select! {
             biased;
@@ -206,7 +268,7 @@ const LINGER_IDLE: Duration = Duration::from_secs(2);
 /// [`LINGER_IDLE`], [`LINGER_MAX`] has passed, or `max_discard` bytes (the
 /// message size quota: enough for a client to finish a body somewhat over
 /// it, not a sink for an endless one) were thrown away.
-async fn linger(mut stream: TcpStream, max_discard: usize) {
+async fn linger(mut stream: Box<dyn Io>, max_discard: usize) {
     if stream.shutdown().await.is_err() {
         return;
     }

@@ -8,26 +8,34 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::TcpStream;
 use tokio::time::Sleep;
 
-/// A served TCP stream whose writes fail with `TimedOut` once they have
+use crate::acceptor::Io;
+
+/// A served stream whose writes fail with `TimedOut` once they have
 /// been held up for `send_timeout` without everything queued being sent.
 ///
 /// The clock starts when the socket first refuses bytes (the client's
 /// window is full) and stops when the connection has flushed all it had;
 /// progress in between does not restart it, so a client that reads a byte
 /// now and then cannot hold a response for ever either.
-#[derive(Debug)]
 pub(crate) struct ServedIo {
-    stream: TcpStream,
+    stream: Box<dyn Io>,
     send_timeout: Option<Duration>,
     stall: Option<Pin<Box<Sleep>>>,
 }
 
+impl std::fmt::Debug for ServedIo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServedIo")
+            .field("send_timeout", &self.send_timeout)
+            .finish_non_exhaustive()
+    }
+}
+
 impl ServedIo {
     /// Wraps `stream`; `None` lets writes wait for ever.
-    pub(crate) fn new(stream: TcpStream, send_timeout: Option<Duration>) -> Self {
+    pub(crate) fn new(stream: Box<dyn Io>, send_timeout: Option<Duration>) -> Self {
         ServedIo {
             stream,
             send_timeout,
@@ -36,7 +44,7 @@ impl ServedIo {
     }
 
     /// The socket, for a lingering close.
-    pub(crate) fn into_inner(self) -> TcpStream {
+    pub(crate) fn into_inner(self) -> Box<dyn Io> {
         self.stream
     }
 

@@ -12,20 +12,18 @@
 //! ```
 //! use bytes::Bytes;
 //! use wws_channel::Channel;
-//! use wws_core::{
-//!     AddressingVersion, ChannelProperties, EnvelopeVersion, ListenerProperties, Message, QName,
-//! };
+//! use wws_core::{AddressingVersion, EnvelopeVersion, Message, QName};
 //! use wws_listener::Listener;
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> wws_core::Result<()> {
-//! let listener = Listener::new(ListenerProperties::default());
+//! let listener = Listener::new();
 //! listener.open("127.0.0.1:0".parse().expect("address")).await?;
 //! let url = format!("http://{}/echo", listener.local_addr().expect("bound"));
 //!
 //! // A client sends one request.
 //! let client = tokio::spawn(async move {
-//!     let channel = Channel::new(ChannelProperties::default());
+//!     let channel = Channel::new();
 //!     channel.open(&url).await?;
 //!     let mut request = Message::new(EnvelopeVersion::Soap12, AddressingVersion::Transport);
 //!     request.action = Some("urn:example/Echo".into());
@@ -72,8 +70,11 @@
 //!   [`Error::AddressInUse`] with the OS error as its source, except an
 //!   address that is not local ([`Error::InvalidEndpointUrl`]).
 
+pub mod acceptor;
 mod connection;
 mod io;
+mod properties;
+mod service;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -89,11 +90,15 @@ use tracing::field;
 use wws_channel::ReplyChannel;
 use wws_channel::server::ExchangeSettings;
 use wws_core::state::ListenerEvent;
-use wws_core::{AbortSignal, Error, ListenerProperties, Result};
+use wws_core::{AbortSignal, Error, Result};
 
+pub use properties::{ListenerBuilder, ListenerProperties};
+pub use service::{ExchangeService, Serving};
 pub use wws_core::state::ListenerState;
 
-const OBJECT: &str = "Listener";
+use acceptor::Acceptor;
+
+pub(crate) const OBJECT: &str = "Listener";
 
 /// Largest request head (request line and headers) the listener reads; a
 /// larger one, or one with more than 100 header lines, is answered with
@@ -122,9 +127,22 @@ pub struct Listener {
 #[derive(Debug)]
 struct Inner {
     props: ListenerProperties,
+    acceptor: Arc<dyn Acceptor>,
+    /// Set by `serve`: runs each exchange on its connection's task.
+    service: ServiceSlot,
     settings: Arc<ExchangeSettings>,
     ctl: Mutex<Control>,
     accepting: AtomicUsize,
+}
+
+/// The service installed by `serve`, if any.
+struct ServiceSlot(Mutex<Option<Arc<dyn ExchangeService>>>);
+
+impl std::fmt::Debug for ServiceSlot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let serving = self.0.lock().map(|s| s.is_some()).unwrap_or(false);
+        f.debug_tuple("ServiceSlot").field(&serving).finish()
+    }
 }
 
 #[derive(Debug)]
@@ -176,9 +194,33 @@ impl Drop for AcceptingGuard<'_> {
     }
 }
 
+impl Default for Listener {
+    fn default() -> Self {
+        Listener::new()
+    }
+}
+
 impl Listener {
-    /// A new listener in state `Created`.
-    pub fn new(props: ListenerProperties) -> Listener {
+    /// A new listener in state `Created`, with the default properties and
+    /// the [`PlainAcceptor`](acceptor::PlainAcceptor).
+    pub fn new() -> Listener {
+        Listener::from_parts(
+            ListenerProperties::default(),
+            Arc::new(acceptor::PlainAcceptor::new()),
+        )
+    }
+
+    /// A builder: every property at its default, checked at `build`.
+    pub fn builder() -> ListenerBuilder {
+        ListenerBuilder::default()
+    }
+
+    /// A new listener with `props`, checked as [`ListenerBuilder::build`] does.
+    pub fn with_properties(props: ListenerProperties) -> Result<Listener> {
+        Listener::builder().properties(props).build()
+    }
+
+    pub(crate) fn from_parts(props: ListenerProperties, acceptor: Arc<dyn Acceptor>) -> Listener {
         let settings = Arc::new(ExchangeSettings {
             quotas: props.quotas.clone(),
             body_read_timeout: props.body_read_timeout,
@@ -186,6 +228,8 @@ impl Listener {
         Listener {
             inner: Arc::new(Inner {
                 props,
+                acceptor,
+                service: ServiceSlot(Mutex::new(None)),
                 settings,
                 ctl: Mutex::new(Control {
                     state: ListenerState::Created,
@@ -219,6 +263,43 @@ impl Listener {
     /// The properties the listener was made with.
     pub fn properties(&self) -> &ListenerProperties {
         &self.inner.props
+    }
+
+    /// Serves every exchange with `service`, run on the task of the
+    /// connection that carried it (no queue, no hand-off between tasks),
+    /// instead of queueing exchanges for [`accept_channel`](Self::accept_channel),
+    /// which then fails with [`Error::InvalidOperation`]. Allowed in
+    /// `Created`, before [`open`](Self::open); the service stays installed
+    /// across reset and reopen.
+    ///
+    /// Close and abort act as for accepted exchanges: close lets an exchange
+    /// in progress finish and then closes its connection; abort closes every
+    /// connection, which drops the service's futures where they stand.
+    pub fn serve(&self, service: impl ExchangeService) -> Result<()> {
+        let ctl = self.ctl();
+        if ctl.state != ListenerState::Created {
+            return Err(Error::InvalidOperation {
+                object: OBJECT,
+                state: ctl.state.as_str(),
+                operation: "serve",
+            });
+        }
+        *self
+            .inner
+            .service
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(service));
+        Ok(())
+    }
+
+    fn service(&self) -> Option<Arc<dyn ExchangeService>> {
+        self.inner
+            .service
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// The bound address (with the actual port when opened on port 0), once opened.
@@ -278,6 +359,8 @@ impl Listener {
             connections: Arc::new(Semaphore::new(capacity)),
             props: self.inner.props.clone(),
             settings: self.inner.settings.clone(),
+            acceptor: self.inner.acceptor.clone(),
+            service: self.service(),
         };
         ctl.accept_task = Some(tokio::spawn(accept.run()));
         tracing::info!(target: "wws.listener", %local, "listening");
@@ -295,9 +378,17 @@ impl Listener {
     ///
     /// Cancel safe: an exchange is only taken from the queue when it is returned.
     pub async fn accept_channel(&self) -> Result<ReplyChannel> {
+        let serving = self.service().is_some();
         let (stop, queue) = {
             let ctl = self.ctl();
             ctl.state.ensure_open("accept_channel")?;
+            if serving {
+                return Err(Error::InvalidOperation {
+                    object: OBJECT,
+                    state: "Open (serving)",
+                    operation: "accept_channel",
+                });
+            }
             match &ctl.queue {
                 Some(q) => (ctl.stop.clone(), q.clone()),
                 None => return Err(aborted()),
@@ -498,7 +589,7 @@ mod tests {
     #[test]
     fn listener_and_its_futures_are_send() {
         assert_send_sync::<Listener>();
-        let listener = Listener::new(ListenerProperties::default());
+        let listener = Listener::new();
         assert_send(&listener.open(([127, 0, 0, 1], 0).into()));
         assert_send(&listener.accept_channel());
         assert_send(&listener.close());

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use tokio::sync::oneshot;
-use wws_core::{CallId, Error, Message, Result};
+use wws_core::{CallId, Error, Header, Message, Result};
 
 use crate::proxy::Inner;
 
@@ -15,6 +15,7 @@ use crate::proxy::Inner;
 #[derive(Clone, Debug, Default)]
 pub struct CallOptions {
     call_id: Option<CallId>,
+    headers: Vec<Header>,
 }
 
 impl CallOptions {
@@ -34,8 +35,19 @@ impl CallOptions {
         self
     }
 
+    /// Sends `header` with this call's request (after the headers the
+    /// message already has, before those layers add).
+    pub fn header(mut self, header: Header) -> Self {
+        self.headers.push(header);
+        self
+    }
+
     pub(crate) fn chosen_id(&self) -> Option<CallId> {
         self.call_id
+    }
+
+    pub(crate) fn take_headers(&mut self) -> Vec<Header> {
+        std::mem::take(&mut self.headers)
     }
 }
 

@@ -5,7 +5,7 @@
 //! use std::time::Duration;
 //!
 //! use tokio::sync::mpsc;
-//! use wws_core::{AddressingVersion, EnvelopeVersion, Error, ListenerProperties, Message, ProxyProperties};
+//! use wws_core::{AddressingVersion, EnvelopeVersion, Error, Message};
 //! use wws_listener::Listener;
 //! use wws_proxy::{CallOptions, ServiceProxy};
 //!
@@ -25,7 +25,7 @@
 //! # async fn main() -> wws_core::Result<()> {
 //! // A tiny Delay service on loopback that reports when a request starts
 //! // and when its client leaves before the reply.
-//! let listener = Listener::new(ListenerProperties::default());
+//! let listener = Listener::new();
 //! listener.open(([127, 0, 0, 1], 0).into()).await?;
 //! let url = format!("http://{}/delay", listener.local_addr().expect("bound"));
 //! let (events, mut seen) = mpsc::unbounded_channel();
@@ -52,12 +52,10 @@
 //!     }
 //! });
 //!
-//! let proxy = ServiceProxy::new(
-//!     &url,
-//!     EnvelopeVersion::Soap11,
-//!     AddressingVersion::Transport,
-//!     ProxyProperties::default(),
-//! )?;
+//! let proxy = ServiceProxy::builder(&url)
+//!     .envelope(EnvelopeVersion::Soap11)
+//!     .addressing(AddressingVersion::Transport)
+//!     .build()?;
 //! proxy.open().await?;
 //! let delay = |ms| proxy.call::<Delay, DelayResponse>(DELAY_ACTION, &Delay { milliseconds: ms }, CallOptions::new());
 //! let slow = delay(60_000);
@@ -148,8 +146,12 @@
 
 mod addressing;
 mod call;
+mod layer;
+mod properties;
 mod proxy;
 
 pub use call::{CallOptions, PendingCall};
+pub use layer::{CallInfo, ProxyLayer};
+pub use properties::{ProxyBuilder, ProxyProperties};
 pub use proxy::ServiceProxy;
 pub use wws_core::state::ServiceProxyState;

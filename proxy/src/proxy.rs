@@ -8,17 +8,20 @@ use tokio::runtime::Handle;
 use tokio::sync::{oneshot, watch};
 use tokio::time::Instant;
 use tracing::Instrument;
-use wws_channel::{Channel, ChannelState};
+use wws_channel::connector::Connector;
+use wws_channel::{Channel, ChannelBuilder, ChannelState};
 use wws_core::state::{ServiceProxyEvent, ServiceProxyState, StateCell, Ticket};
 use wws_core::{
     AbortSignal, AddressingVersion, BodyElement, CallId, CallIdGenerator, EnvelopeVersion, Error,
-    Message, ProxyProperties, Result,
+    Message, Result,
 };
 
 use crate::addressing::fresh_message_id;
 use crate::call::{CallOptions, Decode, PendingCall};
+use crate::layer::{CallInfo, ProxyLayer};
+use crate::properties::{ProxyBuilder, ProxyProperties};
 
-const OBJECT: &str = "ServiceProxy";
+pub(crate) const OBJECT: &str = "ServiceProxy";
 
 /// A client of one service endpoint: typed concurrent calls that can be
 /// abandoned one by one, aborted all at once, or let finish on close.
@@ -35,6 +38,9 @@ pub(crate) struct Inner {
     envelope: EnvelopeVersion,
     addressing: AddressingVersion,
     props: ProxyProperties,
+    /// Makes the proxy's channels (checked when the proxy was built).
+    channels: ChannelBuilder,
+    layers: Vec<Arc<dyn ProxyLayer>>,
     ids: CallIdGenerator,
     state: StateCell<ServiceProxyState>,
     shared: Mutex<Shared>,
@@ -125,7 +131,8 @@ impl Drop for Teardown {
 }
 
 impl ServiceProxy {
-    /// A proxy for the endpoint at `url` (an `http://` URL), in state `Created`.
+    /// A proxy for the endpoint at `url` (an `http://` URL), in state
+    /// `Created`, with the default properties.
     ///
     /// Fails with [`Error::InvalidEndpointUrl`] when `url` is not a usable
     /// HTTP endpoint address.
@@ -133,15 +140,53 @@ impl ServiceProxy {
         url: &str,
         envelope: EnvelopeVersion,
         addressing: AddressingVersion,
+    ) -> Result<Self> {
+        ServiceProxy::builder(url)
+            .envelope(envelope)
+            .addressing(addressing)
+            .build()
+    }
+
+    /// A proxy with `props`, checked as [`ProxyBuilder::build`] does.
+    pub fn with_properties(
+        url: &str,
+        envelope: EnvelopeVersion,
+        addressing: AddressingVersion,
         props: ProxyProperties,
     ) -> Result<Self> {
-        wws_channel::validate_endpoint_url(url)?;
+        ServiceProxy::builder(url)
+            .envelope(envelope)
+            .addressing(addressing)
+            .properties(props)
+            .build()
+    }
+
+    /// A builder for a proxy of the endpoint at `url`.
+    pub fn builder(url: &str) -> ProxyBuilder {
+        ProxyBuilder::new(url)
+    }
+
+    pub(crate) fn from_parts(
+        url: &str,
+        envelope: EnvelopeVersion,
+        addressing: AddressingVersion,
+        props: ProxyProperties,
+        connector: Arc<dyn Connector>,
+        layers: Vec<Arc<dyn ProxyLayer>>,
+    ) -> Result<Self> {
+        let channels = Channel::builder()
+            .properties(props.channel.clone())
+            .shared_connector(connector);
+        // Checked as the proxy's channels will check it at open.
+        channels.clone().build()?.validate_url(url)?;
         Ok(ServiceProxy {
             inner: Arc::new(Inner {
                 url: url.to_owned(),
                 envelope,
                 addressing,
                 props,
+                channels,
+                layers,
                 ids: CallIdGenerator::new(),
                 state: StateCell::new(ServiceProxyState::Created),
                 shared: Mutex::new(Shared {
@@ -215,7 +260,7 @@ impl ServiceProxy {
         let (ticket, channel, signal) = {
             let mut shared = inner.lock();
             let started = inner.state.transition(ServiceProxyEvent::OpenStarted)?;
-            let channel = Channel::new(inner.props.channel.clone());
+            let channel = inner.new_channel()?;
             shared.signal = AbortSignal::new();
             shared.runtime = Some(runtime);
             shared.opening = Some(channel.clone());
@@ -450,12 +495,13 @@ impl ServiceProxy {
     fn start<T>(
         &self,
         mut message: Message,
-        opts: CallOptions,
+        mut opts: CallOptions,
         decode: Decode<T>,
     ) -> PendingCall<T> {
         let inner = &self.inner;
         let id = opts.chosen_id().unwrap_or_else(|| inner.ids.next_id());
         inner.address(&mut message);
+        message.headers.extend(opts.take_headers());
 
         let (tx, rx) = oneshot::channel();
         let (key, signal, runtime) = {
@@ -517,7 +563,7 @@ impl ServiceProxy {
         let deadline = inner.props.call_timeout.map(|t| (Instant::now() + t, t));
         runtime.spawn(
             Arc::clone(inner)
-                .run_call(key, signal, message, deadline)
+                .run_call(key, id, signal, message, deadline)
                 .instrument(span),
         );
         PendingCall::waiting(id, key, rx, Arc::clone(inner), decode)
@@ -558,6 +604,7 @@ impl Inner {
     async fn run_call(
         self: Arc<Self>,
         key: u64,
+        id: CallId,
         signal: AbortSignal,
         message: Message,
         deadline: Option<(Instant, Duration)>,
@@ -567,7 +614,7 @@ impl Inner {
         let _unfinished = Unfinished { inner: &self, key };
         // Boxed: the exchange's state machine is large; inline it made every
         // task cell (and its move at spawn) several KB.
-        let exchange = Box::pin(self.exchange(key, message));
+        let exchange = Box::pin(self.exchange(key, id, message));
         let outcome = tokio::select! {
             biased;
             // Whoever aborted the signal has completed the slot already.
@@ -592,7 +639,26 @@ impl Inner {
         }
     }
 
-    async fn exchange(&self, key: u64, message: Message) -> Result<Message> {
+    async fn exchange(&self, key: u64, id: CallId, mut message: Message) -> Result<Message> {
+        let call = (!self.layers.is_empty()).then(|| CallInfo {
+            id,
+            url: self.url.clone(),
+        });
+        if let Some(call) = &call {
+            for layer in &self.layers {
+                layer.on_request(call, &mut message)?;
+            }
+        }
+        let mut reply = self.request(key, message).await?;
+        if let Some(call) = &call {
+            for layer in self.layers.iter().rev() {
+                layer.on_reply(call, &mut reply)?;
+            }
+        }
+        Ok(reply)
+    }
+
+    async fn request(&self, key: u64, message: Message) -> Result<Message> {
         let (channel, fresh) = self
             .checkout(key)
             .ok_or(Error::Aborted { object: OBJECT })?;
@@ -604,24 +670,33 @@ impl Inner {
         channel.request(message).await
     }
 
+    /// A channel with the proxy's properties and connector, not yet opened.
+    fn new_channel(&self) -> Result<Channel> {
+        self.channels.clone().build()
+    }
+
     /// Gives call `key` a connection: an idle one from the pool, else a new
     /// (not yet opened) one. `None` when the call is no longer pending.
     fn checkout(&self, key: u64) -> Option<(Channel, bool)> {
-        let mut shared = self.lock();
-        let shared = &mut *shared;
-        let slot = shared.calls.get_mut(&key)?;
-        let (channel, fresh) = loop {
-            match shared.idle.pop() {
-                Some(channel) if channel.state() == ChannelState::Open => {
-                    break (channel, false);
+        {
+            let mut shared = self.lock();
+            let shared = &mut *shared;
+            let slot = shared.calls.get_mut(&key)?;
+            while let Some(channel) = shared.idle.pop() {
+                if channel.state() == ChannelState::Open {
+                    slot.channel = Some(channel.clone());
+                    return Some((channel, false));
                 }
                 // A pooled connection the server closed meanwhile.
-                Some(stale) => stale.abort(),
-                None => break (Channel::new(self.props.channel.clone()), true),
+                channel.abort();
             }
-        };
+        }
+        // Made outside the lock; its properties were checked when the proxy was built.
+        let channel = self.new_channel().ok()?;
+        let mut shared = self.lock();
+        let slot = shared.calls.get_mut(&key)?;
         slot.channel = Some(channel.clone());
-        Some((channel, fresh))
+        Some((channel, true))
     }
 
     /// Completes call `key` with `outcome`; puts its connection back in the
@@ -750,7 +825,6 @@ mod tests {
             "http://127.0.0.1:9/calculator",
             EnvelopeVersion::Soap11,
             AddressingVersion::Transport,
-            ProxyProperties::default(),
         )
         .expect("valid url");
         is_send_sync(&proxy);
@@ -771,13 +845,18 @@ mod tests {
             "http://127.0.0.1:9/calculator",
             EnvelopeVersion::Soap11,
             AddressingVersion::Transport,
-            ProxyProperties::default(),
         )
         .expect("valid url");
         let message = || Message::new(EnvelopeVersion::Soap11, AddressingVersion::Transport);
         let deadline = Some((Instant::now(), Duration::from_secs(1)));
-        let task = Arc::clone(&proxy.inner).run_call(0, AbortSignal::new(), message(), deadline);
-        let exchange = proxy.inner.exchange(0, message());
+        let task = Arc::clone(&proxy.inner).run_call(
+            0,
+            CallId::from(1),
+            AbortSignal::new(),
+            message(),
+            deadline,
+        );
+        let exchange = proxy.inner.exchange(0, CallId::from(1), message());
         let (task, exchange) = (size_of_val(&task), size_of_val(&exchange));
         eprintln!("call task {task} bytes, boxed exchange {exchange} bytes");
         assert!(task <= 1024, "call task future is {task} bytes");
@@ -793,7 +872,6 @@ mod tests {
             "http://127.0.0.1:9/calculator",
             EnvelopeVersion::Soap12,
             AddressingVersion::WsAddressing10,
-            ProxyProperties::default(),
         )
         .expect("valid url");
         let call = proxy.call_message(

@@ -15,7 +15,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
-use wws_core::{AddressingVersion, EnvelopeVersion, Error, FaultCode, ProxyProperties};
+use wws_core::{AddressingVersion, EnvelopeVersion, Error, FaultCode};
 use wws_examples::calculator::{
     ADD_ACTION, Add, AddResponse, DELAY_ACTION, DIVIDE_ACTION, Delay, DelayResponse, Divide,
     DivideResponse, ECHO_ACTION, Echo, EchoResponse,
@@ -240,13 +240,8 @@ async fn within<F: std::future::Future>(what: &str, f: F) -> F::Output {
 }
 
 async fn open(peer: &Peer, envelope: EnvelopeVersion) -> ServiceProxy {
-    let proxy = ServiceProxy::new(
-        &peer.url(envelope),
-        envelope,
-        AddressingVersion::Transport,
-        ProxyProperties::default(),
-    )
-    .expect("proxy");
+    let proxy = ServiceProxy::new(&peer.url(envelope), envelope, AddressingVersion::Transport)
+        .expect("proxy");
     within("open", proxy.open())
         .await
         .unwrap_or_else(|e| panic!("{}: open {:?}: {e}", peer.name, envelope));

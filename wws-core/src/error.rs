@@ -116,6 +116,31 @@ pub enum Error {
         #[source]
         source: Option<BoxError>,
     },
+    /// A property value is out of its range (`E_INVALIDARG`, as WWSAPI
+    /// answers a bad `WS_*_PROPERTY`).
+    #[error("{object}: invalid {property}: {reason}")]
+    InvalidProperty {
+        /// The object being built (e.g. "Channel").
+        object: &'static str,
+        /// The property (e.g. "max_message_size").
+        property: &'static str,
+        /// Why the value is refused.
+        reason: String,
+    },
+    /// Two endpoints of one host have the same path (`E_INVALIDARG`).
+    #[error("an endpoint already has the path {path:?}")]
+    DuplicateEndpoint {
+        /// The path given twice.
+        path: String,
+    },
+    /// Two operations of one contract cannot be told apart (`E_INVALIDARG`).
+    #[error("two operations share the {what} {name:?}")]
+    DuplicateOperation {
+        /// What they share: "action" or "request element".
+        what: &'static str,
+        /// The action or the request element's name.
+        name: String,
+    },
     /// The endpoint URL is not valid (`WS_E_INVALID_ENDPOINT_URL`).
     #[error("invalid endpoint url {url:?}: {reason}")]
     InvalidEndpointUrl {
@@ -158,6 +183,8 @@ pub mod hresult {
     pub const WS_E_ENDPOINT_DISCONNECTED: u32 = 0x803D_0014;
     /// `WS_E_INVALID_ENDPOINT_URL`
     pub const WS_E_INVALID_ENDPOINT_URL: u32 = 0x803D_0020;
+    /// `E_INVALIDARG`
+    pub const E_INVALIDARG: u32 = 0x8007_0057;
 }
 
 impl Error {
@@ -180,6 +207,9 @@ impl Error {
             Error::EndpointActionNotSupported { .. } => WS_E_ENDPOINT_ACTION_NOT_SUPPORTED,
             Error::AddressInUse { .. } => WS_E_ADDRESS_IN_USE,
             Error::InvalidEndpointUrl { .. } => WS_E_INVALID_ENDPOINT_URL,
+            Error::InvalidProperty { .. }
+            | Error::DuplicateEndpoint { .. }
+            | Error::DuplicateOperation { .. } => E_INVALIDARG,
         }
     }
 

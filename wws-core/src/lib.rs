@@ -68,10 +68,7 @@ pub use cancel::{AbortSignal, CallId, CallIdGenerator};
 pub use error::{Error, Result};
 pub use fault::{Fault, FaultCode, FaultReason};
 pub use message::{AddressingVersion, EnvelopeVersion, Header, Message, QName};
-pub use properties::{
-    ChannelProperties, FaultDisclosure, ListenerProperties, ProxyProperties, ReaderQuotas,
-    ServiceHostProperties,
-};
+pub use properties::ReaderQuotas;
 
 /// Namespace URIs.
 pub mod ns {

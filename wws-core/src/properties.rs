@@ -1,11 +1,19 @@
-//! Property structs with WWSAPI's defaults.
+//! What every layer shares: the reader quotas, and the checks the layers'
+//! builders run on their properties.
 //!
-//! A timeout of `None` means "infinite" (WWSAPI's `INFINITE`).
+//! Each object's own properties live with it (`wws_channel::ChannelProperties`,
+//! `wws_listener::ListenerProperties`, `wws_proxy::ProxyProperties`,
+//! `wws_host::ServiceHostProperties`), with WWSAPI's defaults, and are
+//! checked when the object is built. A timeout of `None` means "infinite"
+//! (WWSAPI's `INFINITE`).
 
 use std::time::Duration;
 
+use crate::error::{Error, Result};
+
 /// Limits enforced while a message is read, never after buffering it whole.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ReaderQuotas {
     /// Largest message accepted, in bytes (default 4 MiB, WWSAPI's streamed default).
     pub max_message_size: usize,
@@ -28,127 +36,73 @@ impl Default for ReaderQuotas {
     }
 }
 
-/// Properties of a client request channel (`WS_CHANNEL_PROPERTY_*`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ChannelProperties {
-    /// Time allowed to resolve and connect (default 30 s).
-    pub connect_timeout: Option<Duration>,
-    /// Time allowed to send a request (default 30 s).
-    pub send_timeout: Option<Duration>,
-    /// Time allowed until the response head arrives (default 30 s).
-    pub receive_response_timeout: Option<Duration>,
-    /// Time allowed to receive the response body (default 30 s).
-    pub receive_timeout: Option<Duration>,
-    /// Quotas applied to the messages this channel reads.
-    pub quotas: ReaderQuotas,
-}
+impl ReaderQuotas {
+    /// The default quotas with `max_message_size` set.
+    pub fn with_max_message_size(mut self, bytes: usize) -> Self {
+        self.max_message_size = bytes;
+        self
+    }
 
-impl Default for ChannelProperties {
-    fn default() -> Self {
-        let t = Some(Duration::from_secs(30));
-        ChannelProperties {
-            connect_timeout: t,
-            send_timeout: t,
-            receive_response_timeout: t,
-            receive_timeout: t,
-            quotas: ReaderQuotas::default(),
-        }
+    /// The quotas with `max_depth` set.
+    pub fn with_max_depth(mut self, depth: usize) -> Self {
+        self.max_depth = depth;
+        self
+    }
+
+    /// The quotas with `max_attributes` set.
+    pub fn with_max_attributes(mut self, attributes: usize) -> Self {
+        self.max_attributes = attributes;
+        self
+    }
+
+    /// The quotas with `max_headers` set.
+    pub fn with_max_headers(mut self, headers: usize) -> Self {
+        self.max_headers = headers;
+        self
+    }
+
+    /// Checks the quotas for `object`'s builder: a message must be able to
+    /// hold an envelope (64 bytes at least) and be at least two elements deep.
+    pub fn validate(&self, object: &'static str) -> Result<()> {
+        at_least(object, "max_message_size", self.max_message_size, 64)?;
+        at_least(object, "max_depth", self.max_depth, 2)?;
+        at_least(object, "max_attributes", self.max_attributes, 1)?;
+        Ok(())
     }
 }
 
-/// Properties of a listener (`WS_LISTENER_PROPERTY_*`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ListenerProperties {
-    /// Most connections open at once; further ones wait in the OS backlog (default 1024).
-    pub max_connections: usize,
-    /// Most `accept_channel` calls waiting at once (default 1024).
-    pub max_accepting_channels: usize,
-    /// Time a client has to send a request head, also on an idle keep-alive connection (default 30 s).
-    pub header_read_timeout: Option<Duration>,
-    /// Time a client has to send a request body once its head arrived (default 30 s).
-    pub body_read_timeout: Option<Duration>,
-    /// Time a response may stay stuck on a client that does not read it
-    /// before the connection is dropped (default 30 s, WWSAPI's send timeout).
-    pub send_timeout: Option<Duration>,
-    /// Quotas applied to the requests read.
-    pub quotas: ReaderQuotas,
-}
-
-impl Default for ListenerProperties {
-    fn default() -> Self {
-        ListenerProperties {
-            max_connections: 1024,
-            max_accepting_channels: 1024,
-            header_read_timeout: Some(Duration::from_secs(30)),
-            body_read_timeout: Some(Duration::from_secs(30)),
-            send_timeout: Some(Duration::from_secs(30)),
-            quotas: ReaderQuotas::default(),
-        }
+/// `Err(InvalidProperty)` naming `property` unless `value >= min`.
+pub fn at_least(
+    object: &'static str,
+    property: &'static str,
+    value: usize,
+    min: usize,
+) -> Result<()> {
+    if value < min {
+        return Err(Error::InvalidProperty {
+            object,
+            property,
+            reason: format!("{value} is below the smallest useful value, {min}"),
+        });
     }
+    Ok(())
 }
 
-/// Properties of a service proxy (`WS_PROXY_PROPERTY_*`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ProxyProperties {
-    /// Time allowed for one call, end to end (default 30 s).
-    pub call_timeout: Option<Duration>,
-    /// Most calls pending at once; one more fails with `QuotaExceeded` (default 100).
-    pub max_pending_calls: usize,
-    /// How long `close` waits for pending calls before aborting (default 5 s).
-    pub max_close_timeout: Duration,
-    /// Idle connections kept for reuse (default 5).
-    pub max_call_pool_size: usize,
-    /// Properties of the channels the proxy opens.
-    pub channel: ChannelProperties,
-}
-
-impl Default for ProxyProperties {
-    fn default() -> Self {
-        ProxyProperties {
-            call_timeout: Some(Duration::from_secs(30)),
-            max_pending_calls: 100,
-            max_close_timeout: Duration::from_secs(5),
-            max_call_pool_size: 5,
-            channel: ChannelProperties::default(),
-        }
+/// `Err(InvalidProperty)` naming `property` when a timeout is zero
+/// (`None`, infinite, is allowed; a zero timeout would fail every operation).
+pub fn timeout(
+    object: &'static str,
+    property: &'static str,
+    value: Option<Duration>,
+) -> Result<()> {
+    if value == Some(Duration::ZERO) {
+        return Err(Error::InvalidProperty {
+            object,
+            property,
+            reason: "a timeout must be above zero (None is infinite)".to_owned(),
+        });
     }
-}
-
-/// How much of an internal error a host puts into the faults it sends.
-#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
-pub enum FaultDisclosure {
-    /// Only a generic reason; no internal error text (default).
-    #[default]
-    Minimal,
-    /// The internal error text too.
-    Full,
-}
-
-/// Properties of a service host (`WS_SERVICE_PROPERTY_*`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ServiceHostProperties {
-    /// How long `close` lets in-flight operations run before aborting them (default 5 s).
-    pub close_timeout: Duration,
-    /// Most operations running at once across endpoints (default 1024).
-    pub max_concurrency: usize,
-    /// Most channels waiting in accept per endpoint (default 64).
-    pub max_accepting_channels: usize,
-    /// Fault detail policy (default [`FaultDisclosure::Minimal`]).
-    pub fault_disclosure: FaultDisclosure,
-    /// Properties of the listeners the host opens.
-    pub listener: ListenerProperties,
-}
-
-impl Default for ServiceHostProperties {
-    fn default() -> Self {
-        ServiceHostProperties {
-            close_timeout: Duration::from_secs(5),
-            max_concurrency: 1024,
-            max_accepting_channels: 64,
-            fault_disclosure: FaultDisclosure::Minimal,
-            listener: ListenerProperties::default(),
-        }
-    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -167,19 +121,33 @@ mod tests {
             ),
             (4 << 20, 32, 128, 64)
         );
-        let c = ChannelProperties::default();
-        let s30 = Some(Duration::from_secs(30));
-        assert_eq!(c.connect_timeout, s30);
-        assert_eq!(c.send_timeout, s30);
-        assert_eq!(c.receive_response_timeout, s30);
-        assert_eq!(c.receive_timeout, s30);
-        let p = ProxyProperties::default();
-        assert_eq!(p.call_timeout, s30);
-        assert_eq!(p.max_pending_calls, 100);
-        assert_eq!(p.max_close_timeout, Duration::from_secs(5));
-        assert_eq!(p.max_call_pool_size, 5);
-        let h = ServiceHostProperties::default();
-        assert_eq!(h.close_timeout, Duration::from_secs(5));
-        assert_eq!(h.fault_disclosure, FaultDisclosure::Minimal);
+        assert!(q.validate("X").is_ok());
+    }
+
+    #[test]
+    fn checks_name_the_property() {
+        let r = ReaderQuotas::default()
+            .with_max_message_size(0)
+            .validate("Channel");
+        assert!(
+            matches!(
+                r,
+                Err(Error::InvalidProperty {
+                    object: "Channel",
+                    property: "max_message_size",
+                    ..
+                })
+            ),
+            "{r:?}"
+        );
+        let r = timeout("Listener", "send_timeout", Some(Duration::ZERO));
+        assert!(matches!(
+            r,
+            Err(Error::InvalidProperty {
+                property: "send_timeout",
+                ..
+            })
+        ));
+        assert!(timeout("Listener", "send_timeout", None).is_ok());
     }
 }

@@ -11,7 +11,7 @@ use wws_core::EnvelopeVersion;
 async fn abort_while_connecting_returns_to_created() {
     // A connect to a full listen queue hangs: SYNs are dropped.
     let (hole, _listener, _filler) = black_hole().await;
-    let channel = Channel::new(no_timeouts());
+    let channel = Channel::with_properties(no_timeouts()).expect("valid properties");
     let target = url(hole, "/");
     let mut open = Box::pin(channel.open(&target));
     assert!(poll_once(&mut open).await.is_none(), "connect must hang");
@@ -46,7 +46,7 @@ async fn abort_while_connecting_returns_to_created() {
 #[tokio::test]
 async fn abort_from_another_task_while_connecting() {
     let (hole, _listener, _filler) = black_hole().await;
-    let channel = Channel::new(no_timeouts());
+    let channel = Channel::with_properties(no_timeouts()).expect("valid properties");
     let opener = {
         let channel = channel.clone();
         let target = url(hole, "/");

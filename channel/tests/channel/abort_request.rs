@@ -11,7 +11,7 @@ use wws_core::{EnvelopeVersion, Error};
 #[tokio::test]
 async fn abort_ends_a_stalled_request_and_closes_the_socket() {
     let (addr, got_request, server_saw_close) = stalled_server().await;
-    let channel = Channel::new(no_timeouts());
+    let channel = Channel::with_properties(no_timeouts()).expect("valid properties");
     channel.open(&url(addr, "/")).await.expect("open");
     let request = {
         let channel = channel.clone();
@@ -54,7 +54,7 @@ async fn abort_ends_a_stalled_request_and_closes_the_socket() {
 #[tokio::test]
 async fn abort_ends_requests_queued_behind_the_stalled_one() {
     let (addr, got_request, _closed) = stalled_server().await;
-    let channel = Channel::new(no_timeouts());
+    let channel = Channel::with_properties(no_timeouts()).expect("valid properties");
     channel.open(&url(addr, "/")).await.expect("open");
     let first = {
         let channel = channel.clone();

@@ -11,7 +11,7 @@ use wws_core::EnvelopeVersion;
 #[tokio::test(flavor = "current_thread")]
 async fn abort_on_one_thread_ends_a_blocked_request() {
     let (addr, got_request, server_saw_close) = stalled_server().await;
-    let channel = Channel::new(no_timeouts());
+    let channel = Channel::with_properties(no_timeouts()).expect("valid properties");
     channel.open(&url(addr, "/")).await.expect("open");
     let blocked = {
         let channel = channel.clone();

@@ -20,7 +20,7 @@ fn ok_reply() -> Vec<u8> {
 
 #[tokio::test]
 async fn abort_in_created_changes_nothing() {
-    let channel = Channel::new(no_timeouts());
+    let channel = Channel::with_properties(no_timeouts()).expect("valid properties");
     channel.abort();
     channel.abort();
     assert_eq!(channel.state(), ChannelState::Created);
@@ -40,7 +40,7 @@ async fn abort_in_created_changes_nothing() {
 #[tokio::test]
 async fn abort_when_open_faults_and_closes_the_socket() {
     let (listener, addr) = raw_listener().await;
-    let channel = Channel::new(no_timeouts());
+    let channel = Channel::with_properties(no_timeouts()).expect("valid properties");
     channel.open(&url(addr, "/")).await.expect("open");
     let (mut server_side, _) = listener.accept().await.expect("accept");
     channel.abort();
@@ -82,7 +82,7 @@ async fn abort_when_open_faults_and_closes_the_socket() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn abort_while_closing_finishes_the_close() {
     let (addr, got_request, server_saw_close) = stalled_server().await;
-    let channel = Channel::new(no_timeouts());
+    let channel = Channel::with_properties(no_timeouts()).expect("valid properties");
     channel.open(&url(addr, "/")).await.expect("open");
     let request = {
         let channel = channel.clone();
@@ -136,7 +136,7 @@ async fn graceful_close_waits_for_the_request_in_flight() {
         .await;
         await_peer_close(&mut stream, Duration::from_secs(10)).await;
     });
-    let channel = Channel::new(no_timeouts());
+    let channel = Channel::with_properties(no_timeouts()).expect("valid properties");
     channel.open(&url(addr, "/")).await.expect("open");
     let request = {
         let channel = channel.clone();
@@ -168,7 +168,7 @@ async fn graceful_close_waits_for_the_request_in_flight() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_aborts_are_one_abort() {
     let (addr, got_request, server_saw_close) = stalled_server().await;
-    let channel = Channel::new(no_timeouts());
+    let channel = Channel::with_properties(no_timeouts()).expect("valid properties");
     channel.open(&url(addr, "/")).await.expect("open");
     let request = {
         let channel = channel.clone();
@@ -211,7 +211,7 @@ fn abort_from_a_plain_thread_without_a_runtime() {
         .expect("runtime");
     let (channel, request, got) = rt.block_on(async {
         let (addr, got_request, _closed) = stalled_server().await;
-        let channel = Channel::new(no_timeouts());
+        let channel = Channel::with_properties(no_timeouts()).expect("valid properties");
         channel.open(&url(addr, "/")).await.expect("open");
         let c = channel.clone();
         let request =

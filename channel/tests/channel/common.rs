@@ -7,7 +7,8 @@ use std::time::Duration;
 use bytes::Bytes;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
-use wws_core::{AddressingVersion, ChannelProperties, EnvelopeVersion, Message};
+use wws_channel::ChannelProperties;
+use wws_core::{AddressingVersion, EnvelopeVersion, Message};
 
 /// Largest request head the raw peer reads.
 const MAX_HEAD: usize = 64 * 1024;
@@ -39,12 +40,13 @@ pub fn echo(envelope: EnvelopeVersion, text: &str) -> Message {
 
 /// Channel properties with every timeout infinite, so tests set only the one they study.
 pub fn no_timeouts() -> ChannelProperties {
-    ChannelProperties {
-        connect_timeout: None,
-        send_timeout: None,
-        receive_response_timeout: None,
-        receive_timeout: None,
-        ..ChannelProperties::default()
+    {
+        let mut props = ChannelProperties::default();
+        props.connect_timeout = None;
+        props.send_timeout = None;
+        props.receive_response_timeout = None;
+        props.receive_timeout = None;
+        props
     }
 }
 

@@ -18,7 +18,7 @@ async fn a_dropped_channel_closes_its_idle_connection() {
         await_peer_close(&mut stream, Duration::from_secs(20)).await;
         let _ = closed_tx.send(());
     });
-    let channel = Channel::new(no_timeouts());
+    let channel = Channel::with_properties(no_timeouts()).expect("valid properties");
     channel.open(&url(addr, "/")).await.expect("open");
     channel
         .send(echo(EnvelopeVersion::Soap11, "x"))

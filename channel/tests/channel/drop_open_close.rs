@@ -10,7 +10,7 @@ use wws_core::EnvelopeVersion;
 #[tokio::test]
 async fn a_dropped_open_returns_the_channel_to_created() {
     let (hole, _listener, _filler) = black_hole().await;
-    let channel = Channel::new(no_timeouts());
+    let channel = Channel::with_properties(no_timeouts()).expect("valid properties");
     let target = url(hole, "/");
     {
         let mut open = Box::pin(channel.open(&target));
@@ -23,7 +23,7 @@ async fn a_dropped_open_returns_the_channel_to_created() {
 #[tokio::test]
 async fn a_dropped_close_finishes_it() {
     let (addr, got_request, server_saw_close) = stalled_server().await;
-    let channel = Channel::new(no_timeouts());
+    let channel = Channel::with_properties(no_timeouts()).expect("valid properties");
     channel.open(&url(addr, "/")).await.expect("open");
     let request = {
         let channel = channel.clone();

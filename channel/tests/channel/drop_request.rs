@@ -30,7 +30,7 @@ async fn a_dropped_request_closes_its_connection_and_the_next_reconnects() {
         )
         .await;
     });
-    let channel = Channel::new(no_timeouts());
+    let channel = Channel::with_properties(no_timeouts()).expect("valid properties");
     channel.open(&url(addr, "/")).await.expect("open");
     {
         let mut request = Box::pin(channel.request(echo(EnvelopeVersion::Soap11, "dropped")));
@@ -54,7 +54,7 @@ async fn a_dropped_request_closes_its_connection_and_the_next_reconnects() {
 #[tokio::test]
 async fn a_dropped_send_closes_its_connection() {
     let (addr, got_request, server_saw_close) = stalled_server().await;
-    let channel = Channel::new(no_timeouts());
+    let channel = Channel::with_properties(no_timeouts()).expect("valid properties");
     channel.open(&url(addr, "/")).await.expect("open");
     {
         let mut send = Box::pin(channel.send(echo(EnvelopeVersion::Soap11, "dropped")));

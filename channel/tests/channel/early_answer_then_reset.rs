@@ -52,7 +52,7 @@ async fn the_answer_wins_over_the_broken_pipe() {
         )
         .await;
     });
-    let channel = Channel::new(no_timeouts());
+    let channel = Channel::with_properties(no_timeouts()).expect("valid properties");
     channel.open(&url(addr, "/")).await.expect("open");
     let big = echo(EnvelopeVersion::Soap11, &"x".repeat(16 << 20));
     let result = tokio::time::timeout(Duration::from_secs(30), channel.request(big))

@@ -13,7 +13,7 @@ async fn interim_answers_are_skipped() {
         b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nlink: </a>\r\n\r\n".to_vec();
     answer.extend(response("200 OK", &[("content-type", "text/xml")], &body));
     let (addr, server) = canned_server(vec![answer]).await;
-    let channel = Channel::new(no_timeouts());
+    let channel = Channel::with_properties(no_timeouts()).expect("valid properties");
     channel.open(&url(addr, "/svc")).await.expect("open");
     channel
         .request(echo(EnvelopeVersion::Soap11, "x"))
@@ -37,7 +37,7 @@ async fn a_redirect_is_not_followed() {
         ),
     ])
     .await;
-    let channel = Channel::new(no_timeouts());
+    let channel = Channel::with_properties(no_timeouts()).expect("valid properties");
     channel.open(&url(addr, "/svc")).await.expect("open");
     match channel.request(echo(EnvelopeVersion::Soap11, "x")).await {
         Err(Error::InvalidFormat(m)) => {
@@ -65,7 +65,7 @@ async fn switching_protocols_unasked_is_an_error_not_a_hang() {
             .to_vec(),
     ])
     .await;
-    let channel = Channel::new(no_timeouts());
+    let channel = Channel::with_properties(no_timeouts()).expect("valid properties");
     channel.open(&url(addr, "/svc")).await.expect("open");
     let result = tokio::time::timeout(
         std::time::Duration::from_secs(20),

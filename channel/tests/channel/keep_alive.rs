@@ -53,7 +53,7 @@ async fn counting_server(close_first: bool) -> (std::net::SocketAddr, Arc<Atomic
 #[tokio::test]
 async fn consecutive_requests_share_one_connection() {
     let (addr, accepted) = counting_server(false).await;
-    let channel = Channel::new(no_timeouts());
+    let channel = Channel::with_properties(no_timeouts()).expect("valid properties");
     channel.open(&url(addr, "/")).await.expect("open");
     for i in 0..3 {
         channel
@@ -67,7 +67,7 @@ async fn consecutive_requests_share_one_connection() {
 #[tokio::test]
 async fn concurrent_requests_take_turns_on_the_connection() {
     let (addr, accepted) = counting_server(false).await;
-    let channel = Channel::new(no_timeouts());
+    let channel = Channel::with_properties(no_timeouts()).expect("valid properties");
     channel.open(&url(addr, "/")).await.expect("open");
     let tasks: Vec<_> = (0..4)
         .map(|i| {
@@ -88,7 +88,7 @@ async fn concurrent_requests_take_turns_on_the_connection() {
 #[tokio::test]
 async fn a_connection_the_server_closes_is_replaced_transparently() {
     let (addr, accepted) = counting_server(true).await;
-    let channel = Channel::new(no_timeouts());
+    let channel = Channel::with_properties(no_timeouts()).expect("valid properties");
     channel.open(&url(addr, "/")).await.expect("open");
     channel
         .request(echo(EnvelopeVersion::Soap11, "1"))

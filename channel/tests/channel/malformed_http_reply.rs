@@ -25,7 +25,7 @@ async fn answer_once(answer: &'static [u8]) -> (std::net::SocketAddr, tokio::tas
 #[tokio::test]
 async fn bytes_that_are_not_http_are_invalid_format() {
     let (addr, server) = answer_once(b"SSH-2.0-OpenSSH_9.2\r\n\x00\x01garbage\r\n\r\n").await;
-    let channel = Channel::new(no_timeouts());
+    let channel = Channel::with_properties(no_timeouts()).expect("valid properties");
     channel.open(&url(addr, "/svc")).await.expect("open");
     match channel.request(echo(EnvelopeVersion::Soap11, "x")).await {
         Err(Error::InvalidFormat(m)) => assert!(m.contains("HTTP"), "{m}"),
@@ -41,7 +41,7 @@ async fn a_broken_chunk_size_is_invalid_format() {
         b"HTTP/1.1 200 OK\r\ncontent-type: text/xml\r\ntransfer-encoding: chunked\r\n\r\n4\r\n<s:E\r\nzz\r\n",
     )
     .await;
-    let channel = Channel::new(no_timeouts());
+    let channel = Channel::with_properties(no_timeouts()).expect("valid properties");
     channel.open(&url(addr, "/svc")).await.expect("open");
     match channel.request(echo(EnvelopeVersion::Soap11, "x")).await {
         Err(Error::InvalidFormat(m)) => assert!(m.contains("framing"), "{m}"),

@@ -8,7 +8,7 @@ use wws_core::{EnvelopeVersion, Error};
 
 async fn request_against(answer: Vec<u8>) -> (Channel, wws_core::Result<wws_core::Message>) {
     let (addr, server) = canned_server(vec![answer]).await;
-    let channel = Channel::new(no_timeouts());
+    let channel = Channel::with_properties(no_timeouts()).expect("valid properties");
     channel.open(&url(addr, "/svc")).await.expect("open");
     let result = channel.request(echo(EnvelopeVersion::Soap11, "x")).await;
     server.await.expect("server");

@@ -17,7 +17,7 @@ fn ok_reply() -> Vec<u8> {
 async fn reset_after_close_then_reopen_elsewhere() {
     let (first, first_server) = canned_server(vec![ok_reply()]).await;
     let (second, second_server) = canned_server(vec![ok_reply()]).await;
-    let channel = Channel::new(no_timeouts());
+    let channel = Channel::with_properties(no_timeouts()).expect("valid properties");
     channel.open(&url(first, "/a")).await.expect("open");
     channel
         .request(echo(EnvelopeVersion::Soap11, "1"))
@@ -50,7 +50,7 @@ async fn a_failed_open_is_recovered_by_close_and_reset() {
         drop(listener);
         addr
     };
-    let channel = Channel::new(no_timeouts());
+    let channel = Channel::with_properties(no_timeouts()).expect("valid properties");
     assert!(channel.open(&url(refused, "/")).await.is_err());
     assert_eq!(channel.state(), ChannelState::Faulted);
     channel.close().await.expect("close");

@@ -42,7 +42,7 @@ async fn an_oversized_response_head_is_refused() {
         )
         .await;
     });
-    let channel = Channel::new(no_timeouts());
+    let channel = Channel::with_properties(no_timeouts()).expect("valid properties");
     channel.open(&url(addr, "/")).await.expect("open");
     match channel.request(echo(EnvelopeVersion::Soap11, "x")).await {
         Err(Error::QuotaExceeded { quota, limit }) => {
@@ -72,7 +72,7 @@ async fn a_head_just_under_the_limit_is_read() {
         &body,
     )])
     .await;
-    let channel = Channel::new(no_timeouts());
+    let channel = Channel::with_properties(no_timeouts()).expect("valid properties");
     channel.open(&url(addr, "/")).await.expect("open");
     channel
         .request(echo(EnvelopeVersion::Soap11, "x"))

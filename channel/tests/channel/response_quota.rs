@@ -5,19 +5,22 @@ use std::time::Duration;
 
 use crate::common::*;
 use tokio::io::AsyncWriteExt;
+use wws_channel::ChannelProperties;
 use wws_channel::{Channel, ChannelState};
-use wws_core::{ChannelProperties, EnvelopeVersion, Error, ReaderQuotas};
+use wws_core::{EnvelopeVersion, Error, ReaderQuotas};
 
 const GIB: u64 = 1 << 30;
 const QUOTA: usize = 1 << 20;
 
 fn props() -> ChannelProperties {
-    ChannelProperties {
-        quotas: ReaderQuotas {
-            max_message_size: QUOTA,
-            ..ReaderQuotas::default()
-        },
-        ..no_timeouts()
+    {
+        let mut props = no_timeouts();
+        props.quotas = {
+            let mut props = ReaderQuotas::default();
+            props.max_message_size = QUOTA;
+            props
+        };
+        props
     }
 }
 
@@ -50,7 +53,7 @@ async fn a_streamed_gigabyte_is_refused_after_the_quota() {
         }
         panic!("the client read a whole gigabyte");
     });
-    let channel = Channel::new(props());
+    let channel = Channel::with_properties(props()).expect("valid properties");
     channel.open(&url(addr, "/")).await.expect("open");
     match channel.request(echo(EnvelopeVersion::Soap11, "big")).await {
         Err(Error::QuotaExceeded { quota, limit }) => {
@@ -96,7 +99,7 @@ async fn an_announced_gigabyte_is_refused_before_reading() {
         )
         .await;
     });
-    let channel = Channel::new(props());
+    let channel = Channel::with_properties(props()).expect("valid properties");
     channel.open(&url(addr, "/")).await.expect("open");
     assert!(matches!(
         channel.request(echo(EnvelopeVersion::Soap11, "big")).await,

@@ -30,7 +30,7 @@ fn soap12(status: &str, body: &str) -> Vec<u8> {
 }
 
 async fn open_to(addr: std::net::SocketAddr) -> Channel {
-    let channel = Channel::new(no_timeouts());
+    let channel = Channel::with_properties(no_timeouts()).expect("valid properties");
     channel.open(&url(addr, "/svc")).await.expect("open");
     channel
 }
@@ -175,7 +175,7 @@ async fn refused_connection_is_unreachable_at_open() {
         drop(listener);
         addr
     };
-    let channel = Channel::new(no_timeouts());
+    let channel = Channel::with_properties(no_timeouts()).expect("valid properties");
     match channel.open(&url(addr, "/")).await {
         Err(Error::EndpointUnreachable { url: u, source }) => {
             assert_eq!(u, url(addr, "/"));

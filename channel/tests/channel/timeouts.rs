@@ -8,7 +8,7 @@ use crate::common::*;
 use tokio::io::AsyncWriteExt;
 use tokio::time::Instant;
 use wws_channel::{Channel, ChannelState};
-use wws_core::{ChannelProperties, EnvelopeVersion, Error};
+use wws_core::{EnvelopeVersion, Error};
 
 const LIMIT: Duration = Duration::from_secs(5);
 const SHORT: Duration = Duration::from_secs(1);
@@ -23,10 +23,12 @@ fn assert_timed_out<T: std::fmt::Debug>(r: wws_core::Result<T>, what: &str, afte
 #[tokio::test(start_paused = true)]
 async fn connect_timeout() {
     let (hole, _listener, _filler) = black_hole().await;
-    let channel = Channel::new(ChannelProperties {
-        connect_timeout: Some(LIMIT),
-        ..no_timeouts()
-    });
+    let channel = Channel::with_properties({
+        let mut props = no_timeouts();
+        props.connect_timeout = Some(LIMIT);
+        props
+    })
+    .expect("valid properties");
     let start = Instant::now();
     assert_timed_out(channel.open(&url(hole, "/")).await, "connect", LIMIT);
     assert_eq!(start.elapsed(), LIMIT);
@@ -42,10 +44,12 @@ async fn send_timeout_when_the_server_does_not_read() {
         let (stream, _) = listener.accept().await.expect("accept");
         let _ = accepted_tx.send(stream);
     });
-    let channel = Channel::new(ChannelProperties {
-        send_timeout: Some(LIMIT),
-        ..no_timeouts()
-    });
+    let channel = Channel::with_properties({
+        let mut props = no_timeouts();
+        props.send_timeout = Some(LIMIT);
+        props
+    })
+    .expect("valid properties");
     channel.open(&url(addr, "/")).await.expect("open");
     let _server_side = accepted_rx.await.expect("accepted");
     // Far more than the socket buffers of both ends hold.
@@ -67,11 +71,13 @@ async fn receive_response_timeout_counts_after_the_send() {
     let (addr, got_request, server_saw_close) = stalled_server().await;
     // The send limit is shorter: the request goes out at once, so only the
     // receive-response limit may fire.
-    let channel = Channel::new(ChannelProperties {
-        send_timeout: Some(SHORT),
-        receive_response_timeout: Some(LIMIT),
-        ..no_timeouts()
-    });
+    let channel = Channel::with_properties({
+        let mut props = no_timeouts();
+        props.send_timeout = Some(SHORT);
+        props.receive_response_timeout = Some(LIMIT);
+        props
+    })
+    .expect("valid properties");
     channel.open(&url(addr, "/")).await.expect("open");
     let start = Instant::now();
     let result = channel.request(echo(EnvelopeVersion::Soap11, "x")).await;
@@ -96,11 +102,13 @@ async fn receive_timeout_on_a_stalled_body() {
         await_peer_close(&mut stream, Duration::from_secs(3600)).await;
         let _ = closed_tx.send(());
     });
-    let channel = Channel::new(ChannelProperties {
-        receive_response_timeout: Some(SHORT),
-        receive_timeout: Some(LIMIT),
-        ..no_timeouts()
-    });
+    let channel = Channel::with_properties({
+        let mut props = no_timeouts();
+        props.receive_response_timeout = Some(SHORT);
+        props.receive_timeout = Some(LIMIT);
+        props
+    })
+    .expect("valid properties");
     channel.open(&url(addr, "/")).await.expect("open");
     let start = Instant::now();
     assert_timed_out(
@@ -116,7 +124,7 @@ async fn receive_timeout_on_a_stalled_body() {
 #[tokio::test(start_paused = true)]
 async fn no_timeouts_means_infinite() {
     let (addr, _got_request, _closed) = stalled_server().await;
-    let channel = Channel::new(no_timeouts());
+    let channel = Channel::with_properties(no_timeouts()).expect("valid properties");
     channel.open(&url(addr, "/")).await.expect("open");
     let long = Duration::from_secs(1800);
     let outer =

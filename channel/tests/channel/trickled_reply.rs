@@ -8,7 +8,7 @@ use crate::common::*;
 use tokio::io::AsyncWriteExt;
 use tokio::time::Instant;
 use wws_channel::{Channel, ChannelState};
-use wws_core::{ChannelProperties, EnvelopeVersion, Error};
+use wws_core::{EnvelopeVersion, Error};
 
 const LIMIT: Duration = Duration::from_secs(10);
 
@@ -33,11 +33,13 @@ async fn an_endless_trickle_times_out_at_the_limit() {
         }
         panic!("the client never hung up");
     });
-    let channel = Channel::new(ChannelProperties {
-        receive_response_timeout: Some(LIMIT),
-        receive_timeout: Some(LIMIT),
-        ..no_timeouts()
-    });
+    let channel = Channel::with_properties({
+        let mut props = no_timeouts();
+        props.receive_response_timeout = Some(LIMIT);
+        props.receive_timeout = Some(LIMIT);
+        props
+    })
+    .expect("valid properties");
     channel.open(&url(addr, "/")).await.expect("open");
     let start = Instant::now();
     match channel.request(echo(EnvelopeVersion::Soap11, "x")).await {

@@ -27,7 +27,7 @@ fn assert_invalid<T: std::fmt::Debug>(r: wws_core::Result<T>, state: &str, opera
 
 #[tokio::test]
 async fn io_before_open() {
-    let channel = Channel::new(no_timeouts());
+    let channel = Channel::with_properties(no_timeouts()).expect("valid properties");
     assert_invalid(
         channel.request(echo(EnvelopeVersion::Soap11, "x")).await,
         "Created",
@@ -55,7 +55,7 @@ async fn io_before_open() {
 #[tokio::test]
 async fn open_twice_and_reset_while_open() {
     let (listener, addr) = raw_listener().await;
-    let channel = Channel::new(no_timeouts());
+    let channel = Channel::with_properties(no_timeouts()).expect("valid properties");
     channel.open(&url(addr, "/")).await.expect("open");
     let _conn = listener.accept().await.expect("accept");
     assert_invalid(channel.open(&url(addr, "/")).await, "Open", "open");
@@ -66,7 +66,7 @@ async fn open_twice_and_reset_while_open() {
 #[tokio::test]
 async fn close_while_opening() {
     let (hole, _listener, _filler) = black_hole().await;
-    let channel = Channel::new(no_timeouts());
+    let channel = Channel::with_properties(no_timeouts()).expect("valid properties");
     let target = url(hole, "/");
     let mut open = Box::pin(channel.open(&target));
     assert!(poll_once(&mut open).await.is_none());
@@ -82,7 +82,7 @@ async fn close_while_opening() {
 
 #[tokio::test]
 async fn an_invalid_url_leaves_the_channel_created() {
-    let channel = Channel::new(no_timeouts());
+    let channel = Channel::with_properties(no_timeouts()).expect("valid properties");
     for bad in [
         "https://example.com/",
         "not a url",

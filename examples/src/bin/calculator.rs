@@ -11,8 +11,8 @@
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-use wws_core::ServiceHostProperties;
 use wws_examples::calculator::{self, Calculator};
+use wws_host::ServiceHostProperties;
 
 fn usage() -> ExitCode {
     eprintln!("usage: calculator [--listen ADDR]   (default 127.0.0.1:8080)");

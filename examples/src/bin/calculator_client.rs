@@ -17,13 +17,12 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use wws_core::{
-    AddressingVersion, BodyElement, EnvelopeVersion, Error, Fault, FaultCode, ProxyProperties,
-};
+use wws_core::{AddressingVersion, BodyElement, EnvelopeVersion, Error, Fault, FaultCode};
 use wws_examples::calculator::{
     ADD_ACTION, Add, AddResponse, DELAY_ACTION, DIVIDE_ACTION, Delay, DelayResponse, Divide,
     DivideResponse, ECHO_ACTION, Echo, EchoResponse,
 };
+use wws_proxy::ProxyProperties;
 use wws_proxy::{CallOptions, PendingCall, ServiceProxy};
 
 const USAGE: &str = "usage: calculator_client [--url URL] [--soap12] [--wsa] [--timeout SECONDS] \
@@ -184,7 +183,7 @@ async fn main() -> ExitCode {
     if let Some(timeout) = args.timeout {
         props.call_timeout = Some(timeout);
     }
-    let proxy = match ServiceProxy::new(&url, args.envelope, args.addressing, props) {
+    let proxy = match ServiceProxy::with_properties(&url, args.envelope, args.addressing, props) {
         Ok(proxy) => proxy,
         Err(e) => {
             eprintln!("error: {e}");

@@ -22,15 +22,14 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc;
-use wws_core::{
-    AddressingVersion, EnvelopeVersion, Error, ProxyProperties, Result, ServiceHostProperties,
-};
+use wws_core::{AddressingVersion, EnvelopeVersion, Error, Result};
 use wws_examples::calculator::{self, Calculator, ServiceEvent};
 use wws_examples::calculator::{
     ADD_ACTION, Add, AddResponse, DELAY_ACTION, DIVIDE_ACTION, Delay, DelayResponse, Divide,
     DivideResponse, ECHO_ACTION, Echo, EchoResponse,
 };
 use wws_host::CancelReason;
+use wws_host::ServiceHostProperties;
 use wws_proxy::{CallOptions, ServiceProxy};
 
 /// Delays that finish on their own, in ms.
@@ -165,7 +164,6 @@ async fn run(tl: Timeline) -> std::result::Result<(), String> {
         &url,
         EnvelopeVersion::Soap12,
         AddressingVersion::WsAddressing10,
-        ProxyProperties::default(),
     )
     .map_err(|e| format!("proxy: {e}"))?;
     proxy.open().await.map_err(|e| format!("proxy open: {e}"))?;

@@ -15,7 +15,8 @@ use super::types::{
     DivideResponse, ECHO_ACTION, Echo, EchoResponse,
 };
 use tokio::sync::mpsc;
-use wws_core::{AddressingVersion, EnvelopeVersion, Fault, Result, ServiceHostProperties};
+use wws_core::{AddressingVersion, EnvelopeVersion, Fault, Result};
+use wws_host::ServiceHostProperties;
 use wws_host::{CancelReason, Contract, Endpoint, OperationContext, ServiceHost};
 
 /// The contract's WSDL (`examples/calculator.wsdl`).
@@ -229,7 +230,7 @@ impl Calculator {
         addr: SocketAddr,
         props: ServiceHostProperties,
     ) -> Result<ServiceHost> {
-        let host = ServiceHost::new(addr, props);
+        let host = ServiceHost::with_properties(addr, props)?;
         for e in self.endpoints() {
             host.add_endpoint(e)?;
         }

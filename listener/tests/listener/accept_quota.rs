@@ -2,13 +2,14 @@
 //! wait, and each gets its own exchange.
 
 use crate::common::*;
-use wws_core::{Error, ListenerProperties};
+use wws_core::Error;
 
 #[tokio::test]
 async fn one_accept_beyond_the_limit_fails_at_once() {
-    let (listener, addr) = open_listener(ListenerProperties {
-        max_accepting_channels: 2,
-        ..no_timeouts()
+    let (listener, addr) = open_listener({
+        let mut props = no_timeouts();
+        props.max_accepting_channels = 2;
+        props
     })
     .await;
     let mut a = Box::pin(listener.accept_channel());

@@ -7,7 +7,7 @@ use wws_listener::{Listener, ListenerState};
 #[tokio::test]
 async fn a_second_listener_on_the_same_port_fails() {
     let (_first, addr) = open_listener(no_timeouts()).await;
-    let second = Listener::new(no_timeouts());
+    let second = Listener::with_properties(no_timeouts()).expect("valid properties");
     match second.open(addr).await {
         Err(Error::AddressInUse { addr: a, source }) => {
             assert_eq!(a, addr.to_string());

@@ -7,15 +7,16 @@ use crate::common::*;
 use tokio::io::AsyncWriteExt;
 use tokio::time::Instant;
 use wws_channel::ChannelState;
-use wws_core::{Error, ListenerProperties};
+use wws_core::Error;
 
 const LIMIT: Duration = Duration::from_secs(10);
 
 #[tokio::test(start_paused = true)]
 async fn a_trickled_body_times_out() {
-    let (listener, addr) = open_listener(ListenerProperties {
-        body_read_timeout: Some(LIMIT),
-        ..no_timeouts()
+    let (listener, addr) = open_listener({
+        let mut props = no_timeouts();
+        props.body_read_timeout = Some(LIMIT);
+        props
     })
     .await;
     let mut client = RawClient::connect(addr).await;

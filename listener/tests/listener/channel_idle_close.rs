@@ -5,17 +5,20 @@ use std::time::Duration;
 
 use crate::common::*;
 use wws_channel::{Channel, ChannelState};
-use wws_core::{AddressingVersion, EnvelopeVersion, ListenerProperties, Message};
+use wws_core::{AddressingVersion, EnvelopeVersion, Message};
 use wws_listener::Listener;
+use wws_listener::ListenerProperties;
 
 #[tokio::test(start_paused = true)]
 async fn the_next_request_after_an_idle_close_reconnects() {
     let idle_limit = Duration::from_secs(5);
-    let listener = Listener::new(ListenerProperties {
-        header_read_timeout: Some(idle_limit),
-        body_read_timeout: None,
-        ..ListenerProperties::default()
-    });
+    let listener = Listener::with_properties({
+        let mut props = ListenerProperties::default();
+        props.header_read_timeout = Some(idle_limit);
+        props.body_read_timeout = None;
+        props
+    })
+    .expect("valid properties");
     listener
         .open("127.0.0.1:0".parse().expect("addr"))
         .await
@@ -33,7 +36,7 @@ async fn the_next_request_after_an_idle_close_reconnects() {
         }
         peers
     });
-    let channel = Channel::new(channel_no_timeouts());
+    let channel = Channel::with_properties(channel_no_timeouts()).expect("valid properties");
     channel.open(&url(addr, "/")).await.expect("open");
     channel
         .request(echo_request(EnvelopeVersion::Soap11, "1"))

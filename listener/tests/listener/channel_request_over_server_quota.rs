@@ -7,22 +7,24 @@ use std::time::Duration;
 
 use crate::common::*;
 use wws_channel::{Channel, ChannelState};
-use wws_core::{
-    EnvelopeVersion, Error, Fault, FaultCode, FaultReason, ListenerProperties, ReaderQuotas,
-};
+use wws_core::{EnvelopeVersion, Error, Fault, FaultCode, FaultReason, ReaderQuotas};
 use wws_listener::Listener;
+use wws_listener::ListenerProperties;
 
 const QUOTA: usize = 64 * 1024;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_servers_early_fault_is_reported() {
-    let listener = Listener::new(ListenerProperties {
-        quotas: ReaderQuotas {
-            max_message_size: QUOTA,
-            ..ReaderQuotas::default()
-        },
-        ..ListenerProperties::default()
-    });
+    let listener = Listener::with_properties({
+        let mut props = ListenerProperties::default();
+        props.quotas = {
+            let mut props = ReaderQuotas::default();
+            props.max_message_size = QUOTA;
+            props
+        };
+        props
+    })
+    .expect("valid properties");
     listener
         .open("127.0.0.1:0".parse().expect("addr"))
         .await
@@ -63,7 +65,7 @@ async fn the_servers_early_fault_is_reported() {
                 .expect("reply");
         }
     });
-    let channel = Channel::new(ChannelProperties::default());
+    let channel = Channel::new();
     channel.open(&url(addr, "/")).await.expect("open");
     // 16 MiB: far more than the socket buffers hold, so the fault comes mid-send.
     let big = echo_request(EnvelopeVersion::Soap11, &"x".repeat(16 << 20));
@@ -83,5 +85,3 @@ async fn the_servers_early_fault_is_reported() {
         .expect("the next request");
     server.await.expect("server");
 }
-
-use wws_core::ChannelProperties;

@@ -2,11 +2,11 @@
 
 use crate::common::*;
 use wws_channel::{Channel, ChannelState, ReplyChannel};
-use wws_core::{AddressingVersion, EnvelopeVersion, ListenerProperties, Message, QName};
+use wws_core::{AddressingVersion, EnvelopeVersion, Message, QName};
 use wws_listener::Listener;
 
 async fn open_listener() -> Listener {
-    let listener = Listener::new(ListenerProperties::default());
+    let listener = Listener::new();
     listener
         .open("127.0.0.1:0".parse().expect("addr"))
         .await
@@ -28,7 +28,7 @@ async fn echo_once(exchange: &ReplyChannel) -> Message {
 async fn soap11_request_carries_text_xml_and_soapaction() {
     let listener = open_listener().await;
     let addr = listener.local_addr().expect("bound");
-    let channel = Channel::new(channel_no_timeouts());
+    let channel = Channel::with_properties(channel_no_timeouts()).expect("valid properties");
     channel.open(&url(addr, "/calc?x=1")).await.expect("open");
     assert_eq!(channel.state(), ChannelState::Open);
     assert_eq!(channel.url(), Some(url(addr, "/calc?x=1")));
@@ -72,7 +72,7 @@ async fn soap11_request_carries_text_xml_and_soapaction() {
 async fn soap12_request_carries_the_action_parameter() {
     let listener = open_listener().await;
     let addr = listener.local_addr().expect("bound");
-    let channel = Channel::new(channel_no_timeouts());
+    let channel = Channel::with_properties(channel_no_timeouts()).expect("valid properties");
     channel.open(&url(addr, "/calc12")).await.expect("open");
 
     let server = tokio::spawn(async move {
@@ -105,7 +105,7 @@ async fn soap12_request_carries_the_action_parameter() {
 async fn a_wsa_action_travels_in_the_envelope_and_the_transport() {
     let listener = open_listener().await;
     let addr = listener.local_addr().expect("bound");
-    let channel = Channel::new(channel_no_timeouts());
+    let channel = Channel::with_properties(channel_no_timeouts()).expect("valid properties");
     channel.open(&url(addr, "/")).await.expect("open");
     let server = tokio::spawn(async move {
         let exchange = listener.accept_channel().await.expect("accept");
@@ -125,7 +125,7 @@ async fn a_wsa_action_travels_in_the_envelope_and_the_transport() {
 async fn a_message_without_action_has_none_on_either_side() {
     let listener = open_listener().await;
     let addr = listener.local_addr().expect("bound");
-    let channel = Channel::new(channel_no_timeouts());
+    let channel = Channel::with_properties(channel_no_timeouts()).expect("valid properties");
     channel.open(&url(addr, "/")).await.expect("open");
     let server = tokio::spawn(async move {
         let exchange = listener.accept_channel().await.expect("accept");

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use crate::common::*;
 use tracing_subscriber::fmt::format::FmtSpan;
 use wws_channel::Channel;
-use wws_core::{AddressingVersion, EnvelopeVersion, ListenerProperties, Message};
+use wws_core::{AddressingVersion, EnvelopeVersion, Message};
 use wws_listener::Listener;
 
 #[derive(Clone, Default)]
@@ -36,7 +36,7 @@ async fn exchange_spans_carry_url_action_sizes_and_outcome() {
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
 
-    let listener = Listener::new(ListenerProperties::default());
+    let listener = Listener::new();
     listener
         .open("127.0.0.1:0".parse().expect("addr"))
         .await
@@ -49,7 +49,7 @@ async fn exchange_spans_carry_url_action_sizes_and_outcome() {
         reply.body = request.body;
         exchange.reply(reply).await.expect("reply");
     });
-    let channel = Channel::new(channel_no_timeouts());
+    let channel = Channel::with_properties(channel_no_timeouts()).expect("valid properties");
     let target = url(addr, "/traced");
     channel.open(&target).await.expect("open");
     channel

@@ -99,7 +99,8 @@ async fn reset_after_close_and_open_again() {
 
 #[tokio::test]
 async fn wrong_states() {
-    let listener = wws_listener::Listener::new(no_timeouts());
+    let listener =
+        wws_listener::Listener::with_properties(no_timeouts()).expect("valid properties");
     assert!(matches!(
         listener.accept_channel().await,
         Err(Error::InvalidOperation {

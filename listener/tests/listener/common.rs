@@ -6,25 +6,27 @@ use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use wws_core::{AddressingVersion, EnvelopeVersion, ListenerProperties, Message};
+use wws_core::{AddressingVersion, EnvelopeVersion, Message};
 use wws_listener::Listener;
+use wws_listener::ListenerProperties;
 
 /// Largest response head the raw client reads.
 const MAX_HEAD: usize = 64 * 1024;
 
 /// Listener properties with no timeouts, so tests set only the one they study.
 pub fn no_timeouts() -> ListenerProperties {
-    ListenerProperties {
-        header_read_timeout: None,
-        body_read_timeout: None,
-        send_timeout: None,
-        ..ListenerProperties::default()
+    {
+        let mut props = ListenerProperties::default();
+        props.header_read_timeout = None;
+        props.body_read_timeout = None;
+        props.send_timeout = None;
+        props
     }
 }
 
 /// An open listener on 127.0.0.1 with a free port.
 pub async fn open_listener(props: ListenerProperties) -> (Listener, SocketAddr) {
-    let listener = Listener::new(props);
+    let listener = Listener::with_properties(props).expect("valid properties");
     listener
         .open("127.0.0.1:0".parse().expect("addr"))
         .await
@@ -228,13 +230,14 @@ pub fn echo_request(envelope: EnvelopeVersion, text: &str) -> Message {
 }
 
 /// Channel properties with every timeout infinite, so tests set only the one they study.
-pub fn channel_no_timeouts() -> wws_core::ChannelProperties {
-    wws_core::ChannelProperties {
-        connect_timeout: None,
-        send_timeout: None,
-        receive_response_timeout: None,
-        receive_timeout: None,
-        ..wws_core::ChannelProperties::default()
+pub fn channel_no_timeouts() -> wws_channel::ChannelProperties {
+    {
+        let mut props = wws_channel::ChannelProperties::default();
+        props.connect_timeout = None;
+        props.send_timeout = None;
+        props.receive_response_timeout = None;
+        props.receive_timeout = None;
+        props
     }
 }
 

@@ -8,7 +8,6 @@ use std::time::Duration;
 use crate::common::*;
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
-use wws_core::ListenerProperties;
 
 const CONNECTIONS: usize = 10_000;
 
@@ -20,9 +19,10 @@ fn open_fds() -> usize {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ten_thousand_dropped_connections_leave_no_descriptor_behind() {
-    let (listener, addr) = open_listener(ListenerProperties {
-        max_connections: 64,
-        ..no_timeouts()
+    let (listener, addr) = open_listener({
+        let mut props = no_timeouts();
+        props.max_connections = 64;
+        props
     })
     .await;
     // Exchanges that arrive whole are accepted and found gone when read.

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use crate::common::*;
 use wws_channel::Channel;
-use wws_core::{ChannelProperties, EnvelopeVersion, Error};
+use wws_core::{EnvelopeVersion, Error};
 
 #[tokio::test]
 async fn client_closing_its_socket_is_seen_at_once() {
@@ -52,7 +52,7 @@ async fn client_closing_its_socket_is_seen_at_once() {
 #[tokio::test]
 async fn an_aborted_channel_is_seen_by_the_server() {
     let (listener, addr) = open_listener(no_timeouts()).await;
-    let channel = Channel::new(ChannelProperties::default());
+    let channel = Channel::new();
     channel
         .open(&format!("http://{addr}/"))
         .await

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::common::*;
 use tokio::io::AsyncReadExt;
-use wws_core::{Error, ListenerProperties, ReaderQuotas};
+use wws_core::{Error, ReaderQuotas};
 
 const BOUND: Duration = Duration::from_secs(20);
 
@@ -57,12 +57,14 @@ async fn continue_is_sent_when_the_body_is_received() {
 
 #[tokio::test]
 async fn an_announced_body_over_the_quota_gets_no_continue() {
-    let (listener, addr) = open_listener(ListenerProperties {
-        quotas: ReaderQuotas {
-            max_message_size: 1024,
-            ..ReaderQuotas::default()
-        },
-        ..no_timeouts()
+    let (listener, addr) = open_listener({
+        let mut props = no_timeouts();
+        props.quotas = {
+            let mut props = ReaderQuotas::default();
+            props.max_message_size = 1024;
+            props
+        };
+        props
     })
     .await;
     let mut client = RawClient::connect(addr).await;

@@ -5,14 +5,15 @@ use std::time::Duration;
 
 use crate::common::*;
 use tokio::time::Instant;
-use wws_core::ListenerProperties;
+use wws_listener::ListenerProperties;
 
 const LIMIT: Duration = Duration::from_secs(10);
 
 fn props() -> ListenerProperties {
-    ListenerProperties {
-        header_read_timeout: Some(LIMIT),
-        ..no_timeouts()
+    {
+        let mut props = no_timeouts();
+        props.header_read_timeout = Some(LIMIT);
+        props
     }
 }
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::common::*;
 use wws_channel::Channel;
-use wws_core::{AddressingVersion, ChannelProperties, EnvelopeVersion, Message};
+use wws_core::{AddressingVersion, EnvelopeVersion, Message};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pipelined_requests_are_handed_out_in_turn() {
@@ -62,7 +62,7 @@ async fn pipelined_requests_are_handed_out_in_turn() {
 #[tokio::test]
 async fn a_channel_reuses_its_connection_across_exchanges() {
     let (listener, addr) = open_listener(no_timeouts()).await;
-    let channel = Channel::new(ChannelProperties::default());
+    let channel = Channel::new();
     channel
         .open(&format!("http://{addr}/"))
         .await

@@ -8,19 +8,21 @@ use std::time::Duration;
 
 use crate::common::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use wws_core::{EnvelopeVersion, Error, FaultCode, ListenerProperties, ReaderQuotas};
+use wws_core::{EnvelopeVersion, Error, FaultCode, ReaderQuotas};
 
 const QUOTA: usize = 64 * 1024;
 const BOUND: Duration = Duration::from_secs(20);
 
 #[tokio::test]
 async fn a_client_still_sending_gets_the_answer_and_a_clean_close() {
-    let (listener, addr) = open_listener(ListenerProperties {
-        quotas: ReaderQuotas {
-            max_message_size: QUOTA,
-            ..ReaderQuotas::default()
-        },
-        ..no_timeouts()
+    let (listener, addr) = open_listener({
+        let mut props = no_timeouts();
+        props.quotas = {
+            let mut props = ReaderQuotas::default();
+            props.max_message_size = QUOTA;
+            props
+        };
+        props
     })
     .await;
     let mut client = RawClient::connect(addr).await;
@@ -70,9 +72,10 @@ async fn a_client_still_sending_gets_the_answer_and_a_clean_close() {
 
 #[tokio::test(start_paused = true)]
 async fn a_client_that_neither_sends_nor_closes_is_let_go_after_two_seconds() {
-    let (listener, addr) = open_listener(ListenerProperties {
-        max_connections: 1,
-        ..no_timeouts()
+    let (listener, addr) = open_listener({
+        let mut props = no_timeouts();
+        props.max_connections = 1;
+        props
     })
     .await;
     let mut client = RawClient::connect(addr).await;

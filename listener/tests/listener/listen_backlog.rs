@@ -5,7 +5,6 @@ use std::time::{Duration, Instant};
 
 use crate::common::*;
 use tokio::net::TcpStream;
-use wws_core::ListenerProperties;
 
 /// More connects than a 128 backlog holds, fewer than the 1024 asked for.
 const BURST: usize = 400;
@@ -14,9 +13,10 @@ const BURST: usize = 400;
 async fn a_burst_of_connects_beyond_128_completes_without_a_retransmission() {
     // With one connection slot the listener accepts one connection only:
     // the rest of the burst stays in the kernel's backlog.
-    let (_listener, addr) = open_listener(ListenerProperties {
-        max_connections: 1,
-        ..no_timeouts()
+    let (_listener, addr) = open_listener({
+        let mut props = no_timeouts();
+        props.max_connections = 1;
+        props
     })
     .await;
     let t0 = Instant::now();

@@ -4,13 +4,13 @@
 use std::time::Duration;
 
 use crate::common::*;
-use wws_core::ListenerProperties;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_connection_beyond_the_limit_waits_for_one_to_close() {
-    let (listener, addr) = open_listener(ListenerProperties {
-        max_connections: 1,
-        ..no_timeouts()
+    let (listener, addr) = open_listener({
+        let mut props = no_timeouts();
+        props.max_connections = 1;
+        props
     })
     .await;
     let mut first = RawClient::connect(addr).await;

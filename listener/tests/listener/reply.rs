@@ -8,9 +8,7 @@ use crate::common::*;
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, StatusCode};
 use wws_channel::ChannelState;
-use wws_core::{
-    EnvelopeVersion, Error, Fault, FaultCode, FaultReason, ListenerProperties, ReaderQuotas,
-};
+use wws_core::{EnvelopeVersion, Error, Fault, FaultCode, FaultReason, ReaderQuotas};
 
 fn fault(code: FaultCode) -> Fault {
     Fault {
@@ -293,12 +291,14 @@ async fn abort_ends_a_pending_receive() {
 
 #[tokio::test]
 async fn a_request_over_the_quota_is_refused_and_can_get_a_fault() {
-    let (listener, addr) = open_listener(ListenerProperties {
-        quotas: ReaderQuotas {
-            max_message_size: 1024,
-            ..ReaderQuotas::default()
-        },
-        ..no_timeouts()
+    let (listener, addr) = open_listener({
+        let mut props = no_timeouts();
+        props.quotas = {
+            let mut props = ReaderQuotas::default();
+            props.max_message_size = 1024;
+            props
+        };
+        props
     })
     .await;
     let big = format!("<t:Big xmlns:t=\"urn:test\">{}</t:Big>", "x".repeat(4096));

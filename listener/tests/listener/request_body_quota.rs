@@ -10,20 +10,21 @@ use std::time::Duration;
 use crate::common::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use wws_channel::ChannelState;
-use wws_core::{
-    EnvelopeVersion, Error, Fault, FaultCode, FaultReason, ListenerProperties, ReaderQuotas,
-};
+use wws_core::{EnvelopeVersion, Error, Fault, FaultCode, FaultReason, ReaderQuotas};
+use wws_listener::ListenerProperties;
 
 const QUOTA: usize = 64 * 1024;
 const BOUND: Duration = Duration::from_secs(20);
 
 fn props() -> ListenerProperties {
-    ListenerProperties {
-        quotas: ReaderQuotas {
-            max_message_size: QUOTA,
-            ..ReaderQuotas::default()
-        },
-        ..no_timeouts()
+    {
+        let mut props = no_timeouts();
+        props.quotas = {
+            let mut props = ReaderQuotas::default();
+            props.max_message_size = QUOTA;
+            props
+        };
+        props
     }
 }
 

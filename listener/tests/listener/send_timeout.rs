@@ -9,7 +9,6 @@ use crate::common::*;
 use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
 use tokio::time::Instant;
-use wws_core::ListenerProperties;
 
 const LIMIT: Duration = Duration::from_secs(10);
 /// Far more than the socket buffers of both ends hold.
@@ -44,10 +43,11 @@ async fn stuck_reply(
 
 #[tokio::test(start_paused = true)]
 async fn a_response_nobody_reads_is_dropped_after_the_send_timeout() {
-    let (listener, addr) = open_listener(ListenerProperties {
-        send_timeout: Some(LIMIT),
-        max_connections: 1,
-        ..no_timeouts()
+    let (listener, addr) = open_listener({
+        let mut props = no_timeouts();
+        props.send_timeout = Some(LIMIT);
+        props.max_connections = 1;
+        props
     })
     .await;
     let start = Instant::now();

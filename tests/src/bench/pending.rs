@@ -10,11 +10,12 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc;
-use wws_core::{AddressingVersion, CallId, EnvelopeVersion, Error, ProxyProperties};
+use wws_core::{AddressingVersion, CallId, EnvelopeVersion, Error};
 use wws_examples::calculator::{DELAY_ACTION, Delay, DelayResponse};
 use wws_proxy::{CallOptions, PendingCall, ServiceProxy};
 
 use super::process::{self, ChildServer};
+use wws_proxy::ProxyProperties;
 
 /// `milliseconds` of the first call.
 pub const TAG_BASE: i32 = 1_000_000_000;
@@ -111,10 +112,11 @@ pub fn parse_event(line: &str) -> Option<HostEvent> {
 /// call and response timeouts long enough for the bench.
 pub fn proxy_properties(pending: usize) -> ProxyProperties {
     let long = Some(Duration::from_secs(600));
-    let mut props = ProxyProperties {
-        max_pending_calls: pending,
-        call_timeout: long,
-        ..ProxyProperties::default()
+    let mut props = {
+        let mut props = ProxyProperties::default();
+        props.max_pending_calls = pending;
+        props.call_timeout = long;
+        props
     };
     props.channel.receive_response_timeout = long;
     props.channel.receive_timeout = long;
@@ -129,7 +131,7 @@ pub async fn open_proxy(
     props: ProxyProperties,
 ) -> Result<ServiceProxy, String> {
     let url = format!("http://{addr}/calculator");
-    let proxy = ServiceProxy::new(
+    let proxy = ServiceProxy::with_properties(
         &url,
         EnvelopeVersion::Soap11,
         AddressingVersion::Transport,

@@ -18,10 +18,11 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use tokio::net::TcpListener;
-use wws_core::{AddressingVersion, EnvelopeVersion, ServiceHostProperties};
+use wws_core::{AddressingVersion, EnvelopeVersion};
 use wws_host::{Contract, Endpoint, ServiceHost};
 
 use super::{calc, floor};
+use wws_host::ServiceHostProperties;
 
 /// Connections and concurrent operations the bench hosts allow.
 pub const MAX_CONNECTIONS: usize = 20_000;
@@ -76,12 +77,14 @@ async fn serve_floor() -> Result<(), String> {
 }
 
 async fn serve_host(contract: Contract) -> Result<(), String> {
-    let mut props = ServiceHostProperties {
-        max_concurrency: MAX_CONNECTIONS,
-        ..ServiceHostProperties::default()
+    let mut props = {
+        let mut props = ServiceHostProperties::default();
+        props.max_concurrency = MAX_CONNECTIONS;
+        props
     };
     props.listener.max_connections = MAX_CONNECTIONS;
-    let host = ServiceHost::new(SocketAddr::from(([127, 0, 0, 1], 0)), props);
+    let host = ServiceHost::with_properties(SocketAddr::from(([127, 0, 0, 1], 0)), props)
+        .expect("valid properties");
     let endpoint = |path: &str, version| {
         Endpoint::new(
             path,

@@ -16,8 +16,9 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use wws_core::{AddressingVersion, EnvelopeVersion, Message, ProxyProperties};
+use wws_core::{AddressingVersion, EnvelopeVersion, Message};
 use wws_examples::calculator::{ADD_ACTION, Add, AddResponse};
+use wws_proxy::ProxyProperties;
 use wws_proxy::{CallOptions, ServiceProxy};
 use wws_tests::bench::client::{BareClient, Rate, closed_loop};
 use wws_tests::bench::process::ChildServer;
@@ -66,12 +67,13 @@ async fn run() -> Result<(), String> {
     .map_err(|e| e.to_string())?;
     let addr = floor.addr();
 
-    let props = ProxyProperties {
-        max_call_pool_size: CALLERS,
-        ..ProxyProperties::default()
+    let props = {
+        let mut props = ProxyProperties::default();
+        props.max_call_pool_size = CALLERS;
+        props
     };
     let url = format!("http://{addr}{PATH}");
-    let proxy = ServiceProxy::new(
+    let proxy = ServiceProxy::with_properties(
         &url,
         EnvelopeVersion::Soap11,
         AddressingVersion::Transport,

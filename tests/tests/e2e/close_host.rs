@@ -6,11 +6,13 @@ use std::time::{Duration, Instant};
 
 use crate::support::*;
 use wws_core::state::ServiceHostState;
-use wws_core::{AddressingVersion, EnvelopeVersion, Error, ProxyProperties, ServiceHostProperties};
+use wws_core::{AddressingVersion, EnvelopeVersion, Error};
 use wws_examples::calculator::ServiceEvent;
 use wws_examples::calculator::{ADD_ACTION, Add, AddResponse, DELAY_ACTION, Delay, DelayResponse};
 use wws_host::CancelReason;
+use wws_host::ServiceHostProperties;
 use wws_proxy::CallOptions;
+use wws_proxy::ProxyProperties;
 
 #[tokio::test]
 async fn close_lets_every_in_flight_call_finish() {
@@ -22,9 +24,10 @@ async fn close_lets_every_in_flight_call_finish() {
         served.addr,
         EnvelopeVersion::Soap12,
         AddressingVersion::Transport,
-        ProxyProperties {
-            max_call_pool_size: 0,
-            ..Default::default()
+        {
+            let mut props = ProxyProperties::default();
+            props.max_call_pool_size = 0;
+            props
         },
     )
     .await;
@@ -63,9 +66,10 @@ async fn close_lets_every_in_flight_call_finish() {
 
 #[tokio::test]
 async fn after_close_timeout_the_rest_are_told_host_closing() {
-    let props = ServiceHostProperties {
-        close_timeout: Duration::from_millis(300),
-        ..Default::default()
+    let props = {
+        let mut props = ServiceHostProperties::default();
+        props.close_timeout = Duration::from_millis(300);
+        props
     };
     let mut served = serve(props).await;
     let p = proxy(
@@ -116,9 +120,10 @@ async fn after_close_timeout_the_rest_are_told_host_closing() {
 #[tokio::test]
 async fn abort_during_close() {
     // A close timeout far beyond the test's bounds: only the abort can end the close.
-    let props = ServiceHostProperties {
-        close_timeout: Duration::from_secs(60),
-        ..Default::default()
+    let props = {
+        let mut props = ServiceHostProperties::default();
+        props.close_timeout = Duration::from_secs(60);
+        props
     };
     let mut served = serve(props).await;
     let p = proxy(

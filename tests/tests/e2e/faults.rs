@@ -93,13 +93,7 @@ async fn the_wrong_soap_version_is_a_version_mismatch_fault() {
         (EnvelopeVersion::Soap11, calculator::PATH_SOAP12),
     ] {
         let url = calculator::url(served.addr, path);
-        let p = ServiceProxy::new(
-            &url,
-            envelope,
-            AddressingVersion::Transport,
-            Default::default(),
-        )
-        .expect("proxy");
+        let p = ServiceProxy::new(&url, envelope, AddressingVersion::Transport).expect("proxy");
         p.open().await.expect("open");
         let r: Result<AddResponse, _> =
             within(p.call(ADD_ACTION, &Add { a: 1.0, b: 1.0 }, CallOptions::new())).await;

@@ -5,10 +5,11 @@
 use std::time::{Duration, Instant};
 
 use crate::support::*;
-use wws_core::{AddressingVersion, EnvelopeVersion, Error, ProxyProperties};
+use wws_core::{AddressingVersion, EnvelopeVersion, Error};
 use wws_examples::calculator::{DELAY_ACTION, Delay, DelayResponse};
 use wws_host::CancelReason;
 use wws_proxy::CallOptions;
+use wws_proxy::ProxyProperties;
 
 #[tokio::test]
 async fn proxy_abort_tells_each_operation_channel_faulted_within_50ms() {
@@ -51,9 +52,10 @@ async fn proxy_abort_tells_each_operation_channel_faulted_within_50ms() {
 #[tokio::test]
 async fn a_client_timeout_cancels_the_operation() {
     let mut served = serve(Default::default()).await;
-    let props = ProxyProperties {
-        call_timeout: Some(Duration::from_millis(200)),
-        ..Default::default()
+    let props = {
+        let mut props = ProxyProperties::default();
+        props.call_timeout = Some(Duration::from_millis(200));
+        props
     };
     let p = proxy_with(
         served.addr,

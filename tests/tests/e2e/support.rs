@@ -6,9 +6,11 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use tokio::sync::mpsc;
-use wws_core::{AddressingVersion, EnvelopeVersion, ProxyProperties, ServiceHostProperties};
+use wws_core::{AddressingVersion, EnvelopeVersion};
 use wws_examples::calculator::{self, Calculator, ServiceEvent};
+use wws_host::ServiceHostProperties;
 use wws_host::{CancelReason, ServiceHost};
+use wws_proxy::ProxyProperties;
 use wws_proxy::ServiceProxy;
 
 /// Bound on any one wait (generous: CI is a loaded 2-core box).
@@ -58,8 +60,9 @@ pub async fn proxy_with(
         EnvelopeVersion::Soap11 => calculator::PATH_SOAP11,
         EnvelopeVersion::Soap12 => calculator::PATH_SOAP12,
     };
-    let p = ServiceProxy::new(&calculator::url(addr, path), envelope, addressing, props)
-        .expect("proxy");
+    let p =
+        ServiceProxy::with_properties(&calculator::url(addr, path), envelope, addressing, props)
+            .expect("proxy");
     p.open().await.expect("proxy open");
     p
 }

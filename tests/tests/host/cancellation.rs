@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 
 use crate::common::*;
 use wws_core::state::ServiceHostState;
-use wws_core::{AddressingVersion, EnvelopeVersion, Error, ServiceHostProperties};
+use wws_core::{AddressingVersion, EnvelopeVersion, Error};
+use wws_host::ServiceHostProperties;
 use wws_host::{CancelReason, Contract, Endpoint, OperationContext, ServiceHost};
 
 const DELAY: (&str, &str) = ("SOAPAction", "\"http://example.org/wws/calculator/Delay\"");
@@ -135,9 +136,10 @@ async fn close_lets_in_flight_operations_finish_and_reply() {
 
 #[tokio::test]
 async fn close_timeout_tells_the_rest_host_closing_and_drops_them() {
-    let props = ServiceHostProperties {
-        close_timeout: Duration::from_millis(200),
-        ..Default::default()
+    let props = {
+        let mut props = ServiceHostProperties::default();
+        props.close_timeout = Duration::from_millis(200);
+        props
     };
     let (host, addr, mut ev) = start(props).await;
     let mut c = Conn::connect(addr).await;
@@ -170,9 +172,10 @@ async fn close_timeout_tells_the_rest_host_closing_and_drops_them() {
 
 #[tokio::test]
 async fn beyond_max_concurrency_a_request_waits_for_a_slot() {
-    let props = ServiceHostProperties {
-        max_concurrency: 1,
-        ..Default::default()
+    let props = {
+        let mut props = ServiceHostProperties::default();
+        props.max_concurrency = 1;
+        props
     };
     let (host, addr, mut ev) = start(props).await;
     let mut a = Conn::connect(addr).await;
@@ -210,7 +213,7 @@ async fn beyond_max_concurrency_a_request_waits_for_a_slot() {
 
 #[tokio::test]
 async fn open_racing_abort_fails_with_aborted() {
-    let host = ServiceHost::new("127.0.0.1:0".parse().expect("addr"), Default::default());
+    let host = ServiceHost::new("127.0.0.1:0".parse().expect("addr"));
     let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
     host.add_endpoint(Endpoint::new(
         "/c",
@@ -308,7 +311,7 @@ async fn one_way_is_acknowledged_with_202_before_the_handler_finishes() {
             }
         },
     );
-    let host = ServiceHost::new("127.0.0.1:0".parse().expect("addr"), Default::default());
+    let host = ServiceHost::new("127.0.0.1:0".parse().expect("addr"));
     host.add_endpoint(Endpoint::new(
         "/n",
         EnvelopeVersion::Soap11,
@@ -346,10 +349,11 @@ async fn one_way_is_acknowledged_with_202_before_the_handler_finishes() {
 
 #[tokio::test]
 async fn beyond_max_accepting_channels_waiting_requests_get_503() {
-    let props = ServiceHostProperties {
-        max_concurrency: 1,
-        max_accepting_channels: 1,
-        ..Default::default()
+    let props = {
+        let mut props = ServiceHostProperties::default();
+        props.max_concurrency = 1;
+        props.max_accepting_channels = 1;
+        props
     };
     let (host, addr, mut ev) = start(props).await;
     let mut running = Conn::connect(addr).await;

@@ -198,10 +198,11 @@ pub fn env12(header: &str, body: &str) -> String {
 use std::sync::Arc;
 
 use tokio::sync::mpsc;
-use wws_core::{AddressingVersion, EnvelopeVersion, Fault, QName, ServiceHostProperties};
+use wws_core::{AddressingVersion, EnvelopeVersion, Fault, QName};
 use wws_examples::calculator::{
     self, ADD_ACTION, Add, DELAY_ACTION, DIVIDE_ACTION, Delay, Divide, ECHO_ACTION, Echo,
 };
+use wws_host::ServiceHostProperties;
 use wws_host::{CancelReason, Contract, Endpoint, OperationContext, ServiceHost};
 
 /// What the operations of the test service report.
@@ -260,7 +261,8 @@ pub async fn start(
     props: ServiceHostProperties,
 ) -> (ServiceHost, SocketAddr, mpsc::UnboundedReceiver<Event>) {
     let (tx, rx) = mpsc::unbounded_channel();
-    let host = ServiceHost::new("127.0.0.1:0".parse().expect("addr"), props);
+    let host = ServiceHost::with_properties("127.0.0.1:0".parse().expect("addr"), props)
+        .expect("valid properties");
     let wsdl = calculator::WSDL;
     let known = QName::new("urn:understood", "Known");
     host.add_endpoint(

@@ -13,7 +13,7 @@ async fn host_with(
     contract: Contract,
     understood: Option<QName>,
 ) -> (ServiceHost, std::net::SocketAddr) {
-    let host = ServiceHost::new("127.0.0.1:0".parse().expect("addr"), Default::default());
+    let host = ServiceHost::new("127.0.0.1:0".parse().expect("addr"));
     let mut e = Endpoint::new(
         "/x",
         EnvelopeVersion::Soap12,

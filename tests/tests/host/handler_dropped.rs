@@ -10,8 +10,9 @@ use std::time::{Duration, Instant};
 use crate::common::*;
 use tokio::sync::mpsc;
 use wws_core::state::ServiceHostState;
-use wws_core::{AddressingVersion, EnvelopeVersion, ServiceHostProperties};
+use wws_core::{AddressingVersion, EnvelopeVersion};
 use wws_examples::calculator::{DELAY_ACTION, Delay, DelayResponse};
+use wws_host::ServiceHostProperties;
 use wws_host::{Contract, Endpoint, OperationContext, ServiceHost};
 
 /// How soon after the cancellation the handler future must be gone.
@@ -52,7 +53,8 @@ async fn start_stubborn(props: ServiceHostProperties) -> Watched {
                 })
             }
         });
-    let host = ServiceHost::new("127.0.0.1:0".parse().expect("addr"), props);
+    let host = ServiceHost::with_properties("127.0.0.1:0".parse().expect("addr"), props)
+        .expect("valid properties");
     host.add_endpoint(Endpoint::new(
         "/stubborn",
         EnvelopeVersion::Soap11,
@@ -148,9 +150,10 @@ async fn abort_drops_a_handler_that_ignores_its_context() {
 #[tokio::test]
 async fn close_timeout_drops_a_handler_that_ignores_its_context() {
     let close_timeout = Duration::from_millis(200);
-    let mut w = start_stubborn(ServiceHostProperties {
-        close_timeout,
-        ..Default::default()
+    let mut w = start_stubborn({
+        let mut p = ServiceHostProperties::default();
+        p.close_timeout = close_timeout;
+        p
     })
     .await;
     let mut c = w.running_call().await;

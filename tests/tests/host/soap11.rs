@@ -1,7 +1,8 @@
 //! SOAP 1.1 (W3C Note §4, §6) behaviour of the host, over raw HTTP.
 
 use crate::common::*;
-use wws_core::{FaultDisclosure, ServiceHostProperties};
+use wws_host::FaultDisclosure;
+use wws_host::ServiceHostProperties;
 
 const ADD: (&str, &str) = ("SOAPAction", "\"http://example.org/wws/calculator/Add\"");
 
@@ -261,9 +262,10 @@ async fn handler_panic_is_a_server_fault_and_the_host_stays_up() {
 
 #[tokio::test]
 async fn full_disclosure_shows_the_internal_error() {
-    let props = ServiceHostProperties {
-        fault_disclosure: FaultDisclosure::Full,
-        ..Default::default()
+    let props = {
+        let mut props = ServiceHostProperties::default();
+        props.fault_disclosure = FaultDisclosure::Full;
+        props
     };
     let (host, addr, _ev) = start(props).await;
     let r = request(

@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use crate::common::*;
-use wws_core::ServiceHostProperties;
 use wws_host::CancelReason;
+use wws_host::ServiceHostProperties;
 
 const DELAY: (&str, &str) = ("SOAPAction", "\"http://example.org/wws/calculator/Delay\"");
 
@@ -15,9 +15,10 @@ const RUNNING: usize = 6;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn long_operations_beyond_the_accepting_workers_run_at_once_and_the_host_still_answers() {
-    let props = ServiceHostProperties {
-        max_accepting_channels: 1,
-        ..Default::default()
+    let props = {
+        let mut props = ServiceHostProperties::default();
+        props.max_accepting_channels = 1;
+        props
     };
     let (host, addr, mut ev) = start(props).await;
     let mut conns = Vec::new();

@@ -185,7 +185,7 @@ async fn a_fault_message_reaches_an_untyped_operation_named_by_its_action() {
                 Ok(Message::new(m.envelope, AddressingVersion::Transport))
             }
         });
-    let host = ServiceHost::new("127.0.0.1:0".parse().expect("addr"), Default::default());
+    let host = ServiceHost::new("127.0.0.1:0".parse().expect("addr"));
     host.add_endpoint(Endpoint::new(
         "/faults",
         EnvelopeVersion::Soap12,

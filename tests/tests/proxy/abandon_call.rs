@@ -7,7 +7,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::support::{CalculatorServer, delay, open_soap11, within};
-use wws_core::{Error, ProxyProperties};
+use wws_core::Error;
+use wws_proxy::ProxyProperties;
 use wws_proxy::ServiceProxyState;
 
 const CALLS: usize = 100;

@@ -5,8 +5,9 @@
 use std::time::{Duration, Instant};
 
 use crate::support::{CalculatorServer, StalledEndpoint, open_proxy, within};
-use wws_core::{AddressingVersion, CallId, EnvelopeVersion, Error, ProxyProperties};
+use wws_core::{AddressingVersion, CallId, EnvelopeVersion, Error};
 use wws_examples::calculator::{ADD_ACTION, Add, AddResponse, DELAY_ACTION, Delay, DelayResponse};
+use wws_proxy::ProxyProperties;
 use wws_proxy::{CallOptions, PendingCall, ServiceProxy, ServiceProxyState};
 
 const LIMIT: Duration = Duration::from_secs(30);
@@ -142,13 +143,7 @@ async fn an_unknown_id_is_a_no_op() {
 }
 
 fn soap11_proxy(url: &str) -> ServiceProxy {
-    ServiceProxy::new(
-        url,
-        EnvelopeVersion::Soap11,
-        AddressingVersion::Transport,
-        ProxyProperties::default(),
-    )
-    .expect("proxy")
+    ServiceProxy::new(url, EnvelopeVersion::Soap11, AddressingVersion::Transport).expect("proxy")
 }
 
 /// `abandon_call`, by id and with `CallId::ALL`, refuses naming `state`.

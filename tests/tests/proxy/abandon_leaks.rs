@@ -5,8 +5,9 @@
 use std::time::{Duration, Instant};
 
 use crate::support::{CalculatorServer, delay, open_fds, open_soap11, within};
-use wws_core::{Error, ProxyProperties};
+use wws_core::Error;
 use wws_examples::calculator::DelayResponse;
+use wws_proxy::ProxyProperties;
 use wws_proxy::{PendingCall, ServiceProxy};
 
 const CYCLES: usize = 10_000;

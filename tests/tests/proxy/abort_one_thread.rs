@@ -10,7 +10,8 @@ use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
 use crate::support::{CalculatorServer, delay, open_soap11, within};
-use wws_core::{Error, ProxyProperties};
+use wws_core::Error;
+use wws_proxy::ProxyProperties;
 use wws_proxy::ServiceProxyState;
 
 const LIMIT: Duration = Duration::from_secs(30);

@@ -6,13 +6,14 @@ use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use crate::support::{CalculatorServer, StalledEndpoint, delay, within};
-use wws_core::{AddressingVersion, EnvelopeVersion, Error, ProxyProperties};
+use wws_core::{AddressingVersion, EnvelopeVersion, Error};
+use wws_proxy::ProxyProperties;
 use wws_proxy::{ServiceProxy, ServiceProxyState};
 
 const LIMIT: Duration = Duration::from_secs(30);
 
 fn proxy_for(url: &str, props: ProxyProperties) -> ServiceProxy {
-    ServiceProxy::new(
+    ServiceProxy::with_properties(
         url,
         EnvelopeVersion::Soap11,
         AddressingVersion::Transport,

@@ -9,9 +9,9 @@ use tracing::Subscriber;
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id};
 use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
-use wws_core::ProxyProperties;
 use wws_examples::calculator::{ADD_ACTION, Add, AddResponse};
 use wws_proxy::CallOptions;
+use wws_proxy::ProxyProperties;
 
 type Fields = HashMap<String, String>;
 

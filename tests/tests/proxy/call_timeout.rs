@@ -4,7 +4,8 @@
 use std::time::{Duration, Instant};
 
 use crate::support::{CalculatorServer, delay, open_soap11, within};
-use wws_core::{Error, ProxyProperties};
+use wws_core::Error;
+use wws_proxy::ProxyProperties;
 use wws_proxy::ServiceProxyState;
 
 const LIMIT: Duration = Duration::from_secs(30);
@@ -13,13 +14,11 @@ const TIMEOUT: Duration = Duration::from_secs(1);
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stalled_call_times_out_and_others_do_not() {
     let server = CalculatorServer::start().await;
-    let proxy = open_soap11(
-        &server,
-        ProxyProperties {
-            call_timeout: Some(TIMEOUT),
-            ..ProxyProperties::default()
-        },
-    )
+    let proxy = open_soap11(&server, {
+        let mut props = ProxyProperties::default();
+        props.call_timeout = Some(TIMEOUT);
+        props
+    })
     .await;
 
     let t0 = Instant::now();
@@ -64,13 +63,11 @@ async fn a_stalled_call_times_out_and_others_do_not() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_timeout_runs_even_if_the_call_is_never_polled() {
     let server = CalculatorServer::start().await;
-    let proxy = open_soap11(
-        &server,
-        ProxyProperties {
-            call_timeout: Some(TIMEOUT),
-            ..ProxyProperties::default()
-        },
-    )
+    let proxy = open_soap11(&server, {
+        let mut props = ProxyProperties::default();
+        props.call_timeout = Some(TIMEOUT);
+        props
+    })
     .await;
     let t0 = Instant::now();
     let stalled = delay(&proxy, 60_000);

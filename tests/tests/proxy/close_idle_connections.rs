@@ -5,7 +5,8 @@
 use std::time::{Duration, Instant};
 
 use crate::support::{CalculatorServer, delay, within};
-use wws_core::{AddressingVersion, EnvelopeVersion, ProxyProperties};
+use wws_core::{AddressingVersion, EnvelopeVersion};
+use wws_proxy::ProxyProperties;
 use wws_proxy::{ServiceProxy, ServiceProxyState};
 
 const LIMIT: Duration = Duration::from_secs(30);
@@ -28,12 +29,13 @@ fn close_releases_a_full_pool_within_max_close_timeout() {
 
     let server = server_rt.block_on(CalculatorServer::start_gated());
     let close_timeout = Duration::from_millis(500);
-    let props = ProxyProperties {
-        max_close_timeout: close_timeout,
-        max_call_pool_size: POOL,
-        ..ProxyProperties::default()
+    let props = {
+        let mut props = ProxyProperties::default();
+        props.max_close_timeout = close_timeout;
+        props.max_call_pool_size = POOL;
+        props
     };
-    let proxy = ServiceProxy::new(
+    let proxy = ServiceProxy::with_properties(
         &server.url(),
         EnvelopeVersion::Soap11,
         AddressingVersion::Transport,

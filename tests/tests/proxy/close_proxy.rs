@@ -4,7 +4,8 @@
 use std::time::{Duration, Instant};
 
 use crate::support::{CalculatorServer, delay, open_soap11, within};
-use wws_core::{AddressingVersion, EnvelopeVersion, Error, ProxyProperties};
+use wws_core::{AddressingVersion, EnvelopeVersion, Error};
+use wws_proxy::ProxyProperties;
 use wws_proxy::{ServiceProxy, ServiceProxyState};
 
 const LIMIT: Duration = Duration::from_secs(30);
@@ -13,9 +14,10 @@ async fn open_with_close_timeout(
     server: &CalculatorServer,
     close_timeout: Duration,
 ) -> ServiceProxy {
-    let props = ProxyProperties {
-        max_close_timeout: close_timeout,
-        ..ProxyProperties::default()
+    let props = {
+        let mut props = ProxyProperties::default();
+        props.max_close_timeout = close_timeout;
+        props
     };
     open_soap11(server, props).await
 }
@@ -115,7 +117,6 @@ async fn close_from_created_or_closed_is_ok() {
         "http://127.0.0.1:9/calculator",
         EnvelopeVersion::Soap11,
         AddressingVersion::Transport,
-        ProxyProperties::default(),
     )
     .expect("proxy");
     proxy.close().await.expect("close from Created");

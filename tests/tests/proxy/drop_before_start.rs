@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use crate::support::{CalculatorServer, delay, open_soap11, within};
-use wws_core::ProxyProperties;
+use wws_proxy::ProxyProperties;
 
 const LIMIT: Duration = Duration::from_secs(30);
 const DROPPED: usize = 10;

@@ -7,9 +7,10 @@ use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use crate::support::{CalculatorServer, open_proxy, within};
-use wws_core::{AddressingVersion, EnvelopeVersion, Error, Message, ProxyProperties};
+use wws_core::{AddressingVersion, EnvelopeVersion, Error, Message};
 use wws_examples::calculator::{ADD_ACTION, Add, AddResponse};
 use wws_proxy::CallOptions;
+use wws_proxy::ProxyProperties;
 
 const LIMIT: Duration = Duration::from_secs(30);
 

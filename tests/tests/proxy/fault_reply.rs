@@ -4,9 +4,10 @@
 use std::time::Duration;
 
 use crate::support::{CalculatorServer, open_proxy, within};
-use wws_core::{AddressingVersion, EnvelopeVersion, Error, FaultCode, ProxyProperties};
+use wws_core::{AddressingVersion, EnvelopeVersion, Error, FaultCode};
 use wws_examples::calculator::{DIVIDE_ACTION, Divide, DivideResponse};
 use wws_proxy::CallOptions;
+use wws_proxy::ProxyProperties;
 
 const LIMIT: Duration = Duration::from_secs(30);
 

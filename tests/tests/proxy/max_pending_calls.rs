@@ -4,7 +4,8 @@
 use std::time::{Duration, Instant};
 
 use crate::support::{CalculatorServer, delay, open_proxy, open_soap11, within};
-use wws_core::{AddressingVersion, CallId, EnvelopeVersion, Error, ProxyProperties};
+use wws_core::{AddressingVersion, CallId, EnvelopeVersion, Error};
+use wws_proxy::ProxyProperties;
 
 const LIMIT: Duration = Duration::from_secs(30);
 
@@ -56,9 +57,10 @@ async fn a_small_quota_counts_every_pending_call() {
         &server,
         EnvelopeVersion::Soap12,
         AddressingVersion::Transport,
-        ProxyProperties {
-            max_pending_calls: 2,
-            ..ProxyProperties::default()
+        {
+            let mut props = ProxyProperties::default();
+            props.max_pending_calls = 2;
+            props
         },
     )
     .await;

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use crate::support::{CalculatorServer, delay};
-use wws_core::{AddressingVersion, EnvelopeVersion, Error, ProxyProperties};
+use wws_core::{AddressingVersion, EnvelopeVersion, Error};
 use wws_proxy::ServiceProxy;
 
 const LIMIT: Duration = Duration::from_secs(30);
@@ -26,7 +26,6 @@ fn pending_calls_end_aborted_when_their_runtime_shuts_down() {
         &server.url(),
         EnvelopeVersion::Soap11,
         AddressingVersion::Transport,
-        ProxyProperties::default(),
     )
     .expect("proxy");
     client_rt.block_on(proxy.open()).expect("open");

@@ -20,8 +20,9 @@ use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::sync::Notify;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
-use wws_core::{AddressingVersion, EnvelopeVersion, Fault, Message, ProxyProperties, ReaderQuotas};
+use wws_core::{AddressingVersion, EnvelopeVersion, Fault, Message, ReaderQuotas};
 use wws_examples::calculator::{self, Add, DELAY_ACTION, Delay, DelayResponse, Divide, Echo};
+use wws_proxy::ProxyProperties;
 use wws_proxy::{CallOptions, PendingCall, ServiceProxy};
 
 /// What the server saw; every change wakes [`Stats::wait_until`].
@@ -402,7 +403,8 @@ pub async fn open_proxy(
     addressing: AddressingVersion,
     props: ProxyProperties,
 ) -> ServiceProxy {
-    let proxy = ServiceProxy::new(&server.url(), envelope, addressing, props).expect("proxy");
+    let proxy =
+        ServiceProxy::with_properties(&server.url(), envelope, addressing, props).expect("proxy");
     within(Duration::from_secs(30), "open", proxy.open())
         .await
         .expect("open");

@@ -4,10 +4,11 @@
 use std::time::Duration;
 
 use crate::support::{CalculatorServer, open_proxy, open_soap11, within};
-use wws_core::{AddressingVersion, EnvelopeVersion, Error, Message, ProxyProperties};
+use wws_core::{AddressingVersion, EnvelopeVersion, Error, Message};
 use wws_examples::calculator::{
     ADD_ACTION, Add, AddResponse, ECHO_ACTION, Echo, EchoResponse, NAMESPACE,
 };
+use wws_proxy::ProxyProperties;
 use wws_proxy::{CallOptions, ServiceProxy, ServiceProxyState};
 
 const LIMIT: Duration = Duration::from_secs(20);
@@ -160,12 +161,7 @@ fn new_rejects_unusable_urls() {
         "https://127.0.0.1/",
         "http://:80/",
     ] {
-        match ServiceProxy::new(
-            url,
-            EnvelopeVersion::Soap11,
-            AddressingVersion::Transport,
-            ProxyProperties::default(),
-        ) {
+        match ServiceProxy::new(url, EnvelopeVersion::Soap11, AddressingVersion::Transport) {
             Err(e @ Error::InvalidEndpointUrl { .. }) => {
                 assert_eq!(
                     e.hresult(),
@@ -188,7 +184,6 @@ async fn open_fails_when_nothing_listens() {
         &format!("http://{addr}/calculator"),
         EnvelopeVersion::Soap11,
         AddressingVersion::Transport,
-        ProxyProperties::default(),
     )
     .expect("proxy");
     match within(LIMIT, "open", proxy.open()).await {

@@ -183,18 +183,20 @@ fn deep_nesting_fails_fast_on_depth() {
 fn deep_nesting_within_a_raised_quota_reads_without_recursion() {
     let depth = 100_000;
     let xml = envelope(&format!("{}{}", "<a>".repeat(depth), "</a>".repeat(depth)));
-    let quotas = ReaderQuotas {
-        max_depth: depth + 2,
-        ..ReaderQuotas::default()
+    let quotas = {
+        let mut props = ReaderQuotas::default();
+        props.max_depth = depth + 2;
+        props
     };
     let m = Message::read(xml.as_bytes(), &quotas).expect("deep but allowed");
     // The body is the nest itself plus the envelope prefix it inherits.
     let decl = format!(" xmlns:s=\"{SOAP11}\"");
     assert_eq!(m.body.len(), depth * 7 + decl.len());
     // One level less is refused.
-    let tight = ReaderQuotas {
-        max_depth: depth + 1,
-        ..ReaderQuotas::default()
+    let tight = {
+        let mut props = ReaderQuotas::default();
+        props.max_depth = depth + 1;
+        props
     };
     quota(
         xml.as_bytes(),
@@ -253,10 +255,7 @@ fn five_mib_body_against_four_mib_quota() {
         "max message size",
         4 << 20,
     );
-    let roomy = ReaderQuotas {
-        max_message_size: 6 << 20,
-        ..ReaderQuotas::default()
-    };
+    let roomy = ReaderQuotas::default().with_max_message_size(6 << 20);
     Message::read(xml.as_bytes(), &roomy).expect("fits a larger quota");
 }
 

@@ -134,9 +134,10 @@ fn bom_and_invalid_utf8_and_size_quota() {
         "{err}"
     );
 
-    let q = ReaderQuotas {
-        max_message_size: 64,
-        ..ReaderQuotas::default()
+    let q = {
+        let mut props = ReaderQuotas::default();
+        props.max_message_size = 64;
+        props
     };
     let big = format!("{ENV}<e xmlns=\"urn:e\">t</e>{END}");
     assert!(matches!(

@@ -105,6 +105,28 @@ fn one_of_each() -> Vec<(Error, u32, bool)> {
             0x803D_0020,
             false,
         ),
+        (
+            Error::InvalidProperty {
+                object: "Channel",
+                property: "max_message_size",
+                reason: "must be at least 1".into(),
+            },
+            0x8007_0057,
+            false,
+        ),
+        (
+            Error::DuplicateEndpoint { path: "/a".into() },
+            0x8007_0057,
+            false,
+        ),
+        (
+            Error::DuplicateOperation {
+                what: "action",
+                name: "urn:x".into(),
+            },
+            0x8007_0057,
+            false,
+        ),
     ]
 }
 

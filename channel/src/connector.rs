@@ -1,0 +1,171 @@
+//! The connector seam: what opens the byte stream to an endpoint and says
+//! which HTTP version runs on it (hyper-util's connectors, as a trait
+//! object so a [`Channel`](crate::Channel) is not generic over it).
+//!
+//! [`TcpConnector`] is the default: plain TCP for `http://` URLs, with
+//! `TCP_NODELAY` (requests are written whole). TLS, HTTP/2 and HTTP proxies
+//! plug in as other connectors: a connector that wraps a [`TcpConnector`]
+//! stream in TLS and reports the ALPN result as the [`HttpVersion`], say.
+//!
+//! ```
+//! use std::future::Future;
+//! use std::pin::Pin;
+//! use wws_channel::connector::{Connected, Connector, Target, TcpConnector};
+//!
+//! /// Counts the connections it opens, then lets TCP do the work.
+//! #[derive(Debug, Default)]
+//! struct Counting(std::sync::atomic::AtomicUsize, TcpConnector);
+//!
+//! impl Connector for Counting {
+//!     fn connect(&self, target: &Target) -> Pin<Box<dyn Future<Output = std::io::Result<Connected>> + Send>> {
+//!         self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+//!         self.1.connect(target)
+//!     }
+//! }
+//!
+//! let channel = wws_channel::Channel::builder().connector(Counting::default()).build()?;
+//! # Ok::<(), wws_core::Error>(())
+//! ```
+
+use std::fmt::Debug;
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
+
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpStream;
+
+/// A byte stream a connector opened.
+pub trait Io: AsyncRead + AsyncWrite + Send + Unpin + 'static {}
+
+impl<T: AsyncRead + AsyncWrite + Send + Unpin + 'static> Io for T {}
+
+/// The HTTP version spoken on a connection.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum HttpVersion {
+    /// HTTP/1.1 (with keep-alive).
+    Http1,
+    /// HTTP/2 (by ALPN or prior knowledge).
+    Http2,
+}
+
+/// A connection a [`Connector`] opened: the stream and its HTTP version.
+pub struct Connected {
+    pub(crate) io: Box<dyn Io>,
+    pub(crate) version: HttpVersion,
+}
+
+impl Connected {
+    /// An HTTP/1.1 connection over `io`.
+    pub fn new(io: impl Io) -> Self {
+        Connected {
+            io: Box::new(io),
+            version: HttpVersion::Http1,
+        }
+    }
+
+    /// The same connection, speaking `version`.
+    pub fn with_version(mut self, version: HttpVersion) -> Self {
+        self.version = version;
+        self
+    }
+
+    /// The HTTP version to speak.
+    pub fn version(&self) -> HttpVersion {
+        self.version
+    }
+}
+
+impl Debug for Connected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connected")
+            .field("version", &self.version)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where a connector connects: the parts of the endpoint URL it needs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Target {
+    /// The URL scheme, lower case (`http`, `https`).
+    pub scheme: String,
+    /// Host name or address, without IPv6 brackets (also the TLS server name).
+    pub host: String,
+    /// TCP port (the scheme's default when the URL has none).
+    pub port: u16,
+}
+
+impl Target {
+    /// A target from its parts.
+    pub fn new(scheme: impl Into<String>, host: impl Into<String>, port: u16) -> Self {
+        Target {
+            scheme: scheme.into(),
+            host: host.into(),
+            port,
+        }
+    }
+}
+
+/// The future a connector returns.
+pub type Connecting = Pin<Box<dyn Future<Output = io::Result<Connected>> + Send>>;
+
+/// Opens byte streams to endpoints for a [`Channel`](crate::Channel).
+///
+/// The channel bounds the whole connect by its `connect_timeout` and drops
+/// the future on abort, so a connector needs neither; dropping the future
+/// must release whatever it holds.
+pub trait Connector: Send + Sync + Debug + 'static {
+    /// Whether this connector serves URLs with `scheme` (lower case); the
+    /// channel refuses others at `open` with `InvalidEndpointUrl`.
+    fn supports(&self, scheme: &str) -> bool {
+        scheme == "http"
+    }
+
+    /// Opens a connection to `target`.
+    fn connect(&self, target: &Target) -> Connecting;
+}
+
+/// Plain TCP for `http://` URLs: every address the host resolves to is
+/// tried in turn; `TCP_NODELAY` is set.
+#[derive(Clone, Debug, Default)]
+pub struct TcpConnector {
+    _private: (),
+}
+
+impl TcpConnector {
+    /// The TCP connector.
+    pub fn new() -> Self {
+        TcpConnector::default()
+    }
+
+    /// Connects a TCP stream to `target` (for connectors that wrap TCP).
+    pub async fn connect_tcp(target: &Target) -> io::Result<TcpStream> {
+        let addrs = tokio::net::lookup_host((target.host.as_str(), target.port)).await?;
+        let mut last = None;
+        for addr in addrs {
+            match TcpStream::connect(addr).await {
+                Ok(stream) => {
+                    // Requests are written whole; do not let Nagle hold the last segment.
+                    let _ = stream.set_nodelay(true);
+                    return Ok(stream);
+                }
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(last.unwrap_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::NotFound,
+                "the host name resolved to no address",
+            )
+        }))
+    }
+}
+
+impl Connector for TcpConnector {
+    fn connect(&self, target: &Target) -> Connecting {
+        let target = target.clone();
+        Box::pin(async move { Ok(Connected::new(TcpConnector::connect_tcp(&target).await?)) })
+    }
+}

@@ -1,0 +1,77 @@
+//! The acceptor seam: what turns an accepted TCP connection into the byte
+//! stream HTTP is served on, and which HTTP version that is (the server
+//! side of the channel's connector).
+//!
+//! [`PlainAcceptor`] is the default: the TCP stream as it is, HTTP/1.1. A
+//! TLS acceptor runs the handshake here, in the connection's own task, so a
+//! slow handshake holds up no other client; its ALPN result is the version.
+
+use std::fmt::Debug;
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
+
+use tokio::net::TcpStream;
+pub use wws_channel::connector::{HttpVersion, Io};
+
+/// A connection an [`Acceptor`] made ready: the stream and its HTTP version.
+pub struct Accepted {
+    pub(crate) io: Box<dyn Io>,
+    pub(crate) version: HttpVersion,
+}
+
+impl Accepted {
+    /// An HTTP/1.1 connection over `io`.
+    pub fn new(io: impl Io) -> Self {
+        Accepted {
+            io: Box::new(io),
+            version: HttpVersion::Http1,
+        }
+    }
+
+    /// The same connection, speaking `version`.
+    pub fn with_version(mut self, version: HttpVersion) -> Self {
+        self.version = version;
+        self
+    }
+}
+
+impl Debug for Accepted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Accepted")
+            .field("version", &self.version)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The future an acceptor returns.
+pub type Accepting = Pin<Box<dyn Future<Output = io::Result<Accepted>> + Send>>;
+
+/// Makes each accepted TCP connection ready for HTTP.
+///
+/// The listener bounds the whole step by its `header_read_timeout` and
+/// drops the future on abort or close; dropping it must release the stream.
+pub trait Acceptor: Send + Sync + Debug + 'static {
+    /// Prepares `stream`, accepted from `peer`.
+    fn accept(&self, stream: TcpStream, peer: SocketAddr) -> Accepting;
+}
+
+/// The TCP stream as it is, HTTP/1.1.
+#[derive(Clone, Debug, Default)]
+pub struct PlainAcceptor {
+    _private: (),
+}
+
+impl PlainAcceptor {
+    /// The plain acceptor.
+    pub fn new() -> Self {
+        PlainAcceptor::default()
+    }
+}
+
+impl Acceptor for PlainAcceptor {
+    fn accept(&self, stream: TcpStream, _peer: SocketAddr) -> Accepting {
+        Box::pin(async move { Ok(Accepted::new(stream)) })
+    }
+}

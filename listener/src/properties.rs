@@ -1,0 +1,164 @@
+//! [`ListenerProperties`] (`WS_LISTENER_PROPERTY_*`) and [`ListenerBuilder`].
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use wws_core::properties::{at_least, timeout};
+use wws_core::{ReaderQuotas, Result};
+
+use crate::acceptor::{Acceptor, PlainAcceptor};
+use crate::{Listener, OBJECT};
+
+/// Properties of a listener, with WWSAPI's defaults. A timeout of `None` is infinite.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ListenerProperties {
+    /// Most connections open at once; further ones wait in the OS backlog (default 1024).
+    pub max_connections: usize,
+    /// Most `accept_channel` calls waiting at once (default 1024).
+    pub max_accepting_channels: usize,
+    /// Time a client has to send a request head, also on an idle keep-alive connection (default 30 s).
+    pub header_read_timeout: Option<Duration>,
+    /// Time a client has to send a request body once its head arrived (default 30 s).
+    pub body_read_timeout: Option<Duration>,
+    /// Time a response may stay stuck on a client that does not read it
+    /// before the connection is dropped (default 30 s, WWSAPI's send timeout).
+    pub send_timeout: Option<Duration>,
+    /// Quotas applied to the requests read.
+    pub quotas: ReaderQuotas,
+}
+
+impl Default for ListenerProperties {
+    fn default() -> Self {
+        ListenerProperties {
+            max_connections: 1024,
+            max_accepting_channels: 1024,
+            header_read_timeout: Some(Duration::from_secs(30)),
+            body_read_timeout: Some(Duration::from_secs(30)),
+            send_timeout: Some(Duration::from_secs(30)),
+            quotas: ReaderQuotas::default(),
+        }
+    }
+}
+
+impl ListenerProperties {
+    /// The defaults with every timeout infinite.
+    pub fn no_timeouts() -> Self {
+        ListenerProperties {
+            header_read_timeout: None,
+            body_read_timeout: None,
+            send_timeout: None,
+            ..ListenerProperties::default()
+        }
+    }
+
+    /// Checks every property; the error names the first one out of range.
+    pub fn validate(&self) -> Result<()> {
+        at_least(OBJECT, "max_connections", self.max_connections, 1)?;
+        at_least(
+            OBJECT,
+            "max_accepting_channels",
+            self.max_accepting_channels,
+            1,
+        )?;
+        timeout(OBJECT, "header_read_timeout", self.header_read_timeout)?;
+        timeout(OBJECT, "body_read_timeout", self.body_read_timeout)?;
+        timeout(OBJECT, "send_timeout", self.send_timeout)?;
+        self.quotas.validate(OBJECT)
+    }
+}
+
+/// Builds a [`Listener`]: each property starts at its default and is
+/// checked by [`build`](Self::build).
+///
+/// ```
+/// use std::time::Duration;
+/// use wws_listener::Listener;
+///
+/// let listener = Listener::builder()
+///     .max_connections(4096)
+///     .header_read_timeout(Some(Duration::from_secs(10)))
+///     .build()?;
+/// assert_eq!(listener.properties().max_connections, 4096);
+/// let r = Listener::builder().max_connections(0).build();
+/// assert!(matches!(r, Err(wws_core::Error::InvalidProperty { property: "max_connections", .. })));
+/// # Ok::<(), wws_core::Error>(())
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct ListenerBuilder {
+    props: ListenerProperties,
+    acceptor: Option<Arc<dyn Acceptor>>,
+}
+
+impl ListenerBuilder {
+    /// Replaces every property at once.
+    pub fn properties(mut self, props: ListenerProperties) -> Self {
+        self.props = props;
+        self
+    }
+
+    /// Most connections open at once.
+    pub fn max_connections(mut self, n: usize) -> Self {
+        self.props.max_connections = n;
+        self
+    }
+
+    /// Most `accept_channel` calls waiting at once.
+    pub fn max_accepting_channels(mut self, n: usize) -> Self {
+        self.props.max_accepting_channels = n;
+        self
+    }
+
+    /// Time a client has to send a request head.
+    pub fn header_read_timeout(mut self, limit: Option<Duration>) -> Self {
+        self.props.header_read_timeout = limit;
+        self
+    }
+
+    /// Time a client has to send a request body once its head arrived.
+    pub fn body_read_timeout(mut self, limit: Option<Duration>) -> Self {
+        self.props.body_read_timeout = limit;
+        self
+    }
+
+    /// Time a response may stay stuck on a client that does not read it.
+    pub fn send_timeout(mut self, limit: Option<Duration>) -> Self {
+        self.props.send_timeout = limit;
+        self
+    }
+
+    /// Quotas applied to the requests read.
+    pub fn quotas(mut self, quotas: ReaderQuotas) -> Self {
+        self.props.quotas = quotas;
+        self
+    }
+
+    /// Largest request accepted, in bytes.
+    pub fn max_message_size(mut self, bytes: usize) -> Self {
+        self.props.quotas.max_message_size = bytes;
+        self
+    }
+
+    /// What turns each accepted TCP connection into the byte stream HTTP
+    /// runs on (default [`PlainAcceptor`]; TLS plugs in here).
+    pub fn acceptor(mut self, acceptor: impl Acceptor) -> Self {
+        self.acceptor = Some(Arc::new(acceptor));
+        self
+    }
+
+    /// What makes accepted connections ready, shared with other listeners.
+    pub fn shared_acceptor(mut self, acceptor: Arc<dyn Acceptor>) -> Self {
+        self.acceptor = Some(acceptor);
+        self
+    }
+
+    /// The listener, in state `Created`; [`Error::InvalidProperty`](wws_core::Error::InvalidProperty)
+    /// names the first property out of range.
+    pub fn build(self) -> Result<Listener> {
+        self.props.validate()?;
+        let acceptor = self
+            .acceptor
+            .unwrap_or_else(|| Arc::new(PlainAcceptor::new()));
+        Ok(Listener::from_parts(self.props, acceptor))
+    }
+}

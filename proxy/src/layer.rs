@@ -1,0 +1,60 @@
+//! Message layers: see and change each request before it is sent and each
+//! reply before it is decoded (custom SOAP headers, logging, credentials;
+//! later WS-Security).
+//!
+//! ```
+//! use wws_core::{Header, Message, Result};
+//! use wws_proxy::{CallInfo, ProxyLayer, ServiceProxy};
+//!
+//! /// Adds a session header to every request.
+//! #[derive(Debug)]
+//! struct Session(&'static str);
+//!
+//! impl ProxyLayer for Session {
+//!     fn on_request(&self, _call: &CallInfo, request: &mut Message) -> Result<()> {
+//!         let xml = format!("<s:Session xmlns:s=\"urn:example:session\">{}</s:Session>", self.0);
+//!         request.headers.push(Header::from_xml(request.envelope, xml)?);
+//!         Ok(())
+//!     }
+//! }
+//!
+//! let proxy = ServiceProxy::builder("http://127.0.0.1:8080/svc")
+//!     .layer(Session("42"))
+//!     .build()?;
+//! # Ok::<(), wws_core::Error>(())
+//! ```
+
+use std::fmt::Debug;
+
+use wws_core::{CallId, Message, Result};
+
+/// What a layer knows of the call a message belongs to.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct CallInfo {
+    /// The call's id.
+    pub id: CallId,
+    /// The endpoint address.
+    pub url: String,
+}
+
+/// A message layer of a [`ServiceProxy`](crate::ServiceProxy).
+///
+/// Both hooks run on the call's task, synchronously: they must not block.
+/// An error from [`on_request`](Self::on_request) fails the call before
+/// anything is sent; one from [`on_reply`](Self::on_reply) fails it with
+/// that error instead of the reply. A reply that is a SOAP fault reaches
+/// no layer: it fails the call with `FaultReceived` first.
+pub trait ProxyLayer: Send + Sync + Debug + 'static {
+    /// Sees and may change the request (headers, body, action) before it is sent.
+    fn on_request(&self, call: &CallInfo, request: &mut Message) -> Result<()> {
+        let _ = (call, request);
+        Ok(())
+    }
+
+    /// Sees and may change the reply before it is decoded.
+    fn on_reply(&self, call: &CallInfo, reply: &mut Message) -> Result<()> {
+        let _ = (call, reply);
+        Ok(())
+    }
+}

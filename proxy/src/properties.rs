@@ -1,0 +1,179 @@
+//! [`ProxyProperties`] (`WS_PROXY_PROPERTY_*`) and [`ProxyBuilder`].
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use wws_channel::ChannelProperties;
+use wws_channel::connector::{Connector, TcpConnector};
+use wws_core::properties::{at_least, timeout};
+use wws_core::{AddressingVersion, EnvelopeVersion, Error, Result};
+
+use crate::layer::ProxyLayer;
+use crate::proxy::{OBJECT, ServiceProxy};
+
+/// Properties of a service proxy, with WWSAPI's defaults. A timeout of `None` is infinite.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ProxyProperties {
+    /// Time allowed for one call, end to end (default 30 s).
+    pub call_timeout: Option<Duration>,
+    /// Most calls pending at once; one more fails with `QuotaExceeded` (default 100).
+    pub max_pending_calls: usize,
+    /// How long `close` waits for pending calls before aborting (default 5 s).
+    pub max_close_timeout: Duration,
+    /// Idle connections kept for reuse (default 5).
+    pub max_call_pool_size: usize,
+    /// Properties of the channels the proxy opens.
+    pub channel: ChannelProperties,
+}
+
+impl Default for ProxyProperties {
+    fn default() -> Self {
+        ProxyProperties {
+            call_timeout: Some(Duration::from_secs(30)),
+            max_pending_calls: 100,
+            max_close_timeout: Duration::from_secs(5),
+            max_call_pool_size: 5,
+            channel: ChannelProperties::default(),
+        }
+    }
+}
+
+impl ProxyProperties {
+    /// Checks every property; the error names the first one out of range.
+    pub fn validate(&self) -> Result<()> {
+        timeout(OBJECT, "call_timeout", self.call_timeout)?;
+        at_least(OBJECT, "max_pending_calls", self.max_pending_calls, 1)?;
+        self.channel.validate().map_err(|e| match e {
+            Error::InvalidProperty {
+                property, reason, ..
+            } => Error::InvalidProperty {
+                object: OBJECT,
+                property,
+                reason: format!("of its channels: {reason}"),
+            },
+            other => other,
+        })
+    }
+}
+
+/// Builds a [`ServiceProxy`]: SOAP 1.2 with plain HTTP addressing unless
+/// told otherwise, each property at its default, checked by [`build`](Self::build).
+///
+/// ```
+/// use std::time::Duration;
+/// use wws_core::{AddressingVersion, EnvelopeVersion};
+/// use wws_proxy::ServiceProxy;
+///
+/// let proxy = ServiceProxy::builder("http://127.0.0.1:8080/calculator")
+///     .envelope(EnvelopeVersion::Soap11)
+///     .addressing(AddressingVersion::Transport)
+///     .call_timeout(Some(Duration::from_secs(5)))
+///     .max_pending_calls(1000)
+///     .build()?;
+/// assert_eq!(proxy.properties().max_pending_calls, 1000);
+/// let r = ServiceProxy::builder("http://127.0.0.1:8080/").max_pending_calls(0).build();
+/// assert!(matches!(r, Err(wws_core::Error::InvalidProperty { property: "max_pending_calls", .. })));
+/// # Ok::<(), wws_core::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct ProxyBuilder {
+    url: String,
+    envelope: EnvelopeVersion,
+    addressing: AddressingVersion,
+    props: ProxyProperties,
+    connector: Option<Arc<dyn Connector>>,
+    layers: Vec<Arc<dyn ProxyLayer>>,
+}
+
+impl ProxyBuilder {
+    pub(crate) fn new(url: &str) -> Self {
+        ProxyBuilder {
+            url: url.to_owned(),
+            envelope: EnvelopeVersion::Soap12,
+            addressing: AddressingVersion::Transport,
+            props: ProxyProperties::default(),
+            connector: None,
+            layers: Vec::new(),
+        }
+    }
+
+    /// The SOAP version the endpoint speaks (default SOAP 1.2).
+    pub fn envelope(mut self, envelope: EnvelopeVersion) -> Self {
+        self.envelope = envelope;
+        self
+    }
+
+    /// The addressing the endpoint expects (default `Transport`: the action travels in HTTP).
+    pub fn addressing(mut self, addressing: AddressingVersion) -> Self {
+        self.addressing = addressing;
+        self
+    }
+
+    /// Replaces every property at once.
+    pub fn properties(mut self, props: ProxyProperties) -> Self {
+        self.props = props;
+        self
+    }
+
+    /// Time allowed for one call, end to end.
+    pub fn call_timeout(mut self, limit: Option<Duration>) -> Self {
+        self.props.call_timeout = limit;
+        self
+    }
+
+    /// Most calls pending at once.
+    pub fn max_pending_calls(mut self, n: usize) -> Self {
+        self.props.max_pending_calls = n;
+        self
+    }
+
+    /// How long `close` waits for pending calls before aborting.
+    pub fn max_close_timeout(mut self, limit: Duration) -> Self {
+        self.props.max_close_timeout = limit;
+        self
+    }
+
+    /// Idle connections kept for reuse.
+    pub fn max_call_pool_size(mut self, n: usize) -> Self {
+        self.props.max_call_pool_size = n;
+        self
+    }
+
+    /// Properties of the channels the proxy opens.
+    pub fn channel_properties(mut self, props: ChannelProperties) -> Self {
+        self.props.channel = props;
+        self
+    }
+
+    /// What opens the proxy's connections (default [`TcpConnector`]).
+    pub fn connector(mut self, connector: impl Connector) -> Self {
+        self.connector = Some(Arc::new(connector));
+        self
+    }
+
+    /// Adds a message layer; layers see requests in the order added and
+    /// replies in the reverse order (the first added is the outermost).
+    pub fn layer(mut self, layer: impl ProxyLayer) -> Self {
+        self.layers.push(Arc::new(layer));
+        self
+    }
+
+    /// The proxy, in state `Created`. Fails with
+    /// [`Error::InvalidEndpointUrl`] when the URL is not one the connector
+    /// serves, [`Error::InvalidProperty`] naming the first property out of range.
+    pub fn build(self) -> Result<ServiceProxy> {
+        self.props.validate()?;
+        let connector = self
+            .connector
+            .unwrap_or_else(|| Arc::new(TcpConnector::new()));
+        ServiceProxy::from_parts(
+            &self.url,
+            self.envelope,
+            self.addressing,
+            self.props,
+            connector,
+            self.layers,
+        )
+    }
+}
