@@ -150,6 +150,7 @@ impl Served {
     }
 
     async fn serve(self, io: Box<dyn Io>) {
+        let serving = self.service.is_some();
         let conn = ServerConnection::new(self.peer);
         // Marks the connection closed for `ReplyChannel::disconnected` however this task ends.
         let _closed = conn.closed_guard();
@@ -224,6 +225,9 @@ impl Served {
                     tokio::select! {
                         biased;
                         _ = conn.killed() => None,
+                        // Served exchanges are the listener's own: an abort drops them
+                        // (accepted ones belong to whoever accepted them).
+                        _ = self.aborted.cancelled(), if serving => None,
                         r = poll_fn(|cx| http.poll_without_shutdown(cx)) => Some(r),
                     }
                 } else {

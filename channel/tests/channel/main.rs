@@ -6,6 +6,7 @@ mod abort_open;
 mod abort_request;
 mod abort_single_thread;
 mod abort_states;
+mod connector;
 mod drop_channel;
 mod drop_open_close;
 mod drop_request;

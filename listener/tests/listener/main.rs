@@ -32,4 +32,5 @@ mod reply;
 mod request_body_quota;
 mod request_head_quota;
 mod send_timeout;
+mod serve;
 mod stop_mid_head;
