@@ -62,7 +62,7 @@ fn steps() -> Vec<Step> {
         },
         Step {
             name: "bench-build",
-            what: "cargo build --release -p wws-tests --bins (when bench programs exist)".into(),
+            what: "cargo build --release -p wws-tests --bins -p wws-examples (when bench programs exist)".into(),
             action: build_benches,
         },
         Step {
@@ -154,7 +154,7 @@ fn build_benches() -> Result<Outcome> {
         )));
     }
     cargo(
-        &["build", "--release", "-p", bench::PACKAGE, "--bins"],
+        &["build", "--release", "-p", bench::PACKAGE, "--bins", "-p", "wws-examples"],
         None,
     )
 }

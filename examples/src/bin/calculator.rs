@@ -58,7 +58,7 @@ async fn main() -> ExitCode {
         eprintln!("calculator: host has no address");
         return ExitCode::FAILURE;
     };
-    println!("calculator listening:");
+    println!("listening on {addr}");
     println!(
         "  SOAP 1.1  {}",
         calculator::url(addr, calculator::PATH_SOAP11)

@@ -122,14 +122,22 @@ impl Calculator {
         }
     }
 
-    /// Reports start, then completion or cancellation, around `op`.
+    /// Reports start, then completion or cancellation, around `op`, when
+    /// someone watches (events, or debug logs); `request` describes the
+    /// call briefly and is only made then.
     async fn observe<T>(
         &self,
         ctx: &OperationContext,
-        request: String,
+        request: impl FnOnce() -> String,
         op: impl std::future::Future<Output = std::result::Result<T, Fault>>,
     ) -> std::result::Result<T, Fault> {
+        let logged = tracing::enabled!(tracing::Level::DEBUG);
+        if self.events.is_none() && !logged {
+            // Nobody watches: the host itself logs cancellations.
+            return op.await;
+        }
         let id = ctx.call().id;
+        let request = request();
         tracing::debug!(id, action = ctx.action(), %request, "calculator call");
         self.emit(ServiceEvent::Started {
             id,
@@ -142,7 +150,7 @@ impl Calculator {
         // The callback runs at the moment the host cancels, even if the
         // handler future is dropped right after.
         let _ = ctx.on_cancel(move |reason| {
-            tracing::info!(id, request = %req, %reason, "calculator call cancelled");
+            tracing::debug!(id, request = %req, %reason, "calculator call cancelled");
             me.emit(ServiceEvent::Cancelled {
                 id,
                 request: req,
@@ -168,7 +176,7 @@ impl Calculator {
             .operation(ADD_ACTION, move |ctx: OperationContext, r: Add| {
                 let s = s1.clone();
                 async move {
-                    s.observe(&ctx, format!("Add({}, {})", r.a, r.b), async {
+                    s.observe(&ctx, || format!("Add({}, {})", r.a, r.b), async {
                         Ok(add(&r))
                     })
                     .await
@@ -177,7 +185,7 @@ impl Calculator {
             .operation(DIVIDE_ACTION, move |ctx: OperationContext, r: Divide| {
                 let s = s2.clone();
                 async move {
-                    s.observe(&ctx, format!("Divide({}, {})", r.a, r.b), async {
+                    s.observe(&ctx, || format!("Divide({}, {})", r.a, r.b), async {
                         divide(&r)
                     })
                     .await
@@ -186,15 +194,16 @@ impl Calculator {
             .operation(ECHO_ACTION, move |ctx: OperationContext, r: Echo| {
                 let s = s3.clone();
                 async move {
-                    let request = format!("Echo({:?})", r.text);
-                    s.observe(&ctx, request, async { Ok(echo(r)) }).await
+                    let bytes = r.text.len();
+                    s.observe(&ctx, || format!("Echo({bytes} bytes)"), async { Ok(echo(r)) })
+                        .await
                 }
             })
             .operation(DELAY_ACTION, move |ctx: OperationContext, r: Delay| {
                 let s = s4.clone();
                 async move {
                     let c = ctx.clone();
-                    s.observe(&ctx, format!("Delay({})", r.milliseconds), delay(&c, r))
+                    s.observe(&ctx, || format!("Delay({})", r.milliseconds), delay(&c, r))
                         .await
                 }
             })

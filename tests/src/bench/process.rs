@@ -82,8 +82,10 @@ impl ChildServer {
             let left = deadline.saturating_duration_since(Instant::now());
             match server.lines.recv_timeout(left) {
                 Ok(line) => {
-                    if let Some(port) = line.trim().strip_prefix("listening on ") {
-                        let port: u16 = port.trim().parse().map_err(|_| {
+                    if let Some(at) = line.trim().strip_prefix("listening on ") {
+                        // `<port>` (our serve children) or `<ip>:<port>` (the calculator).
+                        let port = at.trim().rsplit(':').next().unwrap_or_default();
+                        let port: u16 = port.parse().map_err(|_| {
                             StartFailure::new(format!("{name}: bad port line {line:?}"))
                         })?;
                         server.addr = SocketAddr::from(([127, 0, 0, 1], port));
@@ -143,6 +145,23 @@ impl Drop for ChildServer {
 pub fn this_program(args: &[&str]) -> Result<Command, String> {
     let exe = std::env::current_exe().map_err(|e| format!("current_exe: {e}"))?;
     let mut cmd = Command::new(exe);
+    cmd.args(args);
+    Ok(cmd)
+}
+
+/// The shipped program `name` (a binary of this workspace, such as the
+/// `calculator` host of wws-examples) next to this one, built with the same
+/// profile; run as a user runs it, with `args`.
+pub fn shipped_program(name: &str, args: &[&str]) -> Result<Command, String> {
+    let exe = std::env::current_exe().map_err(|e| format!("current_exe: {e}"))?;
+    let path = exe.with_file_name(name);
+    if !path.is_file() {
+        return Err(format!(
+            "{} is not built (cargo build --release -p wws-examples --bin {name})",
+            path.display()
+        ));
+    }
+    let mut cmd = Command::new(path);
     cmd.args(args);
     Ok(cmd)
 }

@@ -103,7 +103,9 @@ fn run() -> Result<(), String> {
     }
 
     let mut servers = Vec::new();
-    let host = process::this_program(&["serve", "host"])?;
+    // The shipped calculator host, as a user runs it: default properties,
+    // default log level (info).
+    let host = process::shipped_program("calculator", &["--listen", "127.0.0.1:0"])?;
     servers.push(Server {
         name: "wws host",
         child: ChildServer::start("wws host", host, START_WITHIN).map_err(|e| e.to_string())?,
