@@ -93,7 +93,15 @@ pub fn run(names: &[String]) -> Result {
     // Build once, so that compile time is not mixed into the first bench's run.
     let mut build = run::cargo();
     // The benches also run the shipped calculator host, as a user runs it.
-    build.args(["build", "--release", "-p", PACKAGE, "--bins", "-p", "wws-examples"]);
+    build.args([
+        "build",
+        "--release",
+        "-p",
+        PACKAGE,
+        "--bins",
+        "-p",
+        "wws-examples",
+    ]);
     println!("==> {}", run::describe(&build));
     run::checked(&mut build)?;
 

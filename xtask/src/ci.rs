@@ -154,7 +154,15 @@ fn build_benches() -> Result<Outcome> {
         )));
     }
     cargo(
-        &["build", "--release", "-p", bench::PACKAGE, "--bins", "-p", "wws-examples"],
+        &[
+            "build",
+            "--release",
+            "-p",
+            bench::PACKAGE,
+            "--bins",
+            "-p",
+            "wws-examples",
+        ],
         None,
     )
 }

@@ -13,7 +13,12 @@
 //!    `ChannelFaulted`. The other calls go on.
 //! 4. With four long Delays still pending, the proxy is aborted: they end
 //!    with `Aborted`, and the host sees each client go.
-//! 5. The host closes gracefully.
+//! 5. The host closes gracefully with two calls of a second proxy in
+//!    flight: the short one finishes within the close timeout and gets its
+//!    reply; the long one is told `HostClosing` when the timeout runs out.
+//!
+//! Every line names its call by the id the proxy gave it; the host's lines
+//! find the call by its request (each request of the demo is unique).
 //!
 //! Exits 0 when every step behaved as described, 1 otherwise (or after 9 s).
 
@@ -36,8 +41,22 @@ use wws_proxy::{CallOptions, ServiceProxy};
 const SHORT: [i32; 5] = [100, 150, 200, 250, 300];
 /// The Delay that is abandoned.
 const ABANDONED: i32 = 3_000;
-/// Delays still pending when the proxy is aborted.
+/// Delays still pending when the proxy is aborted (one each: 5000..5003 ms).
 const LONG: i32 = 5_000;
+/// The host's close timeout in step 5.
+const CLOSE_TIMEOUT: Duration = Duration::from_millis(500);
+/// Step 5: a Delay that finishes within the close timeout, one that does not.
+const IN_TIME: i32 = 400;
+const TOO_LONG: i32 = 8_000;
+
+/// What a cancellation reason means, in plain words.
+fn meaning(reason: CancelReason) -> &'static str {
+    match reason {
+        CancelReason::ChannelFaulted => "the client left, so the operation was cancelled",
+        CancelReason::HostAborted => "the host was aborted",
+        CancelReason::HostClosing => "the host's close timeout ran out",
+    }
+}
 
 /// One line: offset from the start, side, text.
 type Line = (Duration, &'static str, String);
@@ -47,9 +66,31 @@ type Line = (Duration, &'static str, String);
 struct Timeline {
     start: Instant,
     lines: Arc<Mutex<Vec<Line>>>,
+    /// Which call id sent which request, to name the host's lines.
+    calls: Arc<Mutex<Vec<(String, u64)>>>,
 }
 
 impl Timeline {
+    /// Remembers that call `id` sends `request`.
+    fn call(&self, id: u64, request: impl Into<String>) {
+        if let Ok(mut c) = self.calls.lock() {
+            c.push((request.into(), id));
+        }
+    }
+
+    /// `call N` for the call that sent `request`.
+    fn name(&self, request: &str) -> String {
+        let id = self
+            .calls
+            .lock()
+            .ok()
+            .and_then(|c| c.iter().find(|(r, _)| r == request).map(|(_, id)| *id));
+        match id {
+            Some(id) => format!("call {id:<2} {request}"),
+            None => request.to_owned(),
+        }
+    }
+
     fn at(&self, when: Instant, who: &'static str, what: impl Into<String>) {
         let offset = when.saturating_duration_since(self.start);
         if let Ok(mut l) = self.lines.lock() {
@@ -133,24 +174,30 @@ fn cancelled<'a>(
 fn record_host(tl: &Timeline, e: &ServiceEvent) {
     match e {
         ServiceEvent::Started { request, at, .. } => {
-            tl.at(*at, "host", format!("{request} started"))
+            tl.at(*at, "host", format!("{} started", tl.name(request)))
         }
         ServiceEvent::Completed { request, at, .. } => {
-            tl.at(*at, "host", format!("{request} completed"))
+            tl.at(*at, "host", format!("{} completed", tl.name(request)))
         }
         ServiceEvent::Cancelled {
             request,
             reason,
             at,
             ..
-        } => tl.at(*at, "host", format!("{request} told {reason}")),
+        } => tl.at(
+            *at,
+            "host",
+            format!("{} told {reason}: {}", tl.name(request), meaning(*reason)),
+        ),
     }
 }
 
 async fn run(tl: Timeline) -> std::result::Result<(), String> {
     let (service, events) = Calculator::with_events();
+    let mut props = ServiceHostProperties::default();
+    props.close_timeout = CLOSE_TIMEOUT;
     let host = service
-        .start(([127, 0, 0, 1], 0).into(), ServiceHostProperties::default())
+        .start(([127, 0, 0, 1], 0).into(), props)
         .await
         .map_err(|e| format!("host open: {e}"))?;
     let addr = host.local_addr().ok_or("host has no address")?;
@@ -176,6 +223,9 @@ async fn run(tl: Timeline) -> std::result::Result<(), String> {
     let mut quick = Vec::new();
     // Call ids chosen by us, small so the timeline reads well.
     let id = |n: u64| CallOptions::new().call_id(n);
+    tl.call(1, "Add(2, 3)");
+    tl.call(2, "Echo(5 bytes)");
+    tl.call(3, "Divide(1, 0)");
     tl.now(
         "proxy",
         "call 1 Add(2, 3), call 2 Echo(\"hello\"), call 3 Divide(1, 0)",
@@ -191,14 +241,14 @@ async fn run(tl: Timeline) -> std::result::Result<(), String> {
     quick.push(tokio::spawn(async move {
         let r = add.await;
         let ok = matches!(r, Ok(AddResponse { result }) if result == 5.0);
-        t.now("proxy", format!("Add(2, 3) {}", outcome(&r)));
+        t.now("proxy", format!("call 1  Add(2, 3) {}", outcome(&r)));
         ok
     }));
     let t = tl.clone();
     quick.push(tokio::spawn(async move {
         let r = echo.await;
         let ok = matches!(&r, Ok(EchoResponse { text }) if text == "hello");
-        t.now("proxy", format!("Echo(\"hello\") {}", outcome(&r)));
+        t.now("proxy", format!("call 2  Echo(\"hello\") {}", outcome(&r)));
         ok
     }));
     let t = tl.clone();
@@ -209,7 +259,7 @@ async fn run(tl: Timeline) -> std::result::Result<(), String> {
             .err()
             .and_then(Error::fault)
             .is_some_and(|f| f.reason_text() == "division by zero");
-        t.now("proxy", format!("Divide(1, 0) {}", outcome(&r)));
+        t.now("proxy", format!("call 3  Divide(1, 0) {}", outcome(&r)));
         ok
     }));
 
@@ -218,6 +268,7 @@ async fn run(tl: Timeline) -> std::result::Result<(), String> {
         format!("calls 4-13: ten Delays; Delay({ABANDONED}) is call 9"),
     );
     let delay = |ms: i32, n: u64| {
+        tl.call(n, format!("Delay({ms})"));
         proxy.call::<Delay, DelayResponse>(DELAY_ACTION, &Delay { milliseconds: ms }, id(n))
     };
     for (n, ms) in (4..).zip(SHORT) {
@@ -225,19 +276,19 @@ async fn run(tl: Timeline) -> std::result::Result<(), String> {
         let t = tl.clone();
         quick.push(tokio::spawn(async move {
             let r = call.await;
-            t.now("proxy", format!("Delay({ms}) {}", outcome(&r)));
+            t.now("proxy", format!("call {n:<2} Delay({ms}) {}", outcome(&r)));
             matches!(r, Ok(DelayResponse { milliseconds }) if milliseconds == ms)
         }));
     }
     let doomed = delay(ABANDONED, 9);
     let doomed_id = doomed.id();
     let mut long = Vec::new();
-    for n in 10..14 {
-        let call = delay(LONG, n);
+    for (n, ms) in (10..14).zip(LONG..) {
+        let call = delay(ms, n);
         let t = tl.clone();
         long.push(tokio::spawn(async move {
             let r = call.await;
-            t.now("proxy", format!("Delay({LONG}) {}", outcome(&r)));
+            t.now("proxy", format!("call {n} Delay({ms}) {}", outcome(&r)));
             matches!(r, Err(Error::Aborted { .. }))
         }));
     }
@@ -253,10 +304,16 @@ async fn run(tl: Timeline) -> std::result::Result<(), String> {
     let t = tl.clone();
     let doomed_task = tokio::spawn(async move {
         let r = doomed.await;
-        t.now("proxy", format!("Delay({ABANDONED}) {}", outcome(&r)));
+        t.now(
+            "proxy",
+            format!("call 9  Delay({ABANDONED}) {}", outcome(&r)),
+        );
         matches!(r, Err(Error::Abandoned { .. }))
     });
-    tl.now("proxy", format!("abandon_call({doomed_id})"));
+    tl.now(
+        "proxy",
+        format!("abandon_call({doomed_id}): only call {doomed_id} ends; its connection is closed"),
+    );
     proxy
         .abandon_call(doomed_id)
         .map_err(|e| format!("abandon: {e}"))?;
@@ -280,8 +337,9 @@ async fn run(tl: Timeline) -> std::result::Result<(), String> {
     }
 
     // Abort the proxy with the four long Delays pending (once the host runs them).
-    let long_req = format!("Delay({LONG})");
-    view.until(|seen| started(seen, &long_req) == 4).await?;
+    let long_reqs: Vec<String> = (LONG..LONG + 4).map(|ms| format!("Delay({ms})")).collect();
+    view.until(|seen| long_reqs.iter().all(|r| started(seen, r) == 1))
+        .await?;
     tl.now(
         "proxy",
         format!("abort() with {} calls pending", proxy.pending_calls()),
@@ -292,16 +350,66 @@ async fn run(tl: Timeline) -> std::result::Result<(), String> {
             return Err("a pending call did not end with Aborted".into());
         }
     }
-    view.until(|seen| cancelled(seen, &long_req).count() == 4)
+    view.until(|seen| long_reqs.iter().all(|r| cancelled(seen, r).count() == 1))
         .await?;
-    if cancelled(&view.seen, &long_req).any(|r| r != CancelReason::ChannelFaulted) {
+    if long_reqs
+        .iter()
+        .any(|r| cancelled(&view.seen, r).any(|c| c != CancelReason::ChannelFaulted))
+    {
         return Err("an aborted call's operation was not told ChannelFaulted".into());
     }
 
-    tl.now("host", "close()");
-    host.close().await.map_err(|e| format!("host close: {e}"))?;
+    // A graceful close with work in flight, from a second proxy.
+    let second = ServiceProxy::new(
+        &url,
+        EnvelopeVersion::Soap12,
+        AddressingVersion::WsAddressing10,
+    )
+    .map_err(|e| format!("proxy: {e}"))?;
+    second
+        .open()
+        .await
+        .map_err(|e| format!("proxy open: {e}"))?;
+    let call = |ms: i32, n: u64| {
+        tl.call(n, format!("Delay({ms})"));
+        second.call::<Delay, DelayResponse>(DELAY_ACTION, &Delay { milliseconds: ms }, id(n))
+    };
+    let (in_time, too_long) = (call(IN_TIME, 14), call(TOO_LONG, 15));
+    let (a, b) = (format!("Delay({IN_TIME})"), format!("Delay({TOO_LONG})"));
+    view.until(|seen| started(seen, &a) == 1 && started(seen, &b) == 1)
+        .await?;
+    tl.now(
+        "host",
+        format!(
+            "close() with calls 14 and 15 in flight: they may finish within {} ms",
+            CLOSE_TIMEOUT.as_millis()
+        ),
+    );
+    let (closed, r14, r15) = tokio::join!(
+        host.close(),
+        async {
+            let r = in_time.await;
+            tl.now("proxy", format!("call 14 Delay({IN_TIME}) {}", outcome(&r)));
+            r
+        },
+        async {
+            let r = too_long.await;
+            tl.now(
+                "proxy",
+                format!("call 15 Delay({TOO_LONG}) {}", outcome(&r)),
+            );
+            r
+        }
+    );
+    closed.map_err(|e| format!("host close: {e}"))?;
     view.drain();
     tl.now("host", format!("{}", host.state()));
+    if !matches!(r14, Ok(DelayResponse { milliseconds }) if milliseconds == IN_TIME) {
+        return Err("the call that fits the close timeout did not get its reply".into());
+    }
+    if r15.is_ok() || cancelled(&view.seen, &b).collect::<Vec<_>>() != [CancelReason::HostClosing] {
+        return Err("the call beyond the close timeout was not told HostClosing".into());
+    }
     Ok(())
 }
 
@@ -316,6 +424,7 @@ async fn main() -> ExitCode {
     let tl = Timeline {
         start: Instant::now(),
         lines: Arc::new(Mutex::new(Vec::new())),
+        calls: Arc::new(Mutex::new(Vec::new())),
     };
     let result = match tokio::time::timeout(Duration::from_secs(9), run(tl.clone())).await {
         Ok(r) => r,

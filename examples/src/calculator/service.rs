@@ -195,8 +195,10 @@ impl Calculator {
                 let s = s3.clone();
                 async move {
                     let bytes = r.text.len();
-                    s.observe(&ctx, || format!("Echo({bytes} bytes)"), async { Ok(echo(r)) })
-                        .await
+                    s.observe(&ctx, || format!("Echo({bytes} bytes)"), async {
+                        Ok(echo(r))
+                    })
+                    .await
                 }
             })
             .operation(DELAY_ACTION, move |ctx: OperationContext, r: Delay| {
