@@ -326,9 +326,12 @@ impl ReplyChannel {
     /// here: see [`envelope_version_hint`](Self::envelope_version_hint).
     /// Errors: [`Error::QuotaExceeded`], a codec error or a broken chunked
     /// framing ([`Error::InvalidFormat`]) (the channel stays `Open` so a
-    /// fault can be replied, after which the connection is closed); [`Error::TimedOut`] or
-    /// [`Error::EndpointDisconnected`] (the connection is closed, the
-    /// channel `Faulted`); [`Error::Aborted`]. A second `receive` is
+    /// fault can be replied, after which the connection is closed);
+    /// [`Error::TimedOut`] when the body did not arrive within the body read
+    /// timeout (the client is answered `408 Request Timeout` and the
+    /// connection closed after it: the exchange is answered, `Open` no
+    /// longer); [`Error::EndpointDisconnected`] (the connection is closed,
+    /// the channel `Faulted`); [`Error::Aborted`]. A second `receive` is
     /// [`Error::InvalidOperation`].
     ///
     /// Cancel safety: not cancel safe; dropping the future discards the body
@@ -393,6 +396,21 @@ impl ReplyChannel {
                     }
                 };
                 return Err(self.fail(err));
+            }
+            Err(e @ Error::TimedOut { .. }) => {
+                // The client can still read an answer (RFC 9110 §15.5.9): say why, then close.
+                span.record("outcome", "request body timed out");
+                let mut headers = HeaderMap::new();
+                headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
+                let text = Bytes::from_static(b"408 the request body did not arrive in time\n");
+                let plain = HeaderValue::from_static("text/plain; charset=utf-8");
+                if self
+                    .respond(StatusCode::REQUEST_TIMEOUT, Some(plain), text, headers)
+                    .is_err()
+                {
+                    return Err(self.fail(e));
+                }
+                return Err(e);
             }
             Err(e) => return Err(self.fail(e)),
         };

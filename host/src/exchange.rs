@@ -231,6 +231,11 @@ async fn serve_soap(host: &Arc<Inner>, endpoint: &BuiltEndpoint, channel: ReplyC
             send(host, &channel, id, reply).await;
             return;
         }
+        Err(e @ Error::TimedOut { .. }) => {
+            // The channel answered 408 itself; nothing more to say.
+            tracing::debug!(error = %e, "request body timed out: 408");
+            return;
+        }
         Err(e) => {
             tracing::debug!(error = %e, "request not received");
             channel.abort();

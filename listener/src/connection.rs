@@ -12,7 +12,7 @@ use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
+use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 use wws_channel::ReplyChannel;
@@ -22,6 +22,7 @@ use wws_core::AbortSignal;
 
 use crate::ListenerProperties;
 use crate::acceptor::{Acceptor, Io};
+use crate::admission::{Admission, Phase, Registered, Registry, Slot};
 use crate::io::ServedIo;
 use crate::service::ExchangeService;
 
@@ -35,7 +36,7 @@ pub(crate) struct AcceptLoop {
     pub shutdown: CancellationToken,
     pub aborted: CancellationToken,
     pub queue: mpsc::Sender<ReplyChannel>,
-    pub connections: Arc<Semaphore>,
+    pub connections: Arc<Registry>,
     pub props: ListenerProperties,
     pub settings: Arc<ExchangeSettings>,
     pub acceptor: Arc<dyn Acceptor>,
@@ -52,15 +53,8 @@ impl AcceptLoop {
             .keep_alive(true);
         let http = Arc::new(http);
         loop {
-            // Beyond max_connections, leave further clients in the OS backlog.
-            let permit = tokio::select! {
-                biased;
-                _ = self.stop.aborted() => break,
-                p = self.connections.clone().acquire_owned() => match p {
-                    Ok(p) => p,
-                    Err(_) => break,
-                },
-            };
+            // Always accept: at max_connections the registry makes room or
+            // the newcomer is told 503, so nobody waits in the kernel's backlog.
             let accepted = tokio::select! {
                 biased;
                 _ = self.stop.aborted() => break,
@@ -69,12 +63,21 @@ impl AcceptLoop {
             match accepted {
                 Ok((stream, peer)) => {
                     let _ = stream.set_nodelay(true);
+                    let registered = match self.connections.admit() {
+                        Admission::Serve(registered) => registered,
+                        Admission::Full => {
+                            tracing::debug!(target: "wws.listener", %peer, "every connection is busy: 503");
+                            tokio::spawn(refuse(stream));
+                            continue;
+                        }
+                    };
                     let conn = Served {
+                        first_byte_timeout: self.props.first_byte_timeout,
                         acceptor: self.acceptor.clone(),
                         header_read_timeout: self.props.header_read_timeout,
                         service: self.service.clone(),
                         peer,
-                        permit,
+                        registered,
                         queue: self.queue.clone(),
                         shutdown: self.shutdown.clone(),
                         aborted: self.aborted.clone(),
@@ -100,11 +103,12 @@ impl AcceptLoop {
 
 /// One accepted TCP connection, served as HTTP/1.1 until it closes.
 struct Served {
+    first_byte_timeout: Option<Duration>,
     acceptor: Arc<dyn Acceptor>,
     header_read_timeout: Option<Duration>,
     service: Option<Arc<dyn ExchangeService>>,
     peer: SocketAddr,
-    permit: OwnedSemaphorePermit,
+    registered: Registered,
     queue: mpsc::Sender<ReplyChannel>,
     shutdown: CancellationToken,
     aborted: CancellationToken,
@@ -126,6 +130,7 @@ impl Served {
         let accepted = tokio::select! {
             biased;
             _ = self.shutdown.cancelled() => return,
+            _ = self.registered.slot.evicted() => return,
             r = async {
                 match limit {
                     Some(limit) => tokio::time::timeout(limit, accepting).await.unwrap_or_else(|_| {
@@ -154,16 +159,24 @@ impl Served {
         let conn = ServerConnection::new(self.peer);
         // Marks the connection closed for `ReplyChannel::disconnected` however this task ends.
         let _closed = conn.closed_guard();
-        let _permit = self.permit;
+        let slot = self.registered.slot.clone();
         let service = {
             let conn = conn.clone();
+            let slot = slot.clone();
             let queue = self.queue.clone();
             let settings = self.settings.clone();
             let aborted = self.aborted.clone();
             let serving = self.service.clone();
             service_fn(move |request| -> ResponseFuture {
+                slot.exchange_started();
                 let (channel, response) =
                     ReplyChannel::from_request(request, &conn, settings.clone());
+                let answered = Answered(slot.clone());
+                let response = async move {
+                    let r = response.await;
+                    drop(answered);
+                    r
+                };
                 if let Some(serving) = &serving {
                     // Run on this connection's task: no queue, no hand-off. If
                     // the connection goes first (client gone, kill), hyper
@@ -209,13 +222,16 @@ impl Served {
                 })
             })
         };
-        let mut http = self
-            .http
-            .serve_connection(TokioIo::new(ServedIo::new(io, self.send_timeout)), service);
+        let mut http = self.http.serve_connection(
+            TokioIo::new(ServedIo::new(io, self.send_timeout, slot.clone())),
+            service,
+        );
         // Without shutdown: when hyper is done, the socket may still need a lingering close.
         let result = tokio::select! {
             biased;
             _ = conn.killed() => None,
+            _ = slot.evicted() => None,
+            _ = silent_for(&slot, self.first_byte_timeout) => None,
             r = poll_fn(|cx| http.poll_without_shutdown(cx)) => Some(r),
             _ = self.shutdown.cancelled() => {
                 if conn.has_carried_exchange() {
@@ -244,6 +260,9 @@ impl Served {
             Some(Ok(())) => {
                 tracing::debug!(target: "wws.listener", "connection closed");
                 if conn.has_unread_body() {
+                    // Not evicted while it lingers (bounded: at most LINGER_MAX), so
+                    // the answer it just sent is not lost to a reset.
+                    slot.exchange_started();
                     let stream = http.into_parts().io.into_inner().into_inner();
                     tokio::select! {
                         biased;
@@ -253,9 +272,56 @@ impl Served {
                     }
                 }
             }
+            Some(Err(e)) if e.is_timeout() && slot.phase() == Phase::Head => {
+                // Part of a head arrived, not all of it in time: say so (RFC 9110 §15.5.9).
+                tracing::debug!(target: "wws.listener", "request head timed out: 408");
+                let mut stream = http.into_parts().io.into_inner().into_inner();
+                let _ = tokio::time::timeout(REFUSAL_WRITE, stream.write_all(TIMEOUT_408)).await;
+            }
             Some(Err(e)) => tracing::debug!(target: "wws.listener", error = %e, "connection ended"),
         }
     }
+}
+
+/// Marks the exchange answered (the connection idle) when its response
+/// future ends, however it ends.
+struct Answered(Arc<Slot>);
+
+impl Drop for Answered {
+    fn drop(&mut self) {
+        self.0.exchange_answered();
+    }
+}
+
+/// Resolves once a connection that has sent nothing at all is `limit` old;
+/// pending for ever otherwise (a connection that spoke is bounded by the
+/// header timeout instead).
+async fn silent_for(slot: &Slot, limit: Option<Duration>) {
+    let Some(limit) = limit else {
+        return std::future::pending().await;
+    };
+    tokio::time::sleep(limit).await;
+    if slot.phase() != Phase::New {
+        std::future::pending::<()>().await;
+    }
+    tracing::debug!(target: "wws.listener", ?limit, "nothing received in time: closed");
+}
+
+/// How long a refusal (408, 503) may take to write before the connection is just closed.
+const REFUSAL_WRITE: Duration = Duration::from_secs(1);
+
+const TIMEOUT_408: &[u8] =
+    b"HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\n\r\n";
+
+const BUSY_503: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\nretry-after: 1\r\ncontent-length: 0\r\n\r\n";
+
+/// Answers a connection beyond `max_connections` with 503 and closes it.
+async fn refuse(mut stream: TcpStream) {
+    let _ = tokio::time::timeout(REFUSAL_WRITE, async {
+        stream.write_all(BUSY_503).await?;
+        stream.shutdown().await
+    })
+    .await;
 }
 
 /// Longest lingering close of a connection whose request body was not read.

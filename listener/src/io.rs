@@ -4,6 +4,7 @@
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -11,6 +12,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::time::Sleep;
 
 use crate::acceptor::Io;
+use crate::admission::Slot;
 
 /// A served stream whose writes fail with `TimedOut` once they have
 /// been held up for `send_timeout` without everything queued being sent.
@@ -22,6 +24,8 @@ use crate::acceptor::Io;
 pub(crate) struct ServedIo {
     stream: Box<dyn Io>,
     send_timeout: Option<Duration>,
+    /// Told when bytes arrive, so the listener knows a head is coming.
+    slot: Arc<Slot>,
     stall: Option<Pin<Box<Sleep>>>,
 }
 
@@ -35,10 +39,15 @@ impl std::fmt::Debug for ServedIo {
 
 impl ServedIo {
     /// Wraps `stream`; `None` lets writes wait for ever.
-    pub(crate) fn new(stream: Box<dyn Io>, send_timeout: Option<Duration>) -> Self {
+    pub(crate) fn new(
+        stream: Box<dyn Io>,
+        send_timeout: Option<Duration>,
+        slot: Arc<Slot>,
+    ) -> Self {
         ServedIo {
             stream,
             send_timeout,
+            slot,
             stall: None,
         }
     }
@@ -72,7 +81,12 @@ impl AsyncRead for ServedIo {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.stream).poll_read(cx, buf)
+        let before = buf.filled().len();
+        let r = Pin::new(&mut self.stream).poll_read(cx, buf);
+        if buf.filled().len() > before {
+            self.slot.received();
+        }
+        r
     }
 }
 

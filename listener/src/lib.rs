@@ -71,6 +71,7 @@
 //!   address that is not local ([`Error::InvalidEndpointUrl`]).
 
 pub mod acceptor;
+mod admission;
 mod connection;
 mod io;
 mod properties;
@@ -83,7 +84,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, StatusCode, header};
 use tokio::net::{TcpListener, TcpSocket};
-use tokio::sync::{Semaphore, mpsc};
+use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use tracing::field;
@@ -356,7 +357,7 @@ impl Listener {
             shutdown: ctl.shutdown.clone(),
             aborted: ctl.aborted.clone(),
             queue: tx,
-            connections: Arc::new(Semaphore::new(capacity)),
+            connections: admission::Registry::new(capacity),
             props: self.inner.props.clone(),
             settings: self.inner.settings.clone(),
             acceptor: self.inner.acceptor.clone(),

@@ -13,12 +13,21 @@ use crate::{Listener, OBJECT};
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ListenerProperties {
-    /// Most connections open at once; further ones wait in the OS backlog (default 1024).
+    /// Most connections open at once (default 8192, about 50 MB of idle
+    /// connections). At the limit a new connection is still accepted: an
+    /// idle keep-alive connection is closed to make room, else one that has
+    /// sent nothing yet, else one still sending its head (oldest first);
+    /// when all are busy with exchanges, the newcomer is answered 503.
     pub max_connections: usize,
     /// Most `accept_channel` calls waiting at once (default 1024).
     pub max_accepting_channels: usize,
-    /// Time a client has to send a request head, also on an idle keep-alive connection (default 30 s).
+    /// Time a client has to send a request head, also on an idle keep-alive
+    /// connection (default 30 s). A head begun and not finished in time is
+    /// answered 408.
     pub header_read_timeout: Option<Duration>,
+    /// Time a new connection has to send its first byte (default 10 s); a
+    /// silent one is closed then.
+    pub first_byte_timeout: Option<Duration>,
     /// Time a client has to send a request body once its head arrived (default 30 s).
     pub body_read_timeout: Option<Duration>,
     /// Time a response may stay stuck on a client that does not read it
@@ -31,9 +40,10 @@ pub struct ListenerProperties {
 impl Default for ListenerProperties {
     fn default() -> Self {
         ListenerProperties {
-            max_connections: 1024,
+            max_connections: 8192,
             max_accepting_channels: 1024,
             header_read_timeout: Some(Duration::from_secs(30)),
+            first_byte_timeout: Some(Duration::from_secs(10)),
             body_read_timeout: Some(Duration::from_secs(30)),
             send_timeout: Some(Duration::from_secs(30)),
             quotas: ReaderQuotas::default(),
@@ -46,6 +56,7 @@ impl ListenerProperties {
     pub fn no_timeouts() -> Self {
         ListenerProperties {
             header_read_timeout: None,
+            first_byte_timeout: None,
             body_read_timeout: None,
             send_timeout: None,
             ..ListenerProperties::default()
@@ -62,6 +73,7 @@ impl ListenerProperties {
             1,
         )?;
         timeout(OBJECT, "header_read_timeout", self.header_read_timeout)?;
+        timeout(OBJECT, "first_byte_timeout", self.first_byte_timeout)?;
         timeout(OBJECT, "body_read_timeout", self.body_read_timeout)?;
         timeout(OBJECT, "send_timeout", self.send_timeout)?;
         self.quotas.validate(OBJECT)
@@ -112,6 +124,12 @@ impl ListenerBuilder {
     /// Time a client has to send a request head.
     pub fn header_read_timeout(mut self, limit: Option<Duration>) -> Self {
         self.props.header_read_timeout = limit;
+        self
+    }
+
+    /// Time a new connection has to send its first byte.
+    pub fn first_byte_timeout(mut self, limit: Option<Duration>) -> Self {
+        self.props.first_byte_timeout = limit;
         self
     }
 

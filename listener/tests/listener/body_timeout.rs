@@ -1,12 +1,12 @@
 //! `body_read_timeout`: a client that trickles or stalls its request body
-//! makes `receive` fail with `TimedOut`, and its connection is closed.
+//! makes `receive` fail with `TimedOut`; the client is answered 408 and its
+//! connection closed.
 
 use std::time::Duration;
 
 use crate::common::*;
 use tokio::io::AsyncWriteExt;
 use tokio::time::Instant;
-use wws_channel::ChannelState;
 use wws_core::Error;
 
 const LIMIT: Duration = Duration::from_secs(10);
@@ -25,14 +25,14 @@ async fn a_trickled_body_times_out() {
         .await;
     let exchange = listener.accept_channel().await.expect("accept");
     let trickle = tokio::spawn(async move {
-        // One byte a second, far fewer than announced; stops when the server closes.
-        for _ in 0..100 {
+        // One byte a second for a while, far fewer than announced, then silence.
+        for _ in 0..5 {
             tokio::time::sleep(Duration::from_secs(1)).await;
             if client.stream.write_all(b" ").await.is_err() {
                 break;
             }
         }
-        client.closed_by_server(LIMIT * 3).await;
+        String::from_utf8_lossy(&client.closed_by_server(LIMIT * 3).await).into_owned()
     });
     let start = Instant::now();
     match exchange.receive().await {
@@ -42,8 +42,25 @@ async fn a_trickled_body_times_out() {
         other => panic!("{other:?}"),
     }
     assert_eq!(start.elapsed(), LIMIT);
-    assert_eq!(exchange.state(), ChannelState::Faulted);
-    trickle.await.expect("the client saw its connection closed");
+    // Answered already: nothing else can be sent.
+    let again = exchange
+        .reply_http(
+            http::StatusCode::OK,
+            None,
+            bytes::Bytes::new(),
+            http::HeaderMap::new(),
+        )
+        .await;
+    assert!(
+        matches!(again, Err(Error::InvalidOperation { .. })),
+        "{again:?}"
+    );
+    let answer = trickle.await.expect("the client saw its connection closed");
+    assert!(answer.starts_with("HTTP/1.1 408 "), "{answer}");
+    assert!(
+        answer.to_ascii_lowercase().contains("connection: close"),
+        "{answer}"
+    );
 }
 
 #[tokio::test(start_paused = true)]

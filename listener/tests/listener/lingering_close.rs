@@ -98,18 +98,30 @@ async fn a_client_that_neither_sends_nor_closes_is_let_go_after_two_seconds() {
     assert_eq!(client.response().await.expect("answer").status, 503);
     let start = tokio::time::Instant::now();
     client.closed_by_server(BOUND).await;
-    // FIN at once; the socket itself (and the connection slot) after the idle linger.
-    let mut next = RawClient::connect(addr).await;
-    next.send(&soap11_request(
-        "/",
-        "urn:test/Next",
-        "<t:A xmlns:t=\"urn:test\"/>",
-    ))
-    .await;
-    let exchange = tokio::time::timeout(BOUND, listener.accept_channel())
-        .await
-        .expect("the slot was freed")
-        .expect("accept");
+    // FIN at once; the socket itself (and the connection slot) after the
+    // idle linger. Until then the only slot is taken (a lingering connection
+    // is not evicted), so a new client is told 503; after it, one is served.
+    let exchange = tokio::time::timeout(BOUND, async {
+        // Bounded by BOUND; one connect per turn.
+        loop {
+            let mut next = RawClient::connect(addr).await;
+            next.send(&soap11_request(
+                "/",
+                "urn:test/Next",
+                "<t:A xmlns:t=\"urn:test\"/>",
+            ))
+            .await;
+            tokio::select! {
+                accepted = listener.accept_channel() => break accepted.expect("accept"),
+                refused = next.response() => {
+                    assert_eq!(refused.map(|r| r.status), Some(503));
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            }
+        }
+    })
+    .await
+    .expect("the slot was freed");
     let elapsed = start.elapsed();
     assert!(
         elapsed >= Duration::from_secs(2) && elapsed < Duration::from_secs(3),

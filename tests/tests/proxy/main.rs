@@ -7,7 +7,6 @@ mod abandon_group;
 mod abandon_leaks;
 mod abort_one_thread;
 mod abort_proxy;
-mod call_span;
 mod call_timeout;
 mod close_idle_connections;
 mod close_proxy;
