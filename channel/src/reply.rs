@@ -52,6 +52,8 @@ struct ConnShared {
     closed: CancellationToken,
     /// An answer went out before the request body was read to its end.
     unread_body: AtomicBool,
+    /// The listener saw the request body announce more than the size quota.
+    body_refused: CancellationToken,
     /// How many exchanges the connection has carried; the last is the current one.
     exchanges: AtomicU64,
 }
@@ -65,6 +67,7 @@ impl ServerConnection {
                 kill: CancellationToken::new(),
                 closed: CancellationToken::new(),
                 unread_body: AtomicBool::new(false),
+                body_refused: CancellationToken::new(),
                 exchanges: AtomicU64::new(0),
             }),
         }
@@ -105,6 +108,13 @@ impl ServerConnection {
     /// should half-close and discard what still arrives for a while.
     pub fn has_unread_body(&self) -> bool {
         self.inner.unread_body.load(Ordering::Acquire)
+    }
+
+    /// The request body being received announced more than the message
+    /// size quota (a chunk size line, say): `receive` fails at once with
+    /// `QuotaExceeded` instead of waiting for bytes that cannot fit.
+    pub fn refuse_body(&self) {
+        self.inner.body_refused.cancel();
     }
 
     /// Whether a request has arrived on this connection yet (its head read whole).
@@ -368,6 +378,7 @@ impl ReplyChannel {
         let read = tokio::select! {
             biased;
             _ = self.inner.abort.aborted() => Err(Error::Aborted { object: OBJECT }),
+            _ = self.inner.conn.inner.body_refused.cancelled() => Ok(Err(ReadError::TooLarge { limit })),
             r = read => r,
         };
         let bytes = match read {

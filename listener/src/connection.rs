@@ -223,7 +223,13 @@ impl Served {
             })
         };
         let mut http = self.http.serve_connection(
-            TokioIo::new(ServedIo::new(io, self.send_timeout, slot.clone())),
+            TokioIo::new(ServedIo::new(
+                io,
+                self.send_timeout,
+                slot.clone(),
+                conn.clone(),
+                self.settings.quotas.max_message_size,
+            )),
             service,
         );
         // Without shutdown: when hyper is done, the socket may still need a lingering close.

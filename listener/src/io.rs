@@ -13,6 +13,8 @@ use tokio::time::Sleep;
 
 use crate::acceptor::Io;
 use crate::admission::Slot;
+use crate::framing::{Framing, Verdict};
+use wws_channel::server::ServerConnection;
 
 /// A served stream whose writes fail with `TimedOut` once they have
 /// been held up for `send_timeout` without everything queued being sent.
@@ -26,6 +28,9 @@ pub(crate) struct ServedIo {
     send_timeout: Option<Duration>,
     /// Told when bytes arrive, so the listener knows a head is coming.
     slot: Arc<Slot>,
+    /// Follows the request framing to refuse an oversized chunk at once.
+    framing: Framing,
+    conn: ServerConnection,
     stall: Option<Pin<Box<Sleep>>>,
 }
 
@@ -43,11 +48,15 @@ impl ServedIo {
         stream: Box<dyn Io>,
         send_timeout: Option<Duration>,
         slot: Arc<Slot>,
+        conn: ServerConnection,
+        max_message_size: usize,
     ) -> Self {
         ServedIo {
             stream,
             send_timeout,
             slot,
+            framing: Framing::new(max_message_size),
+            conn,
             stall: None,
         }
     }
@@ -85,6 +94,12 @@ impl AsyncRead for ServedIo {
         let r = Pin::new(&mut self.stream).poll_read(cx, buf);
         if buf.filled().len() > before {
             self.slot.received();
+            if self.framing.is_watching()
+                && self.framing.feed(&buf.filled()[before..]) == Verdict::Oversize
+            {
+                tracing::debug!(target: "wws.listener", "a chunk larger than the message quota: refused");
+                self.conn.refuse_body();
+            }
         }
         r
     }

@@ -73,6 +73,7 @@
 pub mod acceptor;
 mod admission;
 mod connection;
+mod framing;
 mod io;
 mod properties;
 mod service;

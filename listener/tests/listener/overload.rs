@@ -122,3 +122,47 @@ async fn silent_and_slow_connections_at_the_limit_make_room_for_new_clients() {
         "{closed_silent} silent connections closed"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_chunk_that_cannot_fit_the_quota_is_refused_on_its_size_line() {
+    let (listener, addr) = open_listener({
+        let mut props = no_timeouts();
+        props.body_read_timeout = Some(Duration::from_secs(30));
+        props
+    })
+    .await;
+    let mut client = RawClient::connect(addr).await;
+    // 2^63 bytes announced, then nothing.
+    client
+        .send(b"POST / HTTP/1.1\r\nhost: t\r\ncontent-type: text/xml\r\ntransfer-encoding: chunked\r\n\r\n8000000000000000\r\n")
+        .await;
+    let exchange = listener.accept_channel().await.expect("accept");
+    let start = Instant::now();
+    let r = exchange.receive().await;
+    assert!(
+        matches!(
+            r,
+            Err(wws_core::Error::QuotaExceeded {
+                quota: "max message size",
+                ..
+            })
+        ),
+        "{r:?}"
+    );
+    assert_eq!(
+        start.elapsed(),
+        Duration::ZERO,
+        "refused at once, not after the body timeout"
+    );
+    // The exchange can still answer (a fault, say); the connection closes after it.
+    exchange
+        .reply_http(
+            http::StatusCode::PAYLOAD_TOO_LARGE,
+            None,
+            bytes::Bytes::new(),
+            http::HeaderMap::new(),
+        )
+        .await
+        .expect("answer");
+    assert_eq!(client.response().await.expect("answer").status, 413);
+}

@@ -116,3 +116,38 @@ async fn a_bad_host_header_is_not_echoed_into_the_wsdl() {
     }
     host.abort();
 }
+
+#[tokio::test]
+async fn a_chunk_beyond_the_quota_gets_a_fault_at_once_not_after_the_body_timeout() {
+    // The default body timeout is 30 s; the answer must come long before it.
+    let (host, addr, _ev) = start(Default::default()).await;
+    let mut c = Conn::connect(addr).await;
+    c.send_raw(
+        b"POST /calc11 HTTP/1.1\r\nHost: t\r\nContent-Type: text/xml; charset=utf-8\r\nSOAPAction: \"\"\r\nTransfer-Encoding: chunked\r\n\r\n8000000000000000\r\n",
+    )
+    .await;
+    let started = std::time::Instant::now();
+    let r = c.read().await;
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    assert_eq!(r.status, 500, "{}", r.body);
+    let (_, fault) = fault_of(&r.body);
+    assert_eq!(fault.code, wws_core::FaultCode::Sender, "{fault}");
+    assert!(fault.reason_text().contains("quota"), "{fault}");
+    host.abort();
+}
+
+#[tokio::test]
+async fn a_body_that_does_not_arrive_in_time_is_answered_408() {
+    let mut props = wws_host::ServiceHostProperties::default();
+    props.listener.body_read_timeout = Some(std::time::Duration::from_millis(300));
+    let (host, addr, _ev) = start(props).await;
+    let mut c = Conn::connect(addr).await;
+    c.send_raw(
+        b"POST /calc11 HTTP/1.1\r\nHost: t\r\nContent-Type: text/xml; charset=utf-8\r\nSOAPAction: \"\"\r\nContent-Length: 500\r\n\r\n<s:Envelope",
+    )
+    .await;
+    let r = c.read().await;
+    assert_eq!(r.status, 408, "{}", r.body);
+    assert!(c.closed_by_server().await);
+    host.abort();
+}
