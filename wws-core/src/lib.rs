@@ -48,6 +48,7 @@ pub mod message;
 pub mod properties;
 pub mod state;
 pub mod xml;
+pub mod xsd;
 
 /// Re-export of `bytes`, used by [`body_element!`] expansions.
 pub use bytes;
