@@ -37,6 +37,9 @@
 //! # Ok::<(), wws_core::Error>(())
 //! ```
 
+// Lets the derive's `::wws_core::…` paths work inside this crate too.
+extern crate self as wws_core;
+
 pub mod body;
 pub mod calculator;
 pub mod cancel;
@@ -53,7 +56,7 @@ pub mod xsd;
 /// Re-export of `bytes`, used by [`body_element!`] expansions.
 pub use bytes;
 
-pub use body::{BodyElement, BodyField, XmlValue};
+pub use body::BodyElement;
 pub use cancel::{AbortSignal, CallId, CallIdGenerator};
 pub use error::{Error, Result};
 pub use fault::{Fault, FaultCode, FaultReason};
@@ -62,6 +65,10 @@ pub use properties::{
     ChannelProperties, FaultDisclosure, ListenerProperties, ProxyProperties, ReaderQuotas,
     ServiceHostProperties,
 };
+/// Derives [`BodyElement`] for an [`XmlType`](xsd::XmlType) given `#[xml(namespace, name)]`; see [`xsd`].
+pub use wws_derive::BodyElement;
+/// Derives [`xsd::XmlType`] (and [`xsd::ComplexType`] or [`xsd::SimpleType`]) for a struct or enum; see [`xsd`].
+pub use wws_derive::XmlType;
 
 /// Namespace URIs.
 pub mod ns {
