@@ -10,22 +10,26 @@ use crate::message::QName;
 use crate::xml::{StartTag, XmlReader};
 
 /// One element kept as standalone XML: every namespace it uses is declared
-/// on it, so it can be read on its own or written anywhere.
+/// on it, so it can be read on its own or written anywhere. Equality is by
+/// meaning (names resolved, attributes in any order, declarations and
+/// prefixes aside), not by bytes.
 ///
 /// ```
 /// use wws_core::xsd::RawXml;
 /// let raw = RawXml::parse(r#"<x:Ext xmlns:x="urn:x"><x:a>1</x:a></x:Ext>"#)?;
 /// assert_eq!(raw.name()?, wws_core::QName::new("urn:x", "Ext"));
+/// assert_eq!(raw, RawXml::parse(r#"<Ext xmlns="urn:x"><a>1</a></Ext>"#)?);
 /// assert!(RawXml::parse("<a><b></a>").is_err());
 /// # Ok::<(), wws_core::Error>(())
 /// ```
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct RawXml {
     xml: Bytes,
     /// Offset just past the root's name in its start tag.
     name_end: usize,
-    /// The root declares the default namespace itself.
-    declares_default: bool,
+    /// Some element is in no namespace while the root leaves the default
+    /// namespace undeclared: pasted under a default namespace, it needs `xmlns=""`.
+    needs_reset: bool,
 }
 
 impl std::fmt::Debug for RawXml {
@@ -33,6 +37,91 @@ impl std::fmt::Debug for RawXml {
         f.debug_tuple("RawXml").field(&self.as_str()).finish()
     }
 }
+
+/// One step of a fragment's meaning, for comparisons.
+#[derive(PartialEq, Debug)]
+enum Step {
+    Start(QName, Vec<(QName, String)>),
+    Text(String),
+    End,
+}
+
+/// Reads a standalone element: where its name ends, whether it needs `xmlns=""`, and optionally its steps.
+fn scan(xml: &[u8], steps: Option<&mut Vec<Step>>) -> Result<(usize, bool)> {
+    let mut r = XmlReader::new(xml)?;
+    let root = r.root()?;
+    if xml.first() != Some(&b'<') {
+        return Err(Error::invalid_format("raw XML must start with its element"));
+    }
+    let name_end = 1 + root.raw_name().len();
+    let declares_default = r.own_declarations(&root).iter().any(|(p, _)| p.is_empty());
+    let mut no_namespace = root.namespace().is_empty();
+    let mut steps = steps;
+    if let Some(s) = steps.as_deref_mut() {
+        let mut attrs: Vec<(QName, String)> = r
+            .attributes(&root)?
+            .into_iter()
+            .map(|(n, v)| (n, v.into_owned()))
+            .collect();
+        attrs.sort_by(|a, b| (&a.0.namespace, &a.0.local).cmp(&(&b.0.namespace, &b.0.local)));
+        s.push(Step::Start(root.qname(), attrs));
+    }
+    let mut depth = 1usize;
+    while depth > 0 {
+        match r.next()? {
+            crate::xml::XmlEvent::Start(t) => {
+                depth += 1;
+                no_namespace |= t.namespace().is_empty();
+                if let Some(s) = steps.as_deref_mut() {
+                    let mut attrs: Vec<(QName, String)> = r
+                        .attributes(&t)?
+                        .into_iter()
+                        .map(|(n, v)| (n, v.into_owned()))
+                        .collect();
+                    attrs.sort_by(|a, b| {
+                        (&a.0.namespace, &a.0.local).cmp(&(&b.0.namespace, &b.0.local))
+                    });
+                    s.push(Step::Start(t.qname(), attrs));
+                }
+            }
+            crate::xml::XmlEvent::End => {
+                depth -= 1;
+                if let Some(s) = steps.as_deref_mut() {
+                    s.push(Step::End);
+                }
+            }
+            crate::xml::XmlEvent::Text(t) => {
+                if let Some(s) = steps.as_deref_mut() {
+                    match s.last_mut() {
+                        Some(Step::Text(prev)) => prev.push_str(&t),
+                        _ => s.push(Step::Text(t.into_owned())),
+                    }
+                }
+            }
+            crate::xml::XmlEvent::Eof => return Err(Error::invalid_format("truncated raw XML")),
+        }
+    }
+    loop {
+        match r.next()? {
+            crate::xml::XmlEvent::Eof => break,
+            crate::xml::XmlEvent::Text(t) if super::simple::trim(&t).is_empty() => {}
+            _ => return Err(Error::invalid_format("raw XML holds more than one element")),
+        }
+    }
+    Ok((name_end, no_namespace && !declares_default))
+}
+
+impl PartialEq for RawXml {
+    fn eq(&self, other: &Self) -> bool {
+        if self.xml == other.xml {
+            return true;
+        }
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        scan(&self.xml, Some(&mut a)).is_ok() && scan(&other.xml, Some(&mut b)).is_ok() && a == b
+    }
+}
+
+impl Eq for RawXml {}
 
 /// An attribute kept by an `xs:anyAttribute` field.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -52,42 +141,22 @@ impl RawXml {
         let start = text.find('<').unwrap_or(0);
         let end = text.rfind('>').map_or(text.len(), |i| i + 1);
         let xml = xml.slice(start..end.max(start));
-        let mut r = XmlReader::new(&xml)?;
-        let root = r.root()?;
-        if root.depth() != 1 || xml.first() != Some(&b'<') {
-            return Err(Error::invalid_format("raw XML must start with its element"));
-        }
-        let name_end = 1 + root.raw_name().len();
-        let declares_default = r.own_declarations(&root).iter().any(|(p, _)| p.is_empty());
-        r.skip_element()?;
-        loop {
-            match r.next()? {
-                crate::xml::XmlEvent::Eof => break,
-                crate::xml::XmlEvent::Text(t) if super::simple::trim(&t).is_empty() => {}
-                _ => return Err(Error::invalid_format("raw XML holds more than one element")),
-            }
-        }
+        let (name_end, needs_reset) = scan(&xml, None)?;
         Ok(RawXml {
             xml,
             name_end,
-            declares_default,
+            needs_reset,
         })
     }
 
     /// Cuts the element whose start `tag` was just read out of `r`, to its end.
     pub fn capture<'a>(r: &mut XmlReader<'a>, tag: &StartTag<'a>) -> Result<Self> {
         let xml = r.capture_element(tag)?;
-        // Inherited declarations were added to the start tag: read it back.
-        let mut own = XmlReader::new(&xml)?;
-        let root = own.root()?;
-        let declares_default = own
-            .own_declarations(&root)
-            .iter()
-            .any(|(p, _)| p.is_empty());
+        let (name_end, needs_reset) = scan(&xml, None)?;
         Ok(RawXml {
-            name_end: 1 + tag.raw_name().len(),
             xml,
-            declares_default,
+            name_end,
+            needs_reset,
         })
     }
 
@@ -125,7 +194,7 @@ impl RawXml {
     /// The bytes to paste where the default namespace is `default`: an
     /// `xmlns=""` is added if the element relies on having none.
     pub(crate) fn pieces(&self, default: &str) -> (&[u8], Option<&[u8]>) {
-        if default.is_empty() || self.declares_default {
+        if default.is_empty() || !self.needs_reset {
             return (&self.xml, None);
         }
         let (head, tail) = self.xml.split_at(self.name_end.min(self.xml.len()));
