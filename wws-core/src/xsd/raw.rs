@@ -111,6 +111,60 @@ fn scan(xml: &[u8], steps: Option<&mut Vec<Step>>) -> Result<(usize, bool)> {
     Ok((name_end, no_namespace && !declares_default))
 }
 
+/// Drops the inherited declarations [`XmlReader::capture_element`] wrote
+/// right after the root's name (` xmlns:p="…"`, one per binding) whose
+/// prefix the fragment never writes as `p:` (a conservative test: names,
+/// attribute values and QName text alike count).
+fn prune_inherited(xml: Bytes, name_end: usize, own: usize) -> Result<Bytes> {
+    let mut probe = XmlReader::new(&xml)?;
+    let root = probe.root()?;
+    let added = probe.own_declarations(&root).len().saturating_sub(own);
+    if added == 0 {
+        return Ok(xml);
+    }
+    let mut at = name_end;
+    let mut keep: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut dropped = false;
+    for _ in 0..added {
+        let rest = xml.get(at..).unwrap_or_default();
+        let Some(after) = rest.strip_prefix(b" xmlns") else {
+            return Ok(xml);
+        };
+        let eq = after.iter().position(|&b| b == b'=').unwrap_or(0);
+        let prefix = after
+            .get(..eq)
+            .and_then(|p| p.strip_prefix(b":"))
+            .unwrap_or_default();
+        let value_len = after
+            .get(eq + 2..)
+            .and_then(|v| v.iter().position(|&b| b == b'"'))
+            .unwrap_or(0);
+        let len = 6 + eq + 2 + value_len + 1;
+        let body = xml.get(at + len..).unwrap_or_default();
+        let used = prefix.is_empty() || {
+            let mut needle = prefix.to_vec();
+            needle.push(b':');
+            body.windows(needle.len()).any(|w| w == needle.as_slice())
+        };
+        if used {
+            keep.push(at..at + len);
+        } else {
+            dropped = true;
+        }
+        at += len;
+    }
+    if !dropped {
+        return Ok(xml);
+    }
+    let mut out = bytes::BytesMut::with_capacity(xml.len());
+    out.extend_from_slice(xml.get(..name_end).unwrap_or_default());
+    for range in keep {
+        out.extend_from_slice(xml.get(range).unwrap_or_default());
+    }
+    out.extend_from_slice(xml.get(at..).unwrap_or_default());
+    Ok(out.freeze())
+}
+
 impl PartialEq for RawXml {
     fn eq(&self, other: &Self) -> bool {
         if self.xml == other.xml {
@@ -149,9 +203,13 @@ impl RawXml {
         })
     }
 
-    /// Cuts the element whose start `tag` was just read out of `r`, to its end.
+    /// Cuts the element whose start `tag` was just read out of `r`, to its
+    /// end; of the declarations it inherits, only those it may use are kept.
     pub fn capture<'a>(r: &mut XmlReader<'a>, tag: &StartTag<'a>) -> Result<Self> {
+        let own = r.own_declarations(tag).len();
         let xml = r.capture_element(tag)?;
+        let name_end = 1 + tag.raw_name().len();
+        let xml = prune_inherited(xml, name_end, own)?;
         let (name_end, needs_reset) = scan(&xml, None)?;
         Ok(RawXml {
             xml,

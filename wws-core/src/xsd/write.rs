@@ -339,8 +339,34 @@ pub fn write_complex<T: ComplexType>(
         w.xsi_type(T::DESC.namespace, T::DESC.name)?;
     }
     write_attributes(v, w)?;
+    declare_child_namespaces::<T>(w)?;
     write_content(v, w)?;
     w.end_element()
+}
+
+/// Declares on the open start tag the namespaces of `T`'s child elements
+/// not yet in scope, so that children and their descendants share one
+/// declaration instead of one each.
+fn declare_child_namespaces<T: ComplexType>(w: &mut XsdWriter<'_>) -> Result<()> {
+    for f in T::DESC.fields {
+        let names = match &f.access {
+            Access::Element {
+                choice: Some(names),
+                ..
+            } => names,
+            Access::Element { .. } => std::slice::from_ref(&f.name),
+            _ => continue,
+        };
+        for n in names {
+            if !n.namespace.is_empty()
+                && n.namespace != w.default_namespace()
+                && w.bound_prefix(n.namespace).is_none()
+            {
+                w.declare(n.namespace)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Writes the attributes of `v` (a flattened base's first) on the open start tag.
