@@ -332,6 +332,12 @@ pub fn read_element<T: XmlType>(
     name: &str,
     options: &ReadOptions,
 ) -> Result<T> {
+    if xml.len() > options.quotas.max_message_size {
+        return Err(Error::QuotaExceeded {
+            quota: "max message size",
+            limit: options.quotas.max_message_size as u64,
+        });
+    }
     let mut xml = XmlReader::with_quotas(xml, &options.quotas)?;
     let root = xml.root()?;
     if !root.is(namespace, name) {
