@@ -43,7 +43,8 @@ pub fn derive_xml_type(input: TokenStream) -> TokenStream {
 
 /// Derives `wws_core::BodyElement` for a type that also derives `XmlType`:
 /// the element `#[xml(namespace = "…", name = "…")]` (name defaults to the
-/// type's), read laxly and written with its namespace declared on it.
+/// type's; the namespace may also be the path of a `&'static str`
+/// constant), read laxly and written with its namespace declared on it.
 #[proc_macro_derive(BodyElement, attributes(xml))]
 pub fn derive_body_element(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
@@ -55,7 +56,7 @@ pub fn derive_body_element(input: TokenStream) -> TokenStream {
 /// Options on the type.
 #[derive(Default)]
 struct Container {
-    namespace: Option<String>,
+    namespace: Option<Tokens>,
     name: Option<String>,
     type_name: Option<String>,
     unqualified: bool,
@@ -71,7 +72,7 @@ struct Member {
     attribute: bool,
     text: bool,
     rename: Option<String>,
-    namespace: Option<String>,
+    namespace: Option<Tokens>,
     unqualified: bool,
     any: bool,
     any_attribute: bool,
@@ -86,13 +87,25 @@ fn lit(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<String> {
     Ok(meta.value()?.parse::<LitStr>()?.value())
 }
 
+/// A namespace: a string literal or the path of a `&'static str` constant.
+fn namespace(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<Tokens> {
+    let value = meta.value()?;
+    if value.peek(LitStr) {
+        let lit: LitStr = value.parse()?;
+        Ok(quote!(#lit))
+    } else {
+        let path: syn::Path = value.parse()?;
+        Ok(quote!(#path))
+    }
+}
+
 fn container(attrs: &[syn::Attribute]) -> syn::Result<Container> {
     let mut c = Container::default();
     for attr in attrs.iter().filter(|a| a.path().is_ident("xml")) {
         attr.parse_nested_meta(|meta| {
             let p = &meta.path;
             if p.is_ident("namespace") {
-                c.namespace = Some(lit(&meta)?);
+                c.namespace = Some(namespace(&meta)?);
             } else if p.is_ident("name") {
                 c.name = Some(lit(&meta)?);
             } else if p.is_ident("type_name") {
@@ -144,7 +157,7 @@ fn member(attrs: &[syn::Attribute]) -> syn::Result<Member> {
             } else if flag("rename") {
                 m.rename = Some(lit(&meta)?);
             } else if flag("namespace") {
-                m.namespace = Some(lit(&meta)?);
+                m.namespace = Some(namespace(&meta)?);
             } else if flag("unqualified") {
                 m.unqualified = true;
             } else if flag("any") {
@@ -298,7 +311,7 @@ fn expand_struct(input: &DeriveInput, c: &Container, fields: &Fields) -> syn::Re
             ));
         }
     };
-    let type_ns = c.namespace.clone().unwrap_or_default();
+    let type_ns = c.namespace.clone().unwrap_or_else(|| quote!(""));
     let type_name = c
         .type_name
         .clone()
@@ -328,8 +341,8 @@ fn expand_struct(input: &DeriveInput, c: &Container, fields: &Fields) -> syn::Re
         let k = kind(&m);
         let ns = match (&m.namespace, &k) {
             (Some(ns), _) => ns.clone(),
-            (None, Kind::Attribute) => String::new(),
-            (None, _) if m.unqualified || c.unqualified => String::new(),
+            (None, Kind::Attribute) => quote!(""),
+            (None, _) if m.unqualified || c.unqualified => quote!(""),
             (None, _) => type_ns.clone(),
         };
         if m.nillable && !matches!(k, Kind::Element) {
@@ -347,9 +360,7 @@ fn expand_struct(input: &DeriveInput, c: &Container, fields: &Fields) -> syn::Re
         let slot_var = Ident::new(&format!("__slot{i}"), Span::call_site());
         let (slot_ty, access, build) = match k {
             Kind::Element => {
-                if ns.is_empty() && !type_ns.is_empty() {
-                    unqualified_children.push(quote!(true));
-                }
+                unqualified_children.push(quote!((#ns).is_empty() && !(#type_ns).is_empty()));
                 let write = if m.nillable {
                     quote!(|v, w, n| #x::write_nil_if_none(&v.#fident, w, n))
                 } else {
@@ -567,7 +578,7 @@ fn expand_choice(
     let ident = &input.ident;
     let ty = ident_name(ident);
     let rule = c.rename_all.as_ref().map(|(r, _)| r.as_str());
-    let type_ns = c.namespace.clone().unwrap_or_default();
+    let type_ns = c.namespace.clone().unwrap_or_else(|| quote!(""));
     let x = quote!(::wws_core::xsd);
     let mut names = Vec::new();
     let mut read_arms = Vec::new();
@@ -581,7 +592,7 @@ fn expand_choice(
             .unwrap_or_else(|| rename(rule, &ident_name(vident)));
         let ns = match &m.namespace {
             Some(ns) => ns.clone(),
-            None if m.unqualified || c.unqualified => String::new(),
+            None if m.unqualified || c.unqualified => quote!(""),
             None => type_ns.clone(),
         };
         let name = quote!(#x::XmlName::new(#ns, #local));

@@ -8,30 +8,24 @@
 use wws_core::{AddressingVersion, BodyElement, EnvelopeVersion, Message, ReaderQuotas, XmlType};
 
 // ---- types: the contract's, one line per element ----
+/// The contract's target namespace.
+pub const NS: &str = "http://www.oorsprong.org/websamples.countryinfo";
+
 #[derive(XmlType, Debug, Clone, PartialEq)]
-#[xml(
-    namespace = "http://www.oorsprong.org/websamples.countryinfo",
-    name = "tLanguage"
-)]
+#[xml(namespace = NS, name = "tLanguage")]
 pub struct TLanguage {
     pub sISOCode: String,
     pub sName: String,
 }
 
 #[derive(XmlType, Debug, Clone, PartialEq, Default)]
-#[xml(
-    namespace = "http://www.oorsprong.org/websamples.countryinfo",
-    name = "ArrayOftLanguage"
-)]
+#[xml(namespace = NS, name = "ArrayOftLanguage")]
 pub struct ArrayOftLanguage {
     pub tLanguage: Vec<TLanguage>,
 }
 
 #[derive(XmlType, Debug, Clone, PartialEq)]
-#[xml(
-    namespace = "http://www.oorsprong.org/websamples.countryinfo",
-    name = "tCountryInfo"
-)]
+#[xml(namespace = NS, name = "tCountryInfo")]
 pub struct TCountryInfo {
     pub sISOCode: String,
     pub sName: String,
@@ -44,106 +38,71 @@ pub struct TCountryInfo {
 }
 
 #[derive(XmlType, Debug, Clone, PartialEq)]
-#[xml(
-    namespace = "http://www.oorsprong.org/websamples.countryinfo",
-    name = "tCountryCodeAndName"
-)]
+#[xml(namespace = NS, name = "tCountryCodeAndName")]
 pub struct TCountryCodeAndName {
     pub sISOCode: String,
     pub sName: String,
 }
 
 #[derive(XmlType, Debug, Clone, PartialEq, Default)]
-#[xml(
-    namespace = "http://www.oorsprong.org/websamples.countryinfo",
-    name = "ArrayOftCountryCodeAndName"
-)]
+#[xml(namespace = NS, name = "ArrayOftCountryCodeAndName")]
 pub struct ArrayOftCountryCodeAndName {
     pub tCountryCodeAndName: Vec<TCountryCodeAndName>,
 }
 
 #[derive(XmlType, Debug, Clone, PartialEq)]
-#[xml(
-    namespace = "http://www.oorsprong.org/websamples.countryinfo",
-    name = "tContinent"
-)]
+#[xml(namespace = NS, name = "tContinent")]
 pub struct TContinent {
     pub sCode: String,
     pub sName: String,
 }
 
 #[derive(XmlType, Debug, Clone, PartialEq)]
-#[xml(
-    namespace = "http://www.oorsprong.org/websamples.countryinfo",
-    name = "tCountryCodeAndNameGroupedByContinent"
-)]
+#[xml(namespace = NS, name = "tCountryCodeAndNameGroupedByContinent")]
 pub struct TCountryCodeAndNameGroupedByContinent {
     pub Continent: TContinent,
     pub CountryCodeAndNames: ArrayOftCountryCodeAndName,
 }
 
 #[derive(XmlType, Debug, Clone, PartialEq, Default)]
-#[xml(
-    namespace = "http://www.oorsprong.org/websamples.countryinfo",
-    name = "ArrayOftCountryCodeAndNameGroupedByContinent"
-)]
+#[xml(namespace = NS, name = "ArrayOftCountryCodeAndNameGroupedByContinent")]
 pub struct ArrayOftCountryCodeAndNameGroupedByContinent {
     pub tCountryCodeAndNameGroupedByContinent: Vec<TCountryCodeAndNameGroupedByContinent>,
 }
 
 // ---- operations: request and response elements ----
 #[derive(XmlType, BodyElement, Debug, Clone, PartialEq)]
-#[xml(
-    namespace = "http://www.oorsprong.org/websamples.countryinfo",
-    name = "FullCountryInfo"
-)]
+#[xml(namespace = NS, name = "FullCountryInfo")]
 pub struct FullCountryInfo {
     pub sCountryISOCode: String,
 }
 
 #[derive(XmlType, BodyElement, Debug, Clone, PartialEq)]
-#[xml(
-    namespace = "http://www.oorsprong.org/websamples.countryinfo",
-    name = "FullCountryInfoResponse"
-)]
+#[xml(namespace = NS, name = "FullCountryInfoResponse")]
 pub struct FullCountryInfoResponse {
     pub FullCountryInfoResult: TCountryInfo,
 }
 
 #[derive(XmlType, BodyElement, Debug, Clone, PartialEq)]
-#[xml(
-    namespace = "http://www.oorsprong.org/websamples.countryinfo",
-    name = "ListOfCountryNamesByName"
-)]
+#[xml(namespace = NS, name = "ListOfCountryNamesByName")]
 pub struct ListOfCountryNamesByName {}
 
 #[derive(XmlType, BodyElement, Debug, Clone, PartialEq)]
-#[xml(
-    namespace = "http://www.oorsprong.org/websamples.countryinfo",
-    name = "ListOfCountryNamesByNameResponse"
-)]
+#[xml(namespace = NS, name = "ListOfCountryNamesByNameResponse")]
 pub struct ListOfCountryNamesByNameResponse {
     pub ListOfCountryNamesByNameResult: ArrayOftCountryCodeAndName,
 }
 
 #[derive(XmlType, BodyElement, Debug, Clone, PartialEq)]
-#[xml(
-    namespace = "http://www.oorsprong.org/websamples.countryinfo",
-    name = "ListOfCountryNamesGroupedByContinent"
-)]
+#[xml(namespace = NS, name = "ListOfCountryNamesGroupedByContinent")]
 pub struct ListOfCountryNamesGroupedByContinent {}
 
 #[derive(XmlType, BodyElement, Debug, Clone, PartialEq)]
-#[xml(
-    namespace = "http://www.oorsprong.org/websamples.countryinfo",
-    name = "ListOfCountryNamesGroupedByContinentResponse"
-)]
+#[xml(namespace = NS, name = "ListOfCountryNamesGroupedByContinentResponse")]
 pub struct ListOfCountryNamesGroupedByContinentResponse {
     pub ListOfCountryNamesGroupedByContinentResult: ArrayOftCountryCodeAndNameGroupedByContinent,
 }
 // ---- end of types ----
-
-const NS: &str = "http://www.oorsprong.org/websamples.countryinfo";
 
 fn body<T: BodyElement>(envelope: &str) -> T {
     let m = Message::read(envelope.as_bytes(), &ReaderQuotas::default()).expect("envelope");

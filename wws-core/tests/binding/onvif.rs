@@ -11,8 +11,13 @@ use wws_core::xsd::{
 use wws_core::{BodyElement, Message, ReaderQuotas, XmlType};
 
 // ---- tt: types (http://www.onvif.org/ver10/schema) ----
+/// The ONVIF schema namespace.
+pub const TT: &str = "http://www.onvif.org/ver10/schema";
+/// The device management service namespace.
+pub const TDS: &str = "http://www.onvif.org/ver10/device/wsdl";
+
 #[derive(XmlType, Debug, Clone, PartialEq)]
-#[xml(namespace = "http://www.onvif.org/ver10/schema")]
+#[xml(namespace = TT)]
 pub enum SetDateTimeType {
     Manual,
     #[xml(rename = "NTP")]
@@ -22,10 +27,7 @@ pub enum SetDateTimeType {
 }
 
 #[derive(XmlType, Debug, Clone, PartialEq)]
-#[xml(
-    namespace = "http://www.onvif.org/ver10/schema",
-    rename_all = "PascalCase"
-)]
+#[xml(namespace = TT, rename_all = "PascalCase")]
 pub struct SystemDateTime {
     pub date_time_type: SetDateTimeType,
     pub daylight_savings: bool,
@@ -39,29 +41,21 @@ pub struct SystemDateTime {
 }
 
 #[derive(XmlType, Debug, Clone, PartialEq)]
-#[xml(namespace = "http://www.onvif.org/ver10/schema")]
+#[xml(namespace = TT)]
 pub struct TimeZone {
     #[xml(rename = "TZ")]
     pub tz: Token,
 }
 
 #[derive(XmlType, Debug, Clone, PartialEq)]
-#[xml(
-    namespace = "http://www.onvif.org/ver10/schema",
-    name = "DateTime",
-    rename_all = "PascalCase"
-)]
+#[xml(namespace = TT, name = "DateTime", rename_all = "PascalCase")]
 pub struct OnvifDateTime {
     pub time: OnvifTime,
     pub date: OnvifDate,
 }
 
 #[derive(XmlType, Debug, Clone, PartialEq)]
-#[xml(
-    namespace = "http://www.onvif.org/ver10/schema",
-    name = "Time",
-    rename_all = "PascalCase"
-)]
+#[xml(namespace = TT, name = "Time", rename_all = "PascalCase")]
 pub struct OnvifTime {
     pub hour: i32,
     pub minute: i32,
@@ -69,11 +63,7 @@ pub struct OnvifTime {
 }
 
 #[derive(XmlType, Debug, Clone, PartialEq)]
-#[xml(
-    namespace = "http://www.onvif.org/ver10/schema",
-    name = "Date",
-    rename_all = "PascalCase"
-)]
+#[xml(namespace = TT, name = "Date", rename_all = "PascalCase")]
 pub struct OnvifDate {
     pub year: i32,
     pub month: i32,
@@ -81,7 +71,7 @@ pub struct OnvifDate {
 }
 
 #[derive(XmlType, Debug, Clone, PartialEq)]
-#[xml(namespace = "http://www.onvif.org/ver10/schema")]
+#[xml(namespace = TT)]
 pub enum CapabilityCategory {
     All,
     Analytics,
@@ -96,10 +86,7 @@ pub enum CapabilityCategory {
 }
 
 #[derive(XmlType, Debug, Clone, PartialEq)]
-#[xml(
-    namespace = "http://www.onvif.org/ver10/schema",
-    rename_all = "PascalCase"
-)]
+#[xml(namespace = TT, rename_all = "PascalCase")]
 pub struct Capabilities {
     pub analytics: Option<XAddrOnly>,
     pub device: Option<DeviceCapabilities>,
@@ -115,23 +102,15 @@ pub struct Capabilities {
 
 /// Analytics, Imaging and PTZ capabilities as far as a client needs them: the address (the rest is skipped laxly).
 #[derive(XmlType, Debug, Clone, PartialEq)]
-#[xml(
-    namespace = "http://www.onvif.org/ver10/schema",
-    rename_all = "PascalCase"
-)]
+#[xml(namespace = TT, rename_all = "PascalCase")]
 pub struct XAddrOnly {
-    #[xml(rename = "XAddr")]
-    pub xaddr: AnyUri,
+    pub x_addr: AnyUri,
 }
 
 #[derive(XmlType, Debug, Clone, PartialEq)]
-#[xml(
-    namespace = "http://www.onvif.org/ver10/schema",
-    rename_all = "PascalCase"
-)]
+#[xml(namespace = TT, rename_all = "PascalCase")]
 pub struct DeviceCapabilities {
-    #[xml(rename = "XAddr")]
-    pub xaddr: AnyUri,
+    pub x_addr: AnyUri,
     pub network: Option<NetworkCapabilities>,
     pub system: Option<SystemCapabilities>,
     #[xml(rename = "IO")]
@@ -141,10 +120,7 @@ pub struct DeviceCapabilities {
 }
 
 #[derive(XmlType, Debug, Clone, PartialEq)]
-#[xml(
-    namespace = "http://www.onvif.org/ver10/schema",
-    rename_all = "PascalCase"
-)]
+#[xml(namespace = TT, rename_all = "PascalCase")]
 pub struct NetworkCapabilities {
     #[xml(rename = "IPFilter")]
     pub ip_filter: Option<bool>,
@@ -156,10 +132,7 @@ pub struct NetworkCapabilities {
 }
 
 #[derive(XmlType, Debug, Clone, PartialEq)]
-#[xml(
-    namespace = "http://www.onvif.org/ver10/schema",
-    rename_all = "PascalCase"
-)]
+#[xml(namespace = TT, rename_all = "PascalCase")]
 pub struct SystemCapabilities {
     pub discovery_resolve: bool,
     pub discovery_bye: bool,
@@ -171,23 +144,16 @@ pub struct SystemCapabilities {
 }
 
 #[derive(XmlType, Debug, Clone, PartialEq)]
-#[xml(
-    namespace = "http://www.onvif.org/ver10/schema",
-    rename_all = "PascalCase"
-)]
+#[xml(namespace = TT, rename_all = "PascalCase")]
 pub struct OnvifVersion {
     pub major: i32,
     pub minor: i32,
 }
 
 #[derive(XmlType, Debug, Clone, PartialEq)]
-#[xml(
-    namespace = "http://www.onvif.org/ver10/schema",
-    rename_all = "PascalCase"
-)]
+#[xml(namespace = TT, rename_all = "PascalCase")]
 pub struct EventCapabilities {
-    #[xml(rename = "XAddr")]
-    pub xaddr: AnyUri,
+    pub x_addr: AnyUri,
     #[xml(rename = "WSSubscriptionPolicySupport")]
     pub ws_subscription_policy_support: bool,
     #[xml(rename = "WSPullPointSupport")]
@@ -199,20 +165,16 @@ pub struct EventCapabilities {
 }
 
 #[derive(XmlType, Debug, Clone, PartialEq)]
-#[xml(
-    namespace = "http://www.onvif.org/ver10/schema",
-    rename_all = "PascalCase"
-)]
+#[xml(namespace = TT, rename_all = "PascalCase")]
 pub struct MediaCapabilities {
-    #[xml(rename = "XAddr")]
-    pub xaddr: AnyUri,
+    pub x_addr: AnyUri,
     pub streaming_capabilities: StreamingCapabilities,
     #[xml(any)]
     pub any: Vec<RawXml>,
 }
 
 #[derive(XmlType, Debug, Clone, PartialEq)]
-#[xml(namespace = "http://www.onvif.org/ver10/schema")]
+#[xml(namespace = TT)]
 pub struct StreamingCapabilities {
     #[xml(rename = "RTPMulticast")]
     pub rtp_multicast: Option<bool>,
@@ -224,17 +186,14 @@ pub struct StreamingCapabilities {
 
 /// tt:DeviceEntity, the base of NetworkInterface.
 #[derive(XmlType, Debug, Clone, PartialEq)]
-#[xml(namespace = "http://www.onvif.org/ver10/schema")]
+#[xml(namespace = TT)]
 pub struct DeviceEntity {
     #[xml(attribute)]
     pub token: String,
 }
 
 #[derive(XmlType, Debug, Clone, PartialEq)]
-#[xml(
-    namespace = "http://www.onvif.org/ver10/schema",
-    rename_all = "PascalCase"
-)]
+#[xml(namespace = TT, rename_all = "PascalCase")]
 pub struct NetworkInterface {
     #[xml(flatten)]
     pub entity: DeviceEntity,
@@ -251,10 +210,7 @@ pub struct NetworkInterface {
 }
 
 #[derive(XmlType, Debug, Clone, PartialEq)]
-#[xml(
-    namespace = "http://www.onvif.org/ver10/schema",
-    rename_all = "PascalCase"
-)]
+#[xml(namespace = TT, rename_all = "PascalCase")]
 pub struct NetworkInterfaceInfo {
     pub name: Option<String>,
     pub hw_address: Token,
@@ -263,10 +219,7 @@ pub struct NetworkInterfaceInfo {
 }
 
 #[derive(XmlType, Debug, Clone, PartialEq)]
-#[xml(
-    namespace = "http://www.onvif.org/ver10/schema",
-    rename_all = "PascalCase"
-)]
+#[xml(namespace = TT, rename_all = "PascalCase")]
 pub struct NetworkInterfaceLink {
     pub admin_settings: ConnectionSetting,
     pub oper_settings: ConnectionSetting,
@@ -274,10 +227,7 @@ pub struct NetworkInterfaceLink {
 }
 
 #[derive(XmlType, Debug, Clone, PartialEq)]
-#[xml(
-    namespace = "http://www.onvif.org/ver10/schema",
-    rename_all = "PascalCase"
-)]
+#[xml(namespace = TT, rename_all = "PascalCase")]
 pub struct ConnectionSetting {
     pub auto_negotiation: bool,
     pub speed: i32,
@@ -293,20 +243,14 @@ pub enum Duplex {
 }
 
 #[derive(XmlType, Debug, Clone, PartialEq)]
-#[xml(
-    namespace = "http://www.onvif.org/ver10/schema",
-    rename_all = "PascalCase"
-)]
+#[xml(namespace = TT, rename_all = "PascalCase")]
 pub struct IPv4NetworkInterface {
     pub enabled: bool,
     pub config: IPv4Configuration,
 }
 
 #[derive(XmlType, Debug, Clone, PartialEq)]
-#[xml(
-    namespace = "http://www.onvif.org/ver10/schema",
-    rename_all = "PascalCase"
-)]
+#[xml(namespace = TT, rename_all = "PascalCase")]
 pub struct IPv4Configuration {
     pub manual: Vec<PrefixedIPv4Address>,
     pub link_local: Option<PrefixedIPv4Address>,
@@ -319,17 +263,14 @@ pub struct IPv4Configuration {
 }
 
 #[derive(XmlType, Debug, Clone, PartialEq)]
-#[xml(
-    namespace = "http://www.onvif.org/ver10/schema",
-    rename_all = "PascalCase"
-)]
+#[xml(namespace = TT, rename_all = "PascalCase")]
 pub struct PrefixedIPv4Address {
     pub address: Token,
     pub prefix_length: i32,
 }
 
 #[derive(XmlType, Debug, Clone, PartialEq)]
-#[xml(namespace = "http://www.onvif.org/ver10/schema")]
+#[xml(namespace = TT)]
 pub enum DynamicDNSType {
     NoUpdate,
     ClientUpdates,
@@ -339,10 +280,7 @@ pub enum DynamicDNSType {
 }
 
 #[derive(XmlType, Debug, Clone, PartialEq)]
-#[xml(
-    namespace = "http://www.onvif.org/ver10/schema",
-    rename_all = "PascalCase"
-)]
+#[xml(namespace = TT, rename_all = "PascalCase")]
 pub struct DynamicDNSInformation {
     pub r#type: DynamicDNSType,
     pub name: Option<Token>,
@@ -351,10 +289,7 @@ pub struct DynamicDNSInformation {
 }
 
 #[derive(XmlType, Debug, Clone, PartialEq)]
-#[xml(
-    namespace = "http://www.onvif.org/ver10/schema",
-    rename_all = "PascalCase"
-)]
+#[xml(namespace = TT, rename_all = "PascalCase")]
 pub struct Certificate {
     #[xml(rename = "CertificateID")]
     pub certificate_id: Token,
@@ -362,10 +297,7 @@ pub struct Certificate {
 }
 
 #[derive(XmlType, Debug, Clone, PartialEq)]
-#[xml(
-    namespace = "http://www.onvif.org/ver10/schema",
-    rename_all = "PascalCase"
-)]
+#[xml(namespace = TT, rename_all = "PascalCase")]
 pub struct BinaryData {
     pub data: Base64Binary,
     #[xml(
@@ -378,27 +310,21 @@ pub struct BinaryData {
 
 // ---- tds: operations (http://www.onvif.org/ver10/device/wsdl) ----
 #[derive(XmlType, BodyElement, Debug, Clone, PartialEq)]
-#[xml(namespace = "http://www.onvif.org/ver10/device/wsdl")]
+#[xml(namespace = TDS)]
 pub struct GetSystemDateAndTime {}
 
 #[derive(XmlType, BodyElement, Debug, Clone, PartialEq)]
-#[xml(
-    namespace = "http://www.onvif.org/ver10/device/wsdl",
-    rename_all = "PascalCase"
-)]
+#[xml(namespace = TDS, rename_all = "PascalCase")]
 pub struct GetSystemDateAndTimeResponse {
     pub system_date_and_time: SystemDateTime,
 }
 
 #[derive(XmlType, BodyElement, Debug, Clone, PartialEq)]
-#[xml(namespace = "http://www.onvif.org/ver10/device/wsdl")]
+#[xml(namespace = TDS)]
 pub struct GetDeviceInformation {}
 
 #[derive(XmlType, BodyElement, Debug, Clone, PartialEq)]
-#[xml(
-    namespace = "http://www.onvif.org/ver10/device/wsdl",
-    rename_all = "PascalCase"
-)]
+#[xml(namespace = TDS, rename_all = "PascalCase")]
 pub struct GetDeviceInformationResponse {
     pub manufacturer: String,
     pub model: String,
@@ -408,51 +334,36 @@ pub struct GetDeviceInformationResponse {
 }
 
 #[derive(XmlType, BodyElement, Debug, Clone, PartialEq)]
-#[xml(
-    namespace = "http://www.onvif.org/ver10/device/wsdl",
-    rename_all = "PascalCase"
-)]
+#[xml(namespace = TDS, rename_all = "PascalCase")]
 pub struct GetCapabilities {
     pub category: Vec<CapabilityCategory>,
 }
 
 #[derive(XmlType, BodyElement, Debug, Clone, PartialEq)]
-#[xml(
-    namespace = "http://www.onvif.org/ver10/device/wsdl",
-    rename_all = "PascalCase"
-)]
+#[xml(namespace = TDS, rename_all = "PascalCase")]
 pub struct GetCapabilitiesResponse {
     pub capabilities: Capabilities,
 }
 
 #[derive(XmlType, BodyElement, Debug, Clone, PartialEq)]
-#[xml(namespace = "http://www.onvif.org/ver10/device/wsdl")]
+#[xml(namespace = TDS)]
 pub struct GetNetworkInterfaces {}
 
 #[derive(XmlType, BodyElement, Debug, Clone, PartialEq)]
-#[xml(
-    namespace = "http://www.onvif.org/ver10/device/wsdl",
-    rename_all = "PascalCase"
-)]
+#[xml(namespace = TDS, rename_all = "PascalCase")]
 pub struct GetNetworkInterfacesResponse {
     pub network_interfaces: Vec<NetworkInterface>,
 }
 
 #[derive(XmlType, BodyElement, Debug, Clone, PartialEq)]
-#[xml(
-    namespace = "http://www.onvif.org/ver10/device/wsdl",
-    rename_all = "PascalCase"
-)]
+#[xml(namespace = TDS, rename_all = "PascalCase")]
 pub struct GetDynamicDNSResponse {
     #[xml(rename = "DynamicDNSInformation")]
     pub info: DynamicDNSInformation,
 }
 
 #[derive(XmlType, BodyElement, Debug, Clone, PartialEq)]
-#[xml(
-    namespace = "http://www.onvif.org/ver10/device/wsdl",
-    rename_all = "PascalCase"
-)]
+#[xml(namespace = TDS, rename_all = "PascalCase")]
 pub struct CreateCertificate {
     #[xml(rename = "CertificateID")]
     pub certificate_id: Option<Token>,
@@ -462,16 +373,11 @@ pub struct CreateCertificate {
 }
 
 #[derive(XmlType, BodyElement, Debug, Clone, PartialEq)]
-#[xml(
-    namespace = "http://www.onvif.org/ver10/device/wsdl",
-    rename_all = "PascalCase"
-)]
+#[xml(namespace = TDS, rename_all = "PascalCase")]
 pub struct CreateCertificateResponse {
     pub nvt_certificate: Certificate,
 }
 // ---- end of types ----
-
-const TT: &str = "http://www.onvif.org/ver10/schema";
 
 fn body<T: BodyElement>(envelope: &str) -> T {
     let m = Message::read(envelope.as_bytes(), &ReaderQuotas::default()).expect("envelope");
@@ -597,11 +503,11 @@ fn get_capabilities() {
     let got: GetCapabilitiesResponse = body(&xml);
     let c = &got.capabilities;
     assert_eq!(
-        c.analytics.as_ref().map(|a| a.xaddr.0.as_str()),
+        c.analytics.as_ref().map(|a| a.x_addr.0.as_str()),
         Some("http://192.168.1.64/onvif/Analytics")
     );
     let d = c.device.as_ref().expect("device");
-    assert_eq!(d.xaddr.0, "http://192.168.1.64/onvif/device_service");
+    assert_eq!(d.x_addr.0, "http://192.168.1.64/onvif/device_service");
     let n = d.network.as_ref().expect("network");
     assert_eq!(
         (n.ip_filter, n.zero_configuration, n.ip_version6, n.dyn_dns),
