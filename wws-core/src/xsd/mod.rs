@@ -96,6 +96,46 @@
 //! | `QName` | [`QName`](crate::QName) (resolved on read; prefix declared on write) |
 //! | your own simple type | implement [`SimpleType`] (two methods) |
 //!
+//! # Derive attributes
+//!
+//! On the type, `#[xml(…)]`:
+//! - `namespace = "…"` (or the path of a `&'static str` constant): the
+//!   target namespace; children are qualified in it, it names the type for
+//!   `xsi:type` and, with `BodyElement`, is the element's namespace;
+//! - `name = "…"`: the XSD name (element name for `BodyElement`, type name
+//!   otherwise; default: the Rust name); `type_name = "…"` overrides the
+//!   type name alone;
+//! - `rename_all = "PascalCase" | "camelCase" | "lowercase" | "UPPERCASE"`:
+//!   XML names from Rust names, for fields, attributes and variants alike;
+//! - `unqualified`: children in no namespace (`elementFormDefault="unqualified"`);
+//! - `strict`: this type always reads strictly;
+//! - on an enum: `polymorphic` (an `xsi:type` family) or `choice` (forces a
+//!   choice when every variant is a unit).
+//!
+//! On a field: `attribute`, `text`, `list`, `any`, `any_attribute`,
+//! `flatten`, `skip` (what it is; default: a child element), `rename = "…"`,
+//! `namespace = "…"` (element `ref` or `form="qualified"` attribute in
+//! another namespace), `unqualified`, `nillable` (on `Option<T>`: `None` is
+//! written as `xsi:nil`). On a variant: `rename`, `namespace`,
+//! `unqualified`, and `other` for the variant keeping unknown enumeration values.
+//!
+//! # Choices where XSD is silent
+//!
+//! - Children are read in any order (`xs:sequence` and `xs:all` alike) and
+//!   written in field order; a known element that occurs more often than its
+//!   field allows is an error in both modes (it is no newer peer's addition
+//!   but a broken contract), an unknown one is skipped unless strict.
+//! - Attributes are unqualified unless a `namespace` is given
+//!   (`attributeFormDefault="unqualified"`, the XSD default).
+//! - A nil element in an `Option<T>` reads as `None` and in a `Vec<T>` is
+//!   dropped, unless `T` is [`Nillable`]; nil for a required field is an error.
+//! - The writer declares the root's namespace as default (or as a prefix
+//!   when children are unqualified), a type's child namespaces once on its
+//!   start tag, and `xsi` where nil or `xsi:type` is written; prefixes are
+//!   `ns0`, `ns1`, … (`xsi`, `xs` for those).
+//! - `xsi:type` naming a type no variant of a `polymorphic` enum knows reads
+//!   as the first variant (the declared type), lax; strict mode refuses it.
+//!
 //! Not supported: mixed content; `xs:sequence`/`xs:group` as a choice
 //! alternative (wrap it in a struct); recursive types through `Box`; the
 //! `gYear`/`gMonth`/… family; facets (length, pattern, ranges) are not
