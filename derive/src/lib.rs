@@ -224,6 +224,21 @@ fn rename(rule: Option<&str>, ident: &str) -> String {
     }
 }
 
+/// Refuses names that cannot be XML local names (a colon, whitespace, markup characters, a digit first).
+fn check_local(name: &str, span: Span) -> syn::Result<()> {
+    let bad = name.is_empty()
+        || name.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '.')
+        || name.contains(|c: char| c == ':' || c.is_whitespace() || "<>&\"'=/".contains(c));
+    if bad {
+        Err(syn::Error::new(
+            span,
+            format!("{name:?} is not an XML local name"),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 fn ident_name(ident: &Ident) -> String {
     let s = ident.to_string();
     s.strip_prefix("r#").map(str::to_owned).unwrap_or(s)
@@ -338,6 +353,7 @@ fn expand_struct(input: &DeriveInput, c: &Container, fields: &Fields) -> syn::Re
             .rename
             .clone()
             .unwrap_or_else(|| rename(rule, &ident_name(fident)));
+        check_local(&local, f.span())?;
         let k = kind(&m);
         let ns = match (&m.namespace, &k) {
             (Some(ns), _) => ns.clone(),
@@ -711,6 +727,7 @@ fn expand_body_element(input: &DeriveInput) -> syn::Result<Tokens> {
         )
     })?;
     let name = c.name.clone().unwrap_or_else(|| ident_name(ident));
+    check_local(&name, ident.span())?;
     let x = quote!(::wws_core::xsd);
     Ok(quote! {
         #[automatically_derived]

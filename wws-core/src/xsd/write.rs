@@ -44,6 +44,36 @@ fn well_known_prefix(namespace: &str) -> Option<&'static str> {
     }
 }
 
+/// Checks that `name` is an XML local name (an NCName: no colon, no
+/// space, a letter or `_` first), so no value can break the markup.
+fn check_name(name: &str) -> Result<()> {
+    let ok = name.chars().enumerate().all(|(i, c)| match c {
+        'a'..='z' | 'A'..='Z' | '_' => true,
+        '0'..='9' | '-' | '.' => i > 0,
+        '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}' => i > 0,
+        '\u{C0}'..='\u{D6}'
+        | '\u{D8}'..='\u{F6}'
+        | '\u{F8}'..='\u{2FF}'
+        | '\u{370}'..='\u{37D}'
+        | '\u{37F}'..='\u{1FFF}'
+        | '\u{200C}'..='\u{200D}'
+        | '\u{2070}'..='\u{218F}'
+        | '\u{2C00}'..='\u{2FEF}'
+        | '\u{3001}'..='\u{D7FF}'
+        | '\u{F900}'..='\u{FDCF}'
+        | '\u{FDF0}'..='\u{FFFD}'
+        | '\u{10000}'..='\u{EFFFF}' => true,
+        _ => false,
+    });
+    if ok && !name.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::InvalidFormat(format!(
+            "{name:?} is not an XML local name"
+        )))
+    }
+}
+
 impl<'o> XsdWriter<'o> {
     /// A writer appending to `out`, with no namespace in scope.
     pub fn new(out: &'o mut BytesMut) -> Self {
@@ -147,6 +177,7 @@ impl<'o> XsdWriter<'o> {
 
     /// Opens element `{namespace}local`; attributes may follow until content is written.
     pub fn start_element(&mut self, namespace: &str, local: &str) -> Result<()> {
+        check_name(local)?;
         self.close_tag();
         let (prefix, declare) = if namespace == self.default_namespace() {
             (String::new(), false)
@@ -192,6 +223,10 @@ impl<'o> XsdWriter<'o> {
             return Err(Error::InvalidFormat(format!(
                 "attribute {local} written outside a start tag"
             )));
+        }
+        check_name(local)?;
+        if namespace.is_empty() && local == "xmlns" {
+            return Err(Error::invalid_format("xmlns is no attribute name"));
         }
         let prefix = self.attribute_prefix(namespace)?;
         self.out.extend_from_slice(b" ");

@@ -538,3 +538,25 @@ fn lists_as_attributes_and_elements_accept_any_whitespace() {
     assert_eq!(p.lucky, [1, 2, 3]);
     let _ = NS;
 }
+
+#[test]
+fn a_value_xml_cannot_carry_is_a_write_error_and_nothing_is_written() {
+    let mut p = person();
+    p.extra_attributes = vec![XmlAttribute {
+        name: QName::new("", "bad name"),
+        value: "v".into(),
+    }];
+    let mut out = wws_core::bytes::BytesMut::from(&b"kept"[..]);
+    match p.try_write_element(&mut out) {
+        Err(Error::InvalidFormat(m)) => assert!(m.contains("not an XML local name"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(&out[..], b"kept");
+    let err = wws_core::Message::try_from_body(
+        wws_core::EnvelopeVersion::Soap11,
+        wws_core::AddressingVersion::Transport,
+        "",
+        &p,
+    );
+    assert!(err.is_err());
+}
