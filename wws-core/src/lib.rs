@@ -1,7 +1,8 @@
 //! Sans-I/O core of the wws SOAP stack.
 //!
 //! Errors with WWSAPI's HRESULTs, the state machines of every object, SOAP
-//! 1.1/1.2 messages with WS-Addressing, faults, typed bodies, reader quotas
+//! 1.1/1.2 messages with WS-Addressing, faults, typed bodies with the XSD
+//! data binding ([`xsd`], `#[derive(XmlType, BodyElement)]`), reader quotas
 //! and the cancellation primitives the other layers share. Nothing here does
 //! I/O or reads a clock.
 //!
@@ -57,6 +58,7 @@ pub mod xsd;
 pub use bytes;
 
 pub use body::BodyElement;
+pub use xsd::XmlType;
 pub use cancel::{AbortSignal, CallId, CallIdGenerator};
 pub use error::{Error, Result};
 pub use fault::{Fault, FaultCode, FaultReason};
