@@ -67,9 +67,9 @@ pub use properties::{
     ChannelProperties, FaultDisclosure, ListenerProperties, ProxyProperties, ReaderQuotas,
     ServiceHostProperties,
 };
-/// Derives [`BodyElement`] for an [`XmlType`](xsd::XmlType) given `#[xml(namespace, name)]`; see [`xsd`].
+/// Derives [`BodyElement`] for an [`XmlType`] given `#[xml(namespace, name)]`; see [`xsd`].
 pub use wws_derive::BodyElement;
-/// Derives [`xsd::XmlType`] (and [`xsd::ComplexType`] or [`xsd::SimpleType`]) for a struct or enum; see [`xsd`].
+/// Derives [`XmlType`](trait@XmlType) (and [`xsd::ComplexType`] or [`xsd::SimpleType`]) for a struct or enum; see [`xsd`].
 pub use wws_derive::XmlType;
 
 /// Namespace URIs.
