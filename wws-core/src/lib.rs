@@ -58,7 +58,6 @@ pub mod xsd;
 pub use bytes;
 
 pub use body::BodyElement;
-pub use xsd::XmlType;
 pub use cancel::{AbortSignal, CallId, CallIdGenerator};
 pub use error::{Error, Result};
 pub use fault::{Fault, FaultCode, FaultReason};
@@ -71,6 +70,7 @@ pub use properties::{
 pub use wws_derive::BodyElement;
 /// Derives [`XmlType`](trait@XmlType) (and [`xsd::ComplexType`] or [`xsd::SimpleType`]) for a struct or enum; see [`xsd`].
 pub use wws_derive::XmlType;
+pub use xsd::XmlType;
 
 /// Namespace URIs.
 pub mod ns {
