@@ -445,7 +445,7 @@ fn expand_struct(input: &DeriveInput, c: &Container, fields: &Fields) -> syn::Re
                     quote!(<#fty as #x::ComplexType>::Slots),
                     quote!(#x::Access::Flatten {
                         child: |s, r, t, any| #x::accept_child::<#fty>(&mut #path, r, t, any),
-                        attribute: |s, a, scope| #x::accept_attribute::<#fty>(&mut #path, a, scope),
+                        attribute: |s, ns, local, value, scope| #x::accept_attribute::<#fty>(&mut #path, ns, local, value, scope),
                         text: |s, text, scope| #x::accept_text::<#fty>(&mut #path, text, scope),
                         write_attributes: |v, w| #x::write_attributes(&v.#fident, w),
                         write_content: |v, w| #x::write_content(&v.#fident, w),

@@ -808,6 +808,42 @@ impl<'a> XmlReader<'a> {
         Ok(out)
     }
 
+    /// Calls `f` with the namespace, local name and unescaped value of every
+    /// attribute of `tag` except namespace declarations, building no names.
+    pub fn for_each_attribute(
+        &self,
+        tag: &StartTag<'a>,
+        mut f: impl FnMut(&str, &'a str, Cow<'a, str>) -> Result<()>,
+    ) -> Result<()> {
+        for attr in AttrScan::new(tag.content, tag.name_len) {
+            let AttrValue {
+                name: key,
+                raw,
+                has_amp,
+                ..
+            } = attr?;
+            let (p, l) = split_name(key);
+            if key == "xmlns" || p == "xmlns" {
+                continue;
+            }
+            let ns = if p.is_empty() {
+                Cow::Borrowed("")
+            } else {
+                self.resolve_in(p, tag.scope).ok_or_else(|| {
+                    Error::InvalidFormat(format!("undeclared namespace prefix {p:?}"))
+                })?
+            };
+            let value = if has_amp {
+                quick_xml::escape::unescape(raw)
+                    .map_err(|e| Error::InvalidFormat(format!("attribute {key}: {e}")))?
+            } else {
+                Cow::Borrowed(raw)
+            };
+            f(&ns, l, value)?;
+        }
+        Ok(())
+    }
+
     /// True if `tag` carries `xsi:nil="true"` (or `"1"`).
     pub fn is_nil(&self, tag: &StartTag<'a>) -> bool {
         self.attribute(tag, crate::ns::XSI, "nil")

@@ -51,9 +51,9 @@ pub type MatchChild<T> = for<'a> fn(
     &StartTag<'a>,
     bool,
 ) -> Result<bool>;
-/// Offers an attribute to a flattened base: `true` if it took it.
+/// Offers an attribute (namespace, local name, value) to a flattened base: `true` if it took it.
 pub type MatchAttribute<T> =
-    fn(&mut <T as ComplexType>::Slots, &XmlAttribute, &dyn NamespaceScope) -> Result<bool>;
+    fn(&mut <T as ComplexType>::Slots, &str, &str, &str, &dyn NamespaceScope) -> Result<bool>;
 /// Offers text content to a flattened base: `true` if it took it.
 pub type MatchText<T> =
     fn(&mut <T as ComplexType>::Slots, &str, &dyn NamespaceScope) -> Result<bool>;

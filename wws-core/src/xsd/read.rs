@@ -155,22 +155,21 @@ pub fn read_complex<'a, T: ComplexType>(r: &mut XsdReader<'a>, tag: &StartTag<'a
     let strict = r.strict || desc.strict;
     let mut slots = T::Slots::default();
     if T::HAS_ATTRIBUTES || strict {
-        for (name, value) in r.xml.attributes(tag)? {
-            if name.namespace == crate::ns::XSI {
-                continue;
+        let xml = &r.xml;
+        let scope = TagScope { xml, tag };
+        xml.for_each_attribute(tag, |ns, local, value| {
+            if ns == crate::ns::XSI {
+                return Ok(());
             }
-            let attr = XmlAttribute {
-                name,
-                value: value.into_owned(),
-            };
-            let scope = TagScope { xml: &r.xml, tag };
-            if !accept_attribute::<T>(&mut slots, &attr, &scope)? && strict {
+            if !accept_attribute::<T>(&mut slots, ns, local, &value, &scope)? && strict {
                 return Err(Error::InvalidFormat(format!(
                     "unexpected attribute {} in {}",
-                    attr.name, desc.name
+                    QName::new(ns, local),
+                    desc.name
                 )));
             }
-        }
+            Ok(())
+        })?;
     }
     if T::HAS_TEXT {
         let own = r.xml.own_declarations(tag);
@@ -229,28 +228,39 @@ pub fn accept_child<'a, T: ComplexType>(
     Ok(false)
 }
 
-/// Offers an attribute to the fields of `T`.
+/// Offers an attribute (namespace, local name, value) to the fields of `T`.
 pub fn accept_attribute<T: ComplexType>(
     slots: &mut T::Slots,
-    attr: &XmlAttribute,
+    namespace: &str,
+    local: &str,
+    value: &str,
     scope: &dyn NamespaceScope,
 ) -> Result<bool> {
     for f in T::DESC.fields {
         match &f.access {
             Access::Attribute { read, .. }
-                if attr.name.local == f.name.local && attr.name.namespace == f.name.namespace =>
+                if local == f.name.local && namespace == f.name.namespace =>
             {
-                read(slots, &attr.value, scope)
-                    .map_err(|e| in_field(e, T::DESC.name, f.name.local))?;
+                read(slots, value, scope).map_err(|e| in_field(e, T::DESC.name, f.name.local))?;
                 return Ok(true);
             }
-            Access::Flatten { attribute, .. } if attribute(slots, attr, scope)? => return Ok(true),
+            Access::Flatten { attribute, .. }
+                if attribute(slots, namespace, local, value, scope)? =>
+            {
+                return Ok(true);
+            }
             _ => {}
         }
     }
     for f in T::DESC.fields {
         if let Access::AnyAttribute { read, .. } = &f.access {
-            read(slots, attr.clone());
+            read(
+                slots,
+                XmlAttribute {
+                    name: QName::new(namespace, local),
+                    value: value.to_owned(),
+                },
+            );
             return Ok(true);
         }
     }
