@@ -17,6 +17,18 @@
 //! # Ok::<(), wws_core::Error>(())
 //! ```
 //!
+//! Mistakes are compile errors, for example mixed content or a name XML cannot carry:
+//!
+//! ```compile_fail
+//! #[derive(wws_core::XmlType)]
+//! struct Mixed { #[xml(text)] text: String, child: String }
+//! ```
+//!
+//! ```compile_fail
+//! #[derive(wws_core::XmlType)]
+//! struct Named { #[xml(rename = "a:b")] field: String }
+//! ```
+//!
 //! `#[derive(XmlType)]` emits a description table (`TypeDesc`) of the
 //! fields with small accessor functions; one generic reader and writer in
 //! `wws_core::xsd` interpret it. The attributes are listed in the
@@ -341,6 +353,7 @@ fn expand_struct(input: &DeriveInput, c: &Container, fields: &Fields) -> syn::Re
     let mut has_text = vec![quote!(false)];
     let mut has_attributes = vec![quote!(false)];
     let mut unqualified_children = vec![quote!(false)];
+    let (mut texts, mut elements) = (0usize, 0usize);
 
     for (i, f) in fields.iter().enumerate() {
         let m = member(&f.attrs)?;
@@ -355,6 +368,17 @@ fn expand_struct(input: &DeriveInput, c: &Container, fields: &Fields) -> syn::Re
             .unwrap_or_else(|| rename(rule, &ident_name(fident)));
         check_local(&local, f.span())?;
         let k = kind(&m);
+        match k {
+            Kind::Text => texts += 1,
+            Kind::Element | Kind::List | Kind::Any => elements += 1,
+            _ => {}
+        }
+        if texts > 1 || (texts > 0 && elements > 0) {
+            return Err(syn::Error::new(
+                f.span(),
+                "a type has one #[xml(text)] field and then no element fields (mixed content is not supported)",
+            ));
+        }
         let ns = match (&m.namespace, &k) {
             (Some(ns), _) => ns.clone(),
             (None, Kind::Attribute) => quote!(""),
