@@ -1,7 +1,8 @@
 //! Sans-I/O core of the wws SOAP stack.
 //!
 //! Errors with WWSAPI's HRESULTs, the state machines of every object, SOAP
-//! 1.1/1.2 messages with WS-Addressing, faults, typed bodies, reader quotas
+//! 1.1/1.2 messages with WS-Addressing, faults, typed bodies with the XSD
+//! data binding ([`xsd`], `#[derive(XmlType, BodyElement)]`), reader quotas
 //! and the cancellation primitives the other layers share. Nothing here does
 //! I/O or reads a clock.
 //!
@@ -49,6 +50,9 @@
 //! # Ok::<(), wws_core::Error>(())
 //! ```
 
+// Lets the derive's `::wws_core::…` paths work inside this crate too.
+extern crate self as wws_core;
+
 pub mod body;
 pub mod cancel;
 mod envelope_read;
@@ -59,16 +63,22 @@ pub mod message;
 pub mod properties;
 pub mod state;
 pub mod xml;
+pub mod xsd;
 
 /// Re-export of `bytes`, used by [`body_element!`] expansions.
 pub use bytes;
 
-pub use body::{BodyElement, BodyField, XmlValue};
+pub use body::BodyElement;
 pub use cancel::{AbortSignal, CallId, CallIdGenerator};
 pub use error::{Error, Result};
 pub use fault::{Fault, FaultCode, FaultReason};
 pub use message::{AddressingVersion, EnvelopeVersion, Header, Message, QName};
 pub use properties::ReaderQuotas;
+/// Derives [`BodyElement`] for an [`XmlType`] given `#[xml(namespace, name)]`; see [`xsd`].
+pub use wws_derive::BodyElement;
+/// Derives [`XmlType`](trait@XmlType) (and [`xsd::ComplexType`] or [`xsd::SimpleType`]) for a struct or enum; see [`xsd`].
+pub use wws_derive::XmlType;
+pub use xsd::XmlType;
 
 /// Namespace URIs.
 pub mod ns {

@@ -235,6 +235,21 @@ impl Message {
         msg
     }
 
+    /// A message whose body is `body`, with `action` set; errors if the value cannot be written.
+    pub fn try_from_body<T: BodyElement>(
+        envelope: EnvelopeVersion,
+        addressing: AddressingVersion,
+        action: impl Into<String>,
+        body: &T,
+    ) -> Result<Message> {
+        let mut out = BytesMut::with_capacity(128);
+        body.try_write_element(&mut out)?;
+        let mut msg = Message::new(envelope, addressing);
+        msg.action = Some(action.into());
+        msg.body = out.freeze();
+        Ok(msg)
+    }
+
     /// A fault message; with WS-Addressing, its action is the addressing fault action.
     pub fn from_fault(
         envelope: EnvelopeVersion,

@@ -707,6 +707,32 @@ impl<'a> XmlReader<'a> {
         self.resolve_in(prefix, tag.scope)
     }
 
+    /// The namespace declarations `tag` makes itself (prefix, URI; `""` for
+    /// the default namespace), kept to resolve prefixes in its content once
+    /// its end has been read (see [`resolve_after`](Self::resolve_after)).
+    pub fn own_declarations(&self, tag: &StartTag<'a>) -> Vec<(&'a str, Cow<'a, str>)> {
+        self.ns
+            .get(tag.scope.saturating_sub(tag.own_decls)..tag.scope)
+            .unwrap_or(&[])
+            .iter()
+            .map(|b| (b.prefix, b.uri.clone()))
+            .collect()
+    }
+
+    /// After an element's end was read: the namespace of `prefix` where its
+    /// content stood, given its [`own_declarations`](Self::own_declarations).
+    pub fn resolve_after(
+        &self,
+        own: &[(&'a str, Cow<'a, str>)],
+        prefix: &str,
+    ) -> Option<Cow<'a, str>> {
+        own.iter()
+            .rev()
+            .find(|(p, _)| same(p, prefix))
+            .map(|(_, uri)| uri.clone())
+            .or_else(|| self.resolve_in(prefix, self.ns.len()))
+    }
+
     /// Inside an element whose start `tag` was just read: its text content as
     /// a QName (`p:local` or `local`), resolved where the element stands.
     pub fn read_qname(&mut self, tag: &StartTag<'a>) -> Result<QName> {
@@ -780,6 +806,42 @@ impl<'a> XmlReader<'a> {
             out.push((QName::new(ns, l), value));
         }
         Ok(out)
+    }
+
+    /// Calls `f` with the namespace, local name and unescaped value of every
+    /// attribute of `tag` except namespace declarations, building no names.
+    pub fn for_each_attribute(
+        &self,
+        tag: &StartTag<'a>,
+        mut f: impl FnMut(&str, &'a str, Cow<'a, str>) -> Result<()>,
+    ) -> Result<()> {
+        for attr in AttrScan::new(tag.content, tag.name_len) {
+            let AttrValue {
+                name: key,
+                raw,
+                has_amp,
+                ..
+            } = attr?;
+            let (p, l) = split_name(key);
+            if key == "xmlns" || p == "xmlns" {
+                continue;
+            }
+            let ns = if p.is_empty() {
+                Cow::Borrowed("")
+            } else {
+                self.resolve_in(p, tag.scope).ok_or_else(|| {
+                    Error::InvalidFormat(format!("undeclared namespace prefix {p:?}"))
+                })?
+            };
+            let value = if has_amp {
+                quick_xml::escape::unescape(raw)
+                    .map_err(|e| Error::InvalidFormat(format!("attribute {key}: {e}")))?
+            } else {
+                Cow::Borrowed(raw)
+            };
+            f(&ns, l, value)?;
+        }
+        Ok(())
     }
 
     /// True if `tag` carries `xsi:nil="true"` (or `"1"`).

@@ -1,0 +1,728 @@
+//! ONVIF device management (SOAP 1.2): GetSystemDateAndTime,
+//! GetDeviceInformation, GetCapabilities, GetNetworkInterfaces, plus
+//! GetDynamicDNS (`xs:duration`) and CreateCertificate (`xs:dateTime`,
+//! `xs:base64Binary`) — enums, attributes, extension (`DeviceEntity`
+//! flattened), `xs:any`/`xs:anyAttribute`, vendor additions — decoded from
+//! responses as a camera sends them and encoded back.
+
+use wws_core::xsd::{
+    AnyUri, Base64Binary, DateTime, Duration, RawXml, SimpleType, Token, XmlAttribute,
+};
+use wws_core::{BodyElement, Message, ReaderQuotas, XmlType};
+
+// ---- tt: types (http://www.onvif.org/ver10/schema) ----
+/// The ONVIF schema namespace.
+pub const TT: &str = "http://www.onvif.org/ver10/schema";
+/// The device management service namespace.
+pub const TDS: &str = "http://www.onvif.org/ver10/device/wsdl";
+
+#[derive(XmlType, Debug, Clone, PartialEq)]
+#[xml(namespace = TT)]
+pub enum SetDateTimeType {
+    Manual,
+    #[xml(rename = "NTP")]
+    Ntp,
+    #[xml(other)]
+    Other(String),
+}
+
+#[derive(XmlType, Debug, Clone, PartialEq)]
+#[xml(namespace = TT, rename_all = "PascalCase")]
+pub struct SystemDateTime {
+    pub date_time_type: SetDateTimeType,
+    pub daylight_savings: bool,
+    pub time_zone: Option<TimeZone>,
+    #[xml(rename = "UTCDateTime")]
+    pub utc_date_time: Option<OnvifDateTime>,
+    pub local_date_time: Option<OnvifDateTime>,
+    pub extension: Option<RawXml>,
+    #[xml(any_attribute)]
+    pub other_attributes: Vec<XmlAttribute>,
+}
+
+#[derive(XmlType, Debug, Clone, PartialEq)]
+#[xml(namespace = TT)]
+pub struct TimeZone {
+    #[xml(rename = "TZ")]
+    pub tz: Token,
+}
+
+#[derive(XmlType, Debug, Clone, PartialEq)]
+#[xml(namespace = TT, name = "DateTime", rename_all = "PascalCase")]
+pub struct OnvifDateTime {
+    pub time: OnvifTime,
+    pub date: OnvifDate,
+}
+
+#[derive(XmlType, Debug, Clone, PartialEq)]
+#[xml(namespace = TT, name = "Time", rename_all = "PascalCase")]
+pub struct OnvifTime {
+    pub hour: i32,
+    pub minute: i32,
+    pub second: i32,
+}
+
+#[derive(XmlType, Debug, Clone, PartialEq)]
+#[xml(namespace = TT, name = "Date", rename_all = "PascalCase")]
+pub struct OnvifDate {
+    pub year: i32,
+    pub month: i32,
+    pub day: i32,
+}
+
+#[derive(XmlType, Debug, Clone, PartialEq)]
+#[xml(namespace = TT)]
+pub enum CapabilityCategory {
+    All,
+    Analytics,
+    Device,
+    Events,
+    Imaging,
+    Media,
+    #[xml(rename = "PTZ")]
+    Ptz,
+    #[xml(other)]
+    Other(String),
+}
+
+#[derive(XmlType, Debug, Clone, PartialEq)]
+#[xml(namespace = TT, rename_all = "PascalCase")]
+pub struct Capabilities {
+    pub analytics: Option<XAddrOnly>,
+    pub device: Option<DeviceCapabilities>,
+    pub events: Option<EventCapabilities>,
+    pub imaging: Option<XAddrOnly>,
+    pub media: Option<MediaCapabilities>,
+    #[xml(rename = "PTZ")]
+    pub ptz: Option<XAddrOnly>,
+    pub extension: Option<RawXml>,
+    #[xml(any_attribute)]
+    pub other_attributes: Vec<XmlAttribute>,
+}
+
+/// Analytics, Imaging and PTZ capabilities as far as a client needs them: the address (the rest is skipped laxly).
+#[derive(XmlType, Debug, Clone, PartialEq)]
+#[xml(namespace = TT, rename_all = "PascalCase")]
+pub struct XAddrOnly {
+    pub x_addr: AnyUri,
+}
+
+#[derive(XmlType, Debug, Clone, PartialEq)]
+#[xml(namespace = TT, rename_all = "PascalCase")]
+pub struct DeviceCapabilities {
+    pub x_addr: AnyUri,
+    pub network: Option<NetworkCapabilities>,
+    pub system: Option<SystemCapabilities>,
+    #[xml(rename = "IO")]
+    pub io: Option<RawXml>,
+    pub security: Option<RawXml>,
+    pub extension: Option<RawXml>,
+}
+
+#[derive(XmlType, Debug, Clone, PartialEq)]
+#[xml(namespace = TT, rename_all = "PascalCase")]
+pub struct NetworkCapabilities {
+    #[xml(rename = "IPFilter")]
+    pub ip_filter: Option<bool>,
+    pub zero_configuration: Option<bool>,
+    #[xml(rename = "IPVersion6")]
+    pub ip_version6: Option<bool>,
+    #[xml(rename = "DynDNS")]
+    pub dyn_dns: Option<bool>,
+}
+
+#[derive(XmlType, Debug, Clone, PartialEq)]
+#[xml(namespace = TT, rename_all = "PascalCase")]
+pub struct SystemCapabilities {
+    pub discovery_resolve: bool,
+    pub discovery_bye: bool,
+    pub remote_discovery: bool,
+    pub system_backup: bool,
+    pub system_logging: bool,
+    pub firmware_upgrade: bool,
+    pub supported_versions: Vec<OnvifVersion>,
+}
+
+#[derive(XmlType, Debug, Clone, PartialEq)]
+#[xml(namespace = TT, rename_all = "PascalCase")]
+pub struct OnvifVersion {
+    pub major: i32,
+    pub minor: i32,
+}
+
+#[derive(XmlType, Debug, Clone, PartialEq)]
+#[xml(namespace = TT, rename_all = "PascalCase")]
+pub struct EventCapabilities {
+    pub x_addr: AnyUri,
+    #[xml(rename = "WSSubscriptionPolicySupport")]
+    pub ws_subscription_policy_support: bool,
+    #[xml(rename = "WSPullPointSupport")]
+    pub ws_pull_point_support: bool,
+    #[xml(rename = "WSPausableSubscriptionManagerInterfaceSupport")]
+    pub ws_pausable: bool,
+    #[xml(any)]
+    pub any: Vec<RawXml>,
+}
+
+#[derive(XmlType, Debug, Clone, PartialEq)]
+#[xml(namespace = TT, rename_all = "PascalCase")]
+pub struct MediaCapabilities {
+    pub x_addr: AnyUri,
+    pub streaming_capabilities: StreamingCapabilities,
+    #[xml(any)]
+    pub any: Vec<RawXml>,
+}
+
+#[derive(XmlType, Debug, Clone, PartialEq)]
+#[xml(namespace = TT)]
+pub struct StreamingCapabilities {
+    #[xml(rename = "RTPMulticast")]
+    pub rtp_multicast: Option<bool>,
+    #[xml(rename = "RTP_TCP")]
+    pub rtp_tcp: Option<bool>,
+    #[xml(rename = "RTP_RTSP_TCP")]
+    pub rtp_rtsp_tcp: Option<bool>,
+}
+
+/// tt:DeviceEntity, the base of NetworkInterface.
+#[derive(XmlType, Debug, Clone, PartialEq)]
+#[xml(namespace = TT)]
+pub struct DeviceEntity {
+    #[xml(attribute)]
+    pub token: String,
+}
+
+#[derive(XmlType, Debug, Clone, PartialEq)]
+#[xml(namespace = TT, rename_all = "PascalCase")]
+pub struct NetworkInterface {
+    #[xml(flatten)]
+    pub entity: DeviceEntity,
+    pub enabled: bool,
+    pub info: Option<NetworkInterfaceInfo>,
+    pub link: Option<NetworkInterfaceLink>,
+    #[xml(rename = "IPv4")]
+    pub ipv4: Option<IPv4NetworkInterface>,
+    #[xml(rename = "IPv6")]
+    pub ipv6: Option<RawXml>,
+    pub extension: Option<RawXml>,
+    #[xml(any_attribute)]
+    pub other_attributes: Vec<XmlAttribute>,
+}
+
+#[derive(XmlType, Debug, Clone, PartialEq)]
+#[xml(namespace = TT, rename_all = "PascalCase")]
+pub struct NetworkInterfaceInfo {
+    pub name: Option<String>,
+    pub hw_address: Token,
+    #[xml(rename = "MTU")]
+    pub mtu: Option<i32>,
+}
+
+#[derive(XmlType, Debug, Clone, PartialEq)]
+#[xml(namespace = TT, rename_all = "PascalCase")]
+pub struct NetworkInterfaceLink {
+    pub admin_settings: ConnectionSetting,
+    pub oper_settings: ConnectionSetting,
+    pub interface_type: i32,
+}
+
+#[derive(XmlType, Debug, Clone, PartialEq)]
+#[xml(namespace = TT, rename_all = "PascalCase")]
+pub struct ConnectionSetting {
+    pub auto_negotiation: bool,
+    pub speed: i32,
+    pub duplex: Duplex,
+}
+
+#[derive(XmlType, Debug, Clone, PartialEq)]
+pub enum Duplex {
+    Full,
+    Half,
+    #[xml(other)]
+    Other(String),
+}
+
+#[derive(XmlType, Debug, Clone, PartialEq)]
+#[xml(namespace = TT, rename_all = "PascalCase")]
+pub struct IPv4NetworkInterface {
+    pub enabled: bool,
+    pub config: IPv4Configuration,
+}
+
+#[derive(XmlType, Debug, Clone, PartialEq)]
+#[xml(namespace = TT, rename_all = "PascalCase")]
+pub struct IPv4Configuration {
+    pub manual: Vec<PrefixedIPv4Address>,
+    pub link_local: Option<PrefixedIPv4Address>,
+    #[xml(rename = "FromDHCP")]
+    pub from_dhcp: Option<PrefixedIPv4Address>,
+    #[xml(rename = "DHCP")]
+    pub dhcp: bool,
+    #[xml(any)]
+    pub any: Vec<RawXml>,
+}
+
+#[derive(XmlType, Debug, Clone, PartialEq)]
+#[xml(namespace = TT, rename_all = "PascalCase")]
+pub struct PrefixedIPv4Address {
+    pub address: Token,
+    pub prefix_length: i32,
+}
+
+#[derive(XmlType, Debug, Clone, PartialEq)]
+#[xml(namespace = TT)]
+pub enum DynamicDNSType {
+    NoUpdate,
+    ClientUpdates,
+    ServerUpdates,
+    #[xml(other)]
+    Other(String),
+}
+
+#[derive(XmlType, Debug, Clone, PartialEq)]
+#[xml(namespace = TT, rename_all = "PascalCase")]
+pub struct DynamicDNSInformation {
+    pub r#type: DynamicDNSType,
+    pub name: Option<Token>,
+    #[xml(rename = "TTL")]
+    pub ttl: Option<Duration>,
+}
+
+#[derive(XmlType, Debug, Clone, PartialEq)]
+#[xml(namespace = TT, rename_all = "PascalCase")]
+pub struct Certificate {
+    #[xml(rename = "CertificateID")]
+    pub certificate_id: Token,
+    pub certificate: BinaryData,
+}
+
+#[derive(XmlType, Debug, Clone, PartialEq)]
+#[xml(namespace = TT, rename_all = "PascalCase")]
+pub struct BinaryData {
+    pub data: Base64Binary,
+    #[xml(
+        attribute,
+        namespace = "http://www.w3.org/2005/05/xmlmime",
+        rename = "contentType"
+    )]
+    pub content_type: Option<String>,
+}
+
+// ---- tds: operations (http://www.onvif.org/ver10/device/wsdl) ----
+#[derive(XmlType, BodyElement, Debug, Clone, PartialEq)]
+#[xml(namespace = TDS)]
+pub struct GetSystemDateAndTime {}
+
+#[derive(XmlType, BodyElement, Debug, Clone, PartialEq)]
+#[xml(namespace = TDS, rename_all = "PascalCase")]
+pub struct GetSystemDateAndTimeResponse {
+    pub system_date_and_time: SystemDateTime,
+}
+
+#[derive(XmlType, BodyElement, Debug, Clone, PartialEq)]
+#[xml(namespace = TDS)]
+pub struct GetDeviceInformation {}
+
+#[derive(XmlType, BodyElement, Debug, Clone, PartialEq)]
+#[xml(namespace = TDS, rename_all = "PascalCase")]
+pub struct GetDeviceInformationResponse {
+    pub manufacturer: String,
+    pub model: String,
+    pub firmware_version: String,
+    pub serial_number: String,
+    pub hardware_id: String,
+}
+
+#[derive(XmlType, BodyElement, Debug, Clone, PartialEq)]
+#[xml(namespace = TDS, rename_all = "PascalCase")]
+pub struct GetCapabilities {
+    pub category: Vec<CapabilityCategory>,
+}
+
+#[derive(XmlType, BodyElement, Debug, Clone, PartialEq)]
+#[xml(namespace = TDS, rename_all = "PascalCase")]
+pub struct GetCapabilitiesResponse {
+    pub capabilities: Capabilities,
+}
+
+#[derive(XmlType, BodyElement, Debug, Clone, PartialEq)]
+#[xml(namespace = TDS)]
+pub struct GetNetworkInterfaces {}
+
+#[derive(XmlType, BodyElement, Debug, Clone, PartialEq)]
+#[xml(namespace = TDS, rename_all = "PascalCase")]
+pub struct GetNetworkInterfacesResponse {
+    pub network_interfaces: Vec<NetworkInterface>,
+}
+
+#[derive(XmlType, BodyElement, Debug, Clone, PartialEq)]
+#[xml(namespace = TDS, rename_all = "PascalCase")]
+pub struct GetDynamicDNSResponse {
+    #[xml(rename = "DynamicDNSInformation")]
+    pub info: DynamicDNSInformation,
+}
+
+#[derive(XmlType, BodyElement, Debug, Clone, PartialEq)]
+#[xml(namespace = TDS, rename_all = "PascalCase")]
+pub struct CreateCertificate {
+    #[xml(rename = "CertificateID")]
+    pub certificate_id: Option<Token>,
+    pub subject: Option<String>,
+    pub valid_not_before: Option<DateTime>,
+    pub valid_not_after: Option<DateTime>,
+}
+
+#[derive(XmlType, BodyElement, Debug, Clone, PartialEq)]
+#[xml(namespace = TDS, rename_all = "PascalCase")]
+pub struct CreateCertificateResponse {
+    pub nvt_certificate: Certificate,
+}
+// ---- end of types ----
+
+fn body<T: BodyElement>(envelope: &str) -> T {
+    let m = Message::read(envelope.as_bytes(), &ReaderQuotas::default()).expect("envelope");
+    m.read_body::<T>().unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A camera's envelope: SOAP 1.2 with the usual pile of declarations on it.
+fn camera(body: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://www.w3.org/2003/05/soap-envelope" xmlns:SOAP-ENC="http://www.w3.org/2003/05/soap-encoding" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:wsa5="http://www.w3.org/2005/08/addressing" xmlns:xmime="http://www.w3.org/2005/05/xmlmime" xmlns:tt="http://www.onvif.org/ver10/schema" xmlns:tds="http://www.onvif.org/ver10/device/wsdl" xmlns:hik="urn:vendor:hik"><SOAP-ENV:Header></SOAP-ENV:Header><SOAP-ENV:Body>{body}</SOAP-ENV:Body></SOAP-ENV:Envelope>"#
+    )
+}
+
+/// Decodes, checks, encodes as SOAP 1.2 and decodes again.
+fn both_ways<T: BodyElement + PartialEq + std::fmt::Debug>(v: &T) {
+    let m = Message::try_from_body(
+        wws_core::EnvelopeVersion::Soap12,
+        wws_core::AddressingVersion::WsAddressing10,
+        "urn:a",
+        v,
+    )
+    .expect("writes");
+    let wire = m.to_bytes();
+    let back: T = body(&String::from_utf8_lossy(&wire));
+    assert_eq!(&back, v, "{}", String::from_utf8_lossy(&wire));
+}
+
+#[test]
+fn get_system_date_and_time() {
+    let xml = camera(
+        r#"<tds:GetSystemDateAndTimeResponse><tds:SystemDateAndTime hik:since="2019"><tt:DateTimeType>NTP</tt:DateTimeType><tt:DaylightSavings>false</tt:DaylightSavings><tt:TimeZone><tt:TZ>  CST-8  </tt:TZ></tt:TimeZone><tt:UTCDateTime><tt:Time><tt:Hour>7</tt:Hour><tt:Minute>4</tt:Minute><tt:Second>59</tt:Second></tt:Time><tt:Date><tt:Year>2024</tt:Year><tt:Month>2</tt:Month><tt:Day>29</tt:Day></tt:Date></tt:UTCDateTime><tt:LocalDateTime><tt:Time><tt:Hour>15</tt:Hour><tt:Minute>4</tt:Minute><tt:Second>59</tt:Second></tt:Time><tt:Date><tt:Year>2024</tt:Year><tt:Month>2</tt:Month><tt:Day>29</tt:Day></tt:Date></tt:LocalDateTime><tt:Extension><tt:Future>1</tt:Future></tt:Extension></tds:SystemDateAndTime></tds:GetSystemDateAndTimeResponse>"#,
+    );
+    let got: GetSystemDateAndTimeResponse = body(&xml);
+    let s = &got.system_date_and_time;
+    assert_eq!(s.date_time_type, SetDateTimeType::Ntp);
+    assert!(!s.daylight_savings);
+    assert_eq!(s.time_zone.as_ref().map(|t| t.tz.0.as_str()), Some("CST-8"));
+    let utc = s.utc_date_time.as_ref().expect("utc");
+    assert_eq!((utc.date.year, utc.date.month, utc.date.day), (2024, 2, 29));
+    assert_eq!(
+        (utc.time.hour, utc.time.minute, utc.time.second),
+        (7, 4, 59)
+    );
+    assert_eq!(s.local_date_time.as_ref().map(|l| l.time.hour), Some(15));
+    assert_eq!(
+        s.extension
+            .as_ref()
+            .and_then(|e| e.name().ok())
+            .map(|q| q.local),
+        Some("Extension".into())
+    );
+    assert_eq!(s.other_attributes.len(), 1);
+    assert_eq!(
+        s.other_attributes[0].name,
+        wws_core::QName::new("urn:vendor:hik", "since")
+    );
+    // As an xs:dateTime (the shape newer ONVIF services use).
+    let as_xsd = DateTime::parse(&format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        utc.date.year,
+        utc.date.month,
+        utc.date.day,
+        utc.time.hour,
+        utc.time.minute,
+        utc.time.second
+    ))
+    .expect("valid");
+    assert_eq!(as_xsd.to_unix().0, 1_709_190_299);
+    both_ways(&got);
+    assert_eq!(
+        super::to_xml(&GetSystemDateAndTime {}),
+        r#"<GetSystemDateAndTime xmlns="http://www.onvif.org/ver10/device/wsdl"></GetSystemDateAndTime>"#
+    );
+}
+
+#[test]
+fn get_device_information() {
+    let xml = camera(
+        r#"<tds:GetDeviceInformationResponse><tds:Manufacturer>HIKVISION</tds:Manufacturer><tds:Model>DS-2CD2043G0-I</tds:Model><tds:FirmwareVersion>V5.6.3 build 190923</tds:FirmwareVersion><tds:SerialNumber>DS-2CD2043G0-I20191020AAWRD12345678</tds:SerialNumber><tds:HardwareId>88</tds:HardwareId></tds:GetDeviceInformationResponse>"#,
+    );
+    let got: GetDeviceInformationResponse = body(&xml);
+    assert_eq!(
+        got,
+        GetDeviceInformationResponse {
+            manufacturer: "HIKVISION".into(),
+            model: "DS-2CD2043G0-I".into(),
+            firmware_version: "V5.6.3 build 190923".into(),
+            serial_number: "DS-2CD2043G0-I20191020AAWRD12345678".into(),
+            hardware_id: "88".into(),
+        }
+    );
+    both_ways(&got);
+    assert_eq!(
+        super::to_xml(&GetDeviceInformation {}),
+        r#"<GetDeviceInformation xmlns="http://www.onvif.org/ver10/device/wsdl"></GetDeviceInformation>"#
+    );
+}
+
+#[test]
+fn get_capabilities() {
+    let req = GetCapabilities {
+        category: vec![CapabilityCategory::All],
+    };
+    assert_eq!(
+        super::to_xml(&req),
+        r#"<GetCapabilities xmlns="http://www.onvif.org/ver10/device/wsdl"><Category>All</Category></GetCapabilities>"#
+    );
+    let xml = camera(
+        r#"<tds:GetCapabilitiesResponse><tds:Capabilities>
+<tt:Analytics><tt:XAddr>http://192.168.1.64/onvif/Analytics</tt:XAddr><tt:RuleSupport>true</tt:RuleSupport><tt:AnalyticsModuleSupport>true</tt:AnalyticsModuleSupport></tt:Analytics>
+<tt:Device><tt:XAddr>http://192.168.1.64/onvif/device_service</tt:XAddr>
+<tt:Network><tt:IPFilter>true</tt:IPFilter><tt:ZeroConfiguration>true</tt:ZeroConfiguration><tt:IPVersion6>true</tt:IPVersion6><tt:DynDNS>true</tt:DynDNS><tt:Extension><tt:Dot11Configuration>false</tt:Dot11Configuration></tt:Extension></tt:Network>
+<tt:System><tt:DiscoveryResolve>false</tt:DiscoveryResolve><tt:DiscoveryBye>true</tt:DiscoveryBye><tt:RemoteDiscovery>false</tt:RemoteDiscovery><tt:SystemBackup>false</tt:SystemBackup><tt:SystemLogging>true</tt:SystemLogging><tt:FirmwareUpgrade>true</tt:FirmwareUpgrade><tt:SupportedVersions><tt:Major>2</tt:Major><tt:Minor>60</tt:Minor></tt:SupportedVersions><tt:SupportedVersions><tt:Major>16</tt:Major><tt:Minor>12</tt:Minor></tt:SupportedVersions></tt:System>
+<tt:IO><tt:InputConnectors>1</tt:InputConnectors><tt:RelayOutputs>1</tt:RelayOutputs></tt:IO>
+<tt:Security><tt:TLS1.1>true</tt:TLS1.1><tt:TLS1.2>true</tt:TLS1.2><tt:OnboardKeyGeneration>false</tt:OnboardKeyGeneration></tt:Security></tt:Device>
+<tt:Events><tt:XAddr>http://192.168.1.64/onvif/Events</tt:XAddr><tt:WSSubscriptionPolicySupport>true</tt:WSSubscriptionPolicySupport><tt:WSPullPointSupport>true</tt:WSPullPointSupport><tt:WSPausableSubscriptionManagerInterfaceSupport>false</tt:WSPausableSubscriptionManagerInterfaceSupport><hik:Extra a="1">x</hik:Extra></tt:Events>
+<tt:Imaging><tt:XAddr>http://192.168.1.64/onvif/Imaging</tt:XAddr></tt:Imaging>
+<tt:Media><tt:XAddr>http://192.168.1.64/onvif/Media</tt:XAddr><tt:StreamingCapabilities><tt:RTPMulticast>true</tt:RTPMulticast><tt:RTP_TCP>true</tt:RTP_TCP><tt:RTP_RTSP_TCP>true</tt:RTP_RTSP_TCP></tt:StreamingCapabilities><tt:Extension><tt:ProfileCapabilities><tt:MaximumNumberOfProfiles>10</tt:MaximumNumberOfProfiles></tt:ProfileCapabilities></tt:Extension></tt:Media>
+<tt:Extension><hik:hikCapabilities><hik:XAddr>http://192.168.1.64/onvif/hik_ext</hik:XAddr></hik:hikCapabilities></tt:Extension>
+</tds:Capabilities></tds:GetCapabilitiesResponse>"#,
+    );
+    let got: GetCapabilitiesResponse = body(&xml);
+    let c = &got.capabilities;
+    assert_eq!(
+        c.analytics.as_ref().map(|a| a.x_addr.0.as_str()),
+        Some("http://192.168.1.64/onvif/Analytics")
+    );
+    let d = c.device.as_ref().expect("device");
+    assert_eq!(d.x_addr.0, "http://192.168.1.64/onvif/device_service");
+    let n = d.network.as_ref().expect("network");
+    assert_eq!(
+        (n.ip_filter, n.zero_configuration, n.ip_version6, n.dyn_dns),
+        (Some(true), Some(true), Some(true), Some(true))
+    );
+    let s = d.system.as_ref().expect("system");
+    assert_eq!(
+        (
+            s.discovery_bye,
+            s.system_logging,
+            s.firmware_upgrade,
+            s.remote_discovery
+        ),
+        (true, true, true, false)
+    );
+    assert_eq!(
+        s.supported_versions,
+        vec![
+            OnvifVersion {
+                major: 2,
+                minor: 60
+            },
+            OnvifVersion {
+                major: 16,
+                minor: 12
+            }
+        ]
+    );
+    assert!(d.io.is_some() && d.security.is_some());
+    let e = c.events.as_ref().expect("events");
+    assert!(e.ws_pull_point_support && !e.ws_pausable);
+    assert_eq!(e.any.len(), 1);
+    assert_eq!(
+        e.any[0].name().expect("name"),
+        wws_core::QName::new("urn:vendor:hik", "Extra")
+    );
+    let m = c.media.as_ref().expect("media");
+    assert_eq!(m.streaming_capabilities.rtp_rtsp_tcp, Some(true));
+    // The Media extension is not `##other`, but an unnamed element ends up in xs:any (lax).
+    assert_eq!(m.any.len(), 1);
+    assert_eq!(c.ptz, None);
+    assert!(
+        c.extension
+            .as_ref()
+            .is_some_and(|x| x.as_str().contains("hik_ext"))
+    );
+    both_ways(&got);
+}
+
+#[test]
+fn get_network_interfaces() {
+    let xml = camera(
+        r#"<tds:GetNetworkInterfacesResponse><tds:NetworkInterfaces token="eth0" hik:id="1"><tt:Enabled>true</tt:Enabled><tt:Info><tt:Name>eth0</tt:Name><tt:HwAddress>c0:56:e3:aa:bb:cc</tt:HwAddress><tt:MTU>1500</tt:MTU></tt:Info><tt:Link><tt:AdminSettings><tt:AutoNegotiation>true</tt:AutoNegotiation><tt:Speed>100</tt:Speed><tt:Duplex>Full</tt:Duplex></tt:AdminSettings><tt:OperSettings><tt:AutoNegotiation>true</tt:AutoNegotiation><tt:Speed>100</tt:Speed><tt:Duplex>Quarter</tt:Duplex></tt:OperSettings><tt:InterfaceType>6</tt:InterfaceType></tt:Link><tt:IPv4><tt:Enabled>true</tt:Enabled><tt:Config><tt:Manual><tt:Address>192.168.1.64</tt:Address><tt:PrefixLength>24</tt:PrefixLength></tt:Manual><tt:LinkLocal><tt:Address>169.254.1.2</tt:Address><tt:PrefixLength>16</tt:PrefixLength></tt:LinkLocal><tt:DHCP>false</tt:DHCP><hik:Gateway>192.168.1.1</hik:Gateway></tt:Config></tt:IPv4><tt:IPv6><tt:Enabled>false</tt:Enabled></tt:IPv6></tds:NetworkInterfaces><tds:NetworkInterfaces token="wlan0"><tt:Enabled>false</tt:Enabled></tds:NetworkInterfaces></tds:GetNetworkInterfacesResponse>"#,
+    );
+    let got: GetNetworkInterfacesResponse = body(&xml);
+    let [eth, wlan] = got.network_interfaces.as_slice() else {
+        panic!("two interfaces")
+    };
+    assert_eq!(eth.entity.token, "eth0");
+    assert!(eth.enabled && !wlan.enabled);
+    assert_eq!(wlan.entity.token, "wlan0");
+    let info = eth.info.as_ref().expect("info");
+    assert_eq!(
+        (info.name.as_deref(), info.hw_address.0.as_str(), info.mtu),
+        (Some("eth0"), "c0:56:e3:aa:bb:cc", Some(1500))
+    );
+    let link = eth.link.as_ref().expect("link");
+    assert_eq!(link.admin_settings.duplex, Duplex::Full);
+    assert_eq!(link.oper_settings.duplex, Duplex::Other("Quarter".into()));
+    assert_eq!(link.interface_type, 6);
+    let cfg = &eth.ipv4.as_ref().expect("ipv4").config;
+    assert_eq!(
+        cfg.manual,
+        vec![PrefixedIPv4Address {
+            address: Token("192.168.1.64".into()),
+            prefix_length: 24
+        }]
+    );
+    assert_eq!(cfg.link_local.as_ref().map(|l| l.prefix_length), Some(16));
+    assert_eq!((cfg.from_dhcp.as_ref(), cfg.dhcp), (None, false));
+    assert_eq!(cfg.any.len(), 1);
+    assert!(eth.ipv6.is_some());
+    assert_eq!(eth.other_attributes.len(), 1);
+    both_ways(&got);
+    // The base's attribute and the derived elements are written in order, the vendor attribute kept.
+    let written = super::to_xml(&got);
+    assert!(
+        written.contains(r#"<hik:Gateway xmlns:hik="urn:vendor:hik">192.168.1.1</hik:Gateway>"#),
+        "{written}"
+    );
+    assert!(
+        written.contains(r#"<tt:IPv6 xmlns:tt="http://www.onvif.org/ver10/schema"><tt:Enabled>"#),
+        "{written}"
+    );
+    assert_eq!(
+        super::to_xml(&GetNetworkInterfaces {}),
+        r#"<GetNetworkInterfaces xmlns="http://www.onvif.org/ver10/device/wsdl"></GetNetworkInterfaces>"#
+    );
+    assert!(written.contains(r#"<NetworkInterfaces token="eth0" xmlns:ns0="urn:vendor:hik" ns0:id="1" xmlns:ns1="http://www.onvif.org/ver10/schema"><ns1:Enabled>true</ns1:Enabled>"#), "{written}");
+}
+
+#[test]
+fn dynamic_dns_duration_and_certificate_datetime_base64() {
+    let xml = camera(
+        r#"<tds:GetDynamicDNSResponse><tds:DynamicDNSInformation><tt:Type>ClientUpdates</tt:Type><tt:Name>cam1.example.org</tt:Name><tt:TTL>PT1H30M</tt:TTL></tds:DynamicDNSInformation></tds:GetDynamicDNSResponse>"#,
+    );
+    let got: GetDynamicDNSResponse = body(&xml);
+    assert_eq!(got.info.r#type, DynamicDNSType::ClientUpdates);
+    assert_eq!(
+        got.info.ttl.and_then(|d| d.to_std()),
+        Some(std::time::Duration::from_secs(5400))
+    );
+    both_ways(&got);
+
+    let req = CreateCertificate {
+        certificate_id: Some(Token("cert-1".into())),
+        subject: Some("CN=camera".into()),
+        valid_not_before: Some(DateTime::parse("2024-01-01T00:00:00Z").expect("dt")),
+        valid_not_after: Some(DateTime::parse("2034-01-01T00:00:00.250+01:00").expect("dt")),
+    };
+    let written = super::to_xml(&req);
+    assert!(
+        written.contains("<ValidNotAfter>2034-01-01T00:00:00.25+01:00</ValidNotAfter>"),
+        "{written}"
+    );
+    both_ways(&req);
+
+    let xml = camera(
+        r#"<tds:CreateCertificateResponse><tds:NvtCertificate><tt:CertificateID>cert-1</tt:CertificateID><tt:Certificate xmime:contentType="application/pkix-cert"><tt:Data>MIIBszCCAV2gAwIBAgIJ
+AKk8Ha1JxL0TMA0GCSqGSIb3DQEBCwUAMBQx
+EjAQBgNVBAMMCWxvY2FsaG9zdA==</tt:Data></tt:Certificate></tds:NvtCertificate></tds:CreateCertificateResponse>"#,
+    );
+    let got: CreateCertificateResponse = body(&xml);
+    let cert = &got.nvt_certificate;
+    assert_eq!(cert.certificate_id.0, "cert-1");
+    assert_eq!(
+        cert.certificate.content_type.as_deref(),
+        Some("application/pkix-cert")
+    );
+    assert_eq!(cert.certificate.data.0.len(), 61);
+    assert_eq!(cert.certificate.data.0.first(), Some(&0x30));
+    both_ways(&got);
+    assert!(super::to_xml(&got).contains(
+        r#"xmlns:ns1="http://www.w3.org/2005/05/xmlmime" ns1:contentType="application/pkix-cert""#
+    ));
+}
+
+#[test]
+fn the_types_match_the_published_contract() {
+    let (Some(wsdl), Some(xsd)) = (
+        super::shared_wsdl("onvif-devicemgmt/ver10/device/wsdl/devicemgmt.wsdl"),
+        super::shared_wsdl("onvif-devicemgmt/ver10/schema/onvif.xsd"),
+    ) else {
+        return;
+    };
+    assert!(wsdl.contains(r#"targetNamespace="http://www.onvif.org/ver10/device/wsdl""#));
+    assert!(xsd.contains(&format!(r#"targetNamespace="{TT}""#)));
+    for element in [
+        GetSystemDateAndTimeResponse::NAME,
+        GetDeviceInformationResponse::NAME,
+        GetCapabilities::NAME,
+        GetCapabilitiesResponse::NAME,
+        GetNetworkInterfacesResponse::NAME,
+        GetDynamicDNSResponse::NAME,
+        CreateCertificate::NAME,
+        CreateCertificateResponse::NAME,
+        "HardwareId",
+        "NvtCertificate",
+        "ValidNotAfter",
+    ] {
+        assert!(
+            wsdl.contains(&format!(r#"<xs:element name="{element}""#)),
+            "{element}"
+        );
+    }
+    for ty in [
+        "SystemDateTime",
+        "SetDateTimeType",
+        "TimeZone",
+        "DateTime",
+        "Capabilities",
+        "DeviceCapabilities",
+        "NetworkCapabilities",
+        "SystemCapabilities",
+        "OnvifVersion",
+        "EventCapabilities",
+        "MediaCapabilities",
+        "RealTimeStreamingCapabilities",
+        "DeviceEntity",
+        "NetworkInterface",
+        "NetworkInterfaceInfo",
+        "NetworkInterfaceLink",
+        "NetworkInterfaceConnectionSetting",
+        "Duplex",
+        "IPv4NetworkInterface",
+        "IPv4Configuration",
+        "PrefixedIPv4Address",
+        "DynamicDNSType",
+        "DynamicDNSInformation",
+        "Certificate",
+        "BinaryData",
+        "CapabilityCategory",
+    ] {
+        assert!(xsd.contains(&format!(r#"Type name="{ty}""#)), "{ty}");
+    }
+    for element in [
+        "UTCDateTime",
+        "RTP_RTSP_TCP",
+        "WSPausableSubscriptionManagerInterfaceSupport",
+        "FromDHCP",
+        "InterfaceType",
+        "PrefixLength",
+        "TTL",
+        "CertificateID",
+    ] {
+        assert!(xsd.contains(&format!(r#"name="{element}""#)), "{element}");
+    }
+}
