@@ -481,7 +481,7 @@ impl Channel {
             })?;
             (ctl.abort.clone(), endpoint, ctl.epoch)
         };
-        let span = tracing::info_span!(
+        let span = tracing::debug_span!(
             "wws.channel.exchange",
             op = operation,
             url = %endpoint.url,

@@ -225,7 +225,7 @@ impl ReplyChannel {
     ) {
         let (parts, body) = request.into_parts();
         let transport_action = binding::transport_action(&parts.headers);
-        let span = tracing::info_span!(
+        let span = tracing::debug_span!(
             "wws.reply",
             peer = %conn.peer_addr(),
             method = %parts.method,

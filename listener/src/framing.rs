@@ -152,32 +152,49 @@ impl Framing {
                         }
                     }
                 }
-                State::Head { .. } => {
-                    let b = bytes[0];
-                    bytes = &bytes[1..];
-                    self.head_byte(b);
+                State::Head { line, .. } => {
+                    // Whole lines at a time: only a line cut by the end of a read is copied.
+                    match memchr::memchr(b'\n', bytes) {
+                        Some(end) => {
+                            let (part, rest) = (&bytes[..end], &bytes[end + 1..]);
+                            bytes = rest;
+                            if line.is_empty() {
+                                self.head_line(part);
+                            } else {
+                                let mut whole = std::mem::take(line);
+                                whole.extend_from_slice(part);
+                                self.head_line(&whole);
+                            }
+                        }
+                        None => {
+                            if line.len() + bytes.len() > MAX_LINE {
+                                self.state = State::Blind;
+                            } else {
+                                line.extend_from_slice(bytes);
+                            }
+                            bytes = &[];
+                        }
+                    }
                 }
             }
         }
         Verdict::Fine
     }
 
-    fn head_byte(&mut self, b: u8) {
+    /// One whole head line (without its LF).
+    fn head_line(&mut self, line: &[u8]) {
         let State::Head {
-            line,
             first,
             content_length,
             chunked,
+            ..
         } = &mut self.state
         else {
             return;
         };
-        if b != b'\n' {
-            if line.len() >= MAX_LINE {
-                self.state = State::Blind;
-            } else if b != b'\r' {
-                line.push(b);
-            }
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.len() > MAX_LINE {
+            self.state = State::Blind;
             return;
         }
         if line.is_empty() {
@@ -212,7 +229,6 @@ impl Framing {
             }
         }
         *first = false;
-        line.clear();
     }
 }
 

@@ -555,7 +555,7 @@ impl ServiceProxy {
         };
 
         // Borrowed, not cloned: span fields are only evaluated when it is on.
-        let span = tracing::info_span!(
+        let span = tracing::debug_span!(
             "wws.proxy.call",
             call_id = %id,
             action = %message.action.as_deref().unwrap_or_default()

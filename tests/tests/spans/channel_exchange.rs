@@ -32,7 +32,7 @@ async fn exchange_spans_carry_url_action_sizes_and_outcome() {
         .with_writer(move || writer.clone())
         .with_span_events(FmtSpan::CLOSE)
         .with_ansi(false)
-        .with_max_level(tracing::Level::INFO)
+        .with_max_level(tracing::Level::DEBUG)
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
 
