@@ -11,7 +11,7 @@
 //! one answered 503 and closed. So idle or slow connections cannot lock
 //! new clients out, and nothing waits in the kernel's backlog for a slot.
 
-use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use tokio_util::sync::CancellationToken;
@@ -61,6 +61,8 @@ pub(crate) struct Slot {
     clock: Arc<AtomicU64>,
     /// Cancelled to close the connection (evicted).
     evict: CancellationToken,
+    /// Where it stands in the registry's list (kept up to date under its lock).
+    index: AtomicUsize,
 }
 
 impl Slot {
@@ -70,7 +72,15 @@ impl Slot {
             since: AtomicU64::new(clock.fetch_add(1, Ordering::Relaxed)),
             clock,
             evict: CancellationToken::new(),
+            index: AtomicUsize::new(0),
         }
+    }
+
+    /// A small number that differs between neighbouring connections, to
+    /// spread their deadlines: a flood that arrived at once must not expire
+    /// (and come back) at once.
+    pub(crate) fn spread(&self) -> u32 {
+        (self.index.load(Ordering::Relaxed) % 16) as u32
     }
 
     pub(crate) fn phase(&self) -> Phase {
@@ -126,9 +136,14 @@ pub(crate) struct Registered {
 
 impl Drop for Registered {
     fn drop(&mut self) {
+        // O(1): a flood of closes must not hold the lock for a scan each.
         let mut slots = self.registry.lock();
-        if let Some(i) = slots.iter().position(|s| Arc::ptr_eq(s, &self.slot)) {
+        let i = self.slot.index.load(Ordering::Relaxed);
+        if slots.get(i).is_some_and(|s| Arc::ptr_eq(s, &self.slot)) {
             slots.swap_remove(i);
+            if let Some(moved) = slots.get(i) {
+                moved.index.store(i, Ordering::Relaxed);
+            }
         }
     }
 }
@@ -187,6 +202,7 @@ impl Registry {
             }
         }
         let slot = Arc::new(Slot::new(self.clock.clone()));
+        slot.index.store(slots.len(), Ordering::Relaxed);
         slots.push(slot.clone());
         Admission::Serve(Registered {
             registry: self.clone(),
@@ -228,6 +244,19 @@ mod tests {
         assert!(head.slot.evict.is_cancelled());
         drop(head);
         assert_eq!(r.len(), 3);
+    }
+
+    #[test]
+    fn closes_in_any_order_leave_the_list_consistent() {
+        let r = Registry::new(100);
+        let mut held: Vec<Registered> = (0..50).map(|_| serve(&r)).collect();
+        for k in [7usize, 0, 41, 3, 3, 10] {
+            let k = k % held.len();
+            drop(held.remove(k));
+        }
+        assert_eq!(r.len(), 44);
+        drop(held);
+        assert_eq!(r.len(), 0);
     }
 
     #[test]

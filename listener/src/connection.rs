@@ -299,14 +299,15 @@ impl Drop for Answered {
     }
 }
 
-/// Resolves once a connection that has sent nothing at all is `limit` old;
-/// pending for ever otherwise (a connection that spoke is bounded by the
-/// header timeout instead).
+/// Resolves once a connection that has sent nothing at all is `limit` old
+/// (up to half as long again, spread between connections so a flood that
+/// came at once is not let go, and back, at once); pending for ever
+/// otherwise (a connection that spoke is bounded by the header timeout).
 async fn silent_for(slot: &Slot, limit: Option<Duration>) {
     let Some(limit) = limit else {
         return std::future::pending().await;
     };
-    tokio::time::sleep(limit).await;
+    tokio::time::sleep(limit + limit * slot.spread() / 32).await;
     if slot.phase() != Phase::New {
         std::future::pending::<()>().await;
     }

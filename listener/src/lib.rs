@@ -553,7 +553,7 @@ impl Drop for AbortOnDrop<'_> {
 /// Pending connections the kernel queues before `accept` takes them (tokio's
 /// own bind uses 128; a burst of more connects than that gets its SYNs
 /// dropped and retried a second later). Linux caps it at `somaxconn`.
-const LISTEN_BACKLOG: u32 = 1024;
+const LISTEN_BACKLOG: u32 = 4096;
 
 /// Binds as `TcpListener::bind` does (with `SO_REUSEADDR`), with a longer backlog.
 async fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {

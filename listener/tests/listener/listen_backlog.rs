@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use crate::common::*;
 use tokio::net::TcpStream;
 
-/// More connects than a 128 backlog holds, fewer than the 1024 asked for.
+/// More connects than a 128 backlog holds, fewer than the 4096 asked for.
 const BURST: usize = 400;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
