@@ -53,10 +53,14 @@
 //!   answer that is not HTTP/1.1 or has a broken chunked framing is
 //!   `InvalidFormat`, not "disconnected", and leaves the channel `Open`.
 //! - A [`ReplyChannel`] is handed out by the listener already `Open`, with
-//!   the request head read: the accept is the listener's, so the
-//!   `Accepting` state of WWSAPI's server channels (and its abort rule,
-//!   Accepting → Created) is the state table's only; an abort during
-//!   accept is `Listener::abort`, which completes the accept with `Aborted`.
+//!   the request head read: the accept is the listener's, so there is no
+//!   `Accepting` state (WWSAPI's server channels have one); an abort
+//!   during accept is `Listener::abort`, which completes the accept with
+//!   `Aborted`.
+//! - [`ReplyChannel`]'s answers (`reply`, `reply_fault`, `reply_http`,
+//!   `close`) hand the response to the connection without waiting today;
+//!   they are `async` so that a transport with flow control (HTTP/2) can
+//!   make them wait for the peer's window without an API change.
 
 mod binding;
 mod body;

@@ -9,16 +9,19 @@
 //!
 //! - `*Started` events are allowed only from `Created`; their completion
 //!   (`*Succeeded`/`*Failed`) only from the in-progress state.
-//! - A failed open or accept leaves the object `Faulted` (as WWSAPI: the
-//!   transport is in an unknown state); close it, reset it and open again.
+//! - A failed open leaves the object `Faulted` (as WWSAPI: the transport
+//!   is in an unknown state); close it, reset it and open again.
 //! - `CloseStarted` from `Created` or `Closed` completes at once (→ `Closed`);
 //!   from `Open` or `Faulted` it enters `Closing`, and `CloseFinished` ends
-//!   in `Closed`. Closing while `Opening`/`Accepting` is invalid: abort instead.
+//!   in `Closed`. Closing while `Opening` is invalid: abort instead.
 //! - `Abort` is allowed in every state and never fails; what it does is the
 //!   table of DESIGN.md §2, repeated on each `on` method.
-//! - `Fault` (a transport error seen by the layer) is allowed in every state:
-//!   `Open` → `Faulted`, any other state unchanged, because a fault that
-//!   arrives after abort or close has already settled the object is stale.
+//! - A channel's `Fault` (a transport error under it) is allowed in every
+//!   state: `Open` → `Faulted`, any other state unchanged, because a fault
+//!   that arrives after abort or close has already settled the channel is
+//!   stale. The other objects fault only by abort or a failed open.
+//! - No `Accepting` state: a server channel (`ReplyChannel`) is handed out
+//!   by its listener already `Open`, the accept being the listener's.
 //! - `Reset` is allowed from `Created` and `Closed` only (WsResetChannel,
 //!   WsResetListener, WsResetServiceProxy and WsResetServiceHost all reuse a
 //!   *closed* object; a faulted one must be closed first, which is cheap).
@@ -112,8 +115,6 @@ state_enum! {
         Created,
         /// `open` in progress.
         Opening,
-        /// A server channel waiting in accept.
-        Accepting,
         /// Ready for I/O.
         Open,
         /// Broken by abort or a transport error; only close/abort allowed.
@@ -188,12 +189,6 @@ event_enum! {
         OpenSucceeded => "open completion",
         /// The open failed.
         OpenFailed => "open failure",
-        /// `accept()` started on a server channel.
-        AcceptStarted => "accept",
-        /// The accept completed.
-        AcceptSucceeded => "accept completion",
-        /// The accept failed.
-        AcceptFailed => "accept failure",
         /// `close()` called.
         CloseStarted => "close",
         /// The close completed.
@@ -224,8 +219,6 @@ event_enum! {
         Abort => "abort",
         /// `reset()` called.
         Reset => "reset",
-        /// The listening socket failed.
-        Fault => "fault",
     }
 }
 
@@ -246,8 +239,6 @@ event_enum! {
         Abort => "abort",
         /// `reset()` called.
         Reset => "reset",
-        /// The proxy's channel failed.
-        Fault => "fault",
     }
 }
 
@@ -268,22 +259,20 @@ event_enum! {
         Abort => "abort",
         /// `reset()` called.
         Reset => "reset",
-        /// A listener of the host failed.
-        Fault => "fault",
     }
 }
 
 impl ChannelState {
     /// The state after `event`, or `InvalidOperation` when `event` is not allowed here.
     ///
-    /// Abort: `Open` → `Faulted`; `Opening`/`Accepting` → `Created`;
+    /// Abort: `Open` → `Faulted`; `Opening` → `Created`;
     /// `Closing` → `Closed`; otherwise unchanged.
     pub fn on(self, event: ChannelEvent) -> Result<Self> {
         use ChannelEvent as E;
         use ChannelState as S;
         Ok(match (self, event) {
             (S::Open, E::Abort) => S::Faulted,
-            (S::Opening | S::Accepting, E::Abort) => S::Created,
+            (S::Opening, E::Abort) => S::Created,
             (S::Closing, E::Abort) => S::Closed,
             (s, E::Abort) => s,
             (S::Open, E::Fault) => S::Faulted,
@@ -291,9 +280,6 @@ impl ChannelState {
             (S::Created, E::OpenStarted) => S::Opening,
             (S::Opening, E::OpenSucceeded) => S::Open,
             (S::Opening, E::OpenFailed) => S::Faulted,
-            (S::Created, E::AcceptStarted) => S::Accepting,
-            (S::Accepting, E::AcceptSucceeded) => S::Open,
-            (S::Accepting, E::AcceptFailed) => S::Faulted,
             (S::Created | S::Closed, E::CloseStarted) => S::Closed,
             (S::Open | S::Faulted, E::CloseStarted) => S::Closing,
             (S::Closing, E::CloseFinished) => S::Closed,
@@ -317,8 +303,6 @@ impl ListenerState {
             (S::Opening, E::Abort) => S::Created,
             (S::Closing, E::Abort) => S::Closed,
             (s, E::Abort) => s,
-            (S::Open, E::Fault) => S::Faulted,
-            (s, E::Fault) => s,
             (S::Created, E::OpenStarted) => S::Opening,
             (S::Opening, E::OpenSucceeded) => S::Open,
             (S::Opening, E::OpenFailed) => S::Faulted,
@@ -344,8 +328,6 @@ impl ServiceProxyState {
             (S::Opening, E::Abort) => S::Created,
             (S::Closing, E::Abort) => S::Closed,
             (s, E::Abort) => s,
-            (S::Open, E::Fault) => S::Faulted,
-            (s, E::Fault) => s,
             (S::Created, E::OpenStarted) => S::Opening,
             (S::Opening, E::OpenSucceeded) => S::Open,
             (S::Opening, E::OpenFailed) => S::Faulted,
@@ -382,8 +364,6 @@ impl ServiceHostState {
             (S::Open | S::Opening, E::Abort) => S::Faulted,
             (S::Closing, E::Abort) => S::Closed,
             (s, E::Abort) => s,
-            (S::Open, E::Fault) => S::Faulted,
-            (s, E::Fault) => s,
             (S::Created, E::OpenStarted) => S::Opening,
             (S::Opening, E::OpenSucceeded) => S::Open,
             (S::Opening, E::OpenFailed) => S::Faulted,
@@ -558,7 +538,7 @@ impl<S: StateMachine> StateCell<S> {
     ///
     /// If the state changed since the ticket was issued, nothing is applied
     /// and the result is `Error::Aborted`: the only way out of `Opening`,
-    /// `Accepting` or `Closing` other than the operation's own completion is
+    /// or `Closing` other than the operation's own completion is
     /// an abort. Otherwise as [`apply`](Self::apply).
     pub fn complete(&self, ticket: Ticket, event: S::Event) -> Result<S> {
         let mut slot = self.lock();

@@ -125,7 +125,10 @@ async fn silent_and_slow_connections_at_the_limit_make_room_for_new_clients() {
     for check in checks {
         closed += usize::from(check.await.unwrap_or(false));
     }
-    assert!(closed >= limit, "only {closed} flood connections were closed");
+    assert!(
+        closed >= limit,
+        "only {closed} flood connections were closed"
+    );
 }
 
 #[tokio::test(start_paused = true)]

@@ -83,22 +83,19 @@ fn channel_table() {
     use Want::{To, X};
     #[rustfmt::skip]
     let table = [
-        //                      Created       Opening       Accepting     Open          Faulted       Closing       Closed
-        (E::OpenStarted,     [To(Opening),  X,            X,            X,            X,            X,            X          ]),
-        (E::OpenSucceeded,   [X,            To(Open),     X,            X,            X,            X,            X          ]),
-        (E::OpenFailed,      [X,            To(Faulted),  X,            X,            X,            X,            X          ]),
-        (E::AcceptStarted,   [To(Accepting),X,            X,            X,            X,            X,            X          ]),
-        (E::AcceptSucceeded, [X,            X,            To(Open),     X,            X,            X,            X          ]),
-        (E::AcceptFailed,    [X,            X,            To(Faulted),  X,            X,            X,            X          ]),
-        (E::CloseStarted,    [To(Closed),   X,            X,            To(Closing),  To(Closing),  X,            To(Closed) ]),
-        (E::CloseFinished,   [X,            X,            X,            X,            X,            To(Closed),   X          ]),
-        (E::Abort,           [To(Created),  To(Created),  To(Created),  To(Faulted),  To(Faulted),  To(Closed),   To(Closed) ]),
-        (E::Reset,           [To(Created),  X,            X,            X,            X,            X,            To(Created)]),
-        (E::Fault,           [To(Created),  To(Opening),  To(Accepting),To(Faulted),  To(Faulted),  To(Closing),  To(Closed) ]),
+        //                      Created       Opening       Open          Faulted       Closing       Closed
+        (E::OpenStarted,     [To(Opening),  X,            X,            X,            X,            X          ]),
+        (E::OpenSucceeded,   [X,            To(Open),     X,            X,            X,            X          ]),
+        (E::OpenFailed,      [X,            To(Faulted),  X,            X,            X,            X          ]),
+        (E::CloseStarted,    [To(Closed),   X,            To(Closing),  To(Closing),  X,            To(Closed) ]),
+        (E::CloseFinished,   [X,            X,            X,            X,            To(Closed),   X          ]),
+        (E::Abort,           [To(Created),  To(Created),  To(Faulted),  To(Faulted),  To(Closed),   To(Closed) ]),
+        (E::Reset,           [To(Created),  X,            X,            X,            X,            To(Created)]),
+        (E::Fault,           [To(Created),  To(Opening),  To(Faulted),  To(Faulted),  To(Closing),  To(Closed) ]),
     ];
     check(
         "Channel",
-        [Created, Opening, Accepting, Open, Faulted, Closing, Closed],
+        [Created, Opening, Open, Faulted, Closing, Closed],
         ChannelState::ALL,
         ChannelEvent::ALL,
         &table,
@@ -120,7 +117,6 @@ fn listener_table() {
         (E::CloseFinished, [X,            X,            X,            X,            To(Closed),   X          ]),
         (E::Abort,         [To(Created),  To(Created),  To(Faulted),  To(Faulted),  To(Closed),   To(Closed) ]),
         (E::Reset,         [To(Created),  X,            X,            X,            X,            To(Created)]),
-        (E::Fault,         [To(Created),  To(Opening),  To(Faulted),  To(Faulted),  To(Closing),  To(Closed) ]),
     ];
     check(
         "Listener",
@@ -146,7 +142,6 @@ fn service_proxy_table() {
         (E::CloseFinished, [X,            X,            X,            To(Closed),   X,            X          ]),
         (E::Abort,         [To(Created),  To(Created),  To(Faulted),  To(Closed),   To(Closed),   To(Faulted)]),
         (E::Reset,         [To(Created),  X,            X,            X,            To(Created),  X          ]),
-        (E::Fault,         [To(Created),  To(Opening),  To(Faulted),  To(Closing),  To(Closed),   To(Faulted)]),
     ];
     check(
         "ServiceProxy",
@@ -172,7 +167,6 @@ fn service_host_table() {
         (E::CloseFinished, [X,            X,            X,            To(Closed),   X,            X          ]),
         (E::Abort,         [To(Created),  To(Faulted),  To(Faulted),  To(Closed),   To(Closed),   To(Faulted)]),
         (E::Reset,         [To(Created),  X,            X,            X,            To(Created),  X          ]),
-        (E::Fault,         [To(Created),  To(Opening),  To(Faulted),  To(Closing),  To(Closed),   To(Faulted)]),
     ];
     check(
         "ServiceHost",
