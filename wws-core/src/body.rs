@@ -21,7 +21,10 @@ pub trait BodyElement: Sized {
     const NAME: &'static str;
 
     /// Writes the wrapper element, declaring every namespace it uses on itself.
-    fn write_element(&self, out: &mut BytesMut);
+    ///
+    /// Fails with [`Error::InvalidFormat`] if a value holds a character XML
+    /// 1.0 does not allow ([`write_text`]); `out` may then hold part of the element.
+    fn write_element(&self, out: &mut BytesMut) -> Result<()>;
 
     /// Reads the wrapper element from standalone XML (as kept in [`Message::body`](crate::Message::body)).
     fn read_element(xml: &[u8]) -> Result<Self>;
@@ -29,8 +32,8 @@ pub trait BodyElement: Sized {
 
 /// A simple value with an XML Schema lexical form.
 pub trait XmlValue: Sized {
-    /// Appends the lexical form, escaped as XML text.
-    fn write_value(&self, out: &mut BytesMut);
+    /// Appends the lexical form, escaped as XML text; fails as [`write_text`] does.
+    fn write_value(&self, out: &mut BytesMut) -> Result<()>;
     /// Parses the lexical form (already unescaped).
     fn parse_value(text: &str) -> std::result::Result<Self, String>;
 }
@@ -44,7 +47,7 @@ fn write_display(out: &mut BytesMut, v: impl std::fmt::Display) {
 macro_rules! float_value {
     ($t:ty) => {
         impl XmlValue for $t {
-            fn write_value(&self, out: &mut BytesMut) {
+            fn write_value(&self, out: &mut BytesMut) -> Result<()> {
                 if self.is_nan() {
                     out.extend_from_slice(b"NaN");
                 } else if self.is_infinite() {
@@ -54,6 +57,7 @@ macro_rules! float_value {
                     // Debug is the shortest form that parses back to the same value.
                     let _ = write!(out, "{self:?}");
                 }
+                Ok(())
             }
 
             fn parse_value(text: &str) -> std::result::Result<Self, String> {
@@ -83,8 +87,9 @@ float_value!(f32);
 macro_rules! int_value {
     ($t:ty) => {
         impl XmlValue for $t {
-            fn write_value(&self, out: &mut BytesMut) {
+            fn write_value(&self, out: &mut BytesMut) -> Result<()> {
                 write_display(out, self);
+                Ok(())
             }
 
             fn parse_value(text: &str) -> std::result::Result<Self, String> {
@@ -102,8 +107,9 @@ int_value!(u32);
 int_value!(u64);
 
 impl XmlValue for bool {
-    fn write_value(&self, out: &mut BytesMut) {
+    fn write_value(&self, out: &mut BytesMut) -> Result<()> {
         out.extend_from_slice(if *self { b"true" } else { b"false" });
+        Ok(())
     }
 
     fn parse_value(text: &str) -> std::result::Result<Self, String> {
@@ -116,8 +122,8 @@ impl XmlValue for bool {
 }
 
 impl XmlValue for String {
-    fn write_value(&self, out: &mut BytesMut) {
-        write_text(out, self);
+    fn write_value(&self, out: &mut BytesMut) -> Result<()> {
+        write_text(out, self)
     }
 
     fn parse_value(text: &str) -> std::result::Result<Self, String> {
@@ -127,8 +133,9 @@ impl XmlValue for String {
 
 /// A field of a [`body_element!`](crate::body_element) struct: a value, or an optional one (`minOccurs="0"`).
 pub trait BodyField: Sized {
-    /// Writes the field's element (`open`, value, `close`); an absent optional writes nothing.
-    fn write_field(&self, open: &str, close: &str, out: &mut BytesMut);
+    /// Writes the field's element (`open`, value, `close`); an absent optional
+    /// writes nothing. Fails as [`XmlValue::write_value`] does.
+    fn write_field(&self, open: &str, close: &str, out: &mut BytesMut) -> Result<()>;
     /// Reads the field from its element, whose start `tag` was just read.
     fn read_field<'a>(
         r: &mut XmlReader<'a>,
@@ -158,10 +165,11 @@ fn read_value<'a, T: XmlValue>(
 macro_rules! body_field {
     ($($t:ty),*) => {$(
         impl BodyField for $t {
-            fn write_field(&self, open: &str, close: &str, out: &mut BytesMut) {
+            fn write_field(&self, open: &str, close: &str, out: &mut BytesMut) -> Result<()> {
                 out.extend_from_slice(open.as_bytes());
-                self.write_value(out);
+                self.write_value(out)?;
                 out.extend_from_slice(close.as_bytes());
+                Ok(())
             }
 
             fn read_field<'a>(
@@ -181,9 +189,10 @@ macro_rules! body_field {
         }
 
         impl BodyField for Option<$t> {
-            fn write_field(&self, open: &str, close: &str, out: &mut BytesMut) {
-                if let Some(v) = self {
-                    v.write_field(open, close, out);
+            fn write_field(&self, open: &str, close: &str, out: &mut BytesMut) -> Result<()> {
+                match self {
+                    Some(v) => v.write_field(open, close, out),
+                    None => Ok(()),
                 }
             }
 
@@ -292,7 +301,7 @@ macro_rules! __wws_xml_name {
 /// }
 /// use wws_core::BodyElement;
 /// let mut out = wws_core::bytes::BytesMut::new();
-/// QuoteRequest { symbol: "ACME".into(), day: None }.write_element(&mut out);
+/// QuoteRequest { symbol: "ACME".into(), day: None }.write_element(&mut out)?;
 /// assert_eq!(&out[..], br#"<GetQuote xmlns="urn:example"><Symbol>ACME</Symbol></GetQuote>"#);
 /// let back = QuoteRequest::read_element(br#"<q:GetQuote xmlns:q="urn:example"><q:Symbol>ACME</q:Symbol></q:GetQuote>"#)?;
 /// assert_eq!(back.symbol, "ACME");
@@ -319,7 +328,7 @@ macro_rules! body_element {
             const NAMESPACE: &'static str = $ns;
             const NAME: &'static str = $crate::__wws_xml_name!($name $(, $element)?);
 
-            fn write_element(&self, out: &mut $crate::bytes::BytesMut) {
+            fn write_element(&self, out: &mut $crate::bytes::BytesMut) -> $crate::Result<()> {
                 out.extend_from_slice(::core::concat!(
                     "<", $crate::__wws_xml_name!($name $(, $element)?), " xmlns=\"", $ns, "\">"
                 ).as_bytes());
@@ -329,11 +338,12 @@ macro_rules! body_element {
                         ::core::concat!("<", $crate::__wws_xml_name!($field $(, $xml)?), ">"),
                         ::core::concat!("</", $crate::__wws_xml_name!($field $(, $xml)?), ">"),
                         out,
-                    );
+                    )?;
                 )*
                 out.extend_from_slice(::core::concat!(
                     "</", $crate::__wws_xml_name!($name $(, $element)?), ">"
                 ).as_bytes());
+                ::core::result::Result::Ok(())
             }
 
             #[allow(unused_mut, unused_variables)]

@@ -11,6 +11,7 @@ use bytes::{Bytes, BytesMut};
 use quick_xml::Reader;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 
+use super::chars;
 use crate::error::{Error, Result};
 use crate::message::QName;
 use crate::properties::ReaderQuotas;
@@ -182,31 +183,91 @@ fn normalize_eol(s: &str) -> Cow<'_, str> {
     Cow::Owned(s.replace("\r\n", "\n").replace('\r', "\n"))
 }
 
-fn resolve_ref(r: &BytesRef<'_>) -> Result<char> {
-    let name: &[u8] = r;
-    let c = match name {
-        b"lt" => '<',
-        b"gt" => '>',
-        b"amp" => '&',
-        b"apos" => '\'',
-        b"quot" => '"',
-        _ if r.is_char_ref() => match r.resolve_char_ref() {
-            Ok(Some(c)) => c,
-            _ => {
+/// The character a predefined entity or character reference (`name`, between
+/// `&` and `;`) stands for; a character reference must stand for an XML 1.0
+/// character.
+fn resolve_entity(name: &str) -> Result<char> {
+    Ok(match name {
+        "lt" => '<',
+        "gt" => '>',
+        "amp" => '&',
+        "apos" => '\'',
+        "quot" => '"',
+        _ => match name.strip_prefix('#') {
+            Some(digits) => chars::char_ref(digits)?,
+            None => {
                 return Err(Error::InvalidFormat(format!(
-                    "invalid character reference &{};",
-                    String::from_utf8_lossy(name)
+                    "undeclared entity reference &{name};"
                 )));
             }
         },
-        _ => {
-            return Err(Error::InvalidFormat(format!(
-                "undeclared entity reference &{};",
-                String::from_utf8_lossy(name)
-            )));
-        }
-    };
-    Ok(c)
+    })
+}
+
+fn resolve_ref(r: &BytesRef<'_>) -> Result<char> {
+    let name: &[u8] = r;
+    match std::str::from_utf8(name) {
+        Ok(name) => resolve_entity(name),
+        Err(_) => Err(Error::invalid_format("entity reference is not UTF-8")),
+    }
+}
+
+/// True for the bytes that make an attribute value differ from its raw
+/// text: a reference, or whitespace that normalisation turns into a space.
+const fn attr_special(b: u8) -> bool {
+    matches!(b, b'&' | b'\t' | b'\n' | b'\r')
+}
+
+/// An attribute value as XML 1.0 §3.3.3 normalises it (there is no DTD, so
+/// every attribute is CDATA): references resolved, each raw tab, LF and CR
+/// (a CR LF pair as one) a space. `&#x9;`, `&#xA;` and `&#xD;` stay as the
+/// characters they stand for.
+fn attr_value(raw: &str) -> Result<Cow<'_, str>> {
+    if !raw.bytes().any(attr_special) {
+        return Ok(Cow::Borrowed(raw));
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(i) = rest.bytes().position(attr_special) {
+        let (plain, tail) = rest.split_at_checked(i).unwrap_or((rest, ""));
+        out.push_str(plain);
+        let mut tail = tail.as_bytes().iter();
+        rest = match tail.next() {
+            Some(b'&') => {
+                let body = plain_tail(rest, i + 1);
+                let Some(end) = body.find(';') else {
+                    return Err(Error::InvalidFormat(format!(
+                        "unterminated reference in attribute value {raw:?}"
+                    )));
+                };
+                out.push(resolve_entity(body.get(..end).unwrap_or_default())?);
+                plain_tail(body, end + 1)
+            }
+            Some(b'\r') if tail.next() == Some(&b'\n') => {
+                out.push(' ');
+                plain_tail(rest, i + 2)
+            }
+            _ => {
+                out.push(' ');
+                plain_tail(rest, i + 1)
+            }
+        };
+    }
+    out.push_str(rest);
+    Ok(Cow::Owned(out))
+}
+
+/// `s` from byte `at` on (empty past its end).
+fn plain_tail(s: &str, at: usize) -> &str {
+    s.get(at..).unwrap_or_default()
+}
+
+/// `err`'s text, with `context` in front.
+fn in_context(context: std::fmt::Arguments<'_>, err: Error) -> Error {
+    match err {
+        Error::InvalidFormat(text) => Error::InvalidFormat(format!("{context}: {text}")),
+        other => other,
+    }
 }
 
 /// Attributes of a start tag, scanned by hand: quick-xml's iterator costs more
@@ -236,7 +297,6 @@ struct AttrValue<'a> {
     name: &'a str,
     /// The value, still escaped.
     raw: &'a str,
-    has_amp: bool,
     has_quot: bool,
 }
 
@@ -274,7 +334,6 @@ impl<'a> Iterator for AttrScan<'a> {
         ok &= quote == b'"' || quote == b'\'';
         let value_start = i + 1;
         let mut j = value_start;
-        let mut has_amp = false;
         loop {
             let stop = bytes
                 .get(j..)
@@ -285,10 +344,7 @@ impl<'a> Iterator for AttrScan<'a> {
             };
             j += stop;
             match bytes.get(j) {
-                Some(b'&') => {
-                    has_amp = true;
-                    j += 1;
-                }
+                Some(b'&') => j += 1,
                 Some(&b) if b == quote => break,
                 _ => {
                     ok = false;
@@ -311,7 +367,6 @@ impl<'a> Iterator for AttrScan<'a> {
         Some(Ok(AttrValue {
             name,
             raw: value,
-            has_amp,
             has_quot,
         }))
     }
@@ -386,6 +441,9 @@ impl<'a> XmlReader<'a> {
         let src = std::str::from_utf8(xml).map_err(|e| {
             Error::InvalidFormat(format!("input is not UTF-8 (at byte {})", e.valid_up_to()))
         })?;
+        // Every raw character, in markup and content alike; references are
+        // checked as they are resolved.
+        chars::check_chars(src.as_bytes())?;
         let mut reader = Reader::from_reader(src.as_bytes());
         let config = reader.config_mut();
         config.check_end_names = true;
@@ -476,7 +534,9 @@ impl<'a> XmlReader<'a> {
                     return Ok(Raw::CData(s));
                 }
                 Event::GeneralRef(r) => {
-                    let c = resolve_ref(&r)?;
+                    let c = resolve_ref(&r).map_err(|e| {
+                        in_context(format_args!("reference at byte {}", self.position()), e)
+                    })?;
                     if self.depth == 0 {
                         return Err(self.top_level_error("entity reference"));
                     }
@@ -592,7 +652,6 @@ impl<'a> XmlReader<'a> {
             let AttrValue {
                 name: key,
                 raw,
-                has_amp,
                 has_quot,
             } = attr.map_err(|err| Error::InvalidFormat(format!("<{name}>: {err}")))?;
             if count >= self.max_attributes {
@@ -614,13 +673,8 @@ impl<'a> XmlReader<'a> {
                     spill.get_or_insert_with(Default::default).insert(key);
                 }
             }
-            let value = if has_amp {
-                quick_xml::escape::unescape(raw).map_err(|err| {
-                    Error::InvalidFormat(format!("attribute {key} of <{name}>: {err}"))
-                })?
-            } else {
-                Cow::Borrowed(raw)
-            };
+            let value = attr_value(raw)
+                .map_err(|err| in_context(format_args!("attribute {key} of <{name}>"), err))?;
             let prefix = if key == "xmlns" {
                 ""
             } else if let Some(p) = key.strip_prefix("xmlns:") {
@@ -753,7 +807,8 @@ impl<'a> XmlReader<'a> {
                 self.resolve_in(p, tag.scope).is_some_and(|u| u == ns)
             };
             if matches {
-                return Some(quick_xml::escape::unescape(raw).unwrap_or(Cow::Borrowed(raw)));
+                // The start tag's values were all checked when it was read.
+                return Some(attr_value(raw).unwrap_or(Cow::Borrowed(raw)));
             }
         }
         None
@@ -775,8 +830,8 @@ impl<'a> XmlReader<'a> {
                     Error::InvalidFormat(format!("undeclared namespace prefix {p:?}"))
                 })?
             };
-            let value = quick_xml::escape::unescape(raw)
-                .map_err(|e| Error::InvalidFormat(format!("attribute {key}: {e}")))?;
+            let value =
+                attr_value(raw).map_err(|e| in_context(format_args!("attribute {key}"), e))?;
             out.push((QName::new(ns, l), value));
         }
         Ok(out)
@@ -917,7 +972,7 @@ impl<'a> XmlReader<'a> {
             }
             match b.raw {
                 Some(raw) => out.extend_from_slice(raw.as_bytes()),
-                None => super::writer::write_attr_value(out, &b.uri),
+                None => super::writer::write_attr_value(out, &b.uri)?,
             }
             out.extend_from_slice(b"\"");
         }
