@@ -444,6 +444,14 @@ impl<'a> XmlReader<'a> {
         // Every raw character, in markup and content alike; references are
         // checked as they are resolved.
         chars::check_chars(src.as_bytes())?;
+        // quick-xml drops a byte order mark at the start of its input without
+        // counting it in its positions, which would shift every fragment cut
+        // by them; and a second one is text before the first markup.
+        if src.starts_with('\u{FEFF}') {
+            return Err(Error::invalid_format(
+                "U+FEFF at the start of the input (a second byte order mark)",
+            ));
+        }
         let mut reader = Reader::from_reader(src.as_bytes());
         let config = reader.config_mut();
         config.check_end_names = true;
@@ -1201,6 +1209,24 @@ mod tests {
         assert!(matches!(r.next(), Ok(XmlEvent::Start(t)) if t.is_empty() && t.depth() == 1));
         assert!(matches!(r.next(), Ok(XmlEvent::End)));
         assert!(matches!(r.next(), Ok(XmlEvent::Eof)));
+    }
+
+    #[test]
+    fn a_second_byte_order_mark_is_refused() {
+        // Found by the roundtrip fuzz target: quick-xml skipped the second
+        // one uncounted, and the body was cut three bytes short.
+        let xml = "\u{FEFF}\u{FEFF}<r><a>t</a></r>";
+        let err = XmlReader::new(xml.as_bytes()).expect_err("two BOMs");
+        assert!(err.to_string().contains("U+FEFF"), "{err}");
+        let doc = format!(
+            "\u{FEFF}\u{FEFF}<s:Envelope xmlns:s=\"{}\"><s:Body><a/></s:Body></s:Envelope>",
+            crate::ns::SOAP11
+        );
+        assert!(crate::Message::read(doc.as_bytes(), &ReaderQuotas::default()).is_err());
+        // One is fine, and so is U+FEFF further on.
+        let mut r = XmlReader::new("\u{FEFF}<r>\u{FEFF}</r>".as_bytes()).expect("one BOM");
+        let root = r.root().expect("root");
+        assert_eq!(r.read_text(&root).expect("text"), "\u{FEFF}");
     }
 
     #[test]
