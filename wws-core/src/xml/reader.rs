@@ -537,7 +537,8 @@ impl<'a> XmlReader<'a> {
                 Event::CData(t) => {
                     let s = self.sub_str(&t)?;
                     if self.depth == 0 {
-                        return Err(self.top_level_error("CDATA section"));
+                        self.top_level_content("CDATA section")?;
+                        continue;
                     }
                     return Ok(Raw::CData(s));
                 }
@@ -546,7 +547,8 @@ impl<'a> XmlReader<'a> {
                         in_context(format_args!("reference at byte {}", self.position()), e)
                     })?;
                     if self.depth == 0 {
-                        return Err(self.top_level_error("entity reference"));
+                        self.top_level_content("entity reference")?;
+                        continue;
                     }
                     return Ok(Raw::Ref(c));
                 }
@@ -612,6 +614,15 @@ impl<'a> XmlReader<'a> {
             Ok(())
         } else {
             Err(self.top_level_error("text"))
+        }
+    }
+
+    /// Content other than text outside any element: an error in a document;
+    /// skipped in a fragment (element content), as its top-level text is.
+    fn top_level_content(&self, what: &str) -> Result<()> {
+        match self.mode {
+            Mode::Fragment => Ok(()),
+            Mode::Document => Err(self.top_level_error(what)),
         }
     }
 
@@ -1227,6 +1238,36 @@ mod tests {
         let mut r = XmlReader::new("\u{FEFF}<r>\u{FEFF}</r>".as_bytes()).expect("one BOM");
         let root = r.root().expect("root");
         assert_eq!(r.read_text(&root).expect("text"), "\u{FEFF}");
+    }
+
+    #[test]
+    fn a_fragment_is_element_content() {
+        // Found by the message_read fuzz target: a body with text and a
+        // reference beside its element was read, but did not read again
+        // alone. Outside its elements a fragment's references and CDATA are
+        // skipped, as its text is.
+        let mut r = XmlReader::new(b"x&#xD;<a>&amp;</a>&amp;<![CDATA[c]]>").expect("reader");
+        let mut texts = String::new();
+        loop {
+            match r.next().expect("event") {
+                XmlEvent::Text(t) => texts.push_str(&t),
+                XmlEvent::Eof => break,
+                _ => {}
+            }
+        }
+        assert_eq!(texts, "&");
+        assert!(
+            XmlReader::new(b"&#x1;<a/>")
+                .and_then(|mut r| r.root().map(|_| ()))
+                .is_err()
+        );
+        let doc = |top: &str| format!("{top}<r/>");
+        for top in ["&#x41;", "<![CDATA[x]]>"] {
+            let xml = doc(top);
+            let mut r =
+                XmlReader::document(xml.as_bytes(), &ReaderQuotas::default()).expect("reader");
+            assert!(r.finish().is_err(), "{top} outside the root of a document");
+        }
     }
 
     #[test]
