@@ -191,8 +191,9 @@ impl Fault {
     /// SOAP 1.2 writes an `Other` code as `Receiver` with it as first subcode.
     ///
     /// Fails with [`Error::InvalidFormat`] if a code, reason, language,
-    /// actor or node holds a character XML 1.0 does not allow (`out` may then
-    /// hold part of the fault). The detail is XML already and is copied as it is.
+    /// actor or node holds a character XML 1.0 does not allow, or a code's
+    /// local name is not an XML name (`NCName`); `out` may then hold part of
+    /// the fault. The detail is XML already and is copied as it is.
     pub fn write(&self, version: EnvelopeVersion, out: &mut BytesMut) -> Result<()> {
         match version {
             EnvelopeVersion::Soap11 => self.write11(out),
@@ -223,10 +224,10 @@ impl Fault {
         };
         out.extend_from_slice(b">");
         out.extend_from_slice(prefix.as_bytes());
-        write_text(out, self.code.soap11_local())?;
+        write_name(out, self.code.soap11_local())?;
         for sub in &self.subcodes {
             out.extend_from_slice(b".");
-            write_text(out, &sub.local)?;
+            write_name(out, &sub.local)?;
         }
         out.extend_from_slice(b"</faultcode><faultstring>");
         write_text(out, self.reason_text())?;
@@ -270,7 +271,7 @@ impl Fault {
             };
             out.extend_from_slice(b">");
             out.extend_from_slice(prefix.as_bytes());
-            write_text(out, &sub.local)?;
+            write_name(out, &sub.local)?;
             out.extend_from_slice(b"</s:Value>");
         }
         for _ in &subcodes {
@@ -337,8 +338,13 @@ impl Fault {
                     // SOAP 1.1 dotted codes: `Client.Auth` is Client, subcode Auth.
                     let mut parts = q.local.split('.');
                     let top = parts.next().unwrap_or_default();
+                    // An NCName starts with no `.`; empty parts (`Client..Auth`) name nothing.
                     code = Some(FaultCode::from_qname(QName::new(q.namespace.as_str(), top)));
-                    subcodes.extend(parts.map(|p| QName::new(q.namespace.as_str(), p)));
+                    subcodes.extend(
+                        parts
+                            .filter(|p| !p.is_empty())
+                            .map(|p| QName::new(q.namespace.as_str(), p)),
+                    );
                 }
                 "Code" => {
                     let (value, subs) = read_code(&mut r)?;
@@ -381,6 +387,19 @@ impl Fault {
             detail,
         })
     }
+}
+
+/// Writes the local part of a fault (sub)code, which must be an `NCName` for
+/// the code to read back as a QName.
+fn write_name(out: &mut BytesMut, local: &str) -> Result<()> {
+    // A character XML cannot carry is named first, as everywhere else.
+    write_text(out, local)?;
+    if !crate::xml::chars::is_ncname(local) {
+        return Err(Error::InvalidFormat(format!(
+            "fault code {local:?} is not an XML name (NCName): it cannot be written as a QName"
+        )));
+    }
+    Ok(())
 }
 
 /// Reads a SOAP 1.2 `Code` (or `Subcode`): its `Value` and the chain of subcode values.

@@ -464,3 +464,33 @@ proptest! {
         prop_assert_eq!(got.fault().expect("reads"), Some(sent));
     }
 }
+
+/// Found by the typed_body fuzz target: a faultcode that is no QName
+/// (`s:Clip...://...`, with empty dotted parts) was read, and the fault then
+/// written in SOAP 1.2 did not read back ("empty QName").
+#[test]
+fn fault_codes_are_qnames_of_ncnames_on_read_and_on_write() {
+    let fault = |code: &str| {
+        format!(
+            "<s:Fault xmlns:s=\"{}\"><faultcode>{code}</faultcode><faultstring>r</faultstring></s:Fault>",
+            ns::SOAP11
+        )
+    };
+    let f = Fault::read(fault("s:Client..Auth").as_bytes()).expect("empty parts are skipped");
+    assert_eq!(f.code, FaultCode::Sender);
+    assert_eq!(f.subcodes, vec![QName::new(ns::SOAP11, "Auth")]);
+    for bad in ["s:Cl/x", "s:a:b", "s:1x", "s:", "s :x"] {
+        let err = Fault::read(fault(bad).as_bytes()).expect_err(bad);
+        assert!(
+            matches!(err, wws_core::Error::InvalidFormat(_)),
+            "{bad}: {err}"
+        );
+    }
+    for bad in ["", "a b", "x:y", "1st"] {
+        let f = Fault::sender("r").with_subcode(QName::new("urn:x", bad));
+        for v in ENVELOPES {
+            let err = f.to_xml(v).expect_err(bad).to_string();
+            assert!(err.contains("is not an XML name"), "{bad:?} {v:?}: {err}");
+        }
+    }
+}

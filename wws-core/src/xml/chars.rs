@@ -15,6 +15,27 @@ pub const fn is_xml_char(c: char) -> bool {
     matches!(c as u32, 0x9 | 0xA | 0xD | 0x20..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF)
 }
 
+/// True if `c` may start an XML name (XML 1.0 fifth edition `NameStartChar`, less `:`).
+const fn is_name_start(c: char) -> bool {
+    matches!(c as u32,
+        0x41..=0x5A | 0x5F | 0x61..=0x7A | 0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0x2FF
+        | 0x370..=0x37D | 0x37F..=0x1FFF | 0x200C..=0x200D | 0x2070..=0x218F
+        | 0x2C00..=0x2FEF | 0x3001..=0xD7FF | 0xF900..=0xFDCF | 0xFDF0..=0xFFFD
+        | 0x10000..=0xEFFFF)
+}
+
+/// True if `c` may continue an XML name (`NameChar`, less `:`).
+const fn is_name_char(c: char) -> bool {
+    is_name_start(c)
+        || matches!(c as u32, 0x2D | 0x2E | 0x30..=0x39 | 0xB7 | 0x300..=0x36F | 0x203F..=0x2040)
+}
+
+/// True if `s` is an `NCName` (Namespaces in XML 1.0): a prefix or a local name.
+pub fn is_ncname(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(is_name_start) && chars.all(is_name_char)
+}
+
 /// The error text for code point `v`, e.g. `U+0001 is not an XML 1.0 character`.
 pub(crate) fn not_a_char(v: u32) -> String {
     format!("U+{v:04X} is not an XML 1.0 character")
@@ -188,6 +209,16 @@ mod tests {
             let mut s = s.to_vec();
             s[11] = b;
             assert_eq!(find_non_char(&s), reference(&s), "byte {b:#x}");
+        }
+    }
+
+    #[test]
+    fn ncnames() {
+        for ok in ["a", "Client", "_x", "a.b-c_1", "é", "中文", "a\u{B7}"] {
+            assert!(is_ncname(ok), "{ok:?}");
+        }
+        for bad in ["", "a:b", "1a", "-a", ".a", "a b", "a/b", "a\"", "\u{B7}"] {
+            assert!(!is_ncname(bad), "{bad:?}");
         }
     }
 

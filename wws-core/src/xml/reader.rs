@@ -798,6 +798,12 @@ impl<'a> XmlReader<'a> {
                 tag.raw_name()
             )));
         }
+        if !chars::is_ncname(local) || !(p.is_empty() || chars::is_ncname(p)) {
+            return Err(Error::InvalidFormat(format!(
+                "{text:?} in <{}> is not a QName",
+                tag.raw_name()
+            )));
+        }
         let ns = own
             .iter()
             .rev()
