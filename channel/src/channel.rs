@@ -493,7 +493,8 @@ impl Channel {
             outcome = field::Empty,
         );
         let result = async {
-            let body = codec::encode(&msg);
+            // A message XML cannot carry is the caller's error; nothing was sent.
+            let body = codec::encode(&msg).map_err(Failure::answer)?;
             tracing::Span::current().record("bytes_out", body.len());
             tokio::select! {
                 biased;

@@ -3,11 +3,11 @@
 use bytes::{Bytes, BytesMut};
 use wws_core::{AddressingVersion, EnvelopeVersion, Fault, Message, ReaderQuotas, Result};
 
-/// The message as envelope bytes.
-pub(crate) fn encode(msg: &Message) -> Bytes {
+/// The message as envelope bytes; an addressing field XML cannot carry is an error.
+pub(crate) fn encode(msg: &Message) -> Result<Bytes> {
     let mut buf = BytesMut::with_capacity(512 + msg.body.len());
-    msg.write(&mut buf);
-    buf.freeze()
+    msg.write(&mut buf)?;
+    Ok(buf.freeze())
 }
 
 /// The message in `bytes`, read under `quotas`.
@@ -39,6 +39,6 @@ pub(crate) fn is_fault(msg: &Message) -> bool {
 }
 
 /// A fault message with the action in the transport.
-pub(crate) fn from_fault(envelope: EnvelopeVersion, fault: &Fault) -> Message {
+pub(crate) fn from_fault(envelope: EnvelopeVersion, fault: &Fault) -> Result<Message> {
     Message::from_fault(envelope, AddressingVersion::Transport, fault)
 }

@@ -454,7 +454,9 @@ impl ReplyChannel {
     ///
     /// Returns once the response is handed to the connection. Errors:
     /// [`Error::EndpointDisconnected`] when the client already went away;
-    /// [`Error::InvalidOperation`] after an answer was given.
+    /// [`Error::InvalidOperation`] after an answer was given;
+    /// [`Error::InvalidFormat`] when an addressing field of `msg` holds a
+    /// character XML 1.0 does not allow (nothing is sent; another reply may follow).
     ///
     /// Cancel safe: the reply is handed over in one step.
     pub async fn reply(&self, msg: Message) -> Result<()> {
@@ -465,7 +467,7 @@ impl ReplyChannel {
         } else {
             binding::reply_status(msg.envelope, fault.as_ref())
         };
-        let body = codec::encode(&msg);
+        let body = codec::encode(&msg)?;
         let content_type = binding::content_type(msg.envelope, msg.action.as_deref())?;
         self.respond(status, Some(content_type), body, HeaderMap::new())
     }
@@ -474,7 +476,7 @@ impl ReplyChannel {
     ///
     /// As [`reply`](Self::reply). Cancel safe.
     pub async fn reply_fault(&self, envelope: EnvelopeVersion, fault: &Fault) -> Result<()> {
-        self.reply(codec::from_fault(envelope, fault)).await
+        self.reply(codec::from_fault(envelope, fault)?).await
     }
 
     /// Sends a non-SOAP answer: `status` with `content_type`, `body` and

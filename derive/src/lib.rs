@@ -759,13 +759,7 @@ fn expand_body_element(input: &DeriveInput) -> syn::Result<Tokens> {
             const NAMESPACE: &'static str = #ns;
             const NAME: &'static str = #name;
 
-            fn write_element(&self, out: &mut ::wws_core::bytes::BytesMut) {
-                if let ::core::result::Result::Err(e) = #x::write_element(self, out, #ns, #name) {
-                    #x::report_write_error(#name, &e);
-                }
-            }
-
-            fn try_write_element(&self, out: &mut ::wws_core::bytes::BytesMut) -> ::wws_core::Result<()> {
+            fn write_element(&self, out: &mut ::wws_core::bytes::BytesMut) -> ::wws_core::Result<()> {
                 #x::write_element(self, out, #ns, #name)
             }
 

@@ -50,7 +50,8 @@ where
         Ok(Box::pin(async move {
             let resp = fut.await?;
             let mut out = BytesMut::new();
-            resp.write_element(&mut out);
+            resp.write_element(&mut out)
+                .map_err(|e| Fault::receiver(format!("The reply cannot be written: {e}")))?;
             Ok(Reply::Body(out.freeze()))
         }))
     }
@@ -116,9 +117,9 @@ pub(crate) struct Operation {
 /// use wws_host::{Contract, OperationContext};
 /// # struct Ping; struct Pong;
 /// # impl BodyElement for Ping { const NAMESPACE: &'static str = "urn:t"; const NAME: &'static str = "Ping";
-/// #   fn write_element(&self, _: &mut bytes::BytesMut) {} fn read_element(_: &[u8]) -> Result<Self> { Ok(Ping) } }
+/// #   fn write_element(&self, _: &mut bytes::BytesMut) -> Result<()> { Ok(()) } fn read_element(_: &[u8]) -> Result<Self> { Ok(Ping) } }
 /// # impl BodyElement for Pong { const NAMESPACE: &'static str = "urn:t"; const NAME: &'static str = "Pong";
-/// #   fn write_element(&self, _: &mut bytes::BytesMut) {} fn read_element(_: &[u8]) -> Result<Self> { Ok(Pong) } }
+/// #   fn write_element(&self, _: &mut bytes::BytesMut) -> Result<()> { Ok(()) } fn read_element(_: &[u8]) -> Result<Self> { Ok(Pong) } }
 /// async fn ping(_ctx: OperationContext, _req: Ping) -> Result<Pong, Fault> { Ok(Pong) }
 /// let contract = Contract::new().operation("urn:t/Ping", ping);
 /// assert_eq!(contract.len(), 1);

@@ -643,7 +643,13 @@ fn fault_message(
     fault: &Fault,
     headers: Vec<Header>,
 ) -> Message {
-    let mut m = Message::from_fault(envelope, addressing, fault);
+    let mut m = Message::from_fault(envelope, addressing, fault).unwrap_or_else(|e| {
+        // A fault whose text XML cannot carry: say so instead, in a fault we can write.
+        tracing::warn!(error = %e, "the fault cannot be written; answering a Receiver fault");
+        let unwritable = Fault::receiver(format!("The fault cannot be written: {e}"));
+        Message::from_fault(envelope, addressing, &unwritable)
+            .unwrap_or_else(|_| Message::new(envelope, addressing))
+    });
     if addressing == AddressingVersion::WsAddressing10 && !faults::is_addressing_fault(fault) {
         // WS-Addressing 1.0 SOAP Binding §6: `fault` is the action of the
         // faults WS-Addressing defines, `soap/fault` that of SOAP's own.
@@ -676,7 +682,18 @@ async fn send(host: &Inner, channel: &ReplyChannel, id: u64, mut reply: Message)
             layer.on_reply(&info, &mut reply);
         }
     }
-    if let Err(e) = channel.reply(reply).await {
-        tracing::debug!(error = %e, "reply failed");
+    let (envelope, addressing) = (reply.envelope, reply.addressing);
+    match channel.reply(reply).await {
+        Ok(()) => {}
+        // The reply holds a character XML cannot carry; nothing was sent.
+        Err(Error::InvalidFormat(e)) => {
+            tracing::warn!(error = %e, "the reply cannot be written; answering a Receiver fault");
+            let fault = Fault::receiver(format!("The reply cannot be written: {e}"));
+            let reply = fault_message(envelope, addressing, None, &fault, Vec::new());
+            if let Err(e) = channel.reply(reply).await {
+                tracing::debug!(error = %e, "reply failed");
+            }
+        }
+        Err(e) => tracing::debug!(error = %e, "reply failed"),
     }
 }

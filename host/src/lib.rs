@@ -6,9 +6,9 @@
 //! use wws_host::{Contract, Endpoint, OperationContext, ServiceHost};
 //! # struct Ping; struct Pong;
 //! # impl BodyElement for Ping { const NAMESPACE: &'static str = "urn:t"; const NAME: &'static str = "Ping";
-//! #   fn write_element(&self, _: &mut bytes::BytesMut) {} fn read_element(_: &[u8]) -> Result<Self> { Ok(Ping) } }
+//! #   fn write_element(&self, _: &mut bytes::BytesMut) -> Result<()> { Ok(()) } fn read_element(_: &[u8]) -> Result<Self> { Ok(Ping) } }
 //! # impl BodyElement for Pong { const NAMESPACE: &'static str = "urn:t"; const NAME: &'static str = "Pong";
-//! #   fn write_element(&self, o: &mut bytes::BytesMut) { o.extend_from_slice(b"<Pong xmlns=\"urn:t\"/>") }
+//! #   fn write_element(&self, o: &mut bytes::BytesMut) -> Result<()> { o.extend_from_slice(b"<Pong xmlns=\"urn:t\"/>"); Ok(()) }
 //! #   fn read_element(_: &[u8]) -> Result<Self> { Ok(Pong) } }
 //!
 //! async fn ping(ctx: OperationContext, _req: Ping) -> Result<Pong, Fault> {

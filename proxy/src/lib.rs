@@ -40,7 +40,7 @@
 //!             tokio::select! {
 //!                 () = sleep => {
 //!                     let reply = DelayResponse { milliseconds };
-//!                     let reply = Message::from_body(request.envelope, request.addressing, "", &reply);
+//!                     let reply = Message::from_body(request.envelope, request.addressing, "", &reply)?;
 //!                     exchange.reply(reply).await
 //!                 }
 //!                 () = exchange.disconnected() => {

@@ -468,14 +468,21 @@ impl ServiceProxy {
     /// `max_pending_calls` calls are already pending, [`Error::TimedOut`]
     /// after `call_timeout`, [`Error::FaultReceived`] when the service
     /// replies with a fault, [`Error::InvalidFormat`] when the reply body is
-    /// not a `Resp`.
+    /// not a `Resp` or when `req` or `action` holds a character XML 1.0 does
+    /// not allow (then nothing is sent).
     pub fn call<Req, Resp>(&self, action: &str, req: &Req, opts: CallOptions) -> PendingCall<Resp>
     where
         Req: BodyElement,
         Resp: BodyElement,
     {
         let inner = &self.inner;
-        let message = Message::from_body(inner.envelope, inner.addressing, action, req);
+        let message = match Message::from_body(inner.envelope, inner.addressing, action, req) {
+            Ok(message) => message,
+            Err(e) => {
+                let id = opts.chosen_id().unwrap_or_else(|| inner.ids.next_id());
+                return PendingCall::failed(id, e);
+            }
+        };
         self.start(message, opts, read_body::<Resp>)
     }
 

@@ -21,17 +21,10 @@ pub trait BodyElement: Sized {
 
     /// Writes the wrapper element, declaring every namespace it uses on itself.
     ///
-    /// A value that cannot be written (see [`try_write_element`](Self::try_write_element))
-    /// writes nothing and logs an error; [`Message::try_from_body`](crate::Message::try_from_body) reports it.
-    fn write_element(&self, out: &mut BytesMut);
-
-    /// Writes the wrapper element, or says why the value cannot be written
-    /// (nothing is appended then). Derived types implement it; the default calls
-    /// [`write_element`](Self::write_element).
-    fn try_write_element(&self, out: &mut BytesMut) -> Result<()> {
-        self.write_element(out);
-        Ok(())
-    }
+    /// Fails with [`Error::InvalidFormat`](crate::Error::InvalidFormat) when
+    /// a value cannot be written as XML 1.0 (a character XML does not allow,
+    /// an invalid name); derived types then leave `out` as it was.
+    fn write_element(&self, out: &mut BytesMut) -> Result<()>;
 
     /// Reads the wrapper element from standalone XML (as kept in [`Message::body`](crate::Message::body)).
     fn read_element(xml: &[u8]) -> Result<Self>;

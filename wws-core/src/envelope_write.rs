@@ -6,6 +6,7 @@
 
 use bytes::BytesMut;
 
+use crate::error::Result;
 use crate::message::{AddressingVersion, EnvelopeVersion, Message};
 use crate::xml::writer::write_text;
 
@@ -45,20 +46,22 @@ fn markup(v: EnvelopeVersion) -> &'static Markup {
     }
 }
 
-fn text_element(out: &mut BytesMut, open: &str, value: &str, close: &str) {
+fn text_element(out: &mut BytesMut, open: &str, value: &str, close: &str) -> Result<()> {
     out.extend_from_slice(open.as_bytes());
-    write_text(out, value);
+    write_text(out, value)?;
     out.extend_from_slice(close.as_bytes());
+    Ok(())
 }
 
-fn endpoint_element(out: &mut BytesMut, name: &str, address: &str) {
+fn endpoint_element(out: &mut BytesMut, name: &str, address: &str) -> Result<()> {
     out.extend_from_slice(b"<a:");
     out.extend_from_slice(name.as_bytes());
     out.extend_from_slice(b"><a:Address>");
-    write_text(out, address);
+    write_text(out, address)?;
     out.extend_from_slice(b"</a:Address></a:");
     out.extend_from_slice(name.as_bytes());
     out.extend_from_slice(b">");
+    Ok(())
 }
 
 /// A guess of the written size, so one reservation usually suffices.
@@ -81,7 +84,7 @@ pub(crate) fn size_hint(msg: &Message) -> usize {
 }
 
 /// Writes `msg`; see [`Message::write`].
-pub(crate) fn write_message(msg: &Message, out: &mut BytesMut) {
+pub(crate) fn write_message(msg: &Message, out: &mut BytesMut) -> Result<()> {
     let m = markup(msg.envelope);
     out.reserve(size_hint(msg));
     let addressing_decl = match msg.addressing {
@@ -107,22 +110,22 @@ pub(crate) fn write_message(msg: &Message, out: &mut BytesMut) {
         out.extend_from_slice(m.header_open.as_bytes());
         if has_addressing {
             if let Some(action) = &msg.action {
-                text_element(out, m.action_open, action, "</a:Action>");
+                text_element(out, m.action_open, action, "</a:Action>")?;
             }
             if let Some(id) = &msg.message_id {
-                text_element(out, "<a:MessageID>", id, "</a:MessageID>");
+                text_element(out, "<a:MessageID>", id, "</a:MessageID>")?;
             }
             if let Some(relates_to) = &msg.relates_to {
-                text_element(out, "<a:RelatesTo>", relates_to, "</a:RelatesTo>");
+                text_element(out, "<a:RelatesTo>", relates_to, "</a:RelatesTo>")?;
             }
             if let Some(reply_to) = &msg.reply_to {
-                endpoint_element(out, "ReplyTo", reply_to);
+                endpoint_element(out, "ReplyTo", reply_to)?;
             }
             if let Some(fault_to) = &msg.fault_to {
-                endpoint_element(out, "FaultTo", fault_to);
+                endpoint_element(out, "FaultTo", fault_to)?;
             }
             if let Some(to) = &msg.to {
-                text_element(out, m.to_open, to, "</a:To>");
+                text_element(out, m.to_open, to, "</a:To>")?;
             }
         }
         for h in &msg.headers {
@@ -133,4 +136,5 @@ pub(crate) fn write_message(msg: &Message, out: &mut BytesMut) {
     out.extend_from_slice(m.body_open.as_bytes());
     out.extend_from_slice(&msg.body);
     out.extend_from_slice(m.body_close_envelope_close.as_bytes());
+    Ok(())
 }

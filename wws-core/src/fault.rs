@@ -189,21 +189,26 @@ impl Fault {
     /// SOAP 1.1 carries subcodes as dotted suffixes of `faultcode`
     /// (`s:Client.Auth`), their namespaces dropped, and only the first reason;
     /// SOAP 1.2 writes an `Other` code as `Receiver` with it as first subcode.
-    pub fn write(&self, version: EnvelopeVersion, out: &mut BytesMut) {
+    ///
+    /// Fails with [`Error::InvalidFormat`] if a code, reason, language,
+    /// actor or node holds a character XML 1.0 does not allow, or a code's
+    /// local name is not an XML name (`NCName`); `out` may then hold part of
+    /// the fault. The detail is XML already and is copied as it is.
+    pub fn write(&self, version: EnvelopeVersion, out: &mut BytesMut) -> Result<()> {
         match version {
             EnvelopeVersion::Soap11 => self.write11(out),
             EnvelopeVersion::Soap12 => self.write12(out),
         }
     }
 
-    /// The `Fault` element of `version` as standalone XML.
-    pub fn to_xml(&self, version: EnvelopeVersion) -> Bytes {
+    /// The `Fault` element of `version` as standalone XML; fails as [`Fault::write`] does.
+    pub fn to_xml(&self, version: EnvelopeVersion) -> Result<Bytes> {
         let mut out = BytesMut::with_capacity(256);
-        self.write(version, &mut out);
-        out.freeze()
+        self.write(version, &mut out)?;
+        Ok(out.freeze())
     }
 
-    fn write11(&self, out: &mut BytesMut) {
+    fn write11(&self, out: &mut BytesMut) -> Result<()> {
         out.extend_from_slice(
             b"<s:Fault xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><faultcode",
         );
@@ -211,7 +216,7 @@ impl Fault {
             FaultCode::Other(q) if q.namespace.is_empty() => "",
             FaultCode::Other(q) if q.namespace != crate::ns::SOAP11 => {
                 out.extend_from_slice(b" xmlns:c=\"");
-                write_attr_value(out, &q.namespace);
+                write_attr_value(out, &q.namespace)?;
                 out.extend_from_slice(b"\"");
                 "c:"
             }
@@ -219,17 +224,17 @@ impl Fault {
         };
         out.extend_from_slice(b">");
         out.extend_from_slice(prefix.as_bytes());
-        write_text(out, self.code.soap11_local());
+        write_name(out, self.code.soap11_local())?;
         for sub in &self.subcodes {
             out.extend_from_slice(b".");
-            write_text(out, &sub.local);
+            write_name(out, &sub.local)?;
         }
         out.extend_from_slice(b"</faultcode><faultstring>");
-        write_text(out, self.reason_text());
+        write_text(out, self.reason_text())?;
         out.extend_from_slice(b"</faultstring>");
         if let Some(actor) = &self.actor {
             out.extend_from_slice(b"<faultactor>");
-            write_text(out, actor);
+            write_text(out, actor)?;
             out.extend_from_slice(b"</faultactor>");
         }
         if let Some(detail) = &self.detail {
@@ -238,9 +243,10 @@ impl Fault {
             out.extend_from_slice(b"</detail>");
         }
         out.extend_from_slice(b"</s:Fault>");
+        Ok(())
     }
 
-    fn write12(&self, out: &mut BytesMut) {
+    fn write12(&self, out: &mut BytesMut) -> Result<()> {
         out.extend_from_slice(
             b"<s:Fault xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\"><s:Code><s:Value>s:",
         );
@@ -259,13 +265,13 @@ impl Fault {
                 "s:"
             } else {
                 out.extend_from_slice(b" xmlns:c=\"");
-                write_attr_value(out, &sub.namespace);
+                write_attr_value(out, &sub.namespace)?;
                 out.extend_from_slice(b"\"");
                 "c:"
             };
             out.extend_from_slice(b">");
             out.extend_from_slice(prefix.as_bytes());
-            write_text(out, &sub.local);
+            write_name(out, &sub.local)?;
             out.extend_from_slice(b"</s:Value>");
         }
         for _ in &subcodes {
@@ -280,20 +286,20 @@ impl Fault {
         };
         for reason in reasons {
             out.extend_from_slice(b"<s:Text xml:lang=\"");
-            write_attr_value(out, &reason.lang);
+            write_attr_value(out, &reason.lang)?;
             out.extend_from_slice(b"\">");
-            write_text(out, &reason.text);
+            write_text(out, &reason.text)?;
             out.extend_from_slice(b"</s:Text>");
         }
         out.extend_from_slice(b"</s:Reason>");
         if let Some(node) = &self.node {
             out.extend_from_slice(b"<s:Node>");
-            write_text(out, node);
+            write_text(out, node)?;
             out.extend_from_slice(b"</s:Node>");
         }
         if let Some(actor) = &self.actor {
             out.extend_from_slice(b"<s:Role>");
-            write_text(out, actor);
+            write_text(out, actor)?;
             out.extend_from_slice(b"</s:Role>");
         }
         if let Some(detail) = &self.detail {
@@ -302,6 +308,7 @@ impl Fault {
             out.extend_from_slice(b"</s:Detail>");
         }
         out.extend_from_slice(b"</s:Fault>");
+        Ok(())
     }
 
     /// Reads a standalone `Fault` element of either version (the first
@@ -331,8 +338,13 @@ impl Fault {
                     // SOAP 1.1 dotted codes: `Client.Auth` is Client, subcode Auth.
                     let mut parts = q.local.split('.');
                     let top = parts.next().unwrap_or_default();
+                    // An NCName starts with no `.`; empty parts (`Client..Auth`) name nothing.
                     code = Some(FaultCode::from_qname(QName::new(q.namespace.as_str(), top)));
-                    subcodes.extend(parts.map(|p| QName::new(q.namespace.as_str(), p)));
+                    subcodes.extend(
+                        parts
+                            .filter(|p| !p.is_empty())
+                            .map(|p| QName::new(q.namespace.as_str(), p)),
+                    );
                 }
                 "Code" => {
                     let (value, subs) = read_code(&mut r)?;
@@ -375,6 +387,19 @@ impl Fault {
             detail,
         })
     }
+}
+
+/// Writes the local part of a fault (sub)code, which must be an `NCName` for
+/// the code to read back as a QName.
+fn write_name(out: &mut BytesMut, local: &str) -> Result<()> {
+    // A character XML cannot carry is named first, as everywhere else.
+    write_text(out, local)?;
+    if !crate::xml::chars::is_ncname(local) {
+        return Err(Error::InvalidFormat(format!(
+            "fault code {local:?} is not an XML name (NCName): it cannot be written as a QName"
+        )));
+    }
+    Ok(())
 }
 
 /// Reads a SOAP 1.2 `Code` (or `Subcode`): its `Value` and the chain of subcode values.

@@ -20,7 +20,17 @@
 //!         pub b: f64,
 //!     }
 //! }
+//! wws_core::body_element! {
+//!     #[namespace = "http://example.org/wws/calculator"]
+//!     /// `Echo` request.
+//!     #[derive(Debug, PartialEq)]
+//!     pub struct Echo {
+//!         /// The text to echo.
+//!         pub text: String,
+//!     }
+//! }
 //! const ADD_ACTION: &str = "http://example.org/wws/calculator/Add";
+//! const ECHO_ACTION: &str = "http://example.org/wws/calculator/Echo";
 //!
 //! // A typed request, written as a SOAP 1.2 envelope with WS-Addressing 1.0 …
 //! let request = Message::from_body(
@@ -28,8 +38,8 @@
 //!     AddressingVersion::WsAddressing10,
 //!     ADD_ACTION,
 //!     &Add { a: 1.5, b: 2.25 },
-//! );
-//! let wire = request.to_bytes();
+//! )?;
+//! let wire = request.to_bytes()?;
 //!
 //! // … read back under the default quotas (4 MiB, depth 32, 128 attributes, 64 headers).
 //! let read = Message::read(&wire, &ReaderQuotas::default())?;
@@ -41,12 +51,16 @@
 //!     EnvelopeVersion::Soap11,
 //!     AddressingVersion::Transport,
 //!     &Fault::sender("division by zero"),
-//! );
-//! let fault = Message::read(&fault.to_bytes(), &ReaderQuotas::default())?.fault()?;
+//! )?;
+//! let fault = Message::read(&fault.to_bytes()?, &ReaderQuotas::default())?.fault()?;
 //! assert_eq!(fault.map(|f| f.reason_text().to_owned()).as_deref(), Some("division by zero"));
 //!
-//! // Hostile input is an error, never a panic.
+//! // Hostile input is an error, never a panic; so is a character XML 1.0
+//! // forbids, on read and on write alike.
 //! assert!(Message::read(b"<!DOCTYPE x [<!ENTITY a 'a'>]><x/>", &ReaderQuotas::default()).is_err());
+//! assert!(Message::read(b"<x>&#x1;</x>", &ReaderQuotas::default()).is_err());
+//! let nul = Echo { text: "a\0b".into() };
+//! assert!(Message::from_body(EnvelopeVersion::Soap11, AddressingVersion::Transport, ECHO_ACTION, &nul).is_err());
 //! # Ok::<(), wws_core::Error>(())
 //! ```
 

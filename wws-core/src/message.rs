@@ -209,41 +209,37 @@ impl Message {
     /// Appends the envelope: prefix `s:`, WS-Addressing `a:` (when
     /// `addressing` is not `Transport`, `Action` and `To` marked
     /// `mustUnderstand` as WCF does), header blocks and body verbatim.
-    pub fn write(&self, out: &mut BytesMut) {
-        crate::envelope_write::write_message(self, out);
+    ///
+    /// Fails with [`Error::InvalidFormat`](crate::Error::InvalidFormat) if an
+    /// addressing field (action, to, message id, relates-to, reply-to,
+    /// fault-to) holds a character XML 1.0 does not allow: the fields are
+    /// public, so the message cannot vouch for them; `out` may then hold part
+    /// of the envelope. Header blocks and the body are XML already (read, or
+    /// written by [`Message::from_body`] and [`Header::from_xml`], which
+    /// check them) and are copied unchecked.
+    pub fn write(&self, out: &mut BytesMut) -> Result<()> {
+        crate::envelope_write::write_message(self, out)
     }
 
-    /// The envelope as bytes.
-    pub fn to_bytes(&self) -> Bytes {
+    /// The envelope as bytes; fails as [`Message::write`] does.
+    pub fn to_bytes(&self) -> Result<Bytes> {
         let mut out = BytesMut::with_capacity(crate::envelope_write::size_hint(self));
-        self.write(&mut out);
-        out.freeze()
+        self.write(&mut out)?;
+        Ok(out.freeze())
     }
 
     /// A message whose body is `body`, with `action` set.
+    ///
+    /// Fails with [`Error::InvalidFormat`](crate::Error::InvalidFormat) if a
+    /// value of `body` holds a character XML 1.0 does not allow.
     pub fn from_body<T: BodyElement>(
-        envelope: EnvelopeVersion,
-        addressing: AddressingVersion,
-        action: impl Into<String>,
-        body: &T,
-    ) -> Message {
-        let mut out = BytesMut::with_capacity(128);
-        body.write_element(&mut out);
-        let mut msg = Message::new(envelope, addressing);
-        msg.action = Some(action.into());
-        msg.body = out.freeze();
-        msg
-    }
-
-    /// A message whose body is `body`, with `action` set; errors if the value cannot be written.
-    pub fn try_from_body<T: BodyElement>(
         envelope: EnvelopeVersion,
         addressing: AddressingVersion,
         action: impl Into<String>,
         body: &T,
     ) -> Result<Message> {
         let mut out = BytesMut::with_capacity(128);
-        body.try_write_element(&mut out)?;
+        body.write_element(&mut out)?;
         let mut msg = Message::new(envelope, addressing);
         msg.action = Some(action.into());
         msg.body = out.freeze();
@@ -251,11 +247,13 @@ impl Message {
     }
 
     /// A fault message; with WS-Addressing, its action is the addressing fault action.
+    ///
+    /// Fails as [`Fault::write`] does.
     pub fn from_fault(
         envelope: EnvelopeVersion,
         addressing: AddressingVersion,
         fault: &Fault,
-    ) -> Message {
+    ) -> Result<Message> {
         let mut msg = Message::new(envelope, addressing);
         msg.action = match addressing {
             AddressingVersion::Transport => None,
@@ -264,8 +262,8 @@ impl Message {
                 Some(crate::fault::WSA200408_FAULT_ACTION.into())
             }
         };
-        msg.body = fault.to_xml(envelope);
-        msg
+        msg.body = fault.to_xml(envelope)?;
+        Ok(msg)
     }
 
     /// The qualified name of the first body element, reading only its start tag.

@@ -2,13 +2,15 @@
 //!
 //! Order: the quick static checks first; the interop peers are installed
 //! before `cargo test` (Rust interop tests need them); the script-driven
-//! interop cases run after the Rust tests (issue 6). Little is printed after
-//! `cargo test`'s own closing lines, which CI reads.
+//! interop cases run after the Rust tests (issue 6). The fuzz targets (a
+//! short run each, plus their saved crash inputs; issue 16) run before the
+//! tests, so that little is printed after `cargo test`'s own closing lines,
+//! which CI reads.
 
 use std::time::Duration;
 
 use crate::run::{self, Failure, Result};
-use crate::{bench, interop};
+use crate::{bench, fuzz, interop};
 
 /// How a step ended when it did not fail.
 pub enum Outcome {
@@ -64,6 +66,14 @@ fn steps() -> Vec<Step> {
             name: "bench-build",
             what: "cargo build --release -p wws-tests --bins -p wws-examples (when bench programs exist)".into(),
             action: build_benches,
+        },
+        Step {
+            name: "fuzz",
+            what: format!(
+                "cargo xtask fuzz, {} s per target, after the saved crash inputs",
+                fuzz::CI_SECONDS
+            ),
+            action: fuzz::ci,
         },
         Step {
             name: "interop-peers",
@@ -182,11 +192,13 @@ mod tests {
             "bench-build",
             "interop-peers",
             "test",
+            "fuzz",
             "interop",
         ] {
             assert!(at(required).is_some(), "{required} missing from {names:?}");
         }
         assert!(at("interop-peers") < at("test"));
         assert!(at("test") < at("interop"));
+        assert!(at("fuzz") < at("test"));
     }
 }

@@ -1,4 +1,4 @@
-//! Project automation for wws: `cargo xtask ci | demo | bench | interop`.
+//! Project automation for wws: `cargo xtask ci | demo | bench | interop | fuzz`.
 //!
 //! Std only, so that it builds before anything else. Every command runs
 //! `cargo` (the one that invoked us, via `$CARGO`) from the workspace root and
@@ -7,6 +7,7 @@
 mod bench;
 mod ci;
 mod demo;
+mod fuzz;
 mod interop;
 mod run;
 
@@ -19,13 +20,18 @@ usage: cargo xtask <command> [args]
 
 commands:
   ci               everything CI checks, in order: fmt, clippy, doc, bench build,
-                   interop peers (installed when possible), tests
+                   interop peers (installed when possible), tests, fuzz (each
+                   target briefly, plus its saved crash inputs), interop cases
   demo [ARGS..]    the calculator demo on the service host
                    (cargo run --release -p wws-examples --bin demo -- ARGS)
   bench [NAME..]   run the bench programs (tests/src/bin/bench_<NAME>.rs, all
                    when no NAME) and record their tables in BENCHMARKS.md
   interop          install the interop peers when possible, then run the
                    interop tests (tests/tests/interop*.rs)
+  fuzz [TARGET] [SECONDS]
+                   the cargo-fuzz targets of fuzz/ (all when no TARGET), SECONDS
+                   each (default 60), after their saved crash inputs
+                   (fuzz/regressions/<TARGET>/); installs cargo-fuzz if missing
   help             this text
 ";
 
@@ -40,6 +46,7 @@ fn main() -> ExitCode {
         "demo" => demo::run(rest),
         "bench" => bench::run(rest),
         "interop" if rest.is_empty() => interop::run(),
+        "fuzz" => fuzz::run(rest),
         "help" | "-h" | "--help" => {
             print!("{USAGE}");
             Ok(())

@@ -291,7 +291,9 @@ async fn bare_abort(
                 DELAY_ACTION,
                 &Delay { milliseconds: tag },
             )
-            .to_bytes();
+            .expect("from_body")
+            .to_bytes()
+            .expect("to_bytes");
             let stream = TcpStream::connect(addr)
                 .await
                 .map_err(|e| format!("connect: {e}"))?;

@@ -107,7 +107,9 @@ fn main() {
                 ADD_ACTION,
                 &Add { a: 1.5, b: 2.25 },
             )
-            .to_bytes(),
+            .expect("from_body")
+            .to_bytes()
+            .expect("to_bytes"),
         ),
         (
             "Echo 1 MiB (SOAP 1.2, WS-Addr)",
@@ -119,7 +121,9 @@ fn main() {
                     text: echo_text(1 << 20),
                 },
             )
-            .to_bytes(),
+            .expect("from_body")
+            .to_bytes()
+            .expect("to_bytes"),
         ),
     ];
 
@@ -140,7 +144,7 @@ fn main() {
         };
         let mut write_op = || {
             out.clear();
-            black_box(&msg).write(&mut out);
+            black_box(&msg).write(&mut out).expect("writes");
             black_box(&out);
         };
         let rates = throughputs(

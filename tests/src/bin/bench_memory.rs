@@ -314,7 +314,9 @@ fn soap11<T: wws_core::BodyElement>(action: &str, body: &T) -> bytes::Bytes {
         action,
         body,
     )
+    .expect("from_body")
     .to_bytes()
+    .expect("to_bytes")
 }
 
 /// RSS per idle keep-alive connection of the server `kind` (`host`, `floor`), over `n`.

@@ -88,7 +88,9 @@ async fn run() -> Result<(), String> {
         ADD_ACTION,
         &REQUEST,
     )
-    .to_bytes();
+    .expect("from_body")
+    .to_bytes()
+    .expect("to_bytes");
 
     eprintln!("warm-up");
     proxy_round(&proxy, SLICE).await;

@@ -124,7 +124,8 @@ pub async fn add_with_headers(
         p.addressing_version(),
         ADD_ACTION,
         &Add { a: 1.0, b: 2.0 },
-    );
+    )
+    .expect("from_body");
     m.message_id = message_id.map(str::to_owned);
     for h in headers {
         m.headers

@@ -13,3 +13,4 @@ mod soap12;
 mod soap12_test_collection;
 mod workers;
 mod ws_addressing;
+mod xml_chars;

@@ -202,7 +202,9 @@ async fn elements_after_body_and_encoding_style_are_accepted() {
 #[tokio::test]
 async fn a_fault_sent_as_a_request_is_acknowledged_not_faulted() {
     let (host, addr, _ev) = start(Default::default()).await;
-    let fault = wws_core::Fault::sender("you sent garbage").to_xml(EnvelopeVersion::Soap11);
+    let fault = wws_core::Fault::sender("you sent garbage")
+        .to_xml(EnvelopeVersion::Soap11)
+        .expect("to_xml");
     let fault = std::str::from_utf8(&fault).expect("utf8").to_owned();
     let r = post11(addr, &env11("", &fault)).await;
     assert_eq!(r.status, 202, "{}", r.body);

@@ -405,7 +405,9 @@ async fn must_understand_comes_before_body_processing() {
 #[tokio::test]
 async fn a_fault_sent_as_a_request_is_not_answered_with_a_fault() {
     let (host, addr, _ev) = start(Default::default()).await;
-    let fault = wws_core::Fault::receiver("upstream failed").to_xml(EnvelopeVersion::Soap12);
+    let fault = wws_core::Fault::receiver("upstream failed")
+        .to_xml(EnvelopeVersion::Soap12)
+        .expect("to_xml");
     let fault = std::str::from_utf8(&fault).expect("utf8").to_owned();
     let mut c = Conn::connect(addr).await;
     c.send("POST", "/calc12", &[CT12], &env12("", &fault)).await;

@@ -195,7 +195,9 @@ async fn a_fault_message_reaches_an_untyped_operation_named_by_its_action() {
     .expect("endpoint");
     host.open().await.expect("open");
     let addr = host.local_addr().expect("addr");
-    let fault = wws_core::Fault::receiver("it broke").to_xml(EnvelopeVersion::Soap12);
+    let fault = wws_core::Fault::receiver("it broke")
+        .to_xml(EnvelopeVersion::Soap12)
+        .expect("to_xml");
     let msg = env12(
         &format!("{}{}", action(WSA_FAULT), message_id("urn:uuid:f1")),
         std::str::from_utf8(&fault).expect("utf8"),

@@ -16,6 +16,7 @@ const LIMIT: Duration = Duration::from_secs(30);
 
 fn add(envelope: EnvelopeVersion, addressing: AddressingVersion) -> Message {
     Message::from_body(envelope, addressing, ADD_ACTION, &Add { a: 1.0, b: 2.0 })
+        .expect("from_body")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -277,7 +277,10 @@ async fn handle(
             } else {
                 StatusCode::INTERNAL_SERVER_ERROR
             };
-            (status, Message::from_fault(envelope, addressing, &fault))
+            (
+                status,
+                Message::from_fault(envelope, addressing, &fault).expect("from_fault"),
+            )
         }
     };
     reply.relates_to = request.message_id.clone();
@@ -288,7 +291,7 @@ async fn handle(
     Ok(Response::builder()
         .status(status)
         .header(hyper::header::CONTENT_TYPE, media)
-        .body(Full::new(reply.to_bytes()))
+        .body(Full::new(reply.to_bytes().expect("to_bytes")))
         .expect("response"))
 }
 
@@ -329,7 +332,7 @@ async fn compute(request: &Message, gate: &CancellationToken) -> Result<(String,
 
 fn body<T: wws_core::BodyElement>(value: &T) -> Bytes {
     let mut out = bytes::BytesMut::new();
-    value.write_element(&mut out);
+    value.write_element(&mut out).expect("write_element");
     out.freeze()
 }
 

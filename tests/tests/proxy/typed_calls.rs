@@ -114,7 +114,8 @@ async fn untyped_call_returns_the_reply_message() {
         AddressingVersion::WsAddressing10,
         ADD_ACTION,
         &Add { a: 2.0, b: 3.0 },
-    );
+    )
+    .expect("from_body");
     let reply = within(
         LIMIT,
         "call",

@@ -1,11 +1,14 @@
 //! Escaping for XML text and attribute values.
 //!
 //! Plain runs are found eight bytes at a time (SWAR) and copied at once; a
-//! table says what each flagged byte needs. Characters
-//! XML 1.0 cannot carry at all (C0 controls other than tab, LF and CR; U+FFFE,
-//! U+FFFF) are written as U+FFFD, so the output is always well-formed.
+//! table says what each flagged byte needs. A character XML 1.0 cannot
+//! carry at all (a C0 control other than tab, LF and CR; U+FFFE, U+FFFF) is
+//! an error: it has no representation, and writing anything else in its
+//! place would change the value.
 
 use bytes::BytesMut;
+
+use crate::error::{Error, Result};
 
 const PLAIN: u8 = 0;
 const AMP: u8 = 1;
@@ -16,7 +19,7 @@ const CR: u8 = 5;
 const LF: u8 = 6;
 const TAB: u8 = 7;
 const CONTROL: u8 = 8;
-/// First byte of U+F000..U+FFFF: U+FFFE and U+FFFF must be replaced.
+/// First byte of U+F000..U+FFFF: U+FFFE and U+FFFF cannot be written.
 const EF: u8 = 9;
 
 const fn table(attr: bool) -> [u8; 256] {
@@ -44,8 +47,6 @@ const fn table(attr: bool) -> [u8; 256] {
 
 static TEXT_TABLE: [u8; 256] = table(false);
 static ATTR_TABLE: [u8; 256] = table(true);
-
-const REPLACEMENT: &[u8] = "\u{FFFD}".as_bytes();
 
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
@@ -106,7 +107,14 @@ fn next_special<const ATTR: bool>(bytes: &[u8], table: &[u8; 256]) -> usize {
     }
 }
 
-fn write_escaped<const ATTR: bool>(out: &mut BytesMut, s: &str) {
+fn unwritable(c: char) -> Error {
+    Error::InvalidFormat(format!(
+        "{}: it cannot be written in XML",
+        super::chars::not_a_char(c as u32)
+    ))
+}
+
+fn write_escaped<const ATTR: bool>(out: &mut BytesMut, s: &str) -> Result<()> {
     let table = if ATTR { &ATTR_TABLE } else { &TEXT_TABLE };
     let bytes = s.as_bytes();
     out.reserve(bytes.len());
@@ -127,14 +135,13 @@ fn write_escaped<const ATTR: bool>(out: &mut BytesMut, s: &str) {
             CR => (b"&#xD;", 1),
             LF => (b"&#xA;", 1),
             TAB => (b"&#x9;", 1),
-            CONTROL => (REPLACEMENT, 1),
+            CONTROL => return Err(unwritable(char::from(b))),
             _ => {
-                // 0xEF: only U+FFFE (EF BF BE) and U+FFFF (EF BF BF) are replaced.
-                if bytes.get(i + 1) == Some(&0xBF) && matches!(bytes.get(i + 2), Some(0xBE | 0xBF))
-                {
-                    (REPLACEMENT, 3)
-                } else {
-                    (&[0xEF], 1)
+                // 0xEF: only U+FFFE (EF BF BE) and U+FFFF (EF BF BF) are not characters.
+                match (bytes.get(i + 1), bytes.get(i + 2)) {
+                    (Some(0xBF), Some(0xBE)) => return Err(unwritable('\u{FFFE}')),
+                    (Some(0xBF), Some(0xBF)) => return Err(unwritable('\u{FFFF}')),
+                    _ => (&[0xEF], 1),
                 }
             }
         };
@@ -142,46 +149,77 @@ fn write_escaped<const ATTR: bool>(out: &mut BytesMut, s: &str) {
         start = i + len;
     }
     out.extend_from_slice(bytes.get(start..).unwrap_or_default());
+    Ok(())
 }
 
-/// Appends `s` escaped as XML character data.
-pub fn write_text(out: &mut BytesMut, s: &str) {
-    write_escaped::<false>(out, s);
+/// Appends `s` escaped as XML character data; CR is written `&#xD;` so that
+/// it reads back as CR, not as a line end.
+///
+/// Fails with [`Error::InvalidFormat`] naming the character if `s` holds one
+/// that XML 1.0 does not allow (see [`chars`](super::chars)); `out` may then
+/// hold part of `s`.
+pub fn write_text(out: &mut BytesMut, s: &str) -> Result<()> {
+    write_escaped::<false>(out, s)
 }
 
-/// Appends `s` escaped for a double-quoted attribute value.
-pub fn write_attr_value(out: &mut BytesMut, s: &str) {
-    write_escaped::<true>(out, s);
+/// Appends `s` escaped for a double-quoted attribute value; tab, LF and CR
+/// are written as references so that attribute value normalisation keeps them.
+///
+/// Fails as [`write_text`] does.
+pub fn write_attr_value(out: &mut BytesMut, s: &str) -> Result<()> {
+    write_escaped::<true>(out, s)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn text(s: &str) -> String {
+    fn text(s: &str) -> Option<String> {
         let mut out = BytesMut::new();
-        write_text(&mut out, s);
-        String::from_utf8(out.to_vec()).expect("utf8")
+        write_text(&mut out, s).ok()?;
+        Some(String::from_utf8(out.to_vec()).expect("utf8"))
     }
 
-    fn attr(s: &str) -> String {
+    fn attr(s: &str) -> Option<String> {
         let mut out = BytesMut::new();
-        write_attr_value(&mut out, s);
-        String::from_utf8(out.to_vec()).expect("utf8")
+        write_attr_value(&mut out, s).ok()?;
+        Some(String::from_utf8(out.to_vec()).expect("utf8"))
     }
 
     #[test]
     fn escapes_text() {
-        assert_eq!(text("a<b>&c\r\n\t\"'"), "a&lt;b&gt;&amp;c&#xD;\n\t\"'");
         assert_eq!(
-            text("\u{1}x\u{FFFE}\u{FFFF}\u{FFFD}é"),
-            "\u{FFFD}x\u{FFFD}\u{FFFD}\u{FFFD}é"
+            text("a<b>&c\r\n\t\"'").as_deref(),
+            Some("a&lt;b&gt;&amp;c&#xD;\n\t\"'")
         );
-        assert_eq!(text("\u{F000}"), "\u{F000}");
+        assert_eq!(
+            text("\u{FFFD}\u{F000}\u{10FFFF}é").as_deref(),
+            Some("\u{FFFD}\u{F000}\u{10FFFF}é")
+        );
+    }
+
+    #[test]
+    fn refuses_what_xml_cannot_carry() {
+        for (s, c) in [
+            ("a\0b", "U+0000"),
+            ("\u{1}", "U+0001"),
+            ("x\u{B}", "U+000B"),
+            ("\u{1F}", "U+001F"),
+            ("ab\u{FFFE}", "U+FFFE"),
+            ("\u{FFFF}cd", "U+FFFF"),
+        ] {
+            for write in [write_text, write_attr_value] {
+                let err = write(&mut BytesMut::new(), s).expect_err(s).to_string();
+                assert!(
+                    err.contains(&format!("{c} is not an XML 1.0 character")),
+                    "{err}"
+                );
+            }
+        }
     }
 
     /// The escaping rules one character at a time, as the reference.
-    fn reference(s: &str, attr: bool) -> String {
+    fn reference(s: &str, attr: bool) -> Option<String> {
         let mut out = String::new();
         for c in s.chars() {
             match c {
@@ -193,11 +231,11 @@ mod tests {
                 '\n' if attr => out.push_str("&#xA;"),
                 '\t' if attr => out.push_str("&#x9;"),
                 '\t' | '\n' => out.push(c),
-                '\u{0}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}' => out.push('\u{FFFD}'),
+                '\u{0}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}' => return None,
                 _ => out.push(c),
             }
         }
-        out
+        Some(out)
     }
 
     #[test]
@@ -221,6 +259,9 @@ mod tests {
 
     #[test]
     fn escapes_attributes() {
-        assert_eq!(attr("a\"<&>\t\n\r'"), "a&quot;&lt;&amp;>&#x9;&#xA;&#xD;'");
+        assert_eq!(
+            attr("a\"<&>\t\n\r'").as_deref(),
+            Some("a&quot;&lt;&amp;>&#x9;&#xA;&#xD;'")
+        );
     }
 }

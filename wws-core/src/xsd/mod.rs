@@ -38,7 +38,7 @@
 //! assert_eq!(order.coupon, Some(Nillable::Nil));
 //!
 //! let mut out = wws_core::bytes::BytesMut::new();
-//! order.try_write_element(&mut out)?;
+//! order.write_element(&mut out)?;
 //! assert_eq!(Order::read_element(&out)?, order);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -177,6 +177,4 @@ pub use read::{
 pub use simple::{NamespaceScope, NoScope, PrefixScope, SimpleType, collapse, trim};
 pub use text::{AnyUri, List, Token};
 pub use types::{ComplexType, XmlName, XmlType};
-pub use write::{
-    XsdWriter, report_write_error, write_attributes, write_complex, write_content, write_element,
-};
+pub use write::{XsdWriter, write_attributes, write_complex, write_content, write_element};

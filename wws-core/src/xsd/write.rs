@@ -125,7 +125,7 @@ impl<'o> XsdWriter<'o> {
 
     fn push_attr_value(&mut self, value: &str) -> Result<()> {
         self.out.extend_from_slice(b"=\"");
-        crate::xml::write_attr_value(self.out, value);
+        crate::xml::write_attr_value(self.out, value)?;
         self.out.extend_from_slice(b"\"");
         Ok(())
     }
@@ -248,8 +248,7 @@ impl<'o> XsdWriter<'o> {
     /// Appends character data (escaped), closing the start tag.
     pub fn text(&mut self, text: &str) -> Result<()> {
         self.close_tag();
-        crate::xml::write_text(self.out, text);
-        Ok(())
+        crate::xml::write_text(self.out, text)
     }
 
     /// Appends a raw element, closing the start tag.
@@ -460,10 +459,4 @@ pub fn write_element<T: XmlType>(
         out.truncate(mark);
     }
     result
-}
-
-/// Logs a value [`BodyElement::write_element`](crate::BodyElement::write_element) could not write (its signature cannot return the error).
-#[doc(hidden)]
-pub fn report_write_error(element: &str, error: &Error) {
-    tracing::error!(element, %error, "body element not written");
 }

@@ -9,3 +9,4 @@ mod read_bytes;
 mod roundtrip;
 mod typed;
 mod wire_fixtures;
+mod xml_chars;

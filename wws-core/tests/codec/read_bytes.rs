@@ -161,7 +161,9 @@ fn typed_echo_body_is_sliced() {
             text: "lorem ipsum ".repeat(1000),
         },
     )
-    .to_bytes();
+    .expect("from_body")
+    .to_bytes()
+    .expect("to_bytes");
     let m = Message::read_bytes(input.clone(), &ReaderQuotas::default()).expect("read");
     assert!(
         is_slice_of(&m.body, &input),

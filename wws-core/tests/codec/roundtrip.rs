@@ -18,7 +18,7 @@ const ADDRESSINGS: [AddressingVersion; 3] = [
 ];
 
 fn roundtrip(m: &Message) -> Message {
-    let bytes = m.to_bytes();
+    let bytes = m.to_bytes().expect("to_bytes");
     Message::read(&bytes, &ReaderQuotas::default())
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&bytes)))
 }
@@ -28,7 +28,8 @@ fn header(env: EnvelopeVersion, xml: String) -> Header {
 }
 
 fn full_message(env: EnvelopeVersion, addressing: AddressingVersion) -> Message {
-    let mut m = Message::from_body(env, addressing, ADD_ACTION, &Add { a: 1.25, b: -3.0 });
+    let mut m = Message::from_body(env, addressing, ADD_ACTION, &Add { a: 1.25, b: -3.0 })
+        .expect("from_body");
     m.to = Some("http://localhost:8080/calculator?x=1&y=<2>".into());
     m.message_id = Some("urn:uuid:6b29fc40-ca47-1067-b31d-00dd010662da".into());
     m.relates_to = Some("urn:uuid:00000000-0000-0000-0000-000000000001".into());
@@ -104,7 +105,7 @@ fn every_envelope_and_addressing_version_round_trips() {
 #[test]
 fn written_envelope_uses_s_and_a_prefixes_and_marks_action_must_understand() {
     let m = full_message(EnvelopeVersion::Soap12, AddressingVersion::WsAddressing10);
-    let text = String::from_utf8(m.to_bytes().to_vec()).expect("utf8");
+    let text = String::from_utf8(m.to_bytes().expect("to_bytes").to_vec()).expect("utf8");
     assert!(text.starts_with(
         r#"<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:a="http://www.w3.org/2005/08/addressing"><s:Header><a:Action s:mustUnderstand="1">"#
     ));
@@ -123,14 +124,15 @@ fn header_element_only_when_needed() {
             AddressingVersion::Transport,
             ECHO_ACTION,
             &Echo { text: "x".into() },
-        );
-        let text = String::from_utf8(bare.to_bytes().to_vec()).expect("utf8");
+        )
+        .expect("from_body");
+        let text = String::from_utf8(bare.to_bytes().expect("to_bytes").to_vec()).expect("utf8");
         assert!(!text.contains("Header"), "{text}");
         assert!(!text.contains("xmlns:a="), "{text}");
         // Addressing with no field set writes no header either; the reader then sees Transport.
         let mut empty = Message::new(env, AddressingVersion::WsAddressing10);
         empty.body = bare.body.clone();
-        let text = String::from_utf8(empty.to_bytes().to_vec()).expect("utf8");
+        let text = String::from_utf8(empty.to_bytes().expect("to_bytes").to_vec()).expect("utf8");
         assert!(!text.contains("Header"), "{text}");
         assert_eq!(roundtrip(&empty).addressing, AddressingVersion::Transport);
         // A raw header alone opens the Header.
@@ -151,7 +153,9 @@ fn every_calculator_body_round_trips_in_both_versions() {
             macro_rules! check {
                 ($action:expr, $value:expr) => {{
                     let value = $value;
-                    let got = roundtrip(&Message::from_body(env, addressing, $action, &value));
+                    let got = roundtrip(
+                        &Message::from_body(env, addressing, $action, &value).expect("from_body"),
+                    );
                     assert_eq!(got.read_body().ok(), Some(value));
                     if addressing != AddressingVersion::Transport {
                         assert_eq!(got.action.as_deref(), Some($action));
@@ -198,12 +202,15 @@ fn every_calculator_body_round_trips_in_both_versions() {
 
 #[test]
 fn nan_round_trips_as_nan() {
-    let got = roundtrip(&Message::from_body(
-        EnvelopeVersion::Soap11,
-        AddressingVersion::Transport,
-        ADD_ACTION,
-        &AddResponse { result: f64::NAN },
-    ));
+    let got = roundtrip(
+        &Message::from_body(
+            EnvelopeVersion::Soap11,
+            AddressingVersion::Transport,
+            ADD_ACTION,
+            &AddResponse { result: f64::NAN },
+        )
+        .expect("from_body"),
+    );
     assert!(
         got.read_body::<AddResponse>()
             .expect("body")
@@ -213,18 +220,20 @@ fn nan_round_trips_as_nan() {
 }
 
 #[test]
-fn characters_xml_cannot_carry_become_replacement_characters() {
-    let got = roundtrip(&Message::from_body(
+fn characters_xml_cannot_carry_are_an_error_on_write() {
+    let err = Message::from_body(
         EnvelopeVersion::Soap12,
         AddressingVersion::Transport,
         ECHO_ACTION,
         &Echo {
-            text: "a\u{0}b\u{1b}c\u{FFFF}".into(),
+            text: "a\u{0}b".into(),
         },
-    ));
-    assert_eq!(
-        got.read_body::<Echo>().expect("Echo").text,
-        "a\u{FFFD}b\u{FFFD}c\u{FFFD}"
+    )
+    .expect_err("a NUL cannot be written");
+    assert!(
+        err.to_string()
+            .contains("U+0000 is not an XML 1.0 character"),
+        "{err}"
     );
 }
 
@@ -256,11 +265,9 @@ fn assert_fault(got: &Fault, expected: &Fault) {
 fn soap12_fault_round_trips_whole() {
     for addressing in ADDRESSINGS {
         let sent = rich_fault();
-        let m = roundtrip(&Message::from_fault(
-            EnvelopeVersion::Soap12,
-            addressing,
-            &sent,
-        ));
+        let m = roundtrip(
+            &Message::from_fault(EnvelopeVersion::Soap12, addressing, &sent).expect("from_fault"),
+        );
         assert!(m.is_fault());
         let got = m.fault().expect("reads").expect("is a fault");
         assert_fault(&got, &sent);
@@ -271,11 +278,9 @@ fn soap12_fault_round_trips_whole() {
 fn soap11_fault_round_trips_what_soap11_can_carry() {
     for addressing in ADDRESSINGS {
         let sent = rich_fault();
-        let m = roundtrip(&Message::from_fault(
-            EnvelopeVersion::Soap11,
-            addressing,
-            &sent,
-        ));
+        let m = roundtrip(
+            &Message::from_fault(EnvelopeVersion::Soap11, addressing, &sent).expect("from_fault"),
+        );
         let got = m.fault().expect("reads").expect("is a fault");
         // Dotted suffixes: subcodes come back in faultcode's namespace; one
         // reason, in English; no node.
@@ -313,12 +318,24 @@ fn fault_codes_map_between_versions() {
     ];
     for (code, v11, v12) in cases {
         let fault = Fault::new(code.clone(), "r");
-        let x11 = String::from_utf8(fault.to_xml(EnvelopeVersion::Soap11).to_vec()).expect("utf8");
+        let x11 = String::from_utf8(
+            fault
+                .to_xml(EnvelopeVersion::Soap11)
+                .expect("to_xml")
+                .to_vec(),
+        )
+        .expect("utf8");
         assert!(
             x11.contains(&format!("<faultcode>{v11}</faultcode>")),
             "{x11}"
         );
-        let x12 = String::from_utf8(fault.to_xml(EnvelopeVersion::Soap12).to_vec()).expect("utf8");
+        let x12 = String::from_utf8(
+            fault
+                .to_xml(EnvelopeVersion::Soap12)
+                .expect("to_xml")
+                .to_vec(),
+        )
+        .expect("utf8");
         assert!(x12.contains(&format!("<s:Value>{v12}</s:Value>")), "{x12}");
         for xml in [x11, x12] {
             assert_eq!(Fault::read(xml.as_bytes()).expect("reads").code, code);
@@ -332,11 +349,11 @@ fn application_fault_code() {
     let fault = Fault::new(FaultCode::Other(custom.clone()), "app")
         .with_subcode(QName::new("urn:app", "Detail"));
     // SOAP 1.1 carries it as is.
-    let got = Fault::read(&fault.to_xml(EnvelopeVersion::Soap11)).expect("1.1");
+    let got = Fault::read(&fault.to_xml(EnvelopeVersion::Soap11).expect("to_xml")).expect("1.1");
     assert_eq!(got.code, FaultCode::Other(custom.clone()));
     assert_eq!(got.subcodes, vec![QName::new("urn:app", "Detail")]);
     // SOAP 1.2 allows only its own codes: Receiver, the code first among the subcodes.
-    let got = Fault::read(&fault.to_xml(EnvelopeVersion::Soap12)).expect("1.2");
+    let got = Fault::read(&fault.to_xml(EnvelopeVersion::Soap12).expect("to_xml")).expect("1.2");
     assert_eq!(got.code, FaultCode::Receiver);
     assert_eq!(got.subcodes, vec![custom, QName::new("urn:app", "Detail")]);
 }
@@ -348,7 +365,8 @@ fn fault_message_action_follows_addressing() {
         EnvelopeVersion::Soap12,
         AddressingVersion::WsAddressing10,
         &f,
-    );
+    )
+    .expect("from_fault");
     assert_eq!(
         m.action.as_deref(),
         Some("http://www.w3.org/2005/08/addressing/fault")
@@ -357,12 +375,14 @@ fn fault_message_action_follows_addressing() {
         EnvelopeVersion::Soap11,
         AddressingVersion::WsAddressing200408,
         &f,
-    );
+    )
+    .expect("from_fault");
     assert_eq!(
         m.action.as_deref(),
         Some("http://schemas.xmlsoap.org/ws/2004/08/addressing/fault")
     );
-    let m = Message::from_fault(EnvelopeVersion::Soap11, AddressingVersion::Transport, &f);
+    let m = Message::from_fault(EnvelopeVersion::Soap11, AddressingVersion::Transport, &f)
+        .expect("from_fault");
     assert_eq!(m.action, None);
     assert_eq!(
         roundtrip(&m).fault().expect("reads"),
@@ -404,7 +424,7 @@ fn same_f64(a: f64, b: f64) -> bool {
 proptest! {
     #[test]
     fn echo_text_round_trips(text in xml_text(), env in envelope(), addressing in wsa()) {
-        let sent = Message::from_body(env, addressing, ECHO_ACTION, &Echo { text: text.clone() });
+        let sent = Message::from_body(env, addressing, ECHO_ACTION, &Echo { text: text.clone() }).expect("from_body");
         let got = roundtrip(&sent);
         prop_assert_eq!(got.read_body::<Echo>().expect("Echo").text, text);
     }
@@ -428,17 +448,47 @@ proptest! {
 
     #[test]
     fn numbers_round_trip(a in any::<f64>(), b in any::<f64>(), ms in any::<i32>(), env in envelope()) {
-        let got = roundtrip(&Message::from_body(env, AddressingVersion::Transport, ADD_ACTION, &Add { a, b }));
+        let got = roundtrip(&Message::from_body(env, AddressingVersion::Transport, ADD_ACTION, &Add { a, b }).expect("from_body"));
         let add = got.read_body::<Add>().expect("Add");
         prop_assert!(same_f64(add.a, a) && same_f64(add.b, b), "{:?} vs {} {}", add, a, b);
-        let got = roundtrip(&Message::from_body(env, AddressingVersion::Transport, DELAY_ACTION, &Delay { milliseconds: ms }));
+        let got = roundtrip(&Message::from_body(env, AddressingVersion::Transport, DELAY_ACTION, &Delay { milliseconds: ms }).expect("from_body"));
         prop_assert_eq!(got.read_body::<Delay>().expect("Delay").milliseconds, ms);
     }
 
     #[test]
     fn fault_text_round_trips(reason in xml_text(), actor in uri_text(), env in envelope()) {
         let sent = Fault::sender(reason).with_actor(actor);
-        let got = roundtrip(&Message::from_fault(env, AddressingVersion::Transport, &sent));
+        let got = roundtrip(&Message::from_fault(env, AddressingVersion::Transport, &sent).expect("from_fault"));
         prop_assert_eq!(got.fault().expect("reads"), Some(sent));
+    }
+}
+
+/// Found by the typed_body fuzz target: a faultcode that is no QName
+/// (`s:Clip...://...`, with empty dotted parts) was read, and the fault then
+/// written in SOAP 1.2 did not read back ("empty QName").
+#[test]
+fn fault_codes_are_qnames_of_ncnames_on_read_and_on_write() {
+    let fault = |code: &str| {
+        format!(
+            "<s:Fault xmlns:s=\"{}\"><faultcode>{code}</faultcode><faultstring>r</faultstring></s:Fault>",
+            ns::SOAP11
+        )
+    };
+    let f = Fault::read(fault("s:Client..Auth").as_bytes()).expect("empty parts are skipped");
+    assert_eq!(f.code, FaultCode::Sender);
+    assert_eq!(f.subcodes, vec![QName::new(ns::SOAP11, "Auth")]);
+    for bad in ["s:Cl/x", "s:a:b", "s:1x", "s:", "s :x"] {
+        let err = Fault::read(fault(bad).as_bytes()).expect_err(bad);
+        assert!(
+            matches!(err, wws_core::Error::InvalidFormat(_)),
+            "{bad}: {err}"
+        );
+    }
+    for bad in ["", "a b", "x:y", "1st"] {
+        let f = Fault::sender("r").with_subcode(QName::new("urn:x", bad));
+        for v in ENVELOPES {
+            let err = f.to_xml(v).expect_err(bad).to_string();
+            assert!(err.contains("is not an XML name"), "{bad:?} {v:?}: {err}");
+        }
     }
 }

@@ -34,7 +34,7 @@ wws_core::body_element! {
 
 fn write<T: BodyElement>(v: &T) -> String {
     let mut out = BytesMut::new();
-    v.write_element(&mut out);
+    v.write_element(&mut out).expect("write_element");
     String::from_utf8(out.to_vec()).expect("utf8")
 }
 
@@ -256,7 +256,8 @@ fn read_body_checks_the_first_element() {
         AddressingVersion::Transport,
         "urn:a",
         &Echo { text: "x".into() },
-    );
+    )
+    .expect("from_body");
     match m.read_body::<Add>() {
         Err(Error::InvalidFormat(msg)) => {
             assert!(
@@ -337,7 +338,7 @@ proptest! {
     #[test]
     fn all_field_types_round_trip(v in all_types()) {
         let mut out = BytesMut::new();
-        v.write_element(&mut out);
+        v.write_element(&mut out).expect("write_element");
         let got = AllTypes::read_element(&out).expect("reads back");
         prop_assert!(same(&got, &v), "{:?} != {:?}", got, v);
     }

@@ -236,7 +236,10 @@ fn check(file: &str, bytes: &[u8], capture: &Capture) -> Result<(), String> {
     check_message(&m, &name, capture)?;
     // What we read, written by us and read again, says the same. (The bytes
     // differ: a body keeps the namespace declarations it inherited.)
-    let again = Message::read(&m.to_bytes(), &ReaderQuotas::default())
+    let ours = m
+        .to_bytes()
+        .map_err(|e| format!("writing what we read: {e}"))?;
+    let again = Message::read(&ours, &ReaderQuotas::default())
         .map_err(|e| format!("re-reading our own write: {e}"))?;
     check_message(&again, &name, capture).map_err(|e| format!("after write and read: {e}"))
 }

@@ -1,0 +1,7 @@
+//! The bodies of the fuzz targets, kept out of `fuzz_targets/` so that the
+//! saved regression inputs (`fuzz/regressions/<target>/`) also run under a
+//! plain `cargo test`: `wws-core/tests/fuzz_regressions.rs` and
+//! `listener/tests/fuzz_regressions.rs` include these files by path.
+
+pub mod core_targets;
+pub mod http_target;
