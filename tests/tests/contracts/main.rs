@@ -1,0 +1,11 @@
+//! Contracts: typed operations (shared actions dispatched by body element,
+//! WS-Addressing default reply actions, typed faults, per-call options),
+//! service traits and typed clients, and real contracts written by hand
+//! with the derive (CountryInfoService, ONVIF device management) served on
+//! loopback and called by the typed client and by zeep.
+
+mod support;
+
+mod reply_action;
+mod shared_action;
+mod typed_faults;
