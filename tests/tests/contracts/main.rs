@@ -6,6 +6,8 @@
 
 mod support;
 
+mod call_options;
 mod reply_action;
+mod service_trait;
 mod shared_action;
 mod typed_faults;
