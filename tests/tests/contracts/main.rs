@@ -7,6 +7,8 @@
 mod support;
 
 mod call_options;
+mod countryinfo;
+mod onvif;
 mod reply_action;
 mod service_trait;
 mod shared_action;

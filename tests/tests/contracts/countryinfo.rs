@@ -175,7 +175,7 @@ fn full_country_info_decodes_field_by_field_and_encodes_back() {
         sCountryISOCode: "BE".into(),
     };
     assert_eq!(
-        super::to_xml(&req),
+        crate::support::to_xml(&req),
         format!(
             r#"<FullCountryInfo xmlns="{NS}"><sCountryISOCode>BE</sCountryISOCode></FullCountryInfo>"#
         )
@@ -206,9 +206,9 @@ fn list_of_country_names_by_name_with_nil_items_and_a_newer_server() {
             cc("ZW", "Zimbabwe & co")
         ]
     );
-    assert_eq!(super::round_trip(&got), got);
+    assert_eq!(crate::support::round_trip(&got), got);
     assert_eq!(
-        super::to_xml(&ListOfCountryNamesByName {}),
+        crate::support::to_xml(&ListOfCountryNamesByName {}),
         format!(r#"<ListOfCountryNamesByName xmlns="{NS}"></ListOfCountryNamesByName>"#)
     );
 }
@@ -245,12 +245,12 @@ fn grouped_by_continent_three_deep() {
     );
     assert_eq!(groups[1].Continent.sName, "Antarctica");
     assert!(groups[1].CountryCodeAndNames.tCountryCodeAndName.is_empty());
-    assert_eq!(super::round_trip(&got), got);
+    assert_eq!(crate::support::round_trip(&got), got);
 }
 
 #[test]
 fn the_types_match_the_published_contract() {
-    let Some(wsdl) = super::shared_wsdl("countryinfo/CountryInfoService.wsdl") else {
+    let Some(wsdl) = crate::support::shared_wsdl("countryinfo/CountryInfoService.wsdl") else {
         return;
     };
     assert!(wsdl.contains(&format!(r#"targetNamespace="{NS}""#)));

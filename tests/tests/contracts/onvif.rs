@@ -449,7 +449,7 @@ fn get_system_date_and_time() {
     assert_eq!(as_xsd.to_unix().0, 1_709_190_299);
     both_ways(&got);
     assert_eq!(
-        super::to_xml(&GetSystemDateAndTime {}),
+        crate::support::to_xml(&GetSystemDateAndTime {}),
         r#"<GetSystemDateAndTime xmlns="http://www.onvif.org/ver10/device/wsdl"></GetSystemDateAndTime>"#
     );
 }
@@ -472,7 +472,7 @@ fn get_device_information() {
     );
     both_ways(&got);
     assert_eq!(
-        super::to_xml(&GetDeviceInformation {}),
+        crate::support::to_xml(&GetDeviceInformation {}),
         r#"<GetDeviceInformation xmlns="http://www.onvif.org/ver10/device/wsdl"></GetDeviceInformation>"#
     );
 }
@@ -483,7 +483,7 @@ fn get_capabilities() {
         category: vec![CapabilityCategory::All],
     };
     assert_eq!(
-        super::to_xml(&req),
+        crate::support::to_xml(&req),
         r#"<GetCapabilities xmlns="http://www.onvif.org/ver10/device/wsdl"><Category>All</Category></GetCapabilities>"#
     );
     let xml = camera(
@@ -593,7 +593,7 @@ fn get_network_interfaces() {
     assert_eq!(eth.other_attributes.len(), 1);
     both_ways(&got);
     // The base's attribute and the derived elements are written in order, the vendor attribute kept.
-    let written = super::to_xml(&got);
+    let written = crate::support::to_xml(&got);
     assert!(
         written.contains(r#"<hik:Gateway xmlns:hik="urn:vendor:hik">192.168.1.1</hik:Gateway>"#),
         "{written}"
@@ -603,7 +603,7 @@ fn get_network_interfaces() {
         "{written}"
     );
     assert_eq!(
-        super::to_xml(&GetNetworkInterfaces {}),
+        crate::support::to_xml(&GetNetworkInterfaces {}),
         r#"<GetNetworkInterfaces xmlns="http://www.onvif.org/ver10/device/wsdl"></GetNetworkInterfaces>"#
     );
     assert!(written.contains(r#"<NetworkInterfaces token="eth0" xmlns:ns0="urn:vendor:hik" ns0:id="1" xmlns:ns1="http://www.onvif.org/ver10/schema"><ns1:Enabled>true</ns1:Enabled>"#), "{written}");
@@ -628,7 +628,7 @@ fn dynamic_dns_duration_and_certificate_datetime_base64() {
         valid_not_before: Some(DateTime::parse("2024-01-01T00:00:00Z").expect("dt")),
         valid_not_after: Some(DateTime::parse("2034-01-01T00:00:00.250+01:00").expect("dt")),
     };
-    let written = super::to_xml(&req);
+    let written = crate::support::to_xml(&req);
     assert!(
         written.contains("<ValidNotAfter>2034-01-01T00:00:00.25+01:00</ValidNotAfter>"),
         "{written}"
@@ -650,7 +650,7 @@ EjAQBgNVBAMMCWxvY2FsaG9zdA==</tt:Data></tt:Certificate></tds:NvtCertificate></td
     assert_eq!(cert.certificate.data.0.len(), 61);
     assert_eq!(cert.certificate.data.0.first(), Some(&0x30));
     both_ways(&got);
-    assert!(super::to_xml(&got).contains(
+    assert!(crate::support::to_xml(&got).contains(
         r#"xmlns:ns1="http://www.w3.org/2005/05/xmlmime" ns1:contentType="application/pkix-cert""#
     ));
 }
@@ -658,8 +658,8 @@ EjAQBgNVBAMMCWxvY2FsaG9zdA==</tt:Data></tt:Certificate></tds:NvtCertificate></td
 #[test]
 fn the_types_match_the_published_contract() {
     let (Some(wsdl), Some(xsd)) = (
-        super::shared_wsdl("onvif-devicemgmt/ver10/device/wsdl/devicemgmt.wsdl"),
-        super::shared_wsdl("onvif-devicemgmt/ver10/schema/onvif.xsd"),
+        crate::support::shared_wsdl("onvif-devicemgmt/ver10/device/wsdl/devicemgmt.wsdl"),
+        crate::support::shared_wsdl("onvif-devicemgmt/ver10/schema/onvif.xsd"),
     ) else {
         return;
     };
