@@ -8,8 +8,10 @@ mod support;
 
 mod call_options;
 mod countryinfo;
+mod countryinfo_service;
 mod onvif;
 mod reply_action;
 mod service_trait;
 mod shared_action;
 mod typed_faults;
+mod zeep;
