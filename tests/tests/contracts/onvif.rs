@@ -3,12 +3,20 @@
 //! GetDynamicDNS (`xs:duration`) and CreateCertificate (`xs:dateTime`,
 //! `xs:base64Binary`) — enums, attributes, extension (`DeviceEntity`
 //! flattened), `xs:any`/`xs:anyAttribute`, vendor additions — decoded from
-//! responses as a camera sends them and encoded back.
+//! responses as a camera sends them and encoded back; the four operations'
+//! types, a typed client and a service trait, as the code generator will
+//! emit them.
 
+use std::future::Future;
+use std::sync::Arc;
 use wws_core::xsd::{
     AnyUri, Base64Binary, DateTime, Duration, RawXml, SimpleType, Token, XmlAttribute,
 };
+
+use wws_core::operation::Reply;
 use wws_core::{BodyElement, Message, ReaderQuotas, XmlType};
+use wws_host::{Contract, OperationContext};
+use wws_proxy::{CallOptions, PendingCall, ServiceProxy};
 
 // ---- tt: types (http://www.onvif.org/ver10/schema) ----
 /// The ONVIF schema namespace.
@@ -378,6 +386,96 @@ pub struct CreateCertificateResponse {
     pub nvt_certificate: Certificate,
 }
 // ---- end of types ----
+
+// ---- operations, client and service trait ----
+pub mod op {
+    use super::*;
+    wws_core::operations! {
+        namespace = TDS, port_type = "Device";
+        /// The device's clock.
+        pub GetSystemDateAndTime(super::GetSystemDateAndTime) -> GetSystemDateAndTimeResponse { action: "http://www.onvif.org/ver10/device/wsdl/GetSystemDateAndTime" }
+        /// Manufacturer, model, firmware.
+        pub GetDeviceInformation(super::GetDeviceInformation) -> GetDeviceInformationResponse { action: "http://www.onvif.org/ver10/device/wsdl/GetDeviceInformation" }
+        /// The services' addresses and capabilities.
+        pub GetCapabilities(super::GetCapabilities) -> GetCapabilitiesResponse { action: "http://www.onvif.org/ver10/device/wsdl/GetCapabilities" }
+        /// The network interfaces.
+        pub GetNetworkInterfaces(super::GetNetworkInterfaces) -> GetNetworkInterfacesResponse { action: "http://www.onvif.org/ver10/device/wsdl/GetNetworkInterfaces" }
+    }
+}
+
+/// The device management service's typed client.
+#[derive(Clone, Debug)]
+pub struct DeviceClient(pub ServiceProxy);
+
+impl DeviceClient {
+    pub fn get_system_date_and_time(
+        &self,
+        o: CallOptions,
+    ) -> PendingCall<GetSystemDateAndTimeResponse> {
+        self.0
+            .invoke::<op::GetSystemDateAndTime>(&GetSystemDateAndTime {}, o)
+    }
+    pub fn get_device_information(
+        &self,
+        o: CallOptions,
+    ) -> PendingCall<GetDeviceInformationResponse> {
+        self.0
+            .invoke::<op::GetDeviceInformation>(&GetDeviceInformation {}, o)
+    }
+    pub fn get_capabilities(
+        &self,
+        r: &GetCapabilities,
+        o: CallOptions,
+    ) -> PendingCall<GetCapabilitiesResponse> {
+        self.0.invoke::<op::GetCapabilities>(r, o)
+    }
+    pub fn get_network_interfaces(
+        &self,
+        o: CallOptions,
+    ) -> PendingCall<GetNetworkInterfacesResponse> {
+        self.0
+            .invoke::<op::GetNetworkInterfaces>(&GetNetworkInterfaces {}, o)
+    }
+}
+
+/// The device management service's trait.
+pub trait DeviceService: Send + Sync + Sized + 'static {
+    fn get_system_date_and_time(
+        &self,
+        ctx: &OperationContext,
+    ) -> impl Future<Output = Reply<op::GetSystemDateAndTime>> + Send;
+    fn get_device_information(
+        &self,
+        ctx: &OperationContext,
+    ) -> impl Future<Output = Reply<op::GetDeviceInformation>> + Send;
+    fn get_capabilities(
+        &self,
+        ctx: &OperationContext,
+        r: GetCapabilities,
+    ) -> impl Future<Output = Reply<op::GetCapabilities>> + Send;
+    fn get_network_interfaces(
+        &self,
+        ctx: &OperationContext,
+    ) -> impl Future<Output = Reply<op::GetNetworkInterfaces>> + Send;
+
+    fn into_contract(self: Arc<Self>) -> Contract {
+        Contract::from_service(self)
+            .serve::<op::GetSystemDateAndTime, _, _>(|s, c, _| async move {
+                s.get_system_date_and_time(&c).await
+            })
+            .serve::<op::GetDeviceInformation, _, _>(|s, c, _| async move {
+                s.get_device_information(&c).await
+            })
+            .serve::<op::GetCapabilities, _, _>(
+                |s, c, r| async move { s.get_capabilities(&c, r).await },
+            )
+            .serve::<op::GetNetworkInterfaces, _, _>(|s, c, _| async move {
+                s.get_network_interfaces(&c).await
+            })
+            .into()
+    }
+}
+// ---- end of operations ----
 
 fn body<T: BodyElement>(envelope: &str) -> T {
     let m = Message::read(envelope.as_bytes(), &ReaderQuotas::default()).expect("envelope");
