@@ -126,6 +126,9 @@ where
 #[derive(Clone)]
 pub(crate) struct Operation {
     pub(crate) action: String,
+    /// A second action the operation answers to: WS-Addressing's default
+    /// request action of a typed operation whose own action is empty.
+    pub(crate) addressing_action: Option<String>,
     pub(crate) reply_action: String,
     pub(crate) body: Option<QName>,
     pub(crate) one_way: bool,
@@ -184,7 +187,9 @@ impl Contract {
     /// Adds the typed operation `O`, served by `handler`.
     ///
     /// Requests carry [`O::ACTION`](wws_core::Operation::ACTION) (or, when
-    /// it is shared or missing, `O::Request`'s element); replies carry
+    /// it is shared or missing, `O::Request`'s element; when it is empty,
+    /// WS-Addressing requests may carry [`O::request_action()`](wws_core::Operation::request_action));
+    /// replies carry
     /// [`O::reply_action()`](wws_core::Operation::reply_action); a
     /// [`ServiceFault`](wws_core::ServiceFault) the handler returns is sent
     /// with its detail element.
@@ -215,6 +220,9 @@ impl Contract {
     {
         self.operations.push(Operation {
             action: O::ACTION.to_owned(),
+            addressing_action: O::ACTION
+                .is_empty()
+                .then(|| O::request_action().into_owned()),
             reply_action: O::reply_action().into_owned(),
             body: Some(QName::new(
                 <O::Request as BodyElement>::NAMESPACE,
@@ -270,6 +278,7 @@ impl Contract {
     {
         self.operations.push(Operation {
             action: action.into(),
+            addressing_action: None,
             reply_action: reply_action.into(),
             body: Some(QName::new(Req::NAMESPACE, Req::NAME)),
             one_way: false,
@@ -292,6 +301,7 @@ impl Contract {
     {
         self.operations.push(Operation {
             action: action.into(),
+            addressing_action: None,
             reply_action: String::new(),
             body: Some(QName::new(Req::NAMESPACE, Req::NAME)),
             one_way: true,
@@ -316,6 +326,7 @@ impl Contract {
         let action = action.into();
         self.operations.push(Operation {
             reply_action: format!("{action}Response"),
+            addressing_action: None,
             action,
             body: None,
             one_way: false,
@@ -341,18 +352,22 @@ impl Contract {
         let mut by_action: HashMap<String, Vec<usize>> = HashMap::new();
         let mut by_body = HashMap::new();
         for (i, op) in self.operations.iter().enumerate() {
-            let sharing = by_action.entry(op.action.clone()).or_default();
-            let clash = sharing
-                .iter()
-                .filter_map(|&j| self.operations.get(j))
-                .any(|other| other.body.is_none() || op.body.is_none() || other.body == op.body);
-            if clash {
-                return Err(Error::DuplicateOperation {
-                    what: "action",
-                    name: op.action.clone(),
-                });
+            for action in std::iter::once(&op.action).chain(&op.addressing_action) {
+                let sharing = by_action.entry(action.clone()).or_default();
+                let clash = sharing
+                    .iter()
+                    .filter_map(|&j| self.operations.get(j))
+                    .any(|other| {
+                        other.body.is_none() || op.body.is_none() || other.body == op.body
+                    });
+                if clash {
+                    return Err(Error::DuplicateOperation {
+                        what: "action",
+                        name: action.clone(),
+                    });
+                }
+                sharing.push(i);
             }
-            sharing.push(i);
             if let Some(q) = &op.body {
                 if by_body.insert(q.clone(), i).is_some() {
                     return Err(Error::DuplicateOperation {
@@ -382,7 +397,9 @@ impl<S: Send + Sync + 'static> ServiceContract<S> {
     /// service (the host clones the `Arc`, never the service), e.g.
     /// `|s, ctx, req| async move { s.add(&ctx, req).await }`.
     ///
-    /// Replies and faults as [`Contract::serve`].
+    /// Replies and faults as [`Contract::serve`]. Cancellation as for
+    /// every handler: once the operation is told why, its future is polled
+    /// once more and dropped.
     pub fn serve<O, F, Fut>(mut self, handler: F) -> Self
     where
         O: TypedOperation,

@@ -480,7 +480,8 @@ impl ServiceProxy {
     }
 
     /// Calls the typed operation `O` with `req` and returns the pending
-    /// typed reply: the request carries `O`'s action, the reply is read as
+    /// typed reply: the request carries `O`'s action (with WS-Addressing,
+    /// [`O::request_action()`](Operation::request_action)), the reply is read as
     /// `O::Response`, so neither can be mixed up with another operation's.
     ///
     /// Errors as [`call`](Self::call); a fault's typed detail is read with
@@ -507,7 +508,12 @@ impl ServiceProxy {
         opts: CallOptions,
     ) -> PendingCall<O::Response> {
         let inner = &self.inner;
-        match Message::try_from_body(inner.envelope, inner.addressing, O::ACTION, req) {
+        // WS-Addressing needs an action where a WSDL's soapAction may be "".
+        let action = match inner.addressing {
+            AddressingVersion::Transport => std::borrow::Cow::Borrowed(O::ACTION),
+            _ => O::request_action(),
+        };
+        match Message::try_from_body(inner.envelope, inner.addressing, action, req) {
             Ok(message) => self.start(message, opts, read_body::<O::Response>),
             Err(e) => {
                 let id = opts.chosen_id().unwrap_or_else(|| inner.ids.next_id());

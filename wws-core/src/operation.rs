@@ -53,7 +53,10 @@
 //! element. The reply's action is [`Operation::REPLY_ACTION`] when the WSDL
 //! names one (`wsam:Action` on the output), else WS-Addressing 1.0
 //! Metadata's default pattern (§4.4.4), `{namespace}/{portType}/{operation}Response`,
-//! as WCF and JAX-WS RI send it.
+//! as WCF and JAX-WS RI send it. WS-Addressing needs a request action too:
+//! an operation whose `ACTION` is empty sends (and a host accepts) the
+//! default `{namespace}/{portType}/{operation}Request` there
+//! ([`Operation::request_action`]).
 //!
 //! # Faults
 //!
@@ -96,6 +99,21 @@ pub trait Operation: Send + Sync + 'static {
     type Response: BodyElement + Send + 'static;
     /// The detail element of the operation's fault ([`NoFault`] when none).
     type Fault: BodyElement + Send + 'static;
+
+    /// The request's action under WS-Addressing, which needs one:
+    /// [`ACTION`](Self::ACTION), or when that is empty WS-Addressing 1.0
+    /// Metadata's default `{NAMESPACE}/{PORT_TYPE}/{NAME}Request` (§4.4.4).
+    fn request_action() -> Cow<'static, str> {
+        if Self::ACTION.is_empty() {
+            Cow::Owned(default_action(
+                Self::NAMESPACE,
+                Self::PORT_TYPE,
+                &format!("{}Request", Self::NAME),
+            ))
+        } else {
+            Cow::Borrowed(Self::ACTION)
+        }
+    }
 
     /// The reply's action: [`REPLY_ACTION`](Self::REPLY_ACTION), else
     /// `{NAMESPACE}/{PORT_TYPE}/{NAME}Response` (WS-Addressing 1.0 Metadata
@@ -331,6 +349,23 @@ mod tests {
             default_action("urn:example:calc", "P", "AddResponse"),
             "urn:example:calc:P:AddResponse"
         );
+    }
+
+    struct Empty;
+    impl Operation for Empty {
+        const NAMESPACE: &'static str = "http://example.org/c";
+        const PORT_TYPE: &'static str = "P";
+        const NAME: &'static str = "Op";
+        const ACTION: &'static str = "";
+        type Request = NoFault;
+        type Response = NoFault;
+        type Fault = NoFault;
+    }
+
+    #[test]
+    fn an_empty_action_gets_the_default_request_action() {
+        assert_eq!(Empty::request_action(), "http://example.org/c/P/OpRequest");
+        assert_eq!(Empty::reply_action(), "http://example.org/c/P/OpResponse");
     }
 
     #[test]

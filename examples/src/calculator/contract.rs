@@ -18,6 +18,11 @@ use super::types::{
 ///
 /// Each method may be written `async fn` in the impl; its future must be
 /// `Send` (the host runs it on its connection's task).
+///
+/// Cancel safety: when the operation is cancelled (the client left, the
+/// host aborts or gives up on a close) the host polls the method's future
+/// once more and drops it; a method holds nothing that must outlive it, and
+/// hands [`OperationContext::token`] to any work it spawns.
 pub trait CalculatorService: Send + Sync + Sized + 'static {
     /// `Add`: `a + b`.
     fn add(&self, ctx: &OperationContext, req: Add) -> impl Future<Output = Reply<op::Add>> + Send;
