@@ -10,7 +10,7 @@ use wws_channel::ReplyChannel;
 use wws_core::{AddressingVersion, EnvelopeVersion, Error, Fault, FaultCode, Header, Message};
 
 use crate::context::{CallInfo, CancelReason, OperationContext};
-use crate::contract::{Operation, Reply};
+use crate::contract::{ByAction, Operation, Reply};
 use crate::endpoint::BuiltEndpoint;
 use crate::faults;
 use crate::host::Inner;
@@ -354,7 +354,7 @@ fn has_action_operation(endpoint: &BuiltEndpoint, request: &Message) -> bool {
         .action
         .as_deref()
         .and_then(|a| endpoint.dispatch.by_action(a))
-        .is_some_and(|op| op.body.is_none())
+        .is_some_and(|ops| matches!(ops, ByAction::One(op) if op.body.is_none()))
 }
 
 /// The envelope checks of the processing model, first of all (SOAP 1.2 Part 1

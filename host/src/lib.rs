@@ -86,11 +86,19 @@
 //! transport action is a hint (SOAP 1.1 §6.1.1): an unknown one falls back to
 //! the body element, so clients that send an empty or odd `SOAPAction` work.
 //!
+//! Operations may share an action (CountryInfoService's are all
+//! `soapAction=""`): a request with a shared action goes to the operation
+//! whose request element its body carries.
+//!
 //! Replies copy the request's envelope and addressing versions; with
 //! WS-Addressing they carry `RelatesTo` = the request's `MessageID` and the
-//! action `<request action>Response` (see
-//! [`Contract::operation_with_reply_action`]); faults carry WS-Addressing's
-//! fault action.
+//! operation's reply action: for a typed [`Operation`](wws_core::Operation)
+//! ([`Contract::serve`], [`Contract::from_service`]) the WSDL's, else
+//! WS-Addressing 1.0 Metadata's default `{namespace}/{portType}/{operation}Response`
+//! (as WCF and JAX-WS RI send it); for [`Contract::operation`]
+//! `<request action>Response` (see [`Contract::operation_with_reply_action`]).
+//! Faults carry WS-Addressing's fault action; a typed operation's
+//! [`ServiceFault`](wws_core::ServiceFault) is sent with its detail element.
 //!
 //! One-way operations ([`Contract::one_way`]) are answered `202 Accepted` as
 //! soon as the request is read, its headers checked and its argument decoded,
@@ -159,7 +167,7 @@ mod unwind;
 mod wsdl;
 
 pub use context::{CallInfo, CancelReason, OperationContext};
-pub use contract::Contract;
+pub use contract::{Contract, ServiceContract};
 pub use endpoint::Endpoint;
 pub use host::ServiceHost;
 pub use layer::{HostLayer, Rejection, RequestInfo};

@@ -4,7 +4,7 @@
 
 use wws_core::{AddressingVersion, EnvelopeVersion, Message, QName, ns};
 
-use crate::contract::{Dispatch, Operation};
+use crate::contract::{ByAction, Dispatch, Operation};
 
 /// Whether a header block with `role` (SOAP 1.2 `role`, SOAP 1.1 `actor`) is
 /// targeted at this node, which is the ultimate receiver.
@@ -194,14 +194,30 @@ pub(crate) enum Route<'a> {
 /// A WS-Addressing action is authoritative: when it names no operation the
 /// request faults with `ActionNotSupported`. A transport action is a hint
 /// (SOAP 1.1 §6.1.1): when it names no operation the body element decides.
+/// An action several operations share is completed by the body element,
+/// which must be one of theirs.
 pub(crate) fn route<'a>(
     dispatch: &'a Dispatch,
     message: &Message,
     element: impl FnOnce() -> Option<QName>,
 ) -> Route<'a> {
     let action = message.action.as_deref().filter(|a| !a.is_empty());
-    if let Some(op) = action.and_then(|a| dispatch.by_action(a)) {
-        return Route::Operation(op);
+    match action.and_then(|a| dispatch.by_action(a)) {
+        Some(ByAction::One(op)) => return Route::Operation(op),
+        Some(ByAction::Shared(ops)) => {
+            let element = element();
+            let op = element
+                .as_ref()
+                .and_then(|q| ops.into_iter().find(|op| op.body.as_ref() == Some(q)));
+            return match op {
+                Some(op) => Route::Operation(op),
+                None => Route::Unknown {
+                    action: action.map(str::to_owned),
+                    element,
+                },
+            };
+        }
+        None => {}
     }
     if let (Some(a), true) = (action, message.addressing != AddressingVersion::Transport) {
         return Route::ActionNotSupported(a.to_owned());

@@ -5,6 +5,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use tokio::sync::oneshot;
 use wws_core::{CallId, Error, Header, Message, Result};
@@ -15,6 +16,7 @@ use crate::proxy::Inner;
 #[derive(Clone, Debug, Default)]
 pub struct CallOptions {
     call_id: Option<CallId>,
+    timeout: Option<Duration>,
     headers: Vec<Header>,
 }
 
@@ -35,6 +37,13 @@ impl CallOptions {
         self
     }
 
+    /// Ends this call with [`Error::TimedOut`] after `timeout`, instead of
+    /// the proxy's `call_timeout` (longer or shorter), and closes its connection.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
     /// Sends `header` with this call's request (after the headers the
     /// message already has, before those layers add).
     pub fn header(mut self, header: Header) -> Self {
@@ -44,6 +53,10 @@ impl CallOptions {
 
     pub(crate) fn chosen_id(&self) -> Option<CallId> {
         self.call_id
+    }
+
+    pub(crate) fn chosen_timeout(&self) -> Option<Duration> {
+        self.timeout
     }
 
     pub(crate) fn take_headers(&mut self) -> Vec<Header> {

@@ -96,9 +96,15 @@
 //!
 //! # Calls
 //!
-//! [`call`](ServiceProxy::call) (typed) and
-//! [`call_message`](ServiceProxy::call_message) (untyped) return a
-//! [`PendingCall`], a future whose [`id`](PendingCall::id) is known at once.
+//! [`invoke::<O>`](ServiceProxy::invoke) (a typed
+//! [`Operation`](wws_core::Operation): its action, request and response
+//! types go together), [`call`](ServiceProxy::call) (typed bodies, any
+//! action) and [`call_message`](ServiceProxy::call_message) (untyped)
+//! return a [`PendingCall`], a future whose [`id`](PendingCall::id) is
+//! known at once. A contract's typed client (e.g. the calculator example's
+//! `CalculatorClient`) is a thin `Clone` struct over a `ServiceProxy` with
+//! one method per operation calling `invoke`. [`CallOptions`] choose the
+//! call id, a timeout of the call's own and extra SOAP headers.
 //! A call first checks, synchronously, the state (`Open`), for
 //! `call_message` that the message's envelope version is the proxy's
 //! ([`InvalidFormat`](wws_core::Error::InvalidFormat) otherwise), and the
@@ -119,11 +125,12 @@
 //!   pending at that moment; an unknown id is a no-op.
 //! - Dropping a `PendingCall` before it completes abandons that one call: no
 //!   slot, task or socket outlives it.
-//! - `call_timeout` ends a call with [`TimedOut`](wws_core::Error::TimedOut)
-//!   and closes its connection.
+//! - `call_timeout` (or the call's own [`CallOptions::timeout`]) ends a call
+//!   with [`TimedOut`](wws_core::Error::TimedOut) and closes its connection.
 //! - A fault reply ends it with
 //!   [`FaultReceived`](wws_core::Error::FaultReceived) carrying the parsed
-//!   fault; the connection stays in use.
+//!   fault (its typed detail: [`Error::fault_detail`](wws_core::Error::fault_detail));
+//!   the connection stays in use.
 //! - A reply body that is not the expected type ends it with
 //!   [`InvalidFormat`](wws_core::Error::InvalidFormat).
 //!

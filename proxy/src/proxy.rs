@@ -13,7 +13,7 @@ use wws_channel::{Channel, ChannelBuilder, ChannelState};
 use wws_core::state::{ServiceProxyEvent, ServiceProxyState, StateCell, Ticket};
 use wws_core::{
     AbortSignal, AddressingVersion, BodyElement, CallId, CallIdGenerator, EnvelopeVersion, Error,
-    Message, Result,
+    Message, Operation, Result,
 };
 
 use crate::addressing::fresh_message_id;
@@ -486,6 +486,49 @@ impl ServiceProxy {
         self.start(message, opts, read_body::<Resp>)
     }
 
+    /// Calls the typed operation `O` with `req` and returns the pending
+    /// typed reply: the request carries `O`'s action (with WS-Addressing,
+    /// [`O::request_action()`](Operation::request_action)), the reply is read as
+    /// `O::Response`, so neither can be mixed up with another operation's.
+    ///
+    /// Errors as [`call`](Self::call); a fault's typed detail is read with
+    /// [`Error::fault_detail::<O::Fault>()`](Error::fault_detail). A request
+    /// that cannot be written fails at once (nothing is sent) with the
+    /// writer's error.
+    ///
+    /// ```no_run
+    /// # use wws_core::{XmlType, BodyElement};
+    /// # const NS: &str = "urn:t";
+    /// # #[derive(XmlType, BodyElement)] #[xml(namespace = NS)] pub struct Ping {}
+    /// # #[derive(XmlType, BodyElement)] #[xml(namespace = NS)] pub struct Pong {}
+    /// # mod op { wws_core::operations! { namespace = super::NS, port_type = "P"; pub Ping(super::Ping) -> super::Pong { action: "urn:t/Ping" } } }
+    /// # async fn f(proxy: wws_proxy::ServiceProxy) -> wws_core::Result<()> {
+    /// let call = proxy.invoke::<op::Ping>(&Ping {}, wws_proxy::CallOptions::new());
+    /// println!("call {} pending", call.id());
+    /// let Pong {} = call.await?;
+    /// # Ok(()) }
+    /// # fn main() {}
+    /// ```
+    pub fn invoke<O: Operation>(
+        &self,
+        req: &O::Request,
+        opts: CallOptions,
+    ) -> PendingCall<O::Response> {
+        let inner = &self.inner;
+        // WS-Addressing needs an action where a WSDL's soapAction may be "".
+        let action = match inner.addressing {
+            AddressingVersion::Transport => std::borrow::Cow::Borrowed(O::ACTION),
+            _ => O::request_action(),
+        };
+        match Message::try_from_body(inner.envelope, inner.addressing, action, req) {
+            Ok(message) => self.start(message, opts, read_body::<O::Response>),
+            Err(e) => {
+                let id = opts.chosen_id().unwrap_or_else(|| inner.ids.next_id());
+                PendingCall::failed(id, e)
+            }
+        }
+    }
+
     /// Sends `message` as a request and returns the pending reply message.
     ///
     /// The message's action, headers and body are sent as they are (with
@@ -567,7 +610,8 @@ impl ServiceProxy {
             call_id = %id,
             action = %message.action.as_deref().unwrap_or_default()
         );
-        let deadline = inner.props.call_timeout.map(|t| (Instant::now() + t, t));
+        let timeout = opts.chosen_timeout().or(inner.props.call_timeout);
+        let deadline = timeout.map(|t| (Instant::now() + t, t));
         runtime.spawn(
             Arc::clone(inner)
                 .run_call(key, id, signal, message, deadline)

@@ -2,7 +2,8 @@
 //!
 //! Errors with WWSAPI's HRESULTs, the state machines of every object, SOAP
 //! 1.1/1.2 messages with WS-Addressing, faults, typed bodies with the XSD
-//! data binding ([`xsd`], `#[derive(XmlType, BodyElement)]`), reader quotas
+//! data binding ([`xsd`], `#[derive(XmlType, BodyElement)]`), typed
+//! operations ([`operation`], [`operations!`]) that clients and services share, reader quotas
 //! and the cancellation primitives the other layers share. Nothing here does
 //! I/O or reads a clock.
 //!
@@ -74,6 +75,7 @@ mod envelope_write;
 pub mod error;
 pub mod fault;
 pub mod message;
+pub mod operation;
 pub mod properties;
 pub mod state;
 pub mod xml;
@@ -87,6 +89,7 @@ pub use cancel::{AbortSignal, CallId, CallIdGenerator};
 pub use error::{Error, Result};
 pub use fault::{Fault, FaultCode, FaultReason};
 pub use message::{AddressingVersion, EnvelopeVersion, Header, Message, QName};
+pub use operation::{NoFault, Operation, ServiceFault};
 pub use properties::ReaderQuotas;
 /// Derives [`BodyElement`] for an [`XmlType`] given `#[xml(namespace, name)]`; see [`xsd`].
 pub use wws_derive::BodyElement;

@@ -17,13 +17,10 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use wws_core::{AddressingVersion, BodyElement, EnvelopeVersion, Error, Fault, FaultCode};
-use wws_examples::calculator::{
-    ADD_ACTION, Add, AddResponse, DELAY_ACTION, DIVIDE_ACTION, Delay, DelayResponse, Divide,
-    DivideResponse, ECHO_ACTION, Echo, EchoResponse,
-};
+use wws_core::{AddressingVersion, EnvelopeVersion, Error, Fault, FaultCode};
+use wws_examples::calculator::{Add, CalculatorClient, Delay, Divide, Echo};
 use wws_proxy::ProxyProperties;
-use wws_proxy::{CallOptions, PendingCall, ServiceProxy};
+use wws_proxy::{PendingCall, ServiceProxy};
 
 const USAGE: &str = "usage: calculator_client [--url URL] [--soap12] [--wsa] [--timeout SECONDS] \
                      (add A B | divide A B | echo TEXT | delay MS)";
@@ -155,14 +152,6 @@ async fn finish<T>(
     }
 }
 
-fn call<Req: BodyElement, Resp: BodyElement>(
-    proxy: &ServiceProxy,
-    action: &str,
-    req: &Req,
-) -> PendingCall<Resp> {
-    proxy.call(action, req, CallOptions::new())
-}
-
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = match parse_args(std::env::args().skip(1)) {
@@ -194,25 +183,23 @@ async fn main() -> ExitCode {
         eprintln!("error: {e}");
         return ExitCode::FAILURE;
     }
+    let client = CalculatorClient::new(proxy.clone());
     let code = match args.operation {
         Operation::Add(a, b) => {
-            let pending = call(&proxy, ADD_ACTION, &Add { a, b });
-            finish(&proxy, pending, |r: AddResponse| r.result.to_string()).await
+            let pending = client.add(&Add { a, b });
+            finish(&proxy, pending, |r| r.result.to_string()).await
         }
         Operation::Divide(a, b) => {
-            let pending = call(&proxy, DIVIDE_ACTION, &Divide { a, b });
-            finish(&proxy, pending, |r: DivideResponse| r.result.to_string()).await
+            let pending = client.divide(&Divide { a, b });
+            finish(&proxy, pending, |r| r.result.to_string()).await
         }
         Operation::Echo(text) => {
-            let pending = call(&proxy, ECHO_ACTION, &Echo { text });
-            finish(&proxy, pending, |r: EchoResponse| r.text).await
+            let pending = client.echo(&Echo { text });
+            finish(&proxy, pending, |r| r.text).await
         }
         Operation::Delay(milliseconds) => {
-            let pending = call(&proxy, DELAY_ACTION, &Delay { milliseconds });
-            finish(&proxy, pending, |r: DelayResponse| {
-                r.milliseconds.to_string()
-            })
-            .await
+            let pending = client.delay(&Delay { milliseconds });
+            finish(&proxy, pending, |r| r.milliseconds.to_string()).await
         }
     };
     // Nothing is pending any more: close only releases the pooled connection.

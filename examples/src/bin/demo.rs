@@ -28,10 +28,9 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc;
 use wws_core::{AddressingVersion, EnvelopeVersion, Error, Result};
-use wws_examples::calculator::{self, Calculator, ServiceEvent};
+use wws_examples::calculator::{self, Calculator, CalculatorClient, ServiceEvent};
 use wws_examples::calculator::{
-    ADD_ACTION, Add, AddResponse, DELAY_ACTION, DIVIDE_ACTION, Delay, DelayResponse, Divide,
-    DivideResponse, ECHO_ACTION, Echo, EchoResponse,
+    Add, AddResponse, Delay, DelayResponse, Divide, Echo, EchoResponse,
 };
 use wws_host::CancelReason;
 use wws_host::ServiceHostProperties;
@@ -230,13 +229,13 @@ async fn run(tl: Timeline) -> std::result::Result<(), String> {
         "proxy",
         "call 1 Add(2, 3), call 2 Echo(\"hello\"), call 3 Divide(1, 0)",
     );
-    let add = proxy.call::<Add, AddResponse>(ADD_ACTION, &Add { a: 2.0, b: 3.0 }, id(1));
+    let client = CalculatorClient::new(proxy.clone());
+    let add = client.add_with(&Add { a: 2.0, b: 3.0 }, id(1));
     let hello = Echo {
         text: "hello".into(),
     };
-    let echo = proxy.call::<Echo, EchoResponse>(ECHO_ACTION, &hello, id(2));
-    let divide =
-        proxy.call::<Divide, DivideResponse>(DIVIDE_ACTION, &Divide { a: 1.0, b: 0.0 }, id(3));
+    let echo = client.echo_with(&hello, id(2));
+    let divide = client.divide_with(&Divide { a: 1.0, b: 0.0 }, id(3));
     let t = tl.clone();
     quick.push(tokio::spawn(async move {
         let r = add.await;
@@ -269,7 +268,7 @@ async fn run(tl: Timeline) -> std::result::Result<(), String> {
     );
     let delay = |ms: i32, n: u64| {
         tl.call(n, format!("Delay({ms})"));
-        proxy.call::<Delay, DelayResponse>(DELAY_ACTION, &Delay { milliseconds: ms }, id(n))
+        client.delay_with(&Delay { milliseconds: ms }, id(n))
     };
     for (n, ms) in (4..).zip(SHORT) {
         let call = delay(ms, n);
@@ -370,9 +369,10 @@ async fn run(tl: Timeline) -> std::result::Result<(), String> {
         .open()
         .await
         .map_err(|e| format!("proxy open: {e}"))?;
+    let second = CalculatorClient::new(second);
     let call = |ms: i32, n: u64| {
         tl.call(n, format!("Delay({ms})"));
-        second.call::<Delay, DelayResponse>(DELAY_ACTION, &Delay { milliseconds: ms }, id(n))
+        second.delay_with(&Delay { milliseconds: ms }, id(n))
     };
     let (in_time, too_long) = (call(IN_TIME, 14), call(TOO_LONG, 15));
     let (a, b) = (format!("Delay({IN_TIME})"), format!("Delay({TOO_LONG})"));

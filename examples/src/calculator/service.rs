@@ -8,13 +8,15 @@
 //! [`ServiceEvent`]s.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use super::contract::CalculatorService;
 use super::types::{
-    ADD_ACTION, Add, AddResponse, DELAY_ACTION, DIVIDE_ACTION, Delay, DelayResponse, Divide,
-    DivideResponse, ECHO_ACTION, Echo, EchoResponse,
+    Add, AddResponse, Delay, DelayResponse, Divide, DivideResponse, Echo, EchoResponse, op,
 };
 use tokio::sync::mpsc;
+use wws_core::operation::Reply;
 use wws_core::{AddressingVersion, EnvelopeVersion, Fault, Result};
 use wws_host::ServiceHostProperties;
 use wws_host::{CancelReason, Contract, Endpoint, OperationContext, ServiceHost};
@@ -125,12 +127,12 @@ impl Calculator {
     /// Reports start, then completion or cancellation, around `op`, when
     /// someone watches (events, or debug logs); `request` describes the
     /// call briefly and is only made then.
-    async fn observe<T>(
+    async fn observe<T, E>(
         &self,
         ctx: &OperationContext,
         request: impl FnOnce() -> String,
-        op: impl std::future::Future<Output = std::result::Result<T, Fault>>,
-    ) -> std::result::Result<T, Fault> {
+        op: impl std::future::Future<Output = std::result::Result<T, E>>,
+    ) -> std::result::Result<T, E> {
         let logged = tracing::enabled!(tracing::Level::DEBUG);
         if self.events.is_none() && !logged {
             // Nobody watches: the host itself logs cancellations.
@@ -169,65 +171,30 @@ impl Calculator {
         r
     }
 
-    /// The calculator contract: Add, Divide, Echo, Delay.
+    /// The calculator contract (Add, Divide, Echo, Delay) served by this
+    /// service (see [`CalculatorService::into_contract`]).
     pub fn contract(&self) -> Contract {
-        let (s1, s2, s3, s4) = (self.clone(), self.clone(), self.clone(), self.clone());
-        Contract::new()
-            .operation(ADD_ACTION, move |ctx: OperationContext, r: Add| {
-                let s = s1.clone();
-                async move {
-                    s.observe(&ctx, || format!("Add({}, {})", r.a, r.b), async {
-                        Ok(add(&r))
-                    })
-                    .await
-                }
-            })
-            .operation(DIVIDE_ACTION, move |ctx: OperationContext, r: Divide| {
-                let s = s2.clone();
-                async move {
-                    s.observe(&ctx, || format!("Divide({}, {})", r.a, r.b), async {
-                        divide(&r)
-                    })
-                    .await
-                }
-            })
-            .operation(ECHO_ACTION, move |ctx: OperationContext, r: Echo| {
-                let s = s3.clone();
-                async move {
-                    let bytes = r.text.len();
-                    s.observe(&ctx, || format!("Echo({bytes} bytes)"), async {
-                        Ok(echo(r))
-                    })
-                    .await
-                }
-            })
-            .operation(DELAY_ACTION, move |ctx: OperationContext, r: Delay| {
-                let s = s4.clone();
-                async move {
-                    let c = ctx.clone();
-                    s.observe(&ctx, || format!("Delay({})", r.milliseconds), delay(&c, r))
-                        .await
-                }
-            })
+        Arc::new(self.clone()).into_contract()
     }
 
     /// The two endpoints: SOAP 1.1 at [`PATH_SOAP11`] and SOAP 1.2 at
     /// [`PATH_SOAP12`], both serving the WSDL. They answer WS-Addressing
     /// requests as well as plain ones.
     pub fn endpoints(&self) -> [Endpoint; 2] {
+        let contract = self.contract();
         [
             Endpoint::new(
                 PATH_SOAP11,
                 EnvelopeVersion::Soap11,
                 AddressingVersion::Transport,
-                self.contract(),
+                contract.clone(),
             )
             .with_wsdl(WSDL),
             Endpoint::new(
                 PATH_SOAP12,
                 EnvelopeVersion::Soap12,
                 AddressingVersion::Transport,
-                self.contract(),
+                contract,
             )
             .with_wsdl(WSDL),
         ]
@@ -247,6 +214,31 @@ impl Calculator {
         }
         host.open().await?;
         Ok(host)
+    }
+}
+
+impl CalculatorService for Calculator {
+    async fn add(&self, ctx: &OperationContext, r: Add) -> Reply<op::Add> {
+        let request = || format!("Add({}, {})", r.a, r.b);
+        self.observe(ctx, request, async { Ok(add(&r)) }).await
+    }
+
+    async fn divide(&self, ctx: &OperationContext, r: Divide) -> Reply<op::Divide> {
+        let request = || format!("Divide({}, {})", r.a, r.b);
+        self.observe(ctx, request, async { divide(&r).map_err(Into::into) })
+            .await
+    }
+
+    async fn echo(&self, ctx: &OperationContext, r: Echo) -> Reply<op::Echo> {
+        let bytes = r.text.len();
+        let request = || format!("Echo({bytes} bytes)");
+        self.observe(ctx, request, async { Ok(echo(r)) }).await
+    }
+
+    async fn delay(&self, ctx: &OperationContext, r: Delay) -> Reply<op::Delay> {
+        let request = || format!("Delay({})", r.milliseconds);
+        let wait = async { delay(ctx, r).await.map_err(Into::into) };
+        self.observe(ctx, request, wait).await
     }
 }
 

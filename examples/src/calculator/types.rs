@@ -1,5 +1,5 @@
-//! Typed bodies and actions of the reference calculator contract
-//! (`contracts/calculator.wsdl`, namespace `http://example.org/wws/calculator`).
+//! Typed bodies, actions and operations of the reference calculator contract
+//! (`examples/calculator.wsdl`, namespace `http://example.org/wws/calculator`).
 //!
 //! The types come from [`body_element!`](wws_core::body_element): own traits and
 //! a declarative macro instead of serde, so the namespace of every element
@@ -8,6 +8,8 @@
 
 /// Target namespace of the contract.
 pub const NAMESPACE: &str = "http://example.org/wws/calculator";
+/// The WSDL's port type.
+pub const PORT_TYPE: &str = "CalculatorPortType";
 /// Action of `Add`.
 pub const ADD_ACTION: &str = "http://example.org/wws/calculator/Add";
 /// Action of `Divide`.
@@ -98,5 +100,22 @@ wws_core::body_element! {
     pub struct DelayResponse {
         /// How long the service waited.
         pub milliseconds: i32,
+    }
+}
+
+/// The contract's operations: each ties its action, reply action
+/// (WS-Addressing's default, `{NAMESPACE}/CalculatorPortType/{op}Response`:
+/// the WSDL names none), request and response together.
+pub mod op {
+    wws_core::operations! {
+        namespace = super::NAMESPACE, port_type = super::PORT_TYPE;
+        /// `Add`: `a + b`.
+        pub Add(super::Add) -> super::AddResponse { action: super::ADD_ACTION }
+        /// `Divide`: `a / b`; a Sender fault (no detail) on `b = 0`.
+        pub Divide(super::Divide) -> super::DivideResponse { action: super::DIVIDE_ACTION }
+        /// `Echo`: the text back.
+        pub Echo(super::Echo) -> super::EchoResponse { action: super::ECHO_ACTION }
+        /// `Delay`: answers after the given milliseconds.
+        pub Delay(super::Delay) -> super::DelayResponse { action: super::DELAY_ACTION }
     }
 }

@@ -2,8 +2,9 @@
 //! and actors (SOAP 1.1 §4.2), addressing of replies.
 
 use crate::support::*;
+use wws_core::Operation;
 use wws_core::{AddressingVersion, EnvelopeVersion, FaultCode, ns};
-use wws_examples::calculator::{ADD_ACTION, AddResponse};
+use wws_examples::calculator::{AddResponse, op};
 
 const S: &str = ns::SOAP11;
 
@@ -69,7 +70,7 @@ async fn ws_addressing_replies_relate_to_the_request() {
         .expect("reply");
     assert_eq!(reply.addressing, AddressingVersion::WsAddressing10);
     assert_eq!(reply.relates_to.as_deref(), Some("urn:uuid:0a1b-11"));
-    assert_eq!(reply.action, Some(format!("{ADD_ACTION}Response")));
+    assert_eq!(reply.action.as_deref(), Some(&*op::Add::reply_action()));
     // A fault relates to its request too.
     let h = format!("<x:Ext xmlns:x=\"urn:x\" xmlns:s=\"{S}\" s:mustUnderstand=\"1\"/>");
     let r = add_with_headers(&p, Some("urn:uuid:0a1b-12"), &[h]).await;

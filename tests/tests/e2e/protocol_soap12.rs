@@ -3,8 +3,9 @@
 //! replies.
 
 use crate::support::*;
+use wws_core::Operation;
 use wws_core::{AddressingVersion, EnvelopeVersion, FaultCode, ns};
-use wws_examples::calculator::{ADD_ACTION, AddResponse};
+use wws_examples::calculator::{AddResponse, op};
 
 const E: &str = ns::SOAP12;
 
@@ -74,6 +75,6 @@ async fn ws_addressing_replies_relate_to_the_request() {
         .expect("reply");
     assert_eq!(reply.envelope, EnvelopeVersion::Soap12);
     assert_eq!(reply.relates_to.as_deref(), Some("urn:uuid:77"));
-    assert_eq!(reply.action, Some(format!("{ADD_ACTION}Response")));
+    assert_eq!(reply.action.as_deref(), Some(&*op::Add::reply_action()));
     served.host.close().await.expect("close");
 }

@@ -199,9 +199,7 @@ use std::sync::Arc;
 
 use tokio::sync::mpsc;
 use wws_core::{AddressingVersion, EnvelopeVersion, Fault, QName};
-use wws_examples::calculator::{
-    self, ADD_ACTION, Add, DELAY_ACTION, DIVIDE_ACTION, Delay, Divide, ECHO_ACTION, Echo,
-};
+use wws_examples::calculator::{self, Add, Delay, Divide, Echo, op};
 use wws_host::ServiceHostProperties;
 use wws_host::{CancelReason, Contract, Endpoint, OperationContext, ServiceHost};
 
@@ -222,23 +220,19 @@ pub fn contract(events: mpsc::UnboundedSender<Event>) -> Contract {
     let ev = Arc::new(events);
     let ev2 = ev.clone();
     Contract::new()
-        .operation(ADD_ACTION, |_ctx: OperationContext, r: Add| async move {
-            Ok(calculator::add(&r))
+        .serve::<op::Add, _, _>(
+            |_ctx: OperationContext, r: Add| async move { Ok(calculator::add(&r)) },
+        )
+        .serve::<op::Divide, _, _>(|_ctx: OperationContext, r: Divide| async move {
+            calculator::divide(&r).map_err(Into::into)
         })
-        .operation(
-            DIVIDE_ACTION,
-            |_ctx: OperationContext, r: Divide| async move { calculator::divide(&r) },
-        )
-        .operation(
-            ECHO_ACTION,
-            move |_ctx: OperationContext, r: Echo| async move {
-                if r.text == "panic" {
-                    panic!("echo was asked to panic");
-                }
-                Ok(calculator::echo(r))
-            },
-        )
-        .operation(DELAY_ACTION, move |ctx: OperationContext, r: Delay| {
+        .serve::<op::Echo, _, _>(move |_ctx: OperationContext, r: Echo| async move {
+            if r.text == "panic" {
+                panic!("echo was asked to panic");
+            }
+            Ok(calculator::echo(r))
+        })
+        .serve::<op::Delay, _, _>(move |ctx: OperationContext, r: Delay| {
             let ev = ev2.clone();
             async move {
                 let ev_cancel = ev.clone();

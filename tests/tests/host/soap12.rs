@@ -236,7 +236,7 @@ async fn ws_addressing_reply_carries_relates_to_and_response_action() {
     );
     assert!(
         r.body
-            .contains("http://example.org/wws/calculator/AddResponse</"),
+            .contains("http://example.org/wws/calculator/CalculatorPortType/AddResponse</"),
         "{}",
         r.body
     );

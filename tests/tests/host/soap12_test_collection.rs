@@ -477,9 +477,9 @@ async fn http_binding_post_only_and_the_action_parameter_dispatches() {
     .await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(
-        r.header("content-type").is_some_and(
-            |c| c.contains("action=\"http://example.org/wws/calculator/EchoResponse\"")
-        ),
+        r.header("content-type").is_some_and(|c| c.contains(
+            "action=\"http://example.org/wws/calculator/CalculatorPortType/EchoResponse\""
+        )),
         "{:?}",
         r.headers
     );

@@ -151,7 +151,7 @@ async fn replies_go_only_on_the_http_response() {
     assert_eq!(m.relates_to.as_deref(), Some("urn:uuid:r1"));
     assert_eq!(
         m.action.as_deref(),
-        Some("http://example.org/wws/calculator/AddResponse")
+        Some("http://example.org/wws/calculator/CalculatorPortType/AddResponse")
     );
     assert_eq!(m.addressing, AddressingVersion::WsAddressing10);
     host.abort();

@@ -3,12 +3,20 @@
 //! GetDynamicDNS (`xs:duration`) and CreateCertificate (`xs:dateTime`,
 //! `xs:base64Binary`) — enums, attributes, extension (`DeviceEntity`
 //! flattened), `xs:any`/`xs:anyAttribute`, vendor additions — decoded from
-//! responses as a camera sends them and encoded back.
+//! responses as a camera sends them and encoded back; the four operations'
+//! types, a typed client and a service trait, as the code generator will
+//! emit them.
 
+use std::future::Future;
+use std::sync::Arc;
 use wws_core::xsd::{
     AnyUri, Base64Binary, DateTime, Duration, RawXml, SimpleType, Token, XmlAttribute,
 };
+
+use wws_core::operation::Reply;
 use wws_core::{BodyElement, Message, ReaderQuotas, XmlType};
+use wws_host::{Contract, OperationContext};
+use wws_proxy::{CallOptions, PendingCall, ServiceProxy};
 
 // ---- tt: types (http://www.onvif.org/ver10/schema) ----
 /// The ONVIF schema namespace.
@@ -379,6 +387,96 @@ pub struct CreateCertificateResponse {
 }
 // ---- end of types ----
 
+// ---- operations, client and service trait ----
+pub mod op {
+    use super::*;
+    wws_core::operations! {
+        namespace = TDS, port_type = "Device";
+        /// The device's clock.
+        pub GetSystemDateAndTime(super::GetSystemDateAndTime) -> GetSystemDateAndTimeResponse { action: "http://www.onvif.org/ver10/device/wsdl/GetSystemDateAndTime" }
+        /// Manufacturer, model, firmware.
+        pub GetDeviceInformation(super::GetDeviceInformation) -> GetDeviceInformationResponse { action: "http://www.onvif.org/ver10/device/wsdl/GetDeviceInformation" }
+        /// The services' addresses and capabilities.
+        pub GetCapabilities(super::GetCapabilities) -> GetCapabilitiesResponse { action: "http://www.onvif.org/ver10/device/wsdl/GetCapabilities" }
+        /// The network interfaces.
+        pub GetNetworkInterfaces(super::GetNetworkInterfaces) -> GetNetworkInterfacesResponse { action: "http://www.onvif.org/ver10/device/wsdl/GetNetworkInterfaces" }
+    }
+}
+
+/// The device management service's typed client.
+#[derive(Clone, Debug)]
+pub struct DeviceClient(pub ServiceProxy);
+
+impl DeviceClient {
+    pub fn get_system_date_and_time(
+        &self,
+        o: CallOptions,
+    ) -> PendingCall<GetSystemDateAndTimeResponse> {
+        self.0
+            .invoke::<op::GetSystemDateAndTime>(&GetSystemDateAndTime {}, o)
+    }
+    pub fn get_device_information(
+        &self,
+        o: CallOptions,
+    ) -> PendingCall<GetDeviceInformationResponse> {
+        self.0
+            .invoke::<op::GetDeviceInformation>(&GetDeviceInformation {}, o)
+    }
+    pub fn get_capabilities(
+        &self,
+        r: &GetCapabilities,
+        o: CallOptions,
+    ) -> PendingCall<GetCapabilitiesResponse> {
+        self.0.invoke::<op::GetCapabilities>(r, o)
+    }
+    pub fn get_network_interfaces(
+        &self,
+        o: CallOptions,
+    ) -> PendingCall<GetNetworkInterfacesResponse> {
+        self.0
+            .invoke::<op::GetNetworkInterfaces>(&GetNetworkInterfaces {}, o)
+    }
+}
+
+/// The device management service's trait.
+pub trait DeviceService: Send + Sync + Sized + 'static {
+    fn get_system_date_and_time(
+        &self,
+        ctx: &OperationContext,
+    ) -> impl Future<Output = Reply<op::GetSystemDateAndTime>> + Send;
+    fn get_device_information(
+        &self,
+        ctx: &OperationContext,
+    ) -> impl Future<Output = Reply<op::GetDeviceInformation>> + Send;
+    fn get_capabilities(
+        &self,
+        ctx: &OperationContext,
+        r: GetCapabilities,
+    ) -> impl Future<Output = Reply<op::GetCapabilities>> + Send;
+    fn get_network_interfaces(
+        &self,
+        ctx: &OperationContext,
+    ) -> impl Future<Output = Reply<op::GetNetworkInterfaces>> + Send;
+
+    fn into_contract(self: Arc<Self>) -> Contract {
+        Contract::from_service(self)
+            .serve::<op::GetSystemDateAndTime, _, _>(|s, c, _| async move {
+                s.get_system_date_and_time(&c).await
+            })
+            .serve::<op::GetDeviceInformation, _, _>(|s, c, _| async move {
+                s.get_device_information(&c).await
+            })
+            .serve::<op::GetCapabilities, _, _>(
+                |s, c, r| async move { s.get_capabilities(&c, r).await },
+            )
+            .serve::<op::GetNetworkInterfaces, _, _>(|s, c, _| async move {
+                s.get_network_interfaces(&c).await
+            })
+            .into()
+    }
+}
+// ---- end of operations ----
+
 fn body<T: BodyElement>(envelope: &str) -> T {
     let m = Message::read(envelope.as_bytes(), &ReaderQuotas::default()).expect("envelope");
     m.read_body::<T>().unwrap_or_else(|e| panic!("{e}"))
@@ -449,7 +547,7 @@ fn get_system_date_and_time() {
     assert_eq!(as_xsd.to_unix().0, 1_709_190_299);
     both_ways(&got);
     assert_eq!(
-        super::to_xml(&GetSystemDateAndTime {}),
+        crate::support::to_xml(&GetSystemDateAndTime {}),
         r#"<GetSystemDateAndTime xmlns="http://www.onvif.org/ver10/device/wsdl"></GetSystemDateAndTime>"#
     );
 }
@@ -472,7 +570,7 @@ fn get_device_information() {
     );
     both_ways(&got);
     assert_eq!(
-        super::to_xml(&GetDeviceInformation {}),
+        crate::support::to_xml(&GetDeviceInformation {}),
         r#"<GetDeviceInformation xmlns="http://www.onvif.org/ver10/device/wsdl"></GetDeviceInformation>"#
     );
 }
@@ -483,7 +581,7 @@ fn get_capabilities() {
         category: vec![CapabilityCategory::All],
     };
     assert_eq!(
-        super::to_xml(&req),
+        crate::support::to_xml(&req),
         r#"<GetCapabilities xmlns="http://www.onvif.org/ver10/device/wsdl"><Category>All</Category></GetCapabilities>"#
     );
     let xml = camera(
@@ -593,7 +691,7 @@ fn get_network_interfaces() {
     assert_eq!(eth.other_attributes.len(), 1);
     both_ways(&got);
     // The base's attribute and the derived elements are written in order, the vendor attribute kept.
-    let written = super::to_xml(&got);
+    let written = crate::support::to_xml(&got);
     assert!(
         written.contains(r#"<hik:Gateway xmlns:hik="urn:vendor:hik">192.168.1.1</hik:Gateway>"#),
         "{written}"
@@ -603,7 +701,7 @@ fn get_network_interfaces() {
         "{written}"
     );
     assert_eq!(
-        super::to_xml(&GetNetworkInterfaces {}),
+        crate::support::to_xml(&GetNetworkInterfaces {}),
         r#"<GetNetworkInterfaces xmlns="http://www.onvif.org/ver10/device/wsdl"></GetNetworkInterfaces>"#
     );
     assert!(written.contains(r#"<NetworkInterfaces token="eth0" xmlns:ns0="urn:vendor:hik" ns0:id="1" xmlns:ns1="http://www.onvif.org/ver10/schema"><ns1:Enabled>true</ns1:Enabled>"#), "{written}");
@@ -628,7 +726,7 @@ fn dynamic_dns_duration_and_certificate_datetime_base64() {
         valid_not_before: Some(DateTime::parse("2024-01-01T00:00:00Z").expect("dt")),
         valid_not_after: Some(DateTime::parse("2034-01-01T00:00:00.250+01:00").expect("dt")),
     };
-    let written = super::to_xml(&req);
+    let written = crate::support::to_xml(&req);
     assert!(
         written.contains("<ValidNotAfter>2034-01-01T00:00:00.25+01:00</ValidNotAfter>"),
         "{written}"
@@ -650,7 +748,7 @@ EjAQBgNVBAMMCWxvY2FsaG9zdA==</tt:Data></tt:Certificate></tds:NvtCertificate></td
     assert_eq!(cert.certificate.data.0.len(), 61);
     assert_eq!(cert.certificate.data.0.first(), Some(&0x30));
     both_ways(&got);
-    assert!(super::to_xml(&got).contains(
+    assert!(crate::support::to_xml(&got).contains(
         r#"xmlns:ns1="http://www.w3.org/2005/05/xmlmime" ns1:contentType="application/pkix-cert""#
     ));
 }
@@ -658,8 +756,8 @@ EjAQBgNVBAMMCWxvY2FsaG9zdA==</tt:Data></tt:Certificate></tds:NvtCertificate></td
 #[test]
 fn the_types_match_the_published_contract() {
     let (Some(wsdl), Some(xsd)) = (
-        super::shared_wsdl("onvif-devicemgmt/ver10/device/wsdl/devicemgmt.wsdl"),
-        super::shared_wsdl("onvif-devicemgmt/ver10/schema/onvif.xsd"),
+        crate::support::shared_wsdl("onvif-devicemgmt/ver10/device/wsdl/devicemgmt.wsdl"),
+        crate::support::shared_wsdl("onvif-devicemgmt/ver10/schema/onvif.xsd"),
     ) else {
         return;
     };
