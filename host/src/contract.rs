@@ -76,7 +76,7 @@ where
         Ok(Box::pin(async move {
             let resp = fut.await.map_err(|fault| fault.into_fault())?;
             let mut out = BytesMut::new();
-            if let Err(e) = resp.try_write_element(&mut out) {
+            if let Err(e) = resp.write_element(&mut out) {
                 tracing::error!(error = %e, operation = O::NAME, "the response cannot be written");
                 return Err(Fault::receiver(crate::faults::INTERNAL_ERROR));
             }

@@ -520,7 +520,7 @@ impl ServiceProxy {
             AddressingVersion::Transport => std::borrow::Cow::Borrowed(O::ACTION),
             _ => O::request_action(),
         };
-        match Message::try_from_body(inner.envelope, inner.addressing, action, req) {
+        match Message::from_body(inner.envelope, inner.addressing, action, req) {
             Ok(message) => self.start(message, opts, read_body::<O::Response>),
             Err(e) => {
                 let id = opts.chosen_id().unwrap_or_else(|| inner.ids.next_id());

@@ -161,7 +161,7 @@ impl BodyElement for NoFault {
     const NAMESPACE: &'static str = "";
     const NAME: &'static str = "";
 
-    fn write_element(&self, _out: &mut BytesMut) {
+    fn write_element(&self, _out: &mut BytesMut) -> Result<()> {
         match *self {}
     }
 
@@ -211,7 +211,7 @@ impl<D: BodyElement> ServiceFault<D> {
         let mut fault = self.fault;
         if let Some(detail) = self.detail {
             let mut out = BytesMut::new();
-            detail.try_write_element(&mut out)?;
+            detail.write_element(&mut out)?;
             fault.detail = Some(out.freeze());
         }
         Ok(fault)

@@ -46,7 +46,8 @@ async fn reply_action<O: Operation<Request = Ping>>(contract: Contract) -> Optio
         AddressingVersion::WsAddressing10,
         O::ACTION,
         &Ping {},
-    );
+    )
+    .expect("writes");
     let reply = within("ping", p.call_message(m, CallOptions::new()))
         .await
         .expect("reply");

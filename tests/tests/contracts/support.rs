@@ -53,7 +53,7 @@ pub async fn within<F: std::future::Future>(what: &str, f: F) -> F::Output {
 /// Writes a body element as a string.
 pub fn to_xml<T: BodyElement>(v: &T) -> String {
     let mut out = BytesMut::new();
-    v.try_write_element(&mut out).expect("writes");
+    v.write_element(&mut out).expect("writes");
     String::from_utf8(out.to_vec()).expect("utf8")
 }
 

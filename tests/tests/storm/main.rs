@@ -68,18 +68,35 @@ async fn open_proxy(host: &ServiceHost, call_timeout: Option<Duration>) -> Servi
     proxy
 }
 
-/// Collects host cancellations of Delay requests, by their milliseconds.
-fn record(seen: &mut HashMap<i32, CancelReason>, e: ServiceEvent) {
-    if let ServiceEvent::Cancelled {
-        request, reason, ..
-    } = e
-    {
-        if let Some(ms) = request
-            .strip_prefix("Delay(")
-            .and_then(|r| r.strip_suffix(')'))
-            .and_then(|r| r.parse().ok())
-        {
-            seen.insert(ms, reason);
+/// The milliseconds of a `Delay(ms)` request description.
+fn delay_of(request: &str) -> Option<i32> {
+    request
+        .strip_prefix("Delay(")
+        .and_then(|r| r.strip_suffix(')'))
+        .and_then(|r| r.parse().ok())
+}
+
+/// What the host did with Delay requests, by their milliseconds.
+#[derive(Default)]
+struct Seen {
+    started: BTreeSet<i32>,
+    told: HashMap<i32, CancelReason>,
+}
+
+impl Seen {
+    fn record(&mut self, e: ServiceEvent) {
+        match e {
+            ServiceEvent::Started { request, .. } => {
+                self.started.extend(delay_of(&request));
+            }
+            ServiceEvent::Cancelled {
+                request, reason, ..
+            } => {
+                if let Some(ms) = delay_of(&request) {
+                    self.told.insert(ms, reason);
+                }
+            }
+            ServiceEvent::Completed { .. } => {}
         }
     }
 }
@@ -104,7 +121,8 @@ async fn storms_of_abandon_drop_and_timeout_leave_nothing_behind() {
         assert_eq!(r.text, "warm");
     }
     let baseline = open_fds();
-    let mut told = HashMap::new();
+    let mut seen = Seen::default();
+    let mut all_timeouts = BTreeSet::new();
     for round in 0..ROUNDS {
         let mut answered = Vec::new();
         let mut short = Vec::new();
@@ -112,6 +130,7 @@ async fn storms_of_abandon_drop_and_timeout_leave_nothing_behind() {
         let mut dropped = Vec::new();
         let mut timed_out = Vec::new();
         let mut expected = BTreeSet::new();
+        let mut timeouts = BTreeSet::new();
         for i in 0..CALLS {
             let tag = (round * CALLS + i) as i32;
             match i % 6 {
@@ -154,8 +173,10 @@ async fn storms_of_abandon_drop_and_timeout_leave_nothing_behind() {
                     ));
                 }
                 _ => {
+                    // Under load the host may not have started it when it times
+                    // out (then it never runs); if it did, it must be told.
                     let ms = LONG + tag;
-                    expected.insert(ms);
+                    timeouts.insert(ms);
                     timed_out.push(timing_out.call::<Delay, DelayResponse>(
                         DELAY_ACTION,
                         &Delay { milliseconds: ms },
@@ -166,25 +187,13 @@ async fn storms_of_abandon_drop_and_timeout_leave_nothing_behind() {
         }
         // Wait until the host runs every call that is to be cancelled, so each
         // cancellation really reaches a running operation.
-        let mut running = BTreeSet::new();
         tokio::time::timeout(STEP, async {
-            while !expected.is_subset(&running) {
-                match events.recv().await.expect("host events") {
-                    ServiceEvent::Started { request, .. } => {
-                        if let Some(ms) = request
-                            .strip_prefix("Delay(")
-                            .and_then(|r| r.strip_suffix(')'))
-                            .and_then(|r| r.parse::<i32>().ok())
-                        {
-                            running.insert(ms);
-                        }
-                    }
-                    other => record(&mut told, other),
-                }
+            while !expected.is_subset(&seen.started) {
+                seen.record(events.recv().await.expect("host events"));
             }
         })
         .await
-        .expect("the host runs every call of the round");
+        .expect("the host runs every abandoned and dropped call of the round");
 
         for call in &abandoned {
             proxy.abandon_call(call.id()).expect("abandon");
@@ -213,18 +222,29 @@ async fn storms_of_abandon_drop_and_timeout_leave_nothing_behind() {
         }
         // Every cancelled call reaches the host as a cancellation.
         tokio::time::timeout(STEP, async {
-            while !expected.iter().all(|ms| told.contains_key(ms)) {
-                let e = events.recv().await.expect("host events");
-                record(&mut told, e);
+            while !expected.iter().all(|ms| seen.told.contains_key(ms)) {
+                seen.record(events.recv().await.expect("host events"));
             }
         })
         .await
         .expect("every cancellation reaches the host");
         for ms in &expected {
-            assert_eq!(told[ms], CancelReason::ChannelFaulted, "Delay({ms})");
+            assert_eq!(seen.told[ms], CancelReason::ChannelFaulted, "Delay({ms})");
         }
+        all_timeouts.extend(timeouts);
     }
     settles("the host's in-flight exchanges", || host.in_flight() == 0).await;
+    // Every operation has ended, so each one that started was told by now.
+    while let Ok(e) = events.try_recv() {
+        seen.record(e);
+    }
+    for ms in all_timeouts.intersection(&seen.started) {
+        assert_eq!(
+            seen.told.get(ms),
+            Some(&CancelReason::ChannelFaulted),
+            "timed-out Delay({ms}) ran and was not told"
+        );
+    }
     assert_eq!(proxy.pending_calls(), 0);
     assert_eq!(timing_out.pending_calls(), 0);
     // Pooled connections may remain (max_call_pool_size per proxy, both
