@@ -308,18 +308,16 @@ pub(crate) fn unknown_operation(element: Option<&QName>) -> Fault {
     fault(FaultCode::Sender, reason)
 }
 
+/// `s` escaped for text and attribute values (the stack's one escaper).
+///
+/// Every value escaped here was read from the request, whose characters
+/// the reader has checked, so it cannot fail; were it to, the value is left
+/// out rather than written wrong.
 fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
+    wws_core::xml::escape_attr(s).unwrap_or_else(|e| {
+        tracing::debug!(error = %e, "a request value cannot be echoed in a fault");
+        String::new()
+    })
 }
 
 #[cfg(test)]

@@ -112,17 +112,14 @@ impl WsdlTemplate {
     }
 }
 
+/// `s` escaped for an attribute value (the stack's one escaper). The
+/// address is made of a checked `Host` header and the endpoint's path, so
+/// it cannot fail; were it to, the address is left empty rather than wrong.
 fn escape_attr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
+    wws_core::xml::escape_attr(s).unwrap_or_else(|e| {
+        tracing::debug!(error = %e, "an address cannot be written into the WSDL");
+        String::new()
+    })
 }
 
 /// Whether `host` (an HTTP `Host` header value) is safe to put into a URL:

@@ -15,4 +15,4 @@ pub mod writer;
 
 pub use chars::{find_non_char, is_xml_char};
 pub use reader::{StartTag, XmlEvent, XmlReader};
-pub use writer::{write_attr_value, write_text};
+pub use writer::{escape_attr, escape_text, write_attr_value, write_text};

@@ -170,9 +170,43 @@ pub fn write_attr_value(out: &mut BytesMut, s: &str) -> Result<()> {
     write_escaped::<true>(out, s)
 }
 
+/// `s` escaped as character data, as [`write_text`] writes it.
+///
+/// Fails as [`write_text`] does.
+pub fn escape_text(s: &str) -> Result<String> {
+    escaped::<false>(s)
+}
+
+/// `s` escaped for a double-quoted attribute value, as [`write_attr_value`] writes it.
+///
+/// Fails as [`write_text`] does.
+pub fn escape_attr(s: &str) -> Result<String> {
+    escaped::<true>(s)
+}
+
+fn escaped<const ATTR: bool>(s: &str) -> Result<String> {
+    let mut out = BytesMut::with_capacity(s.len());
+    write_escaped::<ATTR>(&mut out, s)?;
+    // Valid UTF-8 in, ASCII escapes added: valid UTF-8 out.
+    String::from_utf8(out.to_vec()).map_err(|e| Error::InvalidFormat(e.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escaped_strings_match_what_the_writer_writes() {
+        assert_eq!(
+            escape_text("a<&>\r").ok().as_deref(),
+            Some("a&lt;&amp;&gt;&#xD;")
+        );
+        assert_eq!(
+            escape_attr("\"x\"\t").ok().as_deref(),
+            Some("&quot;x&quot;&#x9;")
+        );
+        assert!(escape_attr("a\u{1}").is_err());
+    }
 
     fn text(s: &str) -> Option<String> {
         let mut out = BytesMut::new();
