@@ -2,59 +2,17 @@
 //! which header blocks target this node, which of those it does not
 //! understand, and which operation a request dispatches to.
 
-use wws_core::{AddressingVersion, EnvelopeVersion, Message, QName, ns};
+use wws_core::{AddressingVersion, EnvelopeVersion, Message, QName};
 
 use crate::contract::{ByAction, Dispatch, Operation};
 
-/// Whether a header block with `role` (SOAP 1.2 `role`, SOAP 1.1 `actor`) is
-/// targeted at this node, which is the ultimate receiver.
-///
-/// SOAP 1.1 §4.2.2: no actor, or the `next` actor. SOAP 1.2 Part 1 §2.2: no
-/// role, `ultimateReceiver` or `next`; `none` never is. Any other role names a
-/// node this host does not act as. An empty value counts as absent, as most
-/// stacks treat it.
-pub(crate) fn is_targeted(envelope: EnvelopeVersion, role: Option<&str>) -> bool {
-    let Some(role) = role.map(str::trim).filter(|r| !r.is_empty()) else {
-        return true;
-    };
-    match envelope {
-        EnvelopeVersion::Soap11 => role == ns::ACTOR_NEXT_11,
-        EnvelopeVersion::Soap12 => role == ns::ROLE_NEXT || role == ns::ROLE_ULTIMATE_RECEIVER,
-    }
-}
+pub(crate) use wws_core::message::is_addressing_header;
 
 /// The names of the mandatory header blocks targeted at this node that it
-/// does not understand (SOAP 1.2 Part 1 §2.4, §5.2.3; SOAP 1.1 §4.2.3).
-///
-/// Addressing headers are read by the codec into the message's fields and
-/// are understood (a repeated one, left among the header blocks, is then a
-/// WS-Addressing fault, not a MustUnderstand one); `understood` names the
-/// other ones the endpoint handles.
+/// does not understand (SOAP 1.2 Part 1 §2.4, §5.2.3; SOAP 1.1 §4.2.3);
+/// see [`Message::not_understood`].
 pub(crate) fn not_understood(message: &Message, understood: &[QName]) -> Vec<QName> {
-    message
-        .headers
-        .iter()
-        .filter(|h| h.must_understand)
-        .filter(|h| is_targeted(message.envelope, h.role.as_deref()))
-        .filter(|h| !understood.contains(&h.name) && !is_addressing_header(&h.name))
-        .map(|h| h.name.clone())
-        .collect()
-}
-
-/// The message addressing properties the codec maps to message fields.
-const ADDRESSING_HEADERS: [&str; 6] = [
-    "Action",
-    "To",
-    "MessageID",
-    "RelatesTo",
-    "ReplyTo",
-    "FaultTo",
-];
-
-/// Whether `name` is one of the WS-Addressing headers (either version).
-pub(crate) fn is_addressing_header(name: &QName) -> bool {
-    matches!(name.namespace.as_str(), ns::WSA10 | ns::WSA200408)
-        && ADDRESSING_HEADERS.contains(&name.local.as_str())
+    message.not_understood(understood)
 }
 
 /// The WS-Addressing 1.0 anonymous address.
@@ -238,6 +196,8 @@ mod tests {
     use super::*;
     use bytes::Bytes;
     use wws_core::Header;
+    use wws_core::message::is_targeted;
+    use wws_core::ns;
 
     fn header(name: &str, mu: bool, role: Option<&str>) -> Header {
         Header {

@@ -26,7 +26,7 @@
 
 use std::fmt::Debug;
 
-use wws_core::{CallId, Message, Result};
+use wws_core::{CallId, Message, QName, Result};
 
 /// What a layer knows of the call a message belongs to.
 #[derive(Clone, Debug)]
@@ -46,6 +46,12 @@ pub struct CallInfo {
 /// that error instead of the reply. A reply that is a SOAP fault reaches
 /// no layer: it fails the call with `FaultReceived` first.
 pub trait ProxyLayer: Send + Sync + Debug + 'static {
+    /// Reply header blocks this layer processes, so that a reply carrying
+    /// one marked `mustUnderstand` is not refused as not understood.
+    fn understands(&self) -> &[QName] {
+        &[]
+    }
+
     /// Sees and may change the request (headers, body, action) before it is sent.
     fn on_request(&self, call: &CallInfo, request: &mut Message) -> Result<()> {
         let _ = (call, request);

@@ -13,7 +13,7 @@ use wws_channel::{Channel, ChannelBuilder, ChannelState};
 use wws_core::state::{ServiceProxyEvent, ServiceProxyState, StateCell, Ticket};
 use wws_core::{
     AbortSignal, AddressingVersion, BodyElement, CallId, CallIdGenerator, EnvelopeVersion, Error,
-    Message, Operation, Result,
+    Message, Operation, QName, Result,
 };
 
 use crate::addressing::fresh_message_id;
@@ -41,6 +41,9 @@ pub(crate) struct Inner {
     /// Makes the proxy's channels (checked when the proxy was built).
     channels: ChannelBuilder,
     layers: Vec<Arc<dyn ProxyLayer>>,
+    /// Reply header blocks this client understands: its layers' and WCF's
+    /// addressing-none `Action`.
+    understood: Vec<QName>,
     ids: CallIdGenerator,
     state: StateCell<ServiceProxyState>,
     shared: Mutex<Shared>,
@@ -186,6 +189,7 @@ impl ServiceProxy {
                 addressing,
                 props,
                 channels,
+                understood: understood(&layers),
                 layers,
                 ids: CallIdGenerator::new(),
                 state: StateCell::new(ServiceProxyState::Created),
@@ -621,6 +625,50 @@ impl ServiceProxy {
     }
 }
 
+/// The `Action` header WCF and Mono send in
+/// `http://schemas.microsoft.com/ws/2005/05/addressing/none` (their
+/// "addressing none" version), marked `mustUnderstand`: understood (it
+/// repeats the HTTP action) so that their replies are not refused.
+const WCF_NONE_ACTION: (&str, &str) = (
+    "http://schemas.microsoft.com/ws/2005/05/addressing/none",
+    "Action",
+);
+
+fn understood(layers: &[Arc<dyn ProxyLayer>]) -> Vec<QName> {
+    let mut names = vec![QName::new(WCF_NONE_ACTION.0, WCF_NONE_ACTION.1)];
+    for layer in layers {
+        names.extend(layer.understands().iter().cloned());
+    }
+    names
+}
+
+/// What SOAP and WS-Addressing require of a reply before it is used.
+///
+/// - A mandatory header block targeted at us that we do not understand is
+///   an error naming it (SOAP 1.1 §4.2.3, SOAP 1.2 Part 1 §2.4): the reply
+///   cannot be processed.
+/// - With WS-Addressing, a `RelatesTo` naming another message than the
+///   request is an error; none at all is accepted (HTTP correlates the
+///   reply, and some peers, node-soap among them, send none).
+fn check_reply(reply: &Message, message_id: Option<&str>, understood: &[QName]) -> Result<()> {
+    let missing = reply.not_understood(understood);
+    if let Some(name) = missing.first() {
+        return Err(Error::InvalidFormat(format!(
+            "the reply carries the mandatory header block {name}, which this client does not understand"
+        )));
+    }
+    match (message_id, reply.relates_to.as_deref()) {
+        (Some(sent), Some(relates)) if relates.trim() != sent => Err(Error::InvalidFormat(
+            format!("the reply relates to message {relates:?}, not to this request ({sent:?})"),
+        )),
+        (Some(_), None) => {
+            tracing::debug!(target: "wws.proxy", "the reply has no RelatesTo; HTTP correlates it");
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
 fn read_body<T: BodyElement>(message: Message) -> Result<T> {
     message.read_body::<T>()
 }
@@ -700,7 +748,9 @@ impl Inner {
                 layer.on_request(call, &mut message)?;
             }
         }
+        let message_id = message.message_id.clone();
         let mut reply = self.request(key, message).await?;
+        check_reply(&reply, message_id.as_deref(), &self.understood)?;
         if let Some(call) = &call {
             for layer in self.layers.iter().rev() {
                 layer.on_reply(call, &mut reply)?;

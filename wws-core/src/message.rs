@@ -134,6 +134,43 @@ pub struct Message {
     pub body: Bytes,
 }
 
+/// Whether a header block with `role` (SOAP 1.2 `role`, SOAP 1.1 `actor`)
+/// is targeted at a node that is the ultimate receiver (a service, or a
+/// client reading its reply).
+///
+/// SOAP 1.1 §4.2.2: no actor, or the `next` actor. SOAP 1.2 Part 1 §2.2:
+/// no role, `next` or `ultimateReceiver` (`none` and other roles are not).
+pub fn is_targeted(envelope: EnvelopeVersion, role: Option<&str>) -> bool {
+    let Some(role) = role.map(str::trim).filter(|r| !r.is_empty()) else {
+        return true;
+    };
+    match envelope {
+        EnvelopeVersion::Soap11 => role == crate::ns::ACTOR_NEXT_11,
+        EnvelopeVersion::Soap12 => {
+            role == crate::ns::ROLE_NEXT || role == crate::ns::ROLE_ULTIMATE_RECEIVER
+        }
+    }
+}
+
+/// The message addressing properties the codec maps to message fields.
+const ADDRESSING_HEADERS: [&str; 6] = [
+    "Action",
+    "To",
+    "MessageID",
+    "RelatesTo",
+    "ReplyTo",
+    "FaultTo",
+];
+
+/// Whether `name` is one of the WS-Addressing headers (either version)
+/// that the codec reads into a message's fields.
+pub fn is_addressing_header(name: &QName) -> bool {
+    matches!(
+        name.namespace.as_str(),
+        crate::ns::WSA10 | crate::ns::WSA200408
+    ) && ADDRESSING_HEADERS.contains(&name.local.as_str())
+}
+
 impl Header {
     /// A header block from standalone XML, its name, `mustUnderstand`,
     /// `actor`/`role` and `relay` read from it as `envelope` defines them.
@@ -166,6 +203,21 @@ impl Header {
 }
 
 impl Message {
+    /// The names of the mandatory header blocks targeted at the ultimate
+    /// receiver ([`is_targeted`]) that it does not understand (SOAP 1.2
+    /// Part 1 §2.4 and §5.2.3; SOAP 1.1 §4.2.3). The addressing headers the
+    /// codec read into fields are understood; `understood` names the others
+    /// the receiver handles.
+    pub fn not_understood(&self, understood: &[QName]) -> Vec<QName> {
+        self.headers
+            .iter()
+            .filter(|h| h.must_understand)
+            .filter(|h| is_targeted(self.envelope, h.role.as_deref()))
+            .filter(|h| !understood.contains(&h.name) && !is_addressing_header(&h.name))
+            .map(|h| h.name.clone())
+            .collect()
+    }
+
     /// An empty message: no addressing fields, no headers, empty body.
     pub fn new(envelope: EnvelopeVersion, addressing: AddressingVersion) -> Message {
         Message {

@@ -15,4 +15,5 @@ mod envelope_mismatch;
 mod fault_reply;
 mod max_pending_calls;
 mod runtime_shutdown;
+mod strict_replies;
 mod typed_calls;
