@@ -112,9 +112,7 @@ impl ProxyLayer for Knows {
 #[tokio::test]
 async fn a_mandatory_reply_header_we_do_not_understand_is_an_error_naming_it() {
     let addr = canned(|_| {
-        envelope(&format!(
-            "<x:Session xmlns:x=\"urn:ext\" e:mustUnderstand=\"true\">7</x:Session>"
-        ))
+        envelope("<x:Session xmlns:x=\"urn:ext\" e:mustUnderstand=\"true\">7</x:Session>")
     })
     .await;
     let r = add(addr, AddressingVersion::Transport, None).await;
@@ -136,11 +134,11 @@ async fn a_mandatory_reply_header_we_do_not_understand_is_an_error_naming_it() {
 #[tokio::test]
 async fn an_optional_or_other_roles_header_and_wcfs_action_are_fine() {
     let addr = canned(|_| {
-        envelope(&format!(
+        envelope(
             "<x:Optional xmlns:x=\"urn:ext\">1</x:Optional>\
              <x:ForOthers xmlns:x=\"urn:ext\" e:mustUnderstand=\"1\" e:role=\"urn:somebody-else\">1</x:ForOthers>\
              <n:Action xmlns:n=\"http://schemas.microsoft.com/ws/2005/05/addressing/none\" e:mustUnderstand=\"1\">http://example.org/wws/calculator/CalculatorPortType/AddResponse</n:Action>"
-        ))
+        )
     })
     .await;
     assert_eq!(
