@@ -110,9 +110,9 @@ static class WcfServer
         basic.MaxReceivedMessageSize = Calc.MaxMessage;
         basic.MaxBufferSize = (int)Calc.MaxMessage;
         basic.ReaderQuotas.MaxStringContentLength = (int)Calc.MaxMessage;
-        host.AddServiceEndpoint(typeof(ICalculator), basic, "soap11/calculator");
-        host.AddServiceEndpoint(typeof(ICalculator), Soap12(AddressingVersion.None), "soap12/calculator12");
-        host.AddServiceEndpoint(typeof(ICalculator), Soap12(AddressingVersion.WSAddressing10), "wsa/calculator12");
+        host.AddServiceEndpoint(typeof(ICalculator), Soap12(AddressingVersion.WSAddressing10), "calculator12wsa");
+        host.AddServiceEndpoint(typeof(ICalculator), Soap12(AddressingVersion.None), "calculator12");
+        host.AddServiceEndpoint(typeof(ICalculator), basic, "calculator");
         host.Description.Behaviors.Add(new UnwrapFaults());
         try
         {
