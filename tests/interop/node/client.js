@@ -54,14 +54,19 @@ function sameDouble(got, want) {
   return Object.is(g, want);
 }
 
+// Text of a parsed element: node-soap gives an object ({attributes, $value})
+// when the element has attributes (xml:lang on a reason, as WCF writes it).
+function textOf(el) {
+  if (el === undefined || el === null) return undefined;
+  return typeof el === 'object' ? String(el.$value !== undefined ? el.$value : el._) : String(el);
+}
+
 // The fault's reason text, whichever SOAP version node-soap parsed.
 function faultReason(err) {
   const fault = err && err.root && err.root.Envelope && err.root.Envelope.Body && err.root.Envelope.Body.Fault;
   if (!fault) return undefined;
-  if (fault.faultstring !== undefined) return String(fault.faultstring);
-  const text = fault.Reason && fault.Reason.Text;
-  if (text === undefined) return undefined;
-  return typeof text === 'object' ? String(text.$value !== undefined ? text.$value : text._) : String(text);
+  if (fault.faultstring !== undefined) return textOf(fault.faultstring);
+  return textOf(fault.Reason && fault.Reason.Text);
 }
 
 async function runVersion(client, wsdlUrl, version, cancelMs) {
