@@ -80,9 +80,9 @@ fn parse_name(file: &str) -> Result<Name, String> {
         "wcfwsa",
         "zeep",
     ]
-        .into_iter()
-        .find(|p| p == peer)
-        .ok_or_else(|| format!("{file}: unknown peer {peer:?}"))?;
+    .into_iter()
+    .find(|p| p == peer)
+    .ok_or_else(|| format!("{file}: unknown peer {peer:?}"))?;
     let envelope = match *version {
         "1.1" => EnvelopeVersion::Soap11,
         "1.2" => EnvelopeVersion::Soap12,
