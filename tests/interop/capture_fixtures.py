@@ -8,6 +8,13 @@ Runs each foreign client against a foreign server through capture_proxy.py:
   PHP   -> spyne server            PHP requests, spyne responses and faults
   PHP   -> gSOAP --proper-soap11   its SOAP 1.1 answers, as peer "gsoapfixed"
   gSOAP -> spyne server            gSOAP client requests
+  WCF   -> node-soap server        WCF requests (BasicHttpBinding, SOAP 1.2 without
+                                   addressing; SOAP 1.2 + WS-Addressing 1.0 as
+                                   peer "wcfwsa"), node-soap responses and faults
+  node-soap -> WCF server          node-soap requests, WCF responses and faults
+                                   (the proxy serves the contract at ?wsdl)
+  JAX-WS -> node-soap server       JAX-WS RI requests
+  WCF   -> JAX-WS server           JAX-WS RI responses and faults
 (SOAP 1.1 and 1.2 each; the first exchange of a name wins), then saves the raw bodies as
   <peer>-<1.1|1.2>-<case>-<request|response|fault>.xml
 and writes README.md with peer versions and the HTTP headers of each file.
@@ -15,6 +22,8 @@ and writes README.md with peer versions and the HTTP headers of each file.
 Cases: Add, Divide (b = 0, answered by a fault), DivideOk (gSOAP client's
 Divide(1, 4)), Echo (the non-ASCII/XML-special text), EchoEmpty, Delay. The
 1 MiB Echo is not saved (it is "x" repeated; tests can build it).
+A rerun gives the same bytes except in `wcfwsa-*`: WCF writes a fresh
+wsa:MessageID per message, and wsa:To names the capture proxy's free port.
 
 Exit: 0 written, 1 a capture failed, 77 SKIPPED (a peer missing; nothing written).
 """
@@ -125,11 +134,14 @@ def other_headers(headers):
                      (h.lower() for h in keep))
 
 
-def capture(server, client_peer, server_peer, argv_for, versions, saved, out_dir):
-    """Run argv_for(proxy_base, version) through a capture proxy; classify."""
+def capture(server, client_peer, server_peer, argv_for, versions, saved, out_dir, wsdl=None):
+    """Run argv_for(proxy_base, version) through a capture proxy; classify.
+
+    wsdl: the proxy answers ?wsdl with this contract (servers that serve none).
+    """
     tmp = tempfile.mkdtemp(prefix=f"wws-capture-{client_peer}-")
     try:
-        with peers.capture_proxy(server.base_url, tmp) as proxy:
+        with peers.capture_proxy(server.base_url, tmp, wsdl) as proxy:
             for version in versions:
                 print(f"--- {client_peer} [{version}] -> {server_peer}", flush=True)
                 rc = peers.run_client(argv_for(proxy.base_url, version))
@@ -138,6 +150,15 @@ def capture(server, client_peer, server_peer, argv_for, versions, saved, out_dir
         classify(tmp, client_peer, server_peer, saved, out_dir)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def node_soap_version():
+    try:
+        path = os.path.join(peers.node_path(), "soap", "package.json")
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)["version"]
+    except (peers.Skipped, OSError, KeyError, ValueError):
+        return "not installed"
 
 
 def versions_table():
@@ -165,6 +186,12 @@ def versions_table():
         ("Python", sys.version.split()[0]),
         ("PHP ext/soap", f"{cmd(['php', '-r', 'echo PHP_VERSION;'])} "
          f"(Debian php8.2-soap {dpkg('php8.2-soap')})"),
+        ("WCF (Mono System.ServiceModel)", f"Mono {dpkg('mono-runtime')} "
+         f"(Debian libmono-system-servicemodel4.0a-cil "
+         f"{dpkg('libmono-system-servicemodel4.0a-cil')})"),
+        ("JAX-WS RI", f"Debian libjaxws-java {dpkg('libjaxws-java')} on "
+         f"{(cmd(['java', '-version']) or subprocess.run(['java', '-version'], capture_output=True, text=True, timeout=30, check=False).stderr).splitlines()[0]}"),
+        ("node-soap", f"{node_soap_version()} (npm) on Node {cmd(['node', '--version'])}"),
     ]
 
 
@@ -178,7 +205,7 @@ def write_readme(out_dir, saved):
         "",
         "Name: `<peer>-<SOAP version>-<case>-<request|response|fault>.xml`. Cases:",
         "`Add` (1.5 + 2.25), `Divide` (1 / 0, answered by a fault), `DivideOk` (1 / 4,",
-        "gSOAP client only), `Echo` (`héllo <&> \"' ünïcødé ✓`), `EchoEmpty` (`\"\"`),",
+        "gSOAP, WCF, JAX-WS and node-soap clients), `Echo` (`héllo <&> \"' ünïcødé ✓`), `EchoEmpty` (`\"\"`),",
         "`Delay` (50 ms). The 1 MiB Echo is not stored.",
         "",
         "## Peer versions",
@@ -188,6 +215,9 @@ def write_readme(out_dir, saved):
     ]
     lines += [f"| {p} | {v} |" for p, v in versions_table()]
     lines += [
+        "",
+        "A rerun of the capture gives the same bytes, except in `wcfwsa-*`: a fresh",
+        "`wsa:MessageID` per message and the capture proxy's port in `wsa:To`.",
         "",
         "## What to expect from each peer",
         "",
@@ -216,6 +246,30 @@ def write_readme(out_dir, saved):
         "- **spyne server (`spyne-*`)**: prefixes `soap11env:`/`soap12env:`, `tns:`; SOAP 1.2",
         "  Sender fault with HTTP 500 (SOAP 1.2 Part 2 asks 400) and an empty `<Role/>`;",
         "  the SOAP 1.1 fault has an empty `<faultactor/>`. HTTP/1.0, no keep-alive.",
+        "- **WCF client on Mono (`wcf-*-request`, `wcfwsa-*`)**: prefix `s:`, operation element",
+        "  in a default namespace. SOAP 1.2 envelopes (not 1.1) start with a UTF-8 BOM. SOAP 1.2",
+        "  without addressing carries the action in a `SOAPAction` header and *not* in the",
+        "  Content-Type's `action` parameter (SOAP 1.2 Part 2 §7.1, RFC 3902). `wcfwsa-*`",
+        "  (Soap12WSAddressing10): `a:Action` and `a:To` with `mustUnderstand=\"1\"`, a",
+        "  `MessageID`, `ReplyTo` anonymous; no action in HTTP at all.",
+        "- **WCF server on Mono (`wcf-*-response`, `wcf-*-fault`)**: SOAP 1.2 answers start with",
+        "  a BOM; faults carry an `Action` header with `mustUnderstand=\"1\"` in",
+        "  `http://schemas.microsoft.com/ws/2005/05/addressing/none` (empty in 1.2) even without",
+        "  addressing, `xml:lang=\"\"` on the reason, `Connection: close`, and HTTP 500 for the",
+        "  SOAP 1.2 Sender fault (Part 2 asks 400).",
+        "- **JAX-WS RI client (`jaxws-*-request`)**: `<?xml version='1.0' encoding='UTF-8'?>`,",
+        "  prefix `S:`; SOAP 1.2: `application/soap+xml; charset=utf-8;action=\"...\"` and no",
+        "  `SOAPAction` header.",
+        "- **JAX-WS RI server (`jaxws-*-response`, `jaxws-*-fault`)**: chunked (`Transfer-encoding`),",
+        "  the `Fault` element declares the *other* SOAP version's namespace (unused `ns4`), HTTP",
+        "  500 for the SOAP 1.2 Sender fault (Part 2 asks 400), `xml:lang=\"en\"` on the reason.",
+        "- **node-soap client (`node-*-request`)**: prefix `soap:`, unused `xsi` and `tns`",
+        "  declarations on the Envelope, operation element in a default namespace; SOAP 1.2",
+        "  (`forceSoap12Headers`): the action only in the Content-Type.",
+        "- **node-soap server (`node-*-response`, `node-*-fault`)**: chunked; its answer repeats the",
+        "  request's Content-Type (with the request's `action` parameter); the fault's HTTP status",
+        "  is whatever the service sets (ours: 500 for 1.1, 400 for the 1.2 Sender fault); it",
+        "  writes the double -0 as `0`.",
         "",
         "## Files and their HTTP headers",
         "",
@@ -259,6 +313,19 @@ def main():
                     lambda base, v: [gsoap_bin,
                                      base + ("/calculator" if v == "1.1" else "/calculator12"), v],
                     ["1.1", "1.2"], saved, staging)
+        contract = peers.calculator_wsdl()
+
+        def client(name):
+            return lambda base, v: peers.client_command(name, f"{base}/calculator?wsdl", v)
+
+        with peers.node_server() as node, peers.wcf_server() as wcf, \
+                peers.jaxws_server() as jaxws:
+            capture(node, "wcf", "node", client("wcf"), ["soap11", "soap12"], saved, staging)
+            capture(node, "wcfwsa", "node", client("wcf"), ["soap12-wsa10"], saved, staging)
+            capture(wcf, "node", "wcf", client("node"), ["1.1", "1.2"], saved, staging,
+                    wsdl=contract)
+            capture(node, "jaxws", "node", client("jaxws"), ["soap11,soap12"], saved, staging)
+            capture(jaxws, "wcf", "jaxws", client("wcf"), ["soap11", "soap12"], saved, staging)
     except peers.Skipped as why:
         peers.banner_skipped(str(why))
         shutil.rmtree(staging, ignore_errors=True)

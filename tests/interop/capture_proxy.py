@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Recording HTTP proxy for capturing what SOAP peers send and answer.
 
-Usage: capture_proxy.py PORT UPSTREAM_BASE_URL OUT_DIR
+Usage: capture_proxy.py PORT UPSTREAM_BASE_URL OUT_DIR [--wsdl FILE]
 
 Listens on 127.0.0.1:PORT (0 = any free port), prints "listening on <port>",
 forwards every request to UPSTREAM_BASE_URL (e.g. http://127.0.0.1:8080)
@@ -11,7 +11,9 @@ over a fresh connection and records each exchange N as
   OUT_DIR/N-response.bin  response body as received (raw bytes)
 Header names keep the case the peer wrote. In WSDL responses (GET ...?wsdl)
 the upstream address is replaced by the proxy's, so clients that load the
-WSDL through the proxy keep talking through it.
+WSDL through the proxy keep talking through it. With --wsdl, GET ...?wsdl is
+answered by the proxy itself: FILE with http://localhost:8080 replaced by the
+proxy's address (for servers that serve no contract WSDL: WCF, JAX-WS).
 """
 
 import argparse
@@ -71,7 +73,7 @@ def read_body(rfile, headers):
     return rfile.read(length), False
 
 
-def make_handler(upstream, recorder):
+def make_handler(upstream, recorder, wsdl_template=None):
     up = urllib.parse.urlsplit(upstream)
 
     class Handler(BaseHTTPRequestHandler):
@@ -81,6 +83,16 @@ def make_handler(upstream, recorder):
             pass
 
         def handle_any(self):
+            if (wsdl_template is not None and self.command == "GET"
+                    and self.path.lower().endswith("?wsdl")):
+                own = f"http://{self.server.server_address[0]}:{self.server.server_address[1]}"
+                body = wsdl_template.replace(b"http://localhost:8080", own.encode())
+                self.send_response(200)
+                self.send_header("Content-Type", "text/xml; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
             try:
                 req_body, req_chunked = read_body(self.rfile, self.headers)
             except ValueError as exc:
@@ -136,10 +148,15 @@ def main():
     parser.add_argument("port", type=int)
     parser.add_argument("upstream")
     parser.add_argument("out_dir")
+    parser.add_argument("--wsdl", help="answer ?wsdl with this contract file")
     args = parser.parse_args()
     os.makedirs(args.out_dir, exist_ok=True)
+    wsdl_template = None
+    if args.wsdl:
+        with open(args.wsdl, "rb") as f:
+            wsdl_template = f.read()
     server = ThreadingHTTPServer(("127.0.0.1", args.port),
-                                 make_handler(args.upstream, Recorder(args.out_dir)))
+                                 make_handler(args.upstream, Recorder(args.out_dir), wsdl_template))
     server.daemon_threads = True
     print(f"listening on {server.server_address[1]}", flush=True)
     try:

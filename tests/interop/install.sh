@@ -4,7 +4,11 @@
 # Usage: tests/interop/install.sh
 #   Debian: gsoap libgsoap-dev pkg-config g++ (gSOAP server/client), php-cli
 #   php-soap php-xml (PHP ext/soap client), wrk (HTTP load for benchmarks).
+#   mono-devel libmono-system-servicemodel4.0a-cil (WCF on Mono, client and
+#   server), libjaxws-java (JAX-WS RI, on the installed JDK).
 #   PyPI: zeep (client), spyne (server), pinned below.
+#   npm: soap (node-soap), pinned in lib.sh, into $(node_soap_dir) outside the
+#   repository (default under $XDG_CACHE_HOME or ~/.cache).
 # Idempotent and fast when everything is present: checks first, runs
 # apt-get update/install and pip only for what is missing. Installing needs
 # root (or passwordless sudo) and the package registries.
@@ -21,6 +25,8 @@ declare -A DEB_PEERS=(
     [gsoap]="gsoap libgsoap-dev pkg-config g++"
     [php]="php-cli php-soap php-xml"
     [wrk]="wrk"
+    [wcf]="mono-devel libmono-system-servicemodel4.0a-cil"
+    [jaxws]="libjaxws-java"
 )
 skipped=()
 
@@ -59,7 +65,7 @@ if ! command -v dpkg-query >/dev/null; then
         skipped+=("$peer: not a Debian system (no dpkg-query)")
     done
 else
-    for peer in gsoap php wrk; do
+    for peer in gsoap php wrk wcf jaxws; do
         read -r -a pkgs <<<"${DEB_PEERS[$peer]}"
         absent="$(deb_missing "${pkgs[@]}")"
         if [ -z "$absent" ]; then
@@ -75,6 +81,28 @@ else
             skipped+=("$peer: apt-get install $absent failed (registry unreachable?)")
         fi
     done
+fi
+
+# JAX-WS RI runs on the installed JDK; Debian's default-jdk is not pulled in here.
+if ! command -v javac >/dev/null || ! command -v java >/dev/null; then
+    skipped+=("jaxws: no JDK (java, javac) on PATH")
+fi
+
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    skipped+=("node-soap: node or npm not found")
+else
+    soap_dir="$(node_soap_dir)"
+    if node_soap_path >/dev/null; then
+        echo "present node-soap: $NODE_SOAP_VERSION in $soap_dir (node $(node --version))"
+    elif mkdir -p "$soap_dir" \
+        && { [ -f "$soap_dir/package.json" ] || echo '{"private": true}' >"$soap_dir/package.json"; } \
+        && (cd "$soap_dir" && timeout 300 npm install --no-audit --no-fund --silent \
+            "soap@$NODE_SOAP_VERSION" >/dev/null 2>&1) \
+        && node_soap_path >/dev/null; then
+        echo "installed node-soap: $NODE_SOAP_VERSION in $soap_dir"
+    else
+        skipped+=("node-soap: npm install soap@$NODE_SOAP_VERSION into $soap_dir failed (registry unreachable?)")
+    fi
 fi
 
 py_has() { "$PYTHON" -c "import $1" >/dev/null 2>&1; }

@@ -41,3 +41,17 @@ calculator_wsdl() {
     fi
     return 1
 }
+
+# node-soap: pinned, installed by install.sh outside the repository (npm).
+NODE_SOAP_VERSION="${WWS_NODE_SOAP_VERSION:-1.13.0}"
+node_soap_dir() {
+    local cache="${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}"
+    echo "${WWS_NODE_SOAP_DIR:-$cache/wws-interop/node-soap-$NODE_SOAP_VERSION}"
+}
+# NODE_PATH for the node peers; fails when soap is not installed there.
+node_soap_path() {
+    local dir
+    dir="$(node_soap_dir)/node_modules"
+    [ -f "$dir/soap/package.json" ] || return 1
+    echo "$dir"
+}

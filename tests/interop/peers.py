@@ -151,9 +151,60 @@ def spyne_server():
                                    "--wsdl", calculator_wsdl()])
 
 
-def capture_proxy(upstream_base, out_dir):
-    return Server("capture proxy", [sys.executable, os.path.join(HERE, "capture_proxy.py"), "0",
-                                    upstream_base, out_dir])
+def capture_proxy(upstream_base, out_dir, wsdl=None):
+    argv = [sys.executable, os.path.join(HERE, "capture_proxy.py"), "0", upstream_base, out_dir]
+    if wsdl:
+        argv += ["--wsdl", wsdl]
+    return Server("capture proxy", argv)
+
+
+def peer_cache_dir():
+    return os.environ.get("WWS_PEER_CACHE_DIR",
+                          os.path.join(tempfile.gettempdir(), "wws-interop-peers"))
+
+
+def build_peer(peer, *extra):
+    """peer_cache.sh CACHE wcf|jaxws-server|jaxws-client [WSDL_URL]: (dir, classpath)."""
+    proc = subprocess.run(["bash", os.path.join(HERE, "peer_cache.sh"), peer_cache_dir(), peer,
+                           *extra], capture_output=True, text=True, timeout=600, check=False)
+    if proc.returncode == EXIT_SKIPPED:
+        reasons = [l[len("SKIPPED: "):] for l in proc.stderr.splitlines()
+                   if l.startswith("SKIPPED: ")]
+        raise Skipped(reasons[0] if reasons else f"{peer}: peer_cache.sh skipped")
+    if proc.returncode != 0:
+        raise RuntimeError(f"{peer} build failed:\n{proc.stdout}{proc.stderr}")
+    lines = proc.stdout.splitlines()
+    classpath = next((l[len("classpath "):] for l in lines if l.startswith("classpath ")), None)
+    return lines[-1], classpath
+
+
+JAVA = ["java", "-Djava.util.logging.config.file=/dev/null"]
+
+
+def node_path():
+    """NODE_PATH holding the pinned soap package (install.sh); raises Skipped."""
+    proc = subprocess.run(["bash", "-c", f"source '{HERE}/lib.sh' && node_soap_path"],
+                          capture_output=True, text=True, timeout=30, check=False)
+    if proc.returncode != 0 or shutil.which("node") is None:
+        raise Skipped("node-soap: node or the soap package is not installed "
+                      "(run tests/interop/install.sh)")
+    return proc.stdout.strip()
+
+
+def wcf_server():
+    build, _ = build_peer("wcf")
+    return Server("WCF server", ["mono", os.path.join(build, "wcf_server.exe"), "0"])
+
+
+def jaxws_server():
+    _, classpath = build_peer("jaxws-server")
+    return Server("JAX-WS server", JAVA + ["-cp", classpath, "Server", "0"])
+
+
+def node_server():
+    env = dict(os.environ, NODE_PATH=node_path())
+    return Server("node-soap server", ["node", os.path.join(HERE, "node", "server.js"), "0",
+                                       calculator_wsdl()], env=env)
 
 
 def client_command(client, wsdl_url, version="both"):
@@ -166,6 +217,17 @@ def client_command(client, wsdl_url, version="both"):
         if php is None:
             raise Skipped("PHP: 'php' not found (run tests/interop/install.sh)")
         return [php, os.path.join(HERE, "php_client.php"), wsdl_url, version]
+    if client == "wcf":
+        # wsdl_url's base; WCF takes addresses, not the WSDL. version: a binding.
+        build, _ = build_peer("wcf")
+        base = wsdl_url.split("/calculator")[0]
+        return ["mono", os.path.join(build, "wcf_client.exe"), base, version, "--cancel-ms", "0"]
+    if client == "jaxws":
+        _, classpath = build_peer("jaxws-client", wsdl_url)
+        return JAVA + ["-cp", classpath, "Client", wsdl_url, version, "--cancel-ms", "0"]
+    if client == "node":
+        return ["env", f"NODE_PATH={node_path()}", "node", os.path.join(HERE, "node", "client.js"),
+                wsdl_url, version, "--cancel-ms", "0"]
     raise ValueError(client)
 
 

@@ -1,6 +1,9 @@
-//! Our typed proxy against foreign calculator servers (issue 6 §2): gSOAP
-//! (stock, whose answers to SOAP 1.1 requests carry SOAP 1.2 fault elements,
-//! and `--proper-soap11`) and spyne (HTTP/1.0, a connection per request).
+//! Our typed proxy against foreign calculator servers (issue 6 §2, issue 14):
+//! gSOAP (stock, whose answers to SOAP 1.1 requests carry SOAP 1.2 fault
+//! elements, and `--proper-soap11`), spyne (HTTP/1.0, a connection per
+//! request), WCF's ServiceHost on Mono (faults with a `mustUnderstand`
+//! Action header in the addressing-none namespace), JAX-WS RI's Endpoint and
+//! node-soap's `soap.listen`.
 //! Each test starts its server on a free loopback port and stops it when done.
 //!
 //! A peer that is not installed here is reported SKIPPED on stderr (past the
@@ -161,19 +164,19 @@ fn wait_exit(child: &mut Child, bound: Duration) -> Option<std::process::ExitSta
     }
 }
 
-/// The directory of the gSOAP binaries, built once per source hash by
-/// `gsoap_cache.sh` (shared with `run.sh`). `None` after a loud SKIPPED.
-fn gsoap_binaries() -> Option<PathBuf> {
-    let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("interop-gsoap");
+/// Runs a build script of `tests/interop` that prints the directory of what
+/// it built on its last stdout line (`gsoap_cache.sh`, `peer_cache.sh`,
+/// shared with `run.sh`): its stdout lines. `None` after a loud SKIPPED.
+fn cached_build(script: &str, args: &[&str]) -> Option<Vec<String>> {
     let out = match Command::new("bash")
-        .arg(interop_dir().join("gsoap_cache.sh"))
-        .arg(&cache)
+        .arg(interop_dir().join(script))
+        .args(args)
         .stdin(Stdio::null())
         .output()
     {
         Ok(out) => out,
         Err(e) => {
-            loud_skip(&format!("gSOAP: cannot run bash: {e}"));
+            loud_skip(&format!("{script}: cannot run bash: {e}"));
             return None;
         }
     };
@@ -188,15 +191,80 @@ fn gsoap_binaries() -> Option<PathBuf> {
             loud_skip(&why.join("; "));
             return None;
         }
-        _ => panic!("gsoap_cache.sh failed ({}):\n{stderr}", out.status),
+        _ => panic!("{script} {args:?} failed ({}):\n{stderr}", out.status),
     }
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let dir = PathBuf::from(stdout.lines().last().unwrap_or_default());
+    Some(
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(str::to_owned)
+            .collect(),
+    )
+}
+
+/// The directory of the gSOAP binaries, built once per source hash by
+/// `gsoap_cache.sh`. `None` after a loud SKIPPED.
+fn gsoap_binaries() -> Option<PathBuf> {
+    let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("interop-gsoap");
+    let lines = cached_build("gsoap_cache.sh", &[&cache.to_string_lossy()])?;
+    let dir = PathBuf::from(lines.last().cloned().unwrap_or_default());
     assert!(
         dir.join("calc_server").is_file(),
         "gsoap_cache.sh printed {dir:?}, which has no calc_server"
     );
     Some(dir)
+}
+
+/// `peer_cache.sh` for `peer` (`wcf`, `jaxws-server`): the directory it
+/// built and, for Java, the class path. `None` after a loud SKIPPED.
+fn peer_build(peer: &str) -> Option<(PathBuf, Option<String>)> {
+    let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("interop-peers");
+    let lines = cached_build("peer_cache.sh", &[&cache.to_string_lossy(), peer])?;
+    let classpath = lines
+        .iter()
+        .find_map(|l| l.strip_prefix("classpath "))
+        .map(str::to_owned);
+    let dir = PathBuf::from(lines.last().cloned().unwrap_or_default());
+    assert!(dir.is_dir(), "peer_cache.sh {peer} printed {dir:?}");
+    Some((dir, classpath))
+}
+
+fn wcf() -> Option<Peer> {
+    let (dir, _) = peer_build("wcf")?;
+    let mut cmd = Command::new("mono");
+    cmd.arg(dir.join("wcf_server.exe")).arg("0");
+    start("WCF (Mono)", cmd)
+}
+
+fn jaxws() -> Option<Peer> {
+    let (_, classpath) = peer_build("jaxws-server")?;
+    let mut cmd = Command::new("java");
+    cmd.arg("-Djava.util.logging.config.file=/dev/null")
+        .arg("-cp")
+        .arg(classpath.expect("peer_cache.sh prints the class path"))
+        .args(["Server", "0"]);
+    start("JAX-WS RI", cmd)
+}
+
+fn node() -> Option<Peer> {
+    let lib = interop_dir().join("lib.sh");
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(format!("source '{}' && node_soap_path", lib.display()))
+        .stdin(Stdio::null())
+        .output();
+    let node_path = match out {
+        Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).trim().to_owned(),
+        _ => {
+            loud_skip("node-soap: the soap package is not installed (tests/interop/install.sh)");
+            return None;
+        }
+    };
+    let mut cmd = Command::new("node");
+    cmd.arg(interop_dir().join("node/server.js"))
+        .arg("0")
+        .arg(repo_root().join("examples/calculator.wsdl"))
+        .env("NODE_PATH", node_path);
+    start("node-soap", cmd)
 }
 
 fn gsoap(proper_soap11: bool) -> Option<Peer> {
@@ -450,6 +518,47 @@ async fn abandon_delay_while_others_finish(peer: &Peer, envelope: EnvelopeVersio
         .unwrap_or_else(|e| fail("close", e));
 }
 
+/// For a server that answers one request at a time (WCF's ServiceHost on
+/// Mono, README): a Delay(2000) abandoned while pending ends with
+/// `Abandoned` within 50 ms, and the proxy's next call succeeds (once the
+/// server is done with the Delay it still runs).
+async fn abandon_delay_on_serial_server(peer: &Peer, envelope: EnvelopeVersion) {
+    let proxy = open(peer, envelope).await;
+    let ctx = format!("{} {envelope:?}", peer.name);
+    let fail = |what: &str, e: Error| -> ! { panic!("{ctx}: {what}: {e}\n{}", peer.log()) };
+    let doomed = proxy.call::<Delay, DelayResponse>(
+        DELAY_ACTION,
+        &Delay { milliseconds: 2000 },
+        CallOptions::new(),
+    );
+    let id = doomed.id();
+    let doomed = tokio::spawn(doomed);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(proxy.pending_calls(), 1, "{ctx}: Delay(2000) not pending");
+    let t0 = Instant::now();
+    proxy.abandon_call(id).expect("abandon_call");
+    let r = within(&ctx, doomed).await.expect("the call's task");
+    let took = t0.elapsed();
+    assert!(
+        matches!(r, Err(Error::Abandoned { .. })),
+        "{ctx}: abandoned call gave {r:?}"
+    );
+    assert!(
+        took < Duration::from_millis(50),
+        "{ctx}: abandoned call ended after {took:?}"
+    );
+    let r: AddResponse = within(
+        &ctx,
+        proxy.call(ADD_ACTION, &Add { a: 2.0, b: 3.0 }, CallOptions::new()),
+    )
+    .await
+    .unwrap_or_else(|e| fail("Add after abandon", e));
+    assert_eq!(r.result, 5.0, "{ctx}");
+    within(&ctx, proxy.close())
+        .await
+        .unwrap_or_else(|e| fail("close", e));
+}
+
 fn every_call_both_versions(peer: Option<Peer>) {
     let Some(peer) = peer else { return };
     runtime().block_on(async {
@@ -491,4 +600,41 @@ fn gsoap_abandon_delay_while_others_finish() {
 #[test]
 fn spyne_abandon_delay_while_others_finish() {
     abandon_both_versions(spyne());
+}
+
+#[test]
+fn wcf_every_call() {
+    every_call_both_versions(wcf());
+}
+
+#[test]
+fn jaxws_every_call() {
+    every_call_both_versions(jaxws());
+}
+
+#[test]
+fn node_every_call() {
+    every_call_both_versions(node());
+}
+
+/// Mono's ServiceHost serves one request at a time (README), so the five
+/// calls cannot finish while the Delay runs: the serial variant.
+#[test]
+fn wcf_abandon_delay() {
+    let Some(peer) = wcf() else { return };
+    runtime().block_on(async {
+        for envelope in VERSIONS {
+            abandon_delay_on_serial_server(&peer, envelope).await;
+        }
+    });
+}
+
+#[test]
+fn jaxws_abandon_delay_while_others_finish() {
+    abandon_both_versions(jaxws());
+}
+
+#[test]
+fn node_abandon_delay_while_others_finish() {
+    abandon_both_versions(node());
 }

@@ -1,4 +1,5 @@
-//! Interop peers (gSOAP, zeep, spyne, PHP ext/soap; DESIGN.md §8) and their cases.
+//! Interop peers (gSOAP, zeep, spyne, PHP ext/soap, WCF on Mono, JAX-WS RI,
+//! node-soap; DESIGN.md §8) and their cases.
 //!
 //! Extension points, both optional scripts following the exit-code convention
 //! of `tests/interop/lib.sh` (0 passed, 77 SKIPPED because a peer cannot be
@@ -12,7 +13,8 @@
 //!   it after the Rust tests.
 //!
 //! `cargo xtask interop` does all of it: install, the Rust interop tests, the
-//! wire-fixture test of the codec ([`WIRE_FIXTURE_TEST`]), the script.
+//! tests over the captured peer messages ([`WIRE_FIXTURE_TESTS`]), the
+//! script, which closes with a table peer × direction × SOAP version.
 
 use std::path::Path;
 use std::process::Command;
@@ -25,8 +27,13 @@ pub const INSTALL_SCRIPT: &str = "tests/interop/install.sh";
 /// Runs the script-driven interop cases.
 pub const RUN_SCRIPT: &str = "tests/interop/run.sh";
 
-/// The codec test over captured peer messages (`tests/fixtures/wire/`): package, target.
-pub const WIRE_FIXTURE_TEST: (&str, &str) = ("wws-core", "wire_fixtures");
+/// The tests over captured peer messages (`tests/fixtures/wire/`): package,
+/// test target, its source folder (relative to the root), name filter. The
+/// codec reads every fixture; the host answers every captured request.
+pub const WIRE_FIXTURE_TESTS: [(&str, &str, &str, &str); 2] = [
+    ("wws-core", "codec", "wws-core/tests/codec", "wire_fixtures"),
+    ("wws-tests", "e2e", "tests/tests/e2e", "peer_requests"),
+];
 
 /// Exit code of a script that skipped (autotools' convention, as `lib.sh`).
 const EXIT_SKIPPED: i32 = 77;
@@ -110,13 +117,13 @@ pub fn run() -> Result {
         println!("==> {}", run::describe(&cmd));
         run::checked(&mut cmd)?;
     }
-    let (package, target) = WIRE_FIXTURE_TEST;
-    if run::root()
-        .join(format!("{package}/tests/{target}.rs"))
-        .is_file()
-    {
+    for (package, target, dir, filter) in WIRE_FIXTURE_TESTS {
+        if !run::root().join(dir).join(format!("{filter}.rs")).is_file() {
+            println!("SKIPPED: interop fixtures: {dir}/{filter}.rs does not exist");
+            continue;
+        }
         let mut cmd = run::cargo();
-        cmd.args(["test", "-p", package, "--test", target]);
+        cmd.args(["test", "-p", package, "--test", target, filter]);
         println!("==> {}", run::describe(&cmd));
         run::checked(&mut cmd)?;
     }

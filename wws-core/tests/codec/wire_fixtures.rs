@@ -1,6 +1,7 @@
 //! What real peers sent and answered (`tests/fixtures/wire/`, captured by
-//! `tests/interop/capture_fixtures.py` between gSOAP, zeep, spyne and PHP
-//! ext/soap, no wws code involved), read by our codec.
+//! `tests/interop/capture_fixtures.py` between gSOAP, zeep, spyne, PHP
+//! ext/soap, WCF on Mono, JAX-WS RI and node-soap, no wws code involved),
+//! read by our codec.
 //!
 //! Every file is read by [`Message::read`] and checked against what its name
 //! says (`<peer>-<version>-<case>-<request|response|fault>.xml`): envelope
@@ -68,10 +69,20 @@ fn parse_name(file: &str) -> Result<Name, String> {
     let [peer, version, case, kind] = parts.as_slice() else {
         return Err(format!("{file}: not <peer>-<version>-<case>-<kind>.xml"));
     };
-    let peer = ["gsoap", "gsoapfixed", "php", "spyne", "zeep"]
-        .into_iter()
-        .find(|p| p == peer)
-        .ok_or_else(|| format!("{file}: unknown peer {peer:?}"))?;
+    let peer = [
+        "gsoap",
+        "gsoapfixed",
+        "jaxws",
+        "node",
+        "php",
+        "spyne",
+        "wcf",
+        "wcfwsa",
+        "zeep",
+    ]
+    .into_iter()
+    .find(|p| p == peer)
+    .ok_or_else(|| format!("{file}: unknown peer {peer:?}"))?;
     let envelope = match *version {
         "1.1" => EnvelopeVersion::Soap11,
         "1.2" => EnvelopeVersion::Soap12,
@@ -244,6 +255,13 @@ fn check(file: &str, bytes: &[u8], capture: &Capture) -> Result<(), String> {
     check_message(&again, &name, capture).map_err(|e| format!("after write and read: {e}"))
 }
 
+/// The header WCF on Mono puts on its faults even without addressing
+/// (`mustUnderstand`, in the namespace of `AddressingVersion.None`).
+const MONO_NONE_ACTION: (&str, &str) = (
+    "http://schemas.microsoft.com/ws/2005/05/addressing/none",
+    "Action",
+);
+
 /// The checks of a message read from the fixture `name`.
 fn check_message(m: &Message, name: &Name, capture: &Capture) -> Result<(), String> {
     if m.envelope != name.envelope {
@@ -252,14 +270,40 @@ fn check_message(m: &Message, name: &Name, capture: &Capture) -> Result<(), Stri
             m.envelope, name.envelope
         ));
     }
-    // No peer used WS-Addressing: the action travelled in HTTP.
-    if m.addressing != AddressingVersion::Transport || m.action.is_some() || !m.headers.is_empty() {
-        return Err(format!(
-            "addressing {:?}, action {:?}, {} headers: expected none",
-            m.addressing,
-            m.action,
-            m.headers.len()
-        ));
+    if name.peer == "wcfwsa" {
+        // WCF's Soap12WSAddressing10 requests: the action is the wsa:Action header.
+        let want = action_of(name.case);
+        if m.addressing != AddressingVersion::WsAddressing10
+            || m.action.as_deref() != Some(want)
+            || m.message_id.is_none()
+            || !m.headers.is_empty()
+        {
+            return Err(format!(
+                "addressing {:?}, action {:?}, message id {:?}, {} other headers: expected WS-Addressing 1.0 with {want}",
+                m.addressing,
+                m.action,
+                m.message_id,
+                m.headers.len()
+            ));
+        }
+    } else {
+        let mono_header = |h: &wws_core::Header| {
+            name.peer == "wcf"
+                && name.kind == Kind::Fault
+                && h.name == QName::new(MONO_NONE_ACTION.0, MONO_NONE_ACTION.1)
+        };
+        // Every other peer used no WS-Addressing: the action travelled in HTTP.
+        if m.addressing != AddressingVersion::Transport
+            || m.action.is_some()
+            || !m.headers.iter().all(mono_header)
+        {
+            return Err(format!(
+                "addressing {:?}, action {:?}, {} headers: expected none",
+                m.addressing,
+                m.action,
+                m.headers.len()
+            ));
+        }
     }
     let want = body_element_of(name);
     if m.body_element().as_ref() != Some(&want) {
@@ -291,9 +335,14 @@ fn check_message(m: &Message, name: &Name, capture: &Capture) -> Result<(), Stri
             let action = action_of(name.case);
             let in_header = capture.soap_action.as_deref().map(|a| a.trim_matches('"'));
             let in_media_type = param(&capture.content_type, "action");
-            let travelled = match name.envelope {
-                EnvelopeVersion::Soap11 => in_header.map(str::to_owned),
-                EnvelopeVersion::Soap12 => in_media_type.clone(),
+            let travelled = match (name.envelope, name.peer) {
+                (EnvelopeVersion::Soap11, _) => in_header.map(str::to_owned),
+                // WS-Addressing: the action header is the action (checked above).
+                (EnvelopeVersion::Soap12, "wcfwsa") => m.action.clone(),
+                // Mono's SOAP 1.2 without addressing sends SOAPAction, not the
+                // media type's parameter (README).
+                (EnvelopeVersion::Soap12, "wcf") => in_header.map(str::to_owned),
+                (EnvelopeVersion::Soap12, _) => in_media_type.clone(),
             };
             if travelled.as_deref() != Some(action) {
                 return Err(format!(
@@ -380,13 +429,13 @@ fn every_peer_and_version_is_covered() {
             .any(|n| n.peer == peer && n.envelope == envelope && n.kind == kind)
     };
     for envelope in [EnvelopeVersion::Soap11, EnvelopeVersion::Soap12] {
-        for client in ["gsoap", "php", "zeep"] {
+        for client in ["gsoap", "jaxws", "node", "php", "wcf", "zeep"] {
             assert!(
                 has(client, envelope, Kind::Request),
                 "{client} {envelope:?} requests"
             );
         }
-        for server in ["gsoap", "spyne"] {
+        for server in ["gsoap", "jaxws", "node", "spyne", "wcf"] {
             assert!(
                 has(server, envelope, Kind::Response),
                 "{server} {envelope:?} responses"
@@ -398,6 +447,7 @@ fn every_peer_and_version_is_covered() {
         }
     }
     assert!(has("gsoapfixed", EnvelopeVersion::Soap11, Kind::Fault));
+    assert!(has("wcfwsa", EnvelopeVersion::Soap12, Kind::Request));
 }
 
 /// Stock gSOAP's answer to a SOAP 1.1 request: a 1.1 envelope whose fault has
@@ -450,7 +500,7 @@ fn fixture_names_are_parsed_strictly() {
     for bad in [
         "zeep-1.1-Add-request.txt",
         "zeep-1.3-Add-request.xml",
-        "wcf-1.1-Add-request.xml",
+        "axis-1.1-Add-request.xml",
         "zeep-1.1-Sub-request.xml",
         "zeep-1.1-Add-reply.xml",
         "zeep-1.1-Add.xml",
