@@ -267,7 +267,7 @@ async fn run() -> Result<(), String> {
     );
     print!("{}", b.render());
     println!(
-        "\n- {}\n- Took {} s.",
+        "\n{}\n- Took {} s.",
         load.note(),
         began.elapsed().as_secs()
     );
