@@ -713,6 +713,12 @@ impl<'a> XmlReader<'a> {
             if prefix == "xmlns" {
                 return Err(Error::invalid_format("prefix xmlns must not be declared"));
             }
+            // Namespaces in XML 1.0 §3: only the default namespace may be undeclared.
+            if !prefix.is_empty() && value.is_empty() {
+                return Err(Error::InvalidFormat(format!(
+                    "{key}=\"\" on <{name}>: a prefix cannot be undeclared in XML 1.0"
+                )));
+            }
             if self.ns.len() >= MAX_NAMESPACES {
                 return Err(Error::QuotaExceeded {
                     quota: "max namespaces in scope",
@@ -1274,6 +1280,20 @@ mod tests {
                 XmlReader::document(xml.as_bytes(), &ReaderQuotas::default()).expect("reader");
             assert!(r.finish().is_err(), "{top} outside the root of a document");
         }
+    }
+
+    #[test]
+    fn a_prefix_cannot_be_undeclared() {
+        // Found by the roundtrip fuzz target: `xmlns:p=""` bound p to no
+        // namespace, and a fragment cut below it used p undeclared.
+        let err = XmlReader::new(br#"<r xmlns:p=""><p:a/></r>"#)
+            .and_then(|mut r| r.root().map(|_| ()))
+            .expect_err("xmlns:p=\"\"");
+        assert!(err.to_string().contains("cannot be undeclared"), "{err}");
+        let mut r = XmlReader::new(br#"<r xmlns="urn:d"><a xmlns=""/></r>"#).expect("reader");
+        let root = r.root().expect("root");
+        let a = r.next_child().expect("child").expect("a");
+        assert_eq!((root.namespace(), a.namespace()), ("urn:d", ""));
     }
 
     #[test]
