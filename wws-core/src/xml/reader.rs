@@ -569,6 +569,24 @@ impl<'a> XmlReader<'a> {
                             self.position()
                         )));
                     }
+                    // XML 1.0 §2.8: VersionNum ::= '1.' [0-9]+ (a later 1.x is read as 1.0).
+                    match d.version() {
+                        Ok(v)
+                            if v.strip_prefix(b"1.").is_some_and(|n| {
+                                !n.is_empty() && n.iter().all(u8::is_ascii_digit)
+                            }) => {}
+                        Ok(v) => {
+                            return Err(Error::InvalidFormat(format!(
+                                "XML version {:?} is not 1.x",
+                                String::from_utf8_lossy(&v)
+                            )));
+                        }
+                        Err(e) => {
+                            return Err(Error::InvalidFormat(format!(
+                                "malformed XML declaration: {e}"
+                            )));
+                        }
+                    }
                     match d.encoding() {
                         None => {}
                         Some(Ok(enc))
@@ -1294,6 +1312,31 @@ mod tests {
         let root = r.root().expect("root");
         let a = r.next_child().expect("child").expect("a");
         assert_eq!((root.namespace(), a.namespace()), ("urn:d", ""));
+    }
+
+    #[test]
+    fn the_xml_declaration_needs_a_version_1_x() {
+        // Seen in a roundtrip fuzz input: `version="1.0F-8"` was accepted.
+        for bad in ["1.0F-8", "2.0", "1.", "1", ""] {
+            let xml = format!("<?xml version=\"{bad}\"?><r/>");
+            assert!(
+                XmlReader::new(xml.as_bytes())
+                    .and_then(|mut r| r.finish())
+                    .is_err(),
+                "{bad}"
+            );
+        }
+        assert!(
+            XmlReader::new(b"<?xml encoding=\"utf-8\"?><r/>")
+                .and_then(|mut r| r.finish())
+                .is_err()
+        );
+        for ok in ["1.0", "1.1", "1.10"] {
+            let xml = format!("<?xml version='{ok}' encoding='UTF-8'?><r/>");
+            XmlReader::new(xml.as_bytes())
+                .and_then(|mut r| r.finish())
+                .expect(ok);
+        }
     }
 
     #[test]
