@@ -4,6 +4,7 @@ use bytes::{Bytes, BytesMut};
 
 use crate::error::{Error, Result};
 use crate::message::{EnvelopeVersion, QName};
+use crate::xml::chars::is_ncname;
 use crate::xml::reader::{XmlReader, trim_xml};
 use crate::xml::writer::{write_attr_value, write_text};
 
@@ -336,15 +337,20 @@ impl Fault {
                 "faultcode" => {
                     let q = r.read_qname(&child)?;
                     // SOAP 1.1 dotted codes: `Client.Auth` is Client, subcode Auth.
-                    let mut parts = q.local.split('.');
-                    let top = parts.next().unwrap_or_default();
-                    // An NCName starts with no `.`; empty parts (`Client..Auth`) name nothing.
-                    code = Some(FaultCode::from_qname(QName::new(q.namespace.as_str(), top)));
-                    subcodes.extend(
-                        parts
-                            .filter(|p| !p.is_empty())
-                            .map(|p| QName::new(q.namespace.as_str(), p)),
-                    );
+                    // Empty parts (`Client..Auth`) name nothing; when a part is
+                    // no name (`Client.3`) the code is not dotted but one name.
+                    let parts: Vec<&str> = q.local.split('.').filter(|p| !p.is_empty()).collect();
+                    match parts.split_first() {
+                        Some((top, subs)) if subs.iter().all(|p| is_ncname(p)) => {
+                            code = Some(FaultCode::from_qname(QName::new(
+                                q.namespace.as_str(),
+                                *top,
+                            )));
+                            subcodes
+                                .extend(subs.iter().map(|p| QName::new(q.namespace.as_str(), *p)));
+                        }
+                        _ => code = Some(FaultCode::from_qname(q)),
+                    }
                 }
                 "Code" => {
                     let (value, subs) = read_code(&mut r)?;
@@ -394,7 +400,7 @@ impl Fault {
 fn write_name(out: &mut BytesMut, local: &str) -> Result<()> {
     // A character XML cannot carry is named first, as everywhere else.
     write_text(out, local)?;
-    if !crate::xml::chars::is_ncname(local) {
+    if !is_ncname(local) {
         return Err(Error::InvalidFormat(format!(
             "fault code {local:?} is not an XML name (NCName): it cannot be written as a QName"
         )));

@@ -569,6 +569,24 @@ impl<'a> XmlReader<'a> {
                             self.position()
                         )));
                     }
+                    // XML 1.0 §2.8: VersionNum ::= '1.' [0-9]+ (a later 1.x is read as 1.0).
+                    match d.version() {
+                        Ok(v)
+                            if v.strip_prefix(b"1.").is_some_and(|n| {
+                                !n.is_empty() && n.iter().all(u8::is_ascii_digit)
+                            }) => {}
+                        Ok(v) => {
+                            return Err(Error::InvalidFormat(format!(
+                                "XML version {:?} is not 1.x",
+                                String::from_utf8_lossy(&v)
+                            )));
+                        }
+                        Err(e) => {
+                            return Err(Error::InvalidFormat(format!(
+                                "malformed XML declaration: {e}"
+                            )));
+                        }
+                    }
                     match d.encoding() {
                         None => {}
                         Some(Ok(enc))
@@ -712,6 +730,12 @@ impl<'a> XmlReader<'a> {
             }
             if prefix == "xmlns" {
                 return Err(Error::invalid_format("prefix xmlns must not be declared"));
+            }
+            // Namespaces in XML 1.0 §3: only the default namespace may be undeclared.
+            if !prefix.is_empty() && value.is_empty() {
+                return Err(Error::InvalidFormat(format!(
+                    "{key}=\"\" on <{name}>: a prefix cannot be undeclared in XML 1.0"
+                )));
             }
             if self.ns.len() >= MAX_NAMESPACES {
                 return Err(Error::QuotaExceeded {
@@ -1328,6 +1352,45 @@ mod tests {
             let mut r =
                 XmlReader::document(xml.as_bytes(), &ReaderQuotas::default()).expect("reader");
             assert!(r.finish().is_err(), "{top} outside the root of a document");
+        }
+    }
+
+    #[test]
+    fn a_prefix_cannot_be_undeclared() {
+        // Found by the roundtrip fuzz target: `xmlns:p=""` bound p to no
+        // namespace, and a fragment cut below it used p undeclared.
+        let err = XmlReader::new(br#"<r xmlns:p=""><p:a/></r>"#)
+            .and_then(|mut r| r.root().map(|_| ()))
+            .expect_err("xmlns:p=\"\"");
+        assert!(err.to_string().contains("cannot be undeclared"), "{err}");
+        let mut r = XmlReader::new(br#"<r xmlns="urn:d"><a xmlns=""/></r>"#).expect("reader");
+        let root = r.root().expect("root");
+        let a = r.next_child().expect("child").expect("a");
+        assert_eq!((root.namespace(), a.namespace()), ("urn:d", ""));
+    }
+
+    #[test]
+    fn the_xml_declaration_needs_a_version_1_x() {
+        // Seen in a roundtrip fuzz input: `version="1.0F-8"` was accepted.
+        for bad in ["1.0F-8", "2.0", "1.", "1", ""] {
+            let xml = format!("<?xml version=\"{bad}\"?><r/>");
+            assert!(
+                XmlReader::new(xml.as_bytes())
+                    .and_then(|mut r| r.finish())
+                    .is_err(),
+                "{bad}"
+            );
+        }
+        assert!(
+            XmlReader::new(b"<?xml encoding=\"utf-8\"?><r/>")
+                .and_then(|mut r| r.finish())
+                .is_err()
+        );
+        for ok in ["1.0", "1.1", "1.10"] {
+            let xml = format!("<?xml version='{ok}' encoding='UTF-8'?><r/>");
+            XmlReader::new(xml.as_bytes())
+                .and_then(|mut r| r.finish())
+                .expect(ok);
         }
     }
 

@@ -477,6 +477,20 @@ fn fault_codes_are_qnames_of_ncnames_on_read_and_on_write() {
     let f = Fault::read(fault("s:Client..Auth").as_bytes()).expect("empty parts are skipped");
     assert_eq!(f.code, FaultCode::Sender);
     assert_eq!(f.subcodes, vec![QName::new(ns::SOAP11, "Auth")]);
+    // A part that is no name (found by typed_body again): one code, not dotted.
+    let f = Fault::read(fault("s:Client.3.x").as_bytes()).expect("reads");
+    assert_eq!(
+        (f.code.clone(), f.subcodes.len()),
+        (FaultCode::Other(QName::new(ns::SOAP11, "Client.3.x")), 0)
+    );
+    let back = Fault::read(&f.to_xml(EnvelopeVersion::Soap11).expect("writes")).expect("reads");
+    assert_eq!(back.code, f.code);
+    // SOAP 1.2 carries an `Other` code as the first subcode of Receiver.
+    let back = Fault::read(&f.to_xml(EnvelopeVersion::Soap12).expect("writes")).expect("reads");
+    assert_eq!(
+        back.subcodes.first(),
+        Some(&QName::new(ns::SOAP11, "Client.3.x"))
+    );
     for bad in ["s:Cl/x", "s:a:b", "s:1x", "s:", "s :x"] {
         let err = Fault::read(fault(bad).as_bytes()).expect_err(bad);
         assert!(
