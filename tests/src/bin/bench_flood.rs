@@ -266,11 +266,7 @@ async fn run() -> Result<(), String> {
         body.len() / 1024
     );
     print!("{}", b.render());
-    println!(
-        "\n{}\n- Took {} s.",
-        load.note(),
-        began.elapsed().as_secs()
-    );
+    println!("\n{}\n- Took {} s.", load.note(), began.elapsed().as_secs());
     Ok(())
 }
 
