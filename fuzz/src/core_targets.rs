@@ -11,51 +11,9 @@ use wws_core::bytes::{Bytes, BytesMut};
 use wws_core::xml::{XmlEvent, XmlReader, find_non_char};
 use wws_core::{BodyElement, Fault, Header, Message, ReaderQuotas};
 
-/// The calculator contract's shapes, declared here as any user of
-/// wws-core would (the contract itself lives in `wws-examples`).
-#[allow(missing_docs, dead_code)]
-mod calc {
-    wws_core::body_element! {
-        #[namespace = "http://example.org/wws/calculator"]
-        #[derive(Debug, Clone, Copy, PartialEq)]
-        pub struct Add { pub a: f64, pub b: f64 }
-    }
-    wws_core::body_element! {
-        #[namespace = "http://example.org/wws/calculator"]
-        #[derive(Debug, Clone, Copy, PartialEq)]
-        pub struct AddResponse { pub result: f64 }
-    }
-    wws_core::body_element! {
-        #[namespace = "http://example.org/wws/calculator"]
-        #[derive(Debug, Clone, Copy, PartialEq)]
-        pub struct Divide { pub a: f64, pub b: f64 }
-    }
-    wws_core::body_element! {
-        #[namespace = "http://example.org/wws/calculator"]
-        #[derive(Debug, Clone, Copy, PartialEq)]
-        pub struct DivideResponse { pub result: f64 }
-    }
-    wws_core::body_element! {
-        #[namespace = "http://example.org/wws/calculator"]
-        #[derive(Debug, Clone, PartialEq, Eq)]
-        pub struct Echo { pub text: String }
-    }
-    wws_core::body_element! {
-        #[namespace = "http://example.org/wws/calculator"]
-        #[derive(Debug, Clone, PartialEq, Eq)]
-        pub struct EchoResponse { pub text: String }
-    }
-    wws_core::body_element! {
-        #[namespace = "http://example.org/wws/calculator"]
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub struct Delay { pub milliseconds: i32 }
-    }
-    wws_core::body_element! {
-        #[namespace = "http://example.org/wws/calculator"]
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub struct DelayResponse { pub milliseconds: i32 }
-    }
-}
+/// The calculator contract's shapes, shared with wws-core's codec tests.
+#[path = "../../wws-core/tests/shapes/calc.rs"]
+mod calc;
 
 fn quotas() -> ReaderQuotas {
     ReaderQuotas::default()
