@@ -1,6 +1,8 @@
-//! Accepting workers: a worker serves the exchange it accepted, and one
-//! more starts whenever the last accepting worker takes an exchange, so
-//! long operations never keep the host from accepting.
+//! Long operations never keep the host from accepting: each exchange runs
+//! on its own connection's task (the listener's serve seam), so however
+//! many operations are running, a new request is still read and answered.
+//! (This file once tested the accept workers that serving on the
+//! connection replaced; the behaviour it pins is the same.)
 
 use std::time::Duration;
 
@@ -10,7 +12,7 @@ use wws_host::ServiceHostProperties;
 
 const DELAY: (&str, &str) = ("SOAPAction", "\"http://example.org/wws/calculator/Delay\"");
 
-/// More long operations than workers may wait in accept.
+/// More long operations than `max_accepting_channels` (1 here).
 const RUNNING: usize = 6;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -37,7 +39,7 @@ async fn long_operations_beyond_the_accepting_workers_run_at_once_and_the_host_s
         conns.push(c);
     }
     assert_eq!(host.in_flight(), RUNNING);
-    // Every worker is busy, yet one is accepting.
+    // Six operations run, yet a new request is answered.
     let r = tokio::time::timeout(
         Duration::from_secs(10),
         request(
