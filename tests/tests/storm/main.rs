@@ -292,8 +292,14 @@ async fn abort_and_abandon_racing_on_proxy_and_host_end_every_call() {
                 .expect("every call ends, none hangs");
             match r {
                 Ok(DelayResponse { milliseconds }) => assert_eq!(milliseconds, 0),
+                // A host aborted mid-exchange or mid-connect is a transport
+                // error to the caller (disconnected, or reset while connecting).
                 Err(e) => assert!(
-                    e.is_cancellation() || matches!(e, Error::EndpointDisconnected { .. }),
+                    e.is_cancellation()
+                        || matches!(
+                            e,
+                            Error::EndpointDisconnected { .. } | Error::EndpointUnreachable { .. }
+                        ),
                     "{e:?}"
                 ),
             }
