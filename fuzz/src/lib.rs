@@ -4,4 +4,5 @@
 //! `listener/tests/fuzz_regressions.rs` include these files by path.
 
 pub mod core_targets;
+pub mod derive_target;
 pub mod http_target;
