@@ -71,6 +71,8 @@ mod endpoint;
 mod io;
 mod properties;
 mod reply;
+#[cfg(feature = "tls")]
+pub mod tls;
 
 pub use channel::{Channel, MAX_RESPONSE_HEAD_SIZE};
 pub use properties::{ChannelBuilder, ChannelProperties};
@@ -78,10 +80,12 @@ pub use reply::ReplyChannel;
 pub use wws_core::state::ChannelState;
 
 /// Checks, without connecting, that `url` is an address [`Channel::open`]
-/// accepts with the default connector (`http://host[:port][/path]`); else
+/// accepts with the default connector (`http://host[:port][/path]`, and
+/// `https://` with the `tls` feature); else
 /// [`wws_core::Error::InvalidEndpointUrl`].
 pub fn validate_endpoint_url(url: &str) -> wws_core::Result<()> {
-    endpoint::Endpoint::parse(url, |scheme| scheme == "http").map(|_| ())
+    let connector = connector::default_connector();
+    endpoint::Endpoint::parse(url, |scheme| connector.supports(scheme)).map(|_| ())
 }
 
 /// Plumbing between a listener and the exchanges it hands out; not needed to use channels.
@@ -108,8 +112,12 @@ mod tests {
     #[test]
     fn endpoint_urls_are_validated_without_connecting() {
         assert!(validate_endpoint_url("http://127.0.0.1:1/x").is_ok());
+        assert_eq!(
+            validate_endpoint_url("https://example.com/").is_ok(),
+            cfg!(feature = "tls")
+        );
         assert!(matches!(
-            validate_endpoint_url("https://example.com/"),
+            validate_endpoint_url("ftp://example.com/"),
             Err(wws_core::Error::InvalidEndpointUrl { .. })
         ));
     }
