@@ -77,6 +77,8 @@ mod framing;
 mod io;
 mod properties;
 mod service;
+#[cfg(feature = "tls")]
+mod tls;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -1,6 +1,8 @@
 //! The listener and its reply channels against raw HTTP clients, and the client channel against the listener.
 
 mod common;
+#[path = "../../../tests/src/pki.rs"]
+mod pki;
 
 mod abort_after_reply;
 mod accept_abort;
@@ -34,3 +36,4 @@ mod request_head_quota;
 mod send_timeout;
 mod serve;
 mod stop_mid_head;
+mod tls;
