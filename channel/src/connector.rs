@@ -174,9 +174,9 @@ impl Connector for TcpConnector {
     }
 }
 
-/// The connector a channel uses unless given one: [`TlsConnector`](crate::tls::TlsConnector)
-/// with the `tls` feature, [`TcpConnector`] without.
-pub(crate) fn default_connector() -> Arc<dyn Connector> {
+/// The connector a channel uses unless given one: [`TlsConnector::new`](crate::tls::TlsConnector::new)
+/// with the `tls` feature (`http://` and `https://`), [`TcpConnector`] without.
+pub fn default_connector() -> Arc<dyn Connector> {
     #[cfg(feature = "tls")]
     return Arc::new(crate::tls::TlsConnector::new());
     #[cfg(not(feature = "tls"))]
