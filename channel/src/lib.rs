@@ -32,6 +32,32 @@
 //! The server side of the same exchange, run end to end, is the example of
 //! the `wws-listener` crate (which depends on this one).
 //!
+//! # HTTPS
+//!
+//! With the `tls` feature (on by default) the default connector is
+//! [`tls::TlsConnector`]: `https://` URLs are verified against the
+//! platform's roots (honouring `SSL_CERT_FILE` and `SSL_CERT_DIR`) or the
+//! bundled Mozilla set. To trust a private CA or present a client
+//! certificate, build one and give it to [`ChannelBuilder::connector`], as
+//! a hyper-util user hands a connector to its client:
+//!
+//! ```no_run
+//! use wws_channel::Channel;
+//! use wws_channel::tls::{Identity, TlsConnector};
+//!
+//! # fn main() -> wws_core::Result<()> {
+//! let tls = TlsConnector::builder()
+//!     .add_root_certificates_pem_file("ca.pem")
+//!     .identity(Identity::from_pem_files("client.crt", "client.key")?)
+//!     .build()?;
+//! let channel = Channel::builder().connector(tls).build()?;
+//! # let _ = channel; Ok(()) }
+//! ```
+//!
+//! A certificate check that fails is
+//! [`Error::SecurityVerificationFailure`](wws_core::Error::SecurityVerificationFailure)
+//! naming it; it faults the channel like any transport error.
+//!
 //! # Decisions where the spec is silent
 //!
 //! - Transport failures (abort, timeouts, a lost or refused connection)

@@ -48,7 +48,7 @@ fn check_of(err: &rustls::Error) -> SecurityCheck {
             C::InvalidPurpose | C::InvalidPurposeContext { .. } => SecurityCheck::WrongPurpose,
             _ => SecurityCheck::Handshake,
         },
-        rustls::Error::AlertReceived(alert) => match alert {
+        rustls::Error::AlertReceived(
             AlertDescription::BadCertificate
             | AlertDescription::UnsupportedCertificate
             | AlertDescription::CertificateRevoked
@@ -56,9 +56,8 @@ fn check_of(err: &rustls::Error) -> SecurityCheck {
             | AlertDescription::CertificateUnknown
             | AlertDescription::UnknownCA
             | AlertDescription::AccessDenied
-            | AlertDescription::CertificateRequired => SecurityCheck::RefusedByPeer,
-            _ => SecurityCheck::Handshake,
-        },
+            | AlertDescription::CertificateRequired,
+        ) => SecurityCheck::RefusedByPeer,
         _ => SecurityCheck::Handshake,
     }
 }
