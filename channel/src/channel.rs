@@ -148,11 +148,11 @@ impl Default for Channel {
 
 impl Channel {
     /// A new channel in state `Created`, with the default properties and
-    /// the [`TcpConnector`](crate::connector::TcpConnector).
+    /// the default connector (see [`ChannelBuilder::connector`]).
     pub fn new() -> Channel {
         Channel::from_parts(
             ChannelProperties::default(),
-            Arc::new(crate::connector::TcpConnector::new()),
+            crate::connector::default_connector(),
         )
     }
 
@@ -410,9 +410,16 @@ impl Channel {
     async fn connect(&self, endpoint: &Endpoint, abort: &AbortSignal) -> Result<Connection> {
         let id = self.inner.next_conn_id.fetch_add(1, Ordering::Relaxed);
         let connect = async {
-            let unreachable = |e: std::io::Error| Error::EndpointUnreachable {
-                url: endpoint.url.clone(),
-                source: Some(Box::new(e)),
+            let unreachable = |e: std::io::Error| match failed_check(&e) {
+                Some(check) => Error::SecurityVerificationFailure {
+                    url: endpoint.url.clone(),
+                    check,
+                    source: Some(Box::new(e)),
+                },
+                None => Error::EndpointUnreachable {
+                    url: endpoint.url.clone(),
+                    source: Some(Box::new(e)),
+                },
             };
             let target = Target::new(
                 endpoint.scheme.clone(),
@@ -500,7 +507,8 @@ impl Channel {
         }
         .instrument(span.clone())
         .await;
-        let result = result.map_err(|f| {
+        let result = result.map_err(|mut f| {
+            f.error = refused_by_peer(f.error, &endpoint.url);
             if f.faults_channel {
                 let mut ctl = self.ctl();
                 // A stale failure (after abort, close or reset) must not touch the new state.
@@ -872,6 +880,44 @@ fn disconnected(detail: &str, source: Option<hyper::Error>) -> Error {
     Error::EndpointDisconnected {
         detail: detail.to_owned(),
         source: source.map(|e| Box::new(e) as _),
+    }
+}
+
+/// The TLS check a transport error reports, if any (`None` without TLS).
+fn failed_check(e: &(dyn std::error::Error + 'static)) -> Option<wws_core::SecurityCheck> {
+    #[cfg(feature = "tls")]
+    return crate::tls::failed_check(e);
+    #[cfg(not(feature = "tls"))]
+    return {
+        let _ = e;
+        None
+    };
+}
+
+/// A connection lost to a TLS alert (TLS 1.3 servers refuse a client
+/// certificate after the client finished its handshake, so it shows on
+/// the first read) is a security failure, not a disconnection.
+fn refused_by_peer(error: Error, url: &str) -> Error {
+    let check = match &error {
+        Error::EndpointDisconnected {
+            source: Some(source),
+            ..
+        } => failed_check(source.as_ref()),
+        _ => None,
+    };
+    match (check, error) {
+        (
+            Some(check),
+            Error::EndpointDisconnected {
+                source: Some(source),
+                ..
+            },
+        ) => Error::SecurityVerificationFailure {
+            url: url.to_owned(),
+            check,
+            source: Some(source),
+        },
+        (_, error) => error,
     }
 }
 

@@ -20,6 +20,7 @@ use wws_core::{AbortSignal, EnvelopeVersion, Error, Fault, Message, ReaderQuotas
 use crate::binding;
 use crate::body::{ReadError, is_malformed_body, read_limited};
 use crate::codec;
+use crate::connector::TlsInfo;
 
 const OBJECT: &str = "ReplyChannel";
 
@@ -48,6 +49,8 @@ pub struct ServerConnection {
 #[derive(Debug)]
 struct ConnShared {
     peer: SocketAddr,
+    /// What TLS established, on a TLS connection.
+    tls: Option<Arc<TlsInfo>>,
     kill: CancellationToken,
     closed: CancellationToken,
     /// An answer went out before the request body was read to its end.
@@ -61,9 +64,15 @@ struct ConnShared {
 impl ServerConnection {
     /// A connection with the client at `peer`.
     pub fn new(peer: SocketAddr) -> Self {
+        ServerConnection::with_tls(peer, None)
+    }
+
+    /// A connection with the client at `peer`, over TLS when `tls` says what it established.
+    pub fn with_tls(peer: SocketAddr, tls: Option<Arc<TlsInfo>>) -> Self {
         ServerConnection {
             inner: Arc::new(ConnShared {
                 peer,
+                tls,
                 kill: CancellationToken::new(),
                 closed: CancellationToken::new(),
                 unread_body: AtomicBool::new(false),
@@ -76,6 +85,11 @@ impl ServerConnection {
     /// The client's address.
     pub fn peer_addr(&self) -> SocketAddr {
         self.inner.peer
+    }
+
+    /// What TLS established, on a TLS connection.
+    pub fn tls(&self) -> Option<&Arc<TlsInfo>> {
+        self.inner.tls.as_ref()
     }
 
     /// Resolves when an exchange asked for the connection to be dropped (abort, timeout).
@@ -323,6 +337,12 @@ impl ReplyChannel {
     /// The client's address.
     pub fn peer_addr(&self) -> SocketAddr {
         self.inner.conn.peer_addr()
+    }
+
+    /// What TLS established on the exchange's connection (the client's
+    /// certificate under mutual TLS, the SNI name); `None` over plain TCP.
+    pub fn tls(&self) -> Option<&Arc<TlsInfo>> {
+        self.inner.conn.tls()
     }
 
     fn ensure_open(state: ChannelState, operation: &'static str) -> Result<()> {

@@ -442,6 +442,7 @@ async fn run(
         headers: request.headers.clone(),
         endpoint_path: endpoint.path.clone(),
         peer_addr: Some(channel.peer_addr()),
+        tls: channel.tls().cloned(),
     });
     let shape = ReplyShape::of(&request);
     let started = unwind::catch(|| op.handler.start(ctx.clone(), request));
@@ -667,6 +668,7 @@ fn request_info(channel: &ReplyChannel, id: u64) -> RequestInfo<'_> {
         http_headers: channel.headers(),
         peer_addr: channel.peer_addr(),
         exchange_id: id,
+        tls: channel.tls().map(|t| &**t),
     }
 }
 

@@ -35,6 +35,7 @@ use std::fmt::Debug;
 use std::net::SocketAddr;
 
 use http::{HeaderMap, StatusCode};
+use wws_channel::connector::TlsInfo;
 use wws_core::{Fault, Message, QName};
 
 /// What a layer knows of the HTTP request a message came in.
@@ -49,6 +50,8 @@ pub struct RequestInfo<'a> {
     pub peer_addr: SocketAddr,
     /// The host's sequence number of the exchange (as in the operation's `CallInfo`).
     pub exchange_id: u64,
+    /// What TLS established (the client's certificate, the SNI name); `None` over plain HTTP.
+    pub tls: Option<&'a TlsInfo>,
 }
 
 /// How a layer refuses a request.

@@ -77,6 +77,28 @@
 //! around each poll of the handler future, so the exchange task and the host
 //! keep running.
 //!
+//! # HTTPS
+//!
+//! [`ServiceHostBuilder::tls_pem_files`] serves HTTPS from a PEM
+//! certificate chain and key (feature `tls`, on by default). To verify
+//! client certificates, or renew the certificate while serving, build a
+//! `wws_listener::acceptor::TlsAcceptor` and pass it to
+//! [`ServiceHostBuilder::acceptor`]; the operation then finds the client's
+//! certificate in [`OperationContext::peer_certificate`] (and the SNI name
+//! in [`OperationContext::tls`]), layers in [`RequestInfo::tls`].
+//! Cancellation is as over TCP: a client that leaves a TLS connection is
+//! [`CancelReason::ChannelFaulted`].
+//!
+//! ```no_run
+//! use wws_host::ServiceHost;
+//!
+//! # fn main() -> wws_core::Result<()> {
+//! let host = ServiceHost::builder("127.0.0.1:8443".parse().expect("address"))
+//!     .tls_pem_files("server.crt", "server.key")
+//!     .build()?;
+//! # let _ = host; Ok(()) }
+//! ```
+//!
 //! # Dispatch
 //!
 //! An operation is found by the `wsa:Action` header, else the transport action

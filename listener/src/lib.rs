@@ -48,6 +48,25 @@
 //! # }
 //! ```
 //!
+//! # HTTPS
+//!
+//! [`acceptor::TlsAcceptor`] (feature `tls`, on by default) serves TLS from
+//! a certificate chain and key; [`ListenerBuilder::tls_pem_files`] is the
+//! short way. The handshake runs in the acceptor step, on the connection's
+//! task, bounded by `header_read_timeout`; what it established (the
+//! client's certificate under [`acceptor::ClientAuth`], the SNI name) is
+//! [`ReplyChannel::tls`].
+//!
+//! ```no_run
+//! use wws_listener::Listener;
+//!
+//! # fn main() -> wws_core::Result<()> {
+//! let listener = Listener::builder()
+//!     .tls_pem_files("server.crt", "server.key")
+//!     .build()?;
+//! # let _ = listener; Ok(()) }
+//! ```
+//!
 //! # Decisions where the spec is silent
 //!
 //! - `close()` and `abort()` both stop accepting, close the listening
@@ -66,6 +85,10 @@
 //!   with a lingering close: FIN, then what the client still sends is
 //!   discarded (at most the message size quota, 2 s idle, 10 s in all), so
 //!   a client still writing its body reads the answer instead of a reset.
+//! - A TLS handshake that fails (a client certificate refused, no common
+//!   protocol) closes the connection and is logged at debug; no exchange
+//!   is handed out. A connection over `max_connections` is answered 503
+//!   in plain text before any handshake.
 //! - A bind failure other than "address in use" is reported as
 //!   [`Error::AddressInUse`] with the OS error as its source, except an
 //!   address that is not local ([`Error::InvalidEndpointUrl`]).
@@ -77,6 +100,8 @@ mod framing;
 mod io;
 mod properties;
 mod service;
+#[cfg(feature = "tls")]
+mod tls;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};

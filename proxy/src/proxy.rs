@@ -134,8 +134,8 @@ impl Drop for Teardown {
 }
 
 impl ServiceProxy {
-    /// A proxy for the endpoint at `url` (an `http://` URL), in state
-    /// `Created`, with the default properties.
+    /// A proxy for the endpoint at `url` (an `http://` or `https://` URL),
+    /// in state `Created`, with the default properties and connector.
     ///
     /// Fails with [`Error::InvalidEndpointUrl`] when `url` is not a usable
     /// HTTP endpoint address.
