@@ -33,8 +33,9 @@
 
 use std::fmt::Debug;
 use std::net::SocketAddr;
+use std::sync::{Mutex, PoisonError};
 
-use http::{HeaderMap, StatusCode};
+use http::{Extensions, HeaderMap, StatusCode};
 use wws_core::{Fault, Message, QName};
 
 /// What a layer knows of the HTTP request a message came in.
@@ -49,6 +50,32 @@ pub struct RequestInfo<'a> {
     pub peer_addr: SocketAddr,
     /// The host's sequence number of the exchange (as in the operation's `CallInfo`).
     pub exchange_id: u64,
+    /// Values layers hand to the operation ([`insert_extension`](Self::insert_extension)).
+    pub(crate) extensions: Mutex<Extensions>,
+}
+
+impl RequestInfo<'_> {
+    /// Hands `value` to the operation this request is dispatched to, where
+    /// [`OperationContext::extension`](crate::OperationContext::extension)
+    /// returns it (e.g. the principal an authentication layer found). One
+    /// value per type: a later insert of the same type replaces it. Values
+    /// inserted in [`HostLayer::on_reply`] go nowhere.
+    pub fn insert_extension<T: Clone + Send + Sync + 'static>(&self, value: T) {
+        self.extensions
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(value);
+    }
+
+    /// The values inserted so far, leaving none.
+    pub(crate) fn take_extensions(&self) -> Extensions {
+        std::mem::take(
+            &mut *self
+                .extensions
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        )
+    }
 }
 
 /// How a layer refuses a request.

@@ -26,6 +26,7 @@
 
 use std::fmt::Debug;
 
+use http::Extensions;
 use wws_core::{CallId, Message, QName, Result};
 
 /// What a layer knows of the call a message belongs to.
@@ -36,6 +37,8 @@ pub struct CallInfo {
     pub id: CallId,
     /// The endpoint address.
     pub url: String,
+    /// What the caller handed to the layers for this call ([`CallOptions::extension`](crate::CallOptions::extension)).
+    pub extensions: Extensions,
 }
 
 /// A message layer of a [`ServiceProxy`](crate::ServiceProxy).
