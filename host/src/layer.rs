@@ -107,7 +107,10 @@ impl Rejection {
 /// version checked, before the mandatory-header check and dispatch; the
 /// headers a layer lists in [`understands`](Self::understands) count as
 /// understood there. [`on_reply`](Self::on_reply) sees every reply and
-/// fault the host sends for a request that reached the layers.
+/// fault the host sends for a request that reached the layers. A layer
+/// hands values to the operation (e.g. the principal it authenticated)
+/// with [`RequestInfo::insert_extension`]; the operation reads them with
+/// [`OperationContext::extension`](crate::OperationContext::extension).
 pub trait HostLayer: Send + Sync + Debug + 'static {
     /// Header blocks this layer processes (so `mustUnderstand` on them is honoured).
     fn understands(&self) -> &[QName] {
