@@ -26,7 +26,11 @@ pub fn wssecurity_header(data: &[u8]) {
     if let Ok(h) = &read {
         if let Some(t) = &h.username_token {
             assert!(t.username.len() <= header::MAX_USERNAME);
-            assert!(t.nonce.as_ref().is_none_or(|n| !n.is_empty() && n.len() <= header::MAX_NONCE));
+            assert!(
+                t.nonce
+                    .as_ref()
+                    .is_none_or(|n| !n.is_empty() && n.len() <= header::MAX_NONCE)
+            );
             if let Some(Password::Text(p)) = &t.password {
                 assert!(p.len() <= header::MAX_PASSWORD);
             }
@@ -60,7 +64,10 @@ pub fn wssecurity_header(data: &[u8]) {
             };
             assert!(right, "accepted without alice's password: {token:?}");
             if token.nonce.is_some() {
-                assert!(validator.validate(&m).is_err(), "replay accepted: {token:?}");
+                assert!(
+                    validator.validate(&m).is_err(),
+                    "replay accepted: {token:?}"
+                );
             }
         }
     }

@@ -105,6 +105,14 @@ mod tests {
             assert_eq!(f12.subcodes, vec![f.code()]);
             assert_eq!(SecurityFault::of(&f11), Some(f));
             assert_eq!(SecurityFault::of(&f12), Some(f));
+            // The code's prefix is declared: the fault reads back the same.
+            for (v, fault) in [
+                (EnvelopeVersion::Soap11, &f11),
+                (EnvelopeVersion::Soap12, &f12),
+            ] {
+                let xml = fault.to_xml(v).expect("write");
+                assert_eq!(&Fault::read(&xml).expect("read"), fault, "{v:?}");
+            }
         }
     }
 }
