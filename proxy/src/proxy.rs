@@ -964,9 +964,12 @@ mod tests {
             CallId::from(1),
             AbortSignal::new(),
             message(),
+            Extensions::new(),
             deadline,
         );
-        let exchange = proxy.inner.exchange(0, CallId::from(1), message());
+        let exchange = proxy
+            .inner
+            .exchange(0, CallId::from(1), message(), Extensions::new());
         let (task, exchange) = (size_of_val(&task), size_of_val(&exchange));
         eprintln!("call task {task} bytes, boxed exchange {exchange} bytes");
         assert!(task <= 1024, "call task future is {task} bytes");

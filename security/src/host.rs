@@ -228,14 +228,13 @@ impl UsernameTokenValidator {
         let fresh = |created: Millis| created <= now.saturating_add(skew) && created >= oldest;
         match timestamp {
             None if self.require_timestamp => return Err(SecurityFault::InvalidSecurity),
-            None => {}
-            Some(ts) => {
+            Some(ts)
                 if ts.created.is_some_and(|c| !fresh(c))
-                    || ts.expires.is_some_and(|e| e.saturating_add(skew) < now)
-                {
-                    return Err(SecurityFault::MessageExpired);
-                }
+                    || ts.expires.is_some_and(|e| e.saturating_add(skew) < now) =>
+            {
+                return Err(SecurityFault::MessageExpired);
             }
+            _ => {}
         }
         let Some(token) = username_token else {
             return if self.require_token {
