@@ -306,6 +306,18 @@ mod tests {
         assert_eq!(*seen.lock().expect("lock"), Some(CancelReason::HostAborted));
     }
 
+    #[test]
+    fn extensions_reach_the_context_and_its_clones() {
+        #[derive(Clone, Debug, PartialEq)]
+        struct Who(&'static str);
+        let mut ext = Extensions::new();
+        ext.insert(Who("alice"));
+        let ctx = OperationContext::with_extensions(CallInfo::default(), ext);
+        assert_eq!(ctx.clone().extension::<Who>(), Some(&Who("alice")));
+        assert_eq!(ctx.extension::<u32>(), None);
+        assert_eq!(OperationContext::new(CallInfo::default()).extension::<Who>(), None);
+    }
+
     #[tokio::test]
     async fn cancelled_future_and_token_fire() {
         let ctx = OperationContext::new(CallInfo::default());
