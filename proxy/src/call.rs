@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use http::Extensions;
 use tokio::sync::oneshot;
 use wws_core::{CallId, Error, Header, Message, Result};
 
@@ -18,6 +19,7 @@ pub struct CallOptions {
     call_id: Option<CallId>,
     timeout: Option<Duration>,
     headers: Vec<Header>,
+    extensions: Extensions,
 }
 
 impl CallOptions {
@@ -49,6 +51,19 @@ impl CallOptions {
     pub fn header(mut self, header: Header) -> Self {
         self.headers.push(header);
         self
+    }
+
+    /// Hands `value` to the proxy's layers for this call, where
+    /// [`CallInfo::extensions`](crate::CallInfo::extensions) holds it (e.g.
+    /// `wws_security::UsernameCredentials` overriding the proxy's own). One
+    /// value per type: a later one of the same type replaces it.
+    pub fn extension<T: Clone + Send + Sync + 'static>(mut self, value: T) -> Self {
+        self.extensions.insert(value);
+        self
+    }
+
+    pub(crate) fn take_extensions(&mut self) -> Extensions {
+        std::mem::take(&mut self.extensions)
     }
 
     pub(crate) fn chosen_id(&self) -> Option<CallId> {

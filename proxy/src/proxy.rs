@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
+use http::Extensions;
 use tokio::runtime::Handle;
 use tokio::sync::{oneshot, watch};
 use tokio::time::Instant;
@@ -625,7 +626,7 @@ impl ServiceProxy {
         let deadline = timeout.map(|t| (Instant::now() + t, t));
         runtime.spawn(
             Arc::clone(inner)
-                .run_call(key, id, signal, message, deadline)
+                .run_call(key, id, signal, message, opts.take_extensions(), deadline)
                 .instrument(span),
         );
         PendingCall::waiting(id, key, rx, Arc::clone(inner), decode)
@@ -713,6 +714,7 @@ impl Inner {
         id: CallId,
         signal: AbortSignal,
         message: Message,
+        extensions: Extensions,
         deadline: Option<(Instant, Duration)>,
     ) {
         // Should the task itself be dropped (its runtime shutting down), the
@@ -720,7 +722,7 @@ impl Inner {
         let _unfinished = Unfinished { inner: &self, key };
         // Boxed: the exchange's state machine is large; inline it made every
         // task cell (and its move at spawn) several KB.
-        let exchange = Box::pin(self.exchange(key, id, message));
+        let exchange = Box::pin(self.exchange(key, id, message, extensions));
         let outcome = tokio::select! {
             biased;
             // Whoever aborted the signal has completed the slot already.
@@ -745,10 +747,17 @@ impl Inner {
         }
     }
 
-    async fn exchange(&self, key: u64, id: CallId, mut message: Message) -> Result<Message> {
+    async fn exchange(
+        &self,
+        key: u64,
+        id: CallId,
+        mut message: Message,
+        extensions: Extensions,
+    ) -> Result<Message> {
         let call = (!self.layers.is_empty()).then(|| CallInfo {
             id,
             url: self.url.clone(),
+            extensions,
         });
         if let Some(call) = &call {
             for layer in &self.layers {
@@ -919,9 +928,12 @@ mod tests {
             CallId::from(1),
             AbortSignal::new(),
             message(),
+            Extensions::new(),
             deadline,
         );
-        let exchange = proxy.inner.exchange(0, CallId::from(1), message());
+        let exchange = proxy
+            .inner
+            .exchange(0, CallId::from(1), message(), Extensions::new());
         let (task, exchange) = (size_of_val(&task), size_of_val(&exchange));
         eprintln!("call task {task} bytes, boxed exchange {exchange} bytes");
         assert!(task <= 1024, "call task future is {task} bytes");

@@ -20,12 +20,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// The fuzz targets (`fuzz/fuzz_targets/<name>.rs`).
-pub const TARGETS: [&str; 5] = [
+pub const TARGETS: [&str; 6] = [
     "message_read",
     "typed_body",
     "roundtrip",
     "derive_reader",
     "http_request",
+    "wssecurity_header",
 ];
 
 /// Seconds per target when none are given.
