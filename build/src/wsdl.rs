@@ -88,11 +88,27 @@ pub fn ports(g: &mut Gen<'_>) -> Vec<Port> {
         let mut op_scope = Scope::default();
         let mut method_scope = Scope::with(&["new", "proxy", "into_contract"]);
         let mut ops = Vec::new();
+        let mut headers = Vec::new();
         for o in pt.all(WSDL, "operation") {
             let Some(name) = o.attr("name") else { continue };
-            if let Some(op) = operation(g, q, o, name, &binds, &mut op_scope, &mut method_scope) {
-                ops.push(op);
-            }
+            let op = operation(
+                g,
+                q,
+                o,
+                name,
+                &binds,
+                &mut op_scope,
+                &mut method_scope,
+                &mut headers,
+            );
+            ops.extend(op);
+        }
+        if !headers.is_empty() {
+            g.warn.push(format!(
+                "port type {}: SOAP header parts are not typed yet (send them with CallOptions::header): {}",
+                q.1,
+                headers.join(", ")
+            ));
         }
         let bindings = binds
             .iter()
@@ -178,6 +194,7 @@ fn operation(
     binds: &[(&'static str, &Node)],
     op_scope: &mut Scope,
     method_scope: &mut Scope,
+    headers_seen: &mut Vec<String>,
 ) -> Option<Op> {
     let ix = g.ix;
     let here = format!("{}.{name}", pt.1);
@@ -237,17 +254,22 @@ fn operation(
         let named: Option<Vec<&str>> = body
             .and_then(|b| b.attr("parts"))
             .map(|p| p.split_whitespace().collect());
-        let headers: Vec<&str> = bop
+        let header_nodes: Vec<&Node> = bop
             .first(WSDL, which)
             .map(|io| {
                 io.children
                     .iter()
                     .filter(|h| h.local == "header" && (h.ns == SOAP11 || h.ns == SOAP12))
-                    .filter(|h| h.attr("message").and_then(|m| h.qname(m)) == msg_q)
-                    .filter_map(|h| h.attr("part"))
                     .collect()
             })
             .unwrap_or_default();
+        // Header parts taken from the body's own message are not body parts.
+        let headers: Vec<&str> = header_nodes
+            .iter()
+            .filter(|h| h.attr("message").and_then(|m| h.qname(m)) == msg_q)
+            .filter_map(|h| h.attr("part"))
+            .collect();
+        let header_names: Vec<&str> = header_nodes.iter().filter_map(|h| h.attr("part")).collect();
         let parts: Vec<&Node> = msg
             .all(WSDL, "part")
             .filter(|p| {
@@ -299,11 +321,10 @@ fn operation(
             }
         };
         io.push(item);
-        if !headers.is_empty() {
-            g.warn.push(format!(
-                "{here}: SOAP header parts ({}) are not typed yet; send them with CallOptions::header",
-                headers.join(", ")
-            ));
+        for h in header_names {
+            if !headers_seen.contains(&h.to_owned()) {
+                headers_seen.push(h.to_owned());
+            }
         }
     }
     let mut fault = None;
@@ -339,7 +360,11 @@ fn operation(
                 .join(", ")
         ));
     }
-    let by_macro = is_ident(name) && !op_scope.taken(name);
+    // operations! names the struct as the operation: only for names Rust's style accepts.
+    let by_macro = is_ident(name)
+        && name.starts_with(|c: char| c.is_ascii_uppercase())
+        && !name.contains('_')
+        && !op_scope.taken(name);
     let ident = if by_macro {
         op_scope.unique(name)
     } else {
