@@ -219,3 +219,30 @@ pub fn parse(text: &str) -> Result<Node, String> {
         }
     }
 }
+
+/// Makes `ns` the default namespace wherever none is declared: a schema
+/// included into `ns` without a target namespace of its own (a chameleon)
+/// then resolves its unprefixed references into `ns`.
+pub fn default_namespace(node: &mut Node, ns: &str) {
+    fn walk(node: &mut Node, ns: &str, done: &mut Vec<(*const BTreeMap<String, String>, Rc<BTreeMap<String, String>>)>) {
+        if !node.scope.contains_key("") {
+            let key = Rc::as_ptr(&node.scope);
+            let new = match done.iter().find(|(k, _)| *k == key) {
+                Some((_, n)) => n.clone(),
+                None => {
+                    let mut s = (*node.scope).clone();
+                    s.insert(String::new(), ns.to_owned());
+                    let n = Rc::new(s);
+                    done.push((key, n.clone()));
+                    n
+                }
+            };
+            node.scope = new;
+        }
+        for c in &mut node.children {
+            walk(c, ns, done);
+        }
+    }
+    let mut done = Vec::new();
+    walk(node, ns, &mut done);
+}

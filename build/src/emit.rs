@@ -250,7 +250,9 @@ impl Emitter<'_> {
             }
             Kind::Attribute => {
                 a.push("attribute".to_owned());
-                a.push(format!("rename = {}", lit(&f.xml_name)));
+                if f.name != f.xml_name {
+                    a.push(format!("rename = {}", lit(&f.xml_name)));
+                }
                 if !f.ns.is_empty() {
                     a.push(format!("namespace = {}", lit(&f.ns)));
                 }

@@ -55,7 +55,14 @@ pub fn load(inputs: &[PathBuf], warn: &mut Warnings) -> Result<Vec<Doc>, crate::
             }
         };
         let root = match dom::parse(&text) {
-            Ok(r) => r,
+            Ok(mut r) => {
+                if let Some(tns) = &chameleon {
+                    if r.attr("targetNamespace").is_none() {
+                        dom::default_namespace(&mut r, tns);
+                    }
+                }
+                r
+            }
             Err(e) if required => {
                 return Err(crate::Error::new(format!("{}: {e}", path.display())));
             }
