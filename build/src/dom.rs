@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
+use quick_xml::events::{BytesStart, Event};
 
 /// Namespace of XML Schema.
 pub const XS: &str = "http://www.w3.org/2001/XMLSchema";
@@ -116,10 +116,7 @@ impl Node {
     }
 }
 
-fn start(
-    e: &BytesStart<'_>,
-    parent: &Rc<BTreeMap<String, String>>,
-) -> Result<Node, String> {
+fn start(e: &BytesStart<'_>, parent: &Rc<BTreeMap<String, String>>) -> Result<Node, String> {
     let mut decls = Vec::new();
     let mut attrs = Vec::new();
     for a in e.attributes() {
@@ -224,7 +221,14 @@ pub fn parse(text: &str) -> Result<Node, String> {
 /// included into `ns` without a target namespace of its own (a chameleon)
 /// then resolves its unprefixed references into `ns`.
 pub fn default_namespace(node: &mut Node, ns: &str) {
-    fn walk(node: &mut Node, ns: &str, done: &mut Vec<(*const BTreeMap<String, String>, Rc<BTreeMap<String, String>>)>) {
+    fn walk(
+        node: &mut Node,
+        ns: &str,
+        done: &mut Vec<(
+            *const BTreeMap<String, String>,
+            Rc<BTreeMap<String, String>>,
+        )>,
+    ) {
         if !node.scope.contains_key("") {
             let key = Rc::as_ptr(&node.scope);
             let new = match done.iter().find(|(k, _)| *k == key) {

@@ -2,10 +2,10 @@
 
 use std::fmt::Write as _;
 
+use crate::Warnings;
 use crate::model::{Body, Field, Item, Kind, Occurs, Ty};
 use crate::names::{doc, lit};
 use crate::wsdl::Port;
-use crate::Warnings;
 
 /// Breaks by-value cycles (a type holding itself through single or
 /// optional fields, which Rust cannot size): the closing field becomes raw XML.
@@ -42,7 +42,11 @@ fn visit(items: &mut [Item], i: usize, state: &mut [u8], warn: &mut Warnings) {
         Body::Choice { variants } => variants
             .iter()
             .enumerate()
-            .filter_map(|(n, v)| v.3.as_ref().and_then(|t| target(items, t)).map(|t| (n, Some(t))))
+            .filter_map(|(n, v)| {
+                v.3.as_ref()
+                    .and_then(|t| target(items, t))
+                    .map(|t| (n, Some(t)))
+            })
             .collect(),
         _ => Vec::new(),
     };
@@ -132,7 +136,10 @@ impl Emitter<'_> {
         match &item.body {
             Body::Pending => {
                 // Declared but never filled (cannot happen for indexed definitions): raw XML.
-                o.push_str(&format!("pub type {} = ::wws_core::xsd::RawXml;\n", item.name));
+                o.push_str(&format!(
+                    "pub type {} = ::wws_core::xsd::RawXml;\n",
+                    item.name
+                ));
             }
             Body::Alias(t) => {
                 let _ = writeln!(o, "pub type {} = {};", item.name, self.ty(t));
@@ -333,10 +340,26 @@ impl Emitter<'_> {
                 "    impl ::wws_core::operation::Operation for {} {{",
                 op.ident
             );
-            let _ = writeln!(o, "        const NAMESPACE: &'static str = {};", lit(&p.name.0));
-            let _ = writeln!(o, "        const PORT_TYPE: &'static str = {};", lit(&p.name.1));
-            let _ = writeln!(o, "        const NAME: &'static str = {};", lit(&op.wsdl_name));
-            let _ = writeln!(o, "        const ACTION: &'static str = {};", lit(&op.action));
+            let _ = writeln!(
+                o,
+                "        const NAMESPACE: &'static str = {};",
+                lit(&p.name.0)
+            );
+            let _ = writeln!(
+                o,
+                "        const PORT_TYPE: &'static str = {};",
+                lit(&p.name.1)
+            );
+            let _ = writeln!(
+                o,
+                "        const NAME: &'static str = {};",
+                lit(&op.wsdl_name)
+            );
+            let _ = writeln!(
+                o,
+                "        const ACTION: &'static str = {};",
+                lit(&op.action)
+            );
             if let Some(r) = &op.reply_action {
                 let _ = writeln!(
                     o,
@@ -369,7 +392,11 @@ impl Emitter<'_> {
                 ),
             );
             o.push_str("#[derive(Clone, Debug)]\n");
-            let _ = writeln!(o, "pub struct {} {{\n    proxy: ::wws_proxy::ServiceProxy,\n}}\n", p.client);
+            let _ = writeln!(
+                o,
+                "pub struct {} {{\n    proxy: ::wws_proxy::ServiceProxy,\n}}\n",
+                p.client
+            );
             let _ = writeln!(o, "impl {} {{", p.client);
             o.push_str("    /// A client over `proxy` (opened by the caller).\n");
             o.push_str("    pub fn new(proxy: ::wws_proxy::ServiceProxy) -> Self {\n");
@@ -408,7 +435,11 @@ impl Emitter<'_> {
                     p.name.1
                 ),
             );
-            let _ = writeln!(o, "pub trait {}: Send + Sync + Sized + 'static {{", p.service);
+            let _ = writeln!(
+                o,
+                "pub trait {}: Send + Sync + Sized + 'static {{",
+                p.service
+            );
             for op in &p.ops {
                 doc(&mut o, "    ", &op_doc(op));
                 let _ = writeln!(
@@ -420,7 +451,9 @@ impl Emitter<'_> {
                 );
             }
             o.push_str("    /// The contract serving this service's methods; the service is shared, never cloned.\n");
-            o.push_str("    fn into_contract(self: ::std::sync::Arc<Self>) -> ::wws_host::Contract {\n");
+            o.push_str(
+                "    fn into_contract(self: ::std::sync::Arc<Self>) -> ::wws_host::Contract {\n",
+            );
             o.push_str("        ::wws_host::Contract::from_service(self)\n");
             for op in &p.ops {
                 let _ = writeln!(
@@ -445,7 +478,9 @@ fn op_doc(op: &crate::wsdl::Op) -> String {
 
 fn default_doc(item: &Item) -> String {
     let what = match &item.body {
-        Body::Struct { element: Some(_), .. } => "element",
+        Body::Struct {
+            element: Some(_), ..
+        } => "element",
         Body::Enum { .. } => "enumeration",
         Body::Choice { .. } => "choice",
         Body::Alias(_) => "simple type",

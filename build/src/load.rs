@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use crate::dom::{self, Node, WSDL, XS};
 use crate::Warnings;
+use crate::dom::{self, Node, WSDL, XS};
 
 /// A qualified name: `(namespace, local)`.
 pub type QName = (String, String);
@@ -67,7 +67,9 @@ pub fn load(inputs: &[PathBuf], warn: &mut Warnings) -> Result<Vec<Doc>, crate::
                 return Err(crate::Error::new(format!("{}: {e}", path.display())));
             }
             Err(e) => {
-                warn.push(format!("{shown}: not XML ({e}); what it declares maps to raw XML"));
+                warn.push(format!(
+                    "{shown}: not XML ({e}); what it declares maps to raw XML"
+                ));
                 continue;
             }
         };
@@ -75,7 +77,8 @@ pub fn load(inputs: &[PathBuf], warn: &mut Warnings) -> Result<Vec<Doc>, crate::
         let mut next = Vec::new();
         let mut imports = |node: &Node, tns: &str| {
             for c in &node.children {
-                let is_xs = c.ns == XS && matches!(c.local.as_str(), "import" | "include" | "redefine");
+                let is_xs =
+                    c.ns == XS && matches!(c.local.as_str(), "import" | "include" | "redefine");
                 let is_wsdl = c.is(WSDL, "import");
                 if !is_xs && !is_wsdl {
                     continue;

@@ -63,7 +63,9 @@ pub enum Body {
         other: String,
     },
     /// A choice of elements: `(variant, element name, namespace, value type or unit)`.
-    Choice { variants: Vec<(String, String, String, Option<Ty>)> },
+    Choice {
+        variants: Vec<(String, String, String, Option<Ty>)>,
+    },
     /// A named simple type that is another type.
     Alias(Ty),
 }

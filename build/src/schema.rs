@@ -4,11 +4,11 @@
 
 use std::collections::BTreeMap;
 
+use crate::Warnings;
 use crate::dom::{Node, XML, XS};
 use crate::load::{Index, QName, SchemaCtx};
 use crate::model::{Body, Field, Item, Kind, Occurs, Ty};
 use crate::names::{Scope, pascal, snake};
-use crate::Warnings;
 
 /// Namespace of SOAP 1.1 encoding (rpc/encoded contracts).
 const SOAP_ENC: &str = "http://schemas.xmlsoap.org/soap/encoding/";
@@ -17,9 +17,37 @@ const MAX_DEPTH: usize = 48;
 
 /// Names reserved in the generated module: the prelude, and the op module.
 const RESERVED: &[&str] = &[
-    "String", "Option", "Vec", "Result", "Box", "Some", "None", "Ok", "Err", "Default", "Clone",
-    "Debug", "PartialEq", "Eq", "Send", "Sync", "Sized", "Copy", "Fn", "FnMut", "FnOnce", "Drop",
-    "Iterator", "From", "Into", "ToString", "ToOwned", "AsRef", "Unpin", "op", "XmlType",
+    "String",
+    "Option",
+    "Vec",
+    "Result",
+    "Box",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Default",
+    "Clone",
+    "Debug",
+    "PartialEq",
+    "Eq",
+    "Send",
+    "Sync",
+    "Sized",
+    "Copy",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "Drop",
+    "Iterator",
+    "From",
+    "Into",
+    "ToString",
+    "ToOwned",
+    "AsRef",
+    "Unpin",
+    "op",
+    "XmlType",
     "BodyElement",
 ];
 
@@ -90,8 +118,8 @@ pub fn builtin(local: &str) -> Option<Ty> {
         "hexBinary" => "::wws_core::xsd::HexBinary",
         "QName" => "::wws_core::QName",
         // Not in the binding (gYear, gMonth, …, NOTATION): their text, as it is.
-        "anySimpleType" | "gYear" | "gYearMonth" | "gMonth" | "gMonthDay" | "gDay"
-        | "NOTATION" | "dateTimeStamp" | "dayTimeDuration" | "yearMonthDuration" => "String",
+        "anySimpleType" | "gYear" | "gYearMonth" | "gMonth" | "gMonthDay" | "gDay" | "NOTATION"
+        | "dateTimeStamp" | "dayTimeDuration" | "yearMonthDuration" => "String",
         _ => return None,
     };
     Some(Ty::Builtin(p))
@@ -129,7 +157,9 @@ impl<'a> Gen<'a> {
                     g.simple.insert(q.clone(), i);
                 }
                 _ => {
-                    let Some(def) = ix.elements.get(q) else { continue };
+                    let Some(def) = ix.elements.get(q) else {
+                        continue;
+                    };
                     if def.node.attr("type").is_none()
                         && def.node.first(XS, "complexType").is_some()
                     {
@@ -225,7 +255,11 @@ impl<'a> Gen<'a> {
         let (ty, kind) = match def.node.attr("type").and_then(|t| def.node.qname(t)) {
             Some(tq) => {
                 let ty = self.type_ref(&tq, &q.1);
-                let kind = if self.is_struct(&ty) { Kind::Flatten } else { Kind::Text };
+                let kind = if self.is_struct(&ty) {
+                    Kind::Flatten
+                } else {
+                    Kind::Text
+                };
                 (ty, kind)
             }
             None => match def.node.first(XS, "simpleType") {
@@ -233,7 +267,11 @@ impl<'a> Gen<'a> {
                 None => (Ty::Raw, Kind::Any),
             },
         };
-        let ty = if kind == Kind::Text { self.simple_only(ty) } else { ty };
+        let ty = if kind == Kind::Text {
+            self.simple_only(ty)
+        } else {
+            ty
+        };
         let (name, occurs) = match kind {
             Kind::Flatten => ("value", Occurs::One),
             Kind::Text => ("value", Occurs::One),
@@ -269,7 +307,12 @@ impl<'a> Gen<'a> {
                 let (ty, nil) = self.top_element_ty(&q, i);
                 (ty, q.0.clone(), q.1.clone(), nil)
             } else if let Some(t) = p.attr("type").and_then(|t| p.qname(t)) {
-                (self.type_ref(&t, pname), String::new(), pname.to_owned(), false)
+                (
+                    self.type_ref(&t, pname),
+                    String::new(),
+                    pname.to_owned(),
+                    false,
+                )
             } else {
                 (Ty::Raw, String::new(), pname.to_owned(), false)
             };
@@ -309,7 +352,11 @@ impl<'a> Gen<'a> {
 
     /// `ty` where a simple type is needed (attributes, text): a complex type becomes its text, `String`.
     fn simple_only(&self, ty: Ty) -> Ty {
-        if self.is_struct(&ty) { Ty::Builtin("String") } else { ty }
+        if self.is_struct(&ty) {
+            Ty::Builtin("String")
+        } else {
+            ty
+        }
     }
 
     /// The type a named type reference maps to.
@@ -328,8 +375,10 @@ impl<'a> Gen<'a> {
                 ));
                 return Ty::Raw;
             }
-            self.warn
-                .push(format!("{context}: unknown XSD type xs:{} maps to String", q.1));
+            self.warn.push(format!(
+                "{context}: unknown XSD type xs:{} maps to String",
+                q.1
+            ));
             return Ty::Builtin("String");
         }
         if let Some(&i) = self.complex.get(q) {
@@ -368,7 +417,13 @@ impl<'a> Gen<'a> {
     }
 
     /// The fields of a complex type's content.
-    fn complex_fields(&mut self, ct: &Node, ctx: &SchemaCtx, owner: usize, depth: usize) -> Vec<Field> {
+    fn complex_fields(
+        &mut self,
+        ct: &Node,
+        ctx: &SchemaCtx,
+        owner: usize,
+        depth: usize,
+    ) -> Vec<Field> {
         let mut fields = Vec::new();
         if depth > MAX_DEPTH {
             self.warn.push(format!(
@@ -385,12 +440,12 @@ impl<'a> Gen<'a> {
             ));
         }
         if let Some(sc) = ct.first(XS, "simpleContent") {
-            let der = sc.first(XS, "extension").or_else(|| sc.first(XS, "restriction"));
+            let der = sc
+                .first(XS, "extension")
+                .or_else(|| sc.first(XS, "restriction"));
             if let Some(der) = der {
                 let base = der.attr("base").and_then(|b| der.qname(b));
-                let base_ct = base
-                    .as_ref()
-                    .and_then(|b| self.ix.complex.get(b).copied());
+                let base_ct = base.as_ref().and_then(|b| self.ix.complex.get(b).copied());
                 match (base_ct, base) {
                     (Some(b), _) => {
                         // A complex base with simple content: its text and attributes, inlined.
@@ -569,7 +624,10 @@ impl<'a> Gen<'a> {
             variants.push((v, f.xml_name, f.ns, Some(f.ty)));
         }
         let doc = if c.documentation().is_empty() {
-            format!("A choice inside `{}`: one of its elements.", self.items[owner].name)
+            format!(
+                "A choice inside `{}`: one of its elements.",
+                self.items[owner].name
+            )
         } else {
             c.documentation()
         };
@@ -622,7 +680,11 @@ impl<'a> Gen<'a> {
             Some(f) => f == "qualified",
             None => ctx.qualified,
         };
-        let ns = if qualified { ctx.tns.clone() } else { String::new() };
+        let ns = if qualified {
+            ctx.tns.clone()
+        } else {
+            String::new()
+        };
         let ty = if let Some(t) = el.attr("type").and_then(|t| el.qname(t)) {
             let context = format!("{}.{name}", self.items[owner].name);
             self.type_ref(&t, &context)
@@ -674,7 +736,10 @@ impl<'a> Gen<'a> {
                 }
                 "attributeGroup" => {
                     let q = c.attr("ref").and_then(|r| c.qname(r));
-                    match q.as_ref().and_then(|q| self.ix.attribute_groups.get(q).copied()) {
+                    match q
+                        .as_ref()
+                        .and_then(|q| self.ix.attribute_groups.get(q).copied())
+                    {
                         Some(g) => self.attributes(g.node, g.ctx, owner, fields, depth + 1),
                         None => {
                             self.warn.push(format!(
@@ -730,7 +795,11 @@ impl<'a> Gen<'a> {
                 Some(f) => f == "qualified",
                 None => ctx.attr_qualified,
             };
-            let ns = if qualified { ctx.tns.clone() } else { String::new() };
+            let ns = if qualified {
+                ctx.tns.clone()
+            } else {
+                String::new()
+            };
             let ty = self.attribute_ty(a, owner, &name, depth);
             (name, ns, ty)
         };
@@ -811,7 +880,11 @@ impl<'a> Gen<'a> {
                     if !seen.insert(v) {
                         continue;
                     }
-                    let base = if v.trim().is_empty() { "Empty".to_owned() } else { pascal(v) };
+                    let base = if v.trim().is_empty() {
+                        "Empty".to_owned()
+                    } else {
+                        pascal(v)
+                    };
                     variants.push((scope.unique(&base), v.to_owned()));
                 }
                 let other = scope.unique("Other");
@@ -843,8 +916,10 @@ impl<'a> Gen<'a> {
         for f in fields {
             let dup = out.iter_mut().find(|o| {
                 o.kind == f.kind
-                    && (matches!(f.kind, Kind::Any | Kind::AnyAttribute | Kind::Text | Kind::Flatten)
-                        || (o.xml_name == f.xml_name && o.ns == f.ns))
+                    && (matches!(
+                        f.kind,
+                        Kind::Any | Kind::AnyAttribute | Kind::Text | Kind::Flatten
+                    ) || (o.xml_name == f.xml_name && o.ns == f.ns))
             });
             if let Some(o) = dup {
                 if f.kind == Kind::Element {
@@ -874,7 +949,10 @@ impl<'a> Gen<'a> {
                 Kind::AnyAttribute => "any_attribute".to_owned(),
                 Kind::Flatten => "base".to_owned(),
             };
-            let base = if f.name == "choice" && f.kind == Kind::Element && matches!(f.ty, Ty::Item(i) if matches!(self.items[i].body, Body::Choice { .. })) {
+            let base = if f.name == "choice"
+                && f.kind == Kind::Element
+                && matches!(f.ty, Ty::Item(i) if matches!(self.items[i].body, Body::Choice { .. }))
+            {
                 "choice".to_owned()
             } else {
                 base

@@ -135,7 +135,9 @@ pub fn ports(g: &mut Gen<'_>) -> Vec<Port> {
 fn bindings_of<'a>(g: &Gen<'a>, pt: &QName) -> Vec<(&'static str, &'a Node)> {
     let mut out = Vec::new();
     for (_, b) in &g.ix.bindings {
-        let Some(t) = b.attr("type").and_then(|t| b.qname(t)) else { continue };
+        let Some(t) = b.attr("type").and_then(|t| b.qname(t)) else {
+            continue;
+        };
         if &t != pt {
             continue;
         }
@@ -207,10 +209,14 @@ fn operation(
     // The binding's operation, in each SOAP binding.
     let bops: Vec<&Node> = binds
         .iter()
-        .filter_map(|(_, b)| b.all(WSDL, "operation").find(|bo| bo.attr("name") == Some(name)))
+        .filter_map(|(_, b)| {
+            b.all(WSDL, "operation")
+                .find(|bo| bo.attr("name") == Some(name))
+        })
         .collect();
     let Some(&bop) = bops.first() else {
-        g.warn.push(format!("{here}: not in its SOAP binding; skipped"));
+        g.warn
+            .push(format!("{here}: not in its SOAP binding; skipped"));
         return None;
     };
     let actions: Vec<&str> = bops
@@ -235,9 +241,7 @@ fn operation(
         .and_then(|s| s.attr("style"))
         .or_else(|| soap(binding, "binding").and_then(|s| s.attr("style")))
         .unwrap_or("document");
-    let body_of = |which: &str| {
-        bop.first(WSDL, which).and_then(|io| soap(io, "body"))
-    };
+    let body_of = |which: &str| bop.first(WSDL, which).and_then(|io| soap(io, "body"));
     let mut io = Vec::new();
     for (which, msg_node) in [("input", input), ("output", output)] {
         let body = body_of(which);
@@ -248,7 +252,8 @@ fn operation(
         }
         let msg_q = msg_node.attr("message").and_then(|m| msg_node.qname(m));
         let Some(msg) = msg_q.as_ref().and_then(|m| ix.messages.get(m)) else {
-            g.warn.push(format!("{here}: {which} message not found; skipped"));
+            g.warn
+                .push(format!("{here}: {which} message not found; skipped"));
             return None;
         };
         let named: Option<Vec<&str>> = body

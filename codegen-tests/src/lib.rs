@@ -29,3 +29,16 @@ pub mod tempconvert {
 pub mod numberconversion {
     include!(concat!(env!("OUT_DIR"), "/numberconversion.rs"));
 }
+
+/// The warnings of each generation (one a line), by module name.
+pub fn warnings(module: &str) -> &'static str {
+    match module {
+        "calculator" => include_str!(concat!(env!("OUT_DIR"), "/calculator.warnings")),
+        "shop" => include_str!(concat!(env!("OUT_DIR"), "/shop.warnings")),
+        #[cfg(wws_corpus)]
+        "tempconvert" => include_str!(concat!(env!("OUT_DIR"), "/tempconvert.warnings")),
+        #[cfg(wws_corpus)]
+        "numberconversion" => include_str!(concat!(env!("OUT_DIR"), "/numberconversion.warnings")),
+        _ => "",
+    }
+}
