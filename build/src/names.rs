@@ -163,7 +163,7 @@ mod tests {
         assert_eq!(snake("getHTTPStatus_code"), "get_http_status_code");
         assert_eq!(snake("type"), "type_");
         assert_eq!(snake("Self"), "self_");
-        assert_eq!(pascal("3D"), "V3d");
+        assert_eq!(pascal("3D"), "V3D");
         assert_eq!(snake("1st"), "f1st");
         assert_eq!(pascal("tCountryCodeAndName"), "TCountryCodeAndName");
         assert_eq!(pascal("--"), "V");
