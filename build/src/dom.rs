@@ -217,18 +217,14 @@ pub fn parse(text: &str) -> Result<Node, String> {
     }
 }
 
+/// In-scope prefixes → namespaces.
+type Scope = BTreeMap<String, String>;
+
 /// Makes `ns` the default namespace wherever none is declared: a schema
 /// included into `ns` without a target namespace of its own (a chameleon)
 /// then resolves its unprefixed references into `ns`.
 pub fn default_namespace(node: &mut Node, ns: &str) {
-    fn walk(
-        node: &mut Node,
-        ns: &str,
-        done: &mut Vec<(
-            *const BTreeMap<String, String>,
-            Rc<BTreeMap<String, String>>,
-        )>,
-    ) {
+    fn walk(node: &mut Node, ns: &str, done: &mut Vec<(*const Scope, Rc<Scope>)>) {
         if !node.scope.contains_key("") {
             let key = Rc::as_ptr(&node.scope);
             let new = match done.iter().find(|(k, _)| *k == key) {

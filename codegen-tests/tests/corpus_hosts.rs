@@ -38,13 +38,13 @@ mod corpus {
 
     struct Temp;
 
-    fn convert(text: Option<String>, f: impl Fn(f64) -> f64) -> Result<Option<String>, Fault> {
+    fn convert(text: Option<String>, f: impl Fn(f64) -> f64) -> Result<Option<String>, Box<Fault>> {
         let t: f64 = text
             .as_deref()
             .unwrap_or("")
             .trim()
             .parse()
-            .map_err(|_| Fault::sender("not a number"))?;
+            .map_err(|_| Box::new(Fault::sender("not a number")))?;
         Ok(Some(format!("{}", f(t))))
     }
 
@@ -55,7 +55,8 @@ mod corpus {
             req: FahrenheitToCelsius,
         ) -> Reply<tc::op::FahrenheitToCelsius> {
             Ok(FahrenheitToCelsiusResponse {
-                fahrenheit_to_celsius_result: convert(req.fahrenheit, |f| (f - 32.0) * 5.0 / 9.0)?,
+                fahrenheit_to_celsius_result: convert(req.fahrenheit, |f| (f - 32.0) * 5.0 / 9.0)
+                    .map_err(|f| *f)?,
             })
         }
 
@@ -65,7 +66,8 @@ mod corpus {
             req: CelsiusToFahrenheit,
         ) -> Reply<tc::op::CelsiusToFahrenheit> {
             Ok(CelsiusToFahrenheitResponse {
-                celsius_to_fahrenheit_result: convert(req.celsius, |c| c * 9.0 / 5.0 + 32.0)?,
+                celsius_to_fahrenheit_result: convert(req.celsius, |c| c * 9.0 / 5.0 + 32.0)
+                    .map_err(|f| *f)?,
             })
         }
     }

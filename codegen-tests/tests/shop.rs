@@ -46,16 +46,15 @@ impl ShopService for Shop {
                 },
             ));
         }
-        let mut total = Decimal::from(0);
+        // In cents: the shop's prices have two decimals at most.
+        let mut cents = 0i64;
         for l in &order.line {
-            let sum: f64 = l.price.value.to_string().parse().unwrap_or(0.0) * f64::from(l.quantity);
-            total = format!(
-                "{:.2}",
-                total.to_string().parse::<f64>().unwrap_or(0.0) + sum
-            )
-            .parse()
-            .map_err(|e| Fault::receiver(format!("{e}")))?;
+            let price: f64 = l.price.value.to_string().parse().unwrap_or(0.0);
+            cents += (price * 100.0).round() as i64 * i64::from(l.quantity);
         }
+        let total: Decimal = format!("{}.{:02}", cents / 100, cents % 100)
+            .parse()
+            .map_err(|e: String| Fault::receiver(e))?;
         let id = order.id;
         let mut orders = self
             .orders
