@@ -103,6 +103,7 @@ impl Node {
         out.iter()
             .map(|s| s.trim())
             .filter(|s| !s.is_empty())
+            .map(markdown_safe)
             .collect::<Vec<_>>()
             .join("\n\n")
     }
@@ -245,4 +246,68 @@ pub fn default_namespace(node: &mut Node, ns: &str) {
     }
     let mut done = Vec::new();
     walk(node, ns, &mut done);
+}
+
+/// Contract prose made safe for rustdoc (which generated crates may build
+/// with `-D warnings`): no HTML tags, no intra-doc links, no bare URLs.
+pub fn markdown_safe(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let mut first = true;
+        for word in line.split(' ') {
+            if !first {
+                out.push(' ');
+            }
+            first = false;
+            if word.starts_with("http://") || word.starts_with("https://") {
+                let url = word.trim_end_matches(['.', ',', ';', ':', ')']);
+                let rest = &word[url.len()..];
+                out.push('<');
+                out.push_str(&url.replace(['<', '>'], ""));
+                out.push('>');
+                out.push_str(rest);
+                continue;
+            }
+            for c in word.chars() {
+                match c {
+                    '<' => out.push_str("&lt;"),
+                    '>' => out.push_str("&gt;"),
+                    '[' => out.push_str("\\["),
+                    ']' => out.push_str("\\]"),
+                    '`' => out.push('\''),
+                    c => out.push(c),
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prose_is_made_safe_for_rustdoc() {
+        assert_eq!(
+            markdown_safe("See https://x.org/a. <b>[c]</b> `d"),
+            "See <https://x.org/a>. &lt;b&gt;\\[c\\]&lt;/b&gt; 'd"
+        );
+    }
+
+    #[test]
+    fn parses_names_and_prefixes() {
+        let n = parse(r#"<a:r xmlns:a="urn:a" xmlns="urn:d" t="a:X"><c>x&amp;y&#65;<![CDATA[<z>]]></c></a:r>"#)
+            .expect("xml");
+        assert!(n.is("urn:a", "r"));
+        assert_eq!(n.qname(n.attr("t").unwrap_or("")), Some(("urn:a".into(), "X".into())));
+        let c = n.first("urn:d", "c").expect("child");
+        assert_eq!(c.text, "x&yA<z>");
+        assert_eq!(c.qname("Y"), Some(("urn:d".into(), "Y".into())));
+        assert!(parse("<!DOCTYPE x><x/>").is_err());
+        assert!(parse("<x>").is_err());
+    }
 }

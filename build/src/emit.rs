@@ -287,6 +287,7 @@ impl Emitter<'_> {
                 if a.is_empty() {
                     format!("{v} binding `{b}`")
                 } else {
+                    let a: Vec<String> = a.iter().map(|a| format!("`{a}`")).collect();
                     format!("{v} binding `{b}` at {}", a.join(", "))
                 }
             })
