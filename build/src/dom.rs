@@ -303,7 +303,10 @@ mod tests {
         let n = parse(r#"<a:r xmlns:a="urn:a" xmlns="urn:d" t="a:X"><c>x&amp;y&#65;<![CDATA[<z>]]></c></a:r>"#)
             .expect("xml");
         assert!(n.is("urn:a", "r"));
-        assert_eq!(n.qname(n.attr("t").unwrap_or("")), Some(("urn:a".into(), "X".into())));
+        assert_eq!(
+            n.qname(n.attr("t").unwrap_or("")),
+            Some(("urn:a".into(), "X".into()))
+        );
         let c = n.first("urn:d", "c").expect("child");
         assert_eq!(c.text, "x&yA<z>");
         assert_eq!(c.qname("Y"), Some(("urn:d".into(), "Y".into())));

@@ -87,9 +87,60 @@ fn visit(items: &mut [Item], i: usize, state: &mut [u8], warn: &mut Warnings) {
     state[i] = 2;
 }
 
+/// Which items can derive `Default`: structs whose every field can (an
+/// optional or repeated field always can; a required enum, choice,
+/// `Decimal` or date cannot).
+pub fn defaults(items: &[Item]) -> Vec<bool> {
+    fn ty_ok(items: &[Item], d: &[bool], ty: &Ty) -> bool {
+        match ty {
+            Ty::Builtin(p) => !matches!(
+                *p,
+                "::wws_core::xsd::Decimal"
+                    | "::wws_core::xsd::Integer"
+                    | "::wws_core::xsd::DateTime"
+                    | "::wws_core::xsd::Date"
+                    | "::wws_core::xsd::Time"
+            ),
+            Ty::List(_) => true,
+            Ty::Raw => false,
+            Ty::Item(i) => match &items[*i].body {
+                Body::Alias(t) => ty_ok(items, d, t),
+                _ => d[*i],
+            },
+        }
+    }
+    let mut d = vec![false; items.len()];
+    loop {
+        let mut changed = false;
+        for (i, item) in items.iter().enumerate() {
+            if d[i] {
+                continue;
+            }
+            let ok = match &item.body {
+                Body::Struct { fields, .. } => fields.iter().all(|f| {
+                    f.occurs != Occurs::One
+                        || matches!(f.kind, Kind::Any | Kind::AnyAttribute)
+                        || (f.nillable && f.kind == Kind::Element)
+                        || ty_ok(items, &d, &f.ty)
+                }),
+                _ => false,
+            };
+            if ok {
+                d[i] = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            return d;
+        }
+    }
+}
+
 /// Emits the module.
 pub struct Emitter<'a> {
     pub items: &'a [Item],
+    /// Per item: whether it derives `Default`.
+    pub defaults: Vec<bool>,
     pub out: String,
 }
 
@@ -188,11 +239,14 @@ impl Emitter<'_> {
                 o.push_str("}\n");
             }
             Body::Struct { fields, element } => {
-                let derives = if element.is_some() {
-                    "Debug, Clone, PartialEq, ::wws_core::XmlType, ::wws_core::BodyElement"
-                } else {
-                    "Debug, Clone, PartialEq, ::wws_core::XmlType"
-                };
+                let mut derives = "Debug, Clone, PartialEq".to_owned();
+                if self.defaults[i] {
+                    derives.push_str(", Default");
+                }
+                derives.push_str(", ::wws_core::XmlType");
+                if element.is_some() {
+                    derives.push_str(", ::wws_core::BodyElement");
+                }
                 let _ = writeln!(o, "#[derive({derives})]");
                 let elems = || fields.iter().filter(|f| f.kind == Kind::Element);
                 let unqualified = !item.ns.is_empty()

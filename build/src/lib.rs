@@ -29,6 +29,9 @@
 //!
 //! # What is generated
 //!
+//! - every type derives `Debug`, `Clone` and `PartialEq`, and `Default`
+//!   where all its fields can (so a large request is written
+//!   `Foo { name: …, ..Default::default() }`);
 //! - every named `complexType` a `#[derive(XmlType)]` struct, every
 //!   top-level element with an anonymous type a `#[derive(XmlType,
 //!   BodyElement)]` struct, and an element used as a message part whose type
@@ -211,6 +214,7 @@ impl Builder {
             if self.server { ", wws-host" } else { "" },
         ));
         let mut e = emit::Emitter {
+            defaults: emit::defaults(&items),
             items: &items,
             out: code,
         };

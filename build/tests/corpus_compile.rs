@@ -12,7 +12,10 @@ const CORPUS: [(&str, &str); 5] = [
     ("countryinfo", "countryinfo/CountryInfoService.wsdl"),
     ("numberconversion", "numberconversion/NumberConversion.wsdl"),
     ("tempconvert", "tempconvert/TempConvert.wsdl"),
-    ("onvif", "onvif-devicemgmt/ver10/device/wsdl/devicemgmt.wsdl"),
+    (
+        "onvif",
+        "onvif-devicemgmt/ver10/device/wsdl/devicemgmt.wsdl",
+    ),
     ("salesforce", "salesforce-partner/partner.wsdl"),
 ];
 
@@ -41,7 +44,10 @@ fn corpus_compiles_without_warnings() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let corpus = root.join("../shared/wsdl");
     if !corpus.is_dir() {
-        println!("SKIPPED: {} is absent; the corpus is not compiled", corpus.display());
+        println!(
+            "SKIPPED: {} is absent; the corpus is not compiled",
+            corpus.display()
+        );
         return;
     }
     let tmp = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("corpus");
@@ -61,9 +67,15 @@ fn corpus_compiles_without_warnings() {
     let empty = tmp.join("empty");
     scratch_crate(&empty, &root, "");
     let (deps, out) = check(&empty);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     println!("dependencies checked in {:.1} s", deps.as_secs_f64());
-    println!("| WSDL | lines | generation | cargo check | warnings (generator) | warnings (rustc) |");
+    println!(
+        "| WSDL | lines | generation | cargo check | warnings (generator) | warnings (rustc) |"
+    );
     println!("|---|---|---|---|---|---|");
     let mut failed = Vec::new();
     for (name, wsdl) in CORPUS {
