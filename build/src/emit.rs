@@ -142,6 +142,8 @@ pub struct Emitter<'a> {
     /// Per item: whether it derives `Default`.
     pub defaults: Vec<bool>,
     pub out: String,
+    /// Whether the header helper function has been emitted.
+    pub header_helper: bool,
 }
 
 impl Emitter<'_> {
@@ -434,6 +436,13 @@ impl Emitter<'_> {
         o.push_str("}\n\n");
 
         let m = &p.module;
+        for op in &p.ops {
+            for (dir, set) in ["request", "response"].iter().zip(&op.headers) {
+                if let Some((sname, fields)) = set {
+                    self.headers(&mut o, op, dir, sname, fields, client);
+                }
+            }
+        }
         if client {
             doc(
                 &mut o,
@@ -473,6 +482,18 @@ impl Emitter<'_> {
                     "    pub fn {}_with(&self, req: &{req}, opts: ::wws_proxy::CallOptions) -> ::wws_proxy::PendingCall<{resp}> {{\n        self.proxy.invoke::<{m}::{}>(req, opts)\n    }}",
                     op.method, op.ident
                 );
+                if let Some((hname, _)) = &op.headers[0] {
+                    let _ = writeln!(
+                        o,
+                        "\n    /// `{}` with its SOAP headers and call options (fails only when a header cannot be written).",
+                        op.wsdl_name
+                    );
+                    let _ = writeln!(
+                        o,
+                        "    pub fn {}_with_headers(\n        &self,\n        req: &{req},\n        headers: &{hname},\n        opts: ::wws_proxy::CallOptions,\n    ) -> ::wws_core::Result<::wws_proxy::PendingCall<{resp}>> {{\n        let opts = headers.add_to(self.proxy.envelope_version(), opts)?;\n        Ok(self.{}_with(req, opts))\n    }}",
+                        op.method, op.method
+                    );
+                }
             }
             o.push_str("}\n\n");
         }
@@ -520,6 +541,84 @@ impl Emitter<'_> {
             o.push_str("            .into()\n    }\n}\n\n");
         }
         self.out.push_str(&o);
+    }
+}
+
+impl Emitter<'_> {
+    /// A struct of an operation's typed SOAP headers, to send and to read.
+    fn headers(
+        &mut self,
+        o: &mut String,
+        op: &crate::wsdl::Op,
+        dir: &str,
+        name: &str,
+        fields: &[(String, String, usize)],
+        client: bool,
+    ) {
+        if !self.header_helper {
+            self.header_helper = true;
+            o.push_str(concat!(
+                "/// A header block of `value`, as `envelope` carries it.\n",
+                "fn wws_header_block<T: ::wws_core::BodyElement>(\n",
+                "    envelope: ::wws_core::EnvelopeVersion,\n",
+                "    value: &T,\n",
+                ") -> ::wws_core::Result<::wws_core::Header> {\n",
+                "    let mut xml = ::wws_core::bytes::BytesMut::new();\n",
+                "    value.write_element(&mut xml)?;\n",
+                "    ::wws_core::Header::from_xml(envelope, xml.freeze())\n",
+                "}\n\n",
+                "/// Whether `header` is a `T` element.\n",
+                "fn wws_header_is<T: ::wws_core::BodyElement>(header: &::wws_core::Header) -> bool {\n",
+                "    header.name.namespace == T::NAMESPACE && header.name.local == T::NAME\n",
+                "}\n\n",
+            ));
+        }
+        let items = self.items;
+        doc(
+            o,
+            "",
+            &format!(
+                "The SOAP headers of `{}`'s {dir}: each one absent or set. A client sends request headers with the `_with_headers` method (or `add_to`); \
+                 a service reads them with `from_headers(ctx.headers())` and answers response \
+                 headers with `to_headers` and `OperationContext::add_reply_header`.",
+                op.wsdl_name
+            ),
+        );
+        o.push_str(
+            "#[derive(Debug, Clone, PartialEq, Default)]
+",
+        );
+        let _ = writeln!(o, "pub struct {name} {{");
+        for (f, part, i) in fields {
+            let _ = writeln!(o, "    /// Header part `{part}`.");
+            let _ = writeln!(o, "    pub {f}: Option<{}>,", items[*i].name);
+        }
+        o.push_str("}\n\n");
+        let _ = writeln!(o, "impl {name} {{");
+        o.push_str("    /// The headers that are set, as `envelope` carries them.\n");
+        o.push_str("    pub fn to_headers(\n        &self,\n        envelope: ::wws_core::EnvelopeVersion,\n    ) -> ::wws_core::Result<Vec<::wws_core::Header>> {\n        let mut out = Vec::new();\n");
+        for (f, _, _) in fields {
+            let _ = writeln!(
+                o,
+                "        if let Some(h) = &self.{f} {{\n            out.push(wws_header_block(envelope, h)?);\n        }}"
+            );
+        }
+        o.push_str("        Ok(out)\n    }\n\n");
+        if client {
+            o.push_str("    /// `opts` with the headers that are set added.\n");
+            o.push_str("    pub fn add_to(\n        &self,\n        envelope: ::wws_core::EnvelopeVersion,\n        mut opts: ::wws_proxy::CallOptions,\n    ) -> ::wws_core::Result<::wws_proxy::CallOptions> {\n        for h in self.to_headers(envelope)? {\n            opts = opts.header(h);\n        }\n        Ok(opts)\n    }\n\n");
+        }
+        o.push_str("    /// The headers found among `headers` (others are ignored).\n");
+        o.push_str("    pub fn from_headers(headers: &[::wws_core::Header]) -> ::wws_core::Result<Self> {\n        let mut out = Self::default();\n        for h in headers {\n");
+        for (n, (f, _, i)) in fields.iter().enumerate() {
+            let t = &items[*i].name;
+            let kw = if n == 0 { "if" } else { "} else if" };
+            let _ = writeln!(
+                o,
+                "            {kw} wws_header_is::<{t}>(h) {{\n                out.{f} = Some(<{t} as ::wws_core::BodyElement>::read_element(&h.xml)?);"
+            );
+        }
+        o.push_str("            }\n        }\n        Ok(out)\n    }\n}\n\n");
     }
 }
 

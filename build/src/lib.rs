@@ -57,6 +57,11 @@
 //!   `PendingCall`, `_with` variants taking `CallOptions`) and a service
 //!   trait (`{Name}Service`, `&self` methods taking the `OperationContext`,
 //!   `into_contract`), as the calculator example writes them by hand;
+//! - `soap:header` parts: per operation and direction a struct of the
+//!   header elements (`{Op}RequestHeaders`, `{Op}ResponseHeaders`, each
+//!   field optional) with `to_headers`, `add_to` (call options) and
+//!   `from_headers` (a request's, `OperationContext::headers`), and a client
+//!   method `{op}_with_headers`;
 //! - document/literal wrapped and bare (one element part); rpc/literal
 //!   (wrapper elements `{op}` and `{op}Response` in the body's namespace,
 //!   parts as unqualified children); rpc/encoded is generated as literal,
@@ -78,8 +83,8 @@
 //!   several body parts in document style) are skipped with a warning.
 //! - Output is deterministic: the same inputs give the same bytes.
 //!
-//! Not yet: typed `soap:header` parts (a warning names them; send them
-//! with `CallOptions::header`), `xsi:type` polymorphism (derived types are
+//! Not yet: reading a reply's typed headers on the client (the proxy's
+//! typed calls return the body), `xsi:type` polymorphism (derived types are
 //! generated, fields use the declared type), substitution groups, an XML
 //! catalog for remote imports.
 
@@ -217,6 +222,7 @@ impl Builder {
             defaults: emit::defaults(&items),
             items: &items,
             out: code,
+            header_helper: false,
         };
         for (i, item) in items.iter().enumerate() {
             if item.top {

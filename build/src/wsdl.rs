@@ -20,6 +20,8 @@ pub struct Op {
     pub request: usize,
     pub response: usize,
     pub fault: Option<usize>,
+    /// Typed SOAP headers of the request and the response: `(struct name, [(field, part, item)])`.
+    pub headers: [Option<(String, Vec<(String, String, usize)>)>; 2],
 }
 
 /// One port type, ready to emit.
@@ -105,7 +107,7 @@ pub fn ports(g: &mut Gen<'_>) -> Vec<Port> {
         }
         if !headers.is_empty() {
             g.warn.push(format!(
-                "port type {}: SOAP header parts are not typed yet (send them with CallOptions::header): {}",
+                "port type {}: SOAP header parts without a declared element are not typed (send them with CallOptions::header): {}",
                 q.1,
                 headers.join(", ")
             ));
@@ -243,6 +245,7 @@ fn operation(
         .unwrap_or("document");
     let body_of = |which: &str| bop.first(WSDL, which).and_then(|io| soap(io, "body"));
     let mut io = Vec::new();
+    let mut header_sets = Vec::new();
     for (which, msg_node) in [("input", input), ("output", output)] {
         let body = body_of(which);
         if body.and_then(|b| b.attr("use")) == Some("encoded") {
@@ -326,10 +329,36 @@ fn operation(
             }
         };
         io.push(item);
-        for h in header_names {
-            if !headers_seen.contains(&h.to_owned()) {
-                headers_seen.push(h.to_owned());
+        let mut typed = Vec::new();
+        let mut fscope = Scope::default();
+        for h in &header_nodes {
+            let part = h.attr("part").unwrap_or("");
+            let el = h
+                .attr("message")
+                .and_then(|m| h.qname(m))
+                .and_then(|m| ix.messages.get(&m))
+                .and_then(|m| m.all(WSDL, "part").find(|p| p.attr("name") == Some(part)))
+                .and_then(|p| p.attr("element").and_then(|e| p.qname(e)));
+            match el.and_then(|el| g.element_item(&el)) {
+                Some(i) => typed.push((fscope.unique(&snake(part)), part.to_owned(), i)),
+                None => {
+                    if !headers_seen.contains(&part.to_owned()) {
+                        headers_seen.push(part.to_owned());
+                    }
+                }
             }
+        }
+        let _ = header_names;
+        if !typed.is_empty() {
+            let suffix = if which == "input" {
+                "RequestHeaders"
+            } else {
+                "ResponseHeaders"
+            };
+            let name = g.scope.unique(&format!("{}{suffix}", pascal(name)));
+            header_sets.push(Some((name, typed)));
+        } else {
+            header_sets.push(None);
         }
     }
     let mut fault = None;
@@ -386,5 +415,6 @@ fn operation(
         request: io[0],
         response: io[1],
         fault,
+        headers: [header_sets[0].take(), header_sets[1].take()],
     })
 }

@@ -78,6 +78,10 @@ fn shop_types_have_the_mapped_attributes() {
         "pub Ping(super::Ping) -> super::Pong { action: \"\" }",
         "#[xml(namespace = \"http://example.org/wws/shop/rpc\", name = \"CheckStock\", unqualified)]",
         "pub struct ShopClient {",
+        // typed SOAP headers, both directions
+        "pub struct PlaceOrderRequestHeaders {\n    /// Header part `auth`.\n    pub auth: Option<Auth>,",
+        "pub struct PlaceOrderResponseHeaders {",
+        "pub fn place_order_with_headers(",
         "pub trait ShopService: Send + Sync + Sized + 'static {",
         "pub trait StockService: Send + Sync + Sized + 'static {",
     ] {

@@ -8,16 +8,17 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use wws_codegen_tests::shop::{
-    Address, CheckStock, CheckStockResponse, Currency, GetOrder, GetOrderResponse, Line, Money,
-    Order, OrderChoice, OrderFault, OrderGift, OrderTags, Ping, PlaceOrder, PlaceOrderResponse,
-    Pong, PriorityOrder, ShopClient, ShopService, Status, StockClient, StockService,
+    Address, Auth, CheckStock, CheckStockResponse, Currency, GetOrder, GetOrderResponse, Line,
+    Money, Order, OrderChoice, OrderFault, OrderGift, OrderTags, Ping, PlaceOrder,
+    PlaceOrderRequestHeaders, PlaceOrderResponse, PlaceOrderResponseHeaders, Pong, PriorityOrder,
+    ShopClient, ShopService, Status, StockClient, StockService, Trace,
     shop_port_type_op as shop_op, stock_port_type_op as stock_op,
 };
 use wws_core::operation::{Operation, Reply, ServiceFault};
 use wws_core::xsd::{Decimal, List, Nillable, SimpleType};
 use wws_core::{AddressingVersion, EnvelopeVersion, Fault};
 use wws_host::{Endpoint, OperationContext, ServiceHost};
-use wws_proxy::ServiceProxy;
+use wws_proxy::{CallOptions, ServiceProxy};
 
 const STEP: Duration = Duration::from_secs(10);
 
@@ -33,9 +34,23 @@ struct Shop {
 impl ShopService for Shop {
     async fn place_order(
         &self,
-        _ctx: &OperationContext,
+        ctx: &OperationContext,
         req: PlaceOrder,
     ) -> Reply<shop_op::PlaceOrder> {
+        let headers = PlaceOrderRequestHeaders::from_headers(ctx.headers())
+            .map_err(|e| Fault::sender(e.to_string()))?;
+        if headers.auth.map(|a| a.token).as_deref() != Some("secret") {
+            return Err(Fault::sender("not authorised").into());
+        }
+        let trace = PlaceOrderResponseHeaders {
+            trace: Some(Trace { id: "t-1".into() }),
+        };
+        let trace = trace
+            .to_headers(EnvelopeVersion::Soap12)
+            .map_err(|e| Fault::receiver(e.to_string()))?;
+        for h in trace {
+            ctx.add_reply_header(h);
+        }
         let order = req.order;
         if order.line.is_empty() {
             return Err(ServiceFault::with_detail(
@@ -222,15 +237,31 @@ async fn generated_client_calls_generated_service() {
         let mut rush = order(100 + id);
         rush.choice = OrderChoice::Email("a@example.org".into());
         rush.discount = Nillable::Value("0.5".parse().expect("decimal"));
-        let placed = within(client.place_order(&PlaceOrder {
+        let auth = |token: &str| PlaceOrderRequestHeaders {
+            auth: Some(Auth {
+                token: token.into(),
+            }),
+        };
+        let req = PlaceOrder {
             order: order(id),
             rush: Some(PriorityOrder {
                 base: rush.clone(),
                 priority: 1,
             }),
-        }))
-        .await
-        .expect("placed");
+        };
+        // The typed request header travels; without it the service refuses.
+        let refused = within(client.place_order(&req))
+            .await
+            .expect_err("no header");
+        assert!(refused.to_string().contains("not authorised"), "{refused}");
+        let wrong = client
+            .place_order_with_headers(&req, &auth("guess"), CallOptions::new())
+            .expect("headers written");
+        assert!(within(wrong).await.is_err());
+        let placed = client
+            .place_order_with_headers(&req, &auth("secret"), CallOptions::new())
+            .expect("headers written");
+        let placed = within(placed).await.expect("placed");
         assert_eq!(placed.order_id, id);
         assert_eq!(placed.status, Status::Pending);
         assert_eq!(
@@ -256,12 +287,17 @@ async fn generated_client_calls_generated_service() {
         // The typed fault's detail.
         let mut empty = order(99);
         empty.line.clear();
-        let err = within(client.place_order(&PlaceOrder {
-            order: empty,
-            rush: None,
-        }))
-        .await
-        .expect_err("no lines faults");
+        let call = client
+            .place_order_with_headers(
+                &PlaceOrder {
+                    order: empty,
+                    rush: None,
+                },
+                &auth("secret"),
+                CallOptions::new(),
+            )
+            .expect("headers written");
+        let err = within(call).await.expect_err("no lines faults");
         let detail = err
             .fault_detail::<OrderFault>()
             .expect("a detail")
