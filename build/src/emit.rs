@@ -438,8 +438,8 @@ impl Emitter<'_> {
         let m = &p.module;
         for op in &p.ops {
             for (dir, set) in ["request", "response"].iter().zip(&op.headers) {
-                if let Some((sname, fields)) = set {
-                    self.headers(&mut o, op, dir, sname, fields, client);
+                if let Some(set) = set {
+                    self.headers(&mut o, op, dir, set, client);
                 }
             }
         }
@@ -482,7 +482,7 @@ impl Emitter<'_> {
                     "    pub fn {}_with(&self, req: &{req}, opts: ::wws_proxy::CallOptions) -> ::wws_proxy::PendingCall<{resp}> {{\n        self.proxy.invoke::<{m}::{}>(req, opts)\n    }}",
                     op.method, op.ident
                 );
-                if let Some((hname, _)) = &op.headers[0] {
+                if let Some(crate::wsdl::HeaderSet { name: hname, .. }) = &op.headers[0] {
                     let _ = writeln!(
                         o,
                         "\n    /// `{}` with its SOAP headers and call options (fails only when a header cannot be written).",
@@ -551,10 +551,10 @@ impl Emitter<'_> {
         o: &mut String,
         op: &crate::wsdl::Op,
         dir: &str,
-        name: &str,
-        fields: &[(String, String, usize)],
+        set: &crate::wsdl::HeaderSet,
         client: bool,
     ) {
+        let (name, fields) = (&set.name, &set.fields);
         if !self.header_helper {
             self.header_helper = true;
             o.push_str(concat!(
@@ -589,15 +589,16 @@ impl Emitter<'_> {
 ",
         );
         let _ = writeln!(o, "pub struct {name} {{");
-        for (f, part, i) in fields {
-            let _ = writeln!(o, "    /// Header part `{part}`.");
-            let _ = writeln!(o, "    pub {f}: Option<{}>,", items[*i].name);
+        for h in fields {
+            let _ = writeln!(o, "    /// Header part `{}`.", h.part);
+            let _ = writeln!(o, "    pub {}: Option<{}>,", h.field, items[h.item].name);
         }
         o.push_str("}\n\n");
         let _ = writeln!(o, "impl {name} {{");
         o.push_str("    /// The headers that are set, as `envelope` carries them.\n");
         o.push_str("    pub fn to_headers(\n        &self,\n        envelope: ::wws_core::EnvelopeVersion,\n    ) -> ::wws_core::Result<Vec<::wws_core::Header>> {\n        let mut out = Vec::new();\n");
-        for (f, _, _) in fields {
+        for h in fields {
+            let f = &h.field;
             let _ = writeln!(
                 o,
                 "        if let Some(h) = &self.{f} {{\n            out.push(wws_header_block(envelope, h)?);\n        }}"
@@ -610,8 +611,8 @@ impl Emitter<'_> {
         }
         o.push_str("    /// The headers found among `headers` (others are ignored).\n");
         o.push_str("    pub fn from_headers(headers: &[::wws_core::Header]) -> ::wws_core::Result<Self> {\n        let mut out = Self::default();\n        for h in headers {\n");
-        for (n, (f, _, i)) in fields.iter().enumerate() {
-            let t = &items[*i].name;
+        for (n, h) in fields.iter().enumerate() {
+            let (f, t) = (&h.field, &items[h.item].name);
             let kw = if n == 0 { "if" } else { "} else if" };
             let _ = writeln!(
                 o,

@@ -20,8 +20,21 @@ pub struct Op {
     pub request: usize,
     pub response: usize,
     pub fault: Option<usize>,
-    /// Typed SOAP headers of the request and the response: `(struct name, [(field, part, item)])`.
-    pub headers: [Option<(String, Vec<(String, String, usize)>)>; 2],
+    /// Typed SOAP headers of the request and of the response.
+    pub headers: [Option<HeaderSet>; 2],
+}
+
+/// The typed SOAP headers of one message: a struct of optional header elements.
+pub struct HeaderSet {
+    pub name: String,
+    pub fields: Vec<HeaderField>,
+}
+
+/// One header part.
+pub struct HeaderField {
+    pub field: String,
+    pub part: String,
+    pub item: usize,
 }
 
 /// One port type, ready to emit.
@@ -340,7 +353,11 @@ fn operation(
                 .and_then(|m| m.all(WSDL, "part").find(|p| p.attr("name") == Some(part)))
                 .and_then(|p| p.attr("element").and_then(|e| p.qname(e)));
             match el.and_then(|el| g.element_item(&el)) {
-                Some(i) => typed.push((fscope.unique(&snake(part)), part.to_owned(), i)),
+                Some(item) => typed.push(HeaderField {
+                    field: fscope.unique(&snake(part)),
+                    part: part.to_owned(),
+                    item,
+                }),
                 None => {
                     if !headers_seen.contains(&part.to_owned()) {
                         headers_seen.push(part.to_owned());
@@ -356,7 +373,10 @@ fn operation(
                 "ResponseHeaders"
             };
             let name = g.scope.unique(&format!("{}{suffix}", pascal(name)));
-            header_sets.push(Some((name, typed)));
+            header_sets.push(Some(HeaderSet {
+                name,
+                fields: typed,
+            }));
         } else {
             header_sets.push(None);
         }
