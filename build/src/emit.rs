@@ -605,7 +605,7 @@ impl Emitter<'_> {
             );
         }
         o.push_str("        Ok(out)\n    }\n\n");
-        if client {
+        if client && dir == "request" {
             o.push_str("    /// `opts` with the headers that are set added.\n");
             o.push_str("    pub fn add_to(\n        &self,\n        envelope: ::wws_core::EnvelopeVersion,\n        mut opts: ::wws_proxy::CallOptions,\n    ) -> ::wws_core::Result<::wws_proxy::CallOptions> {\n        for h in self.to_headers(envelope)? {\n            opts = opts.header(h);\n        }\n        Ok(opts)\n    }\n\n");
         }

@@ -177,14 +177,19 @@ pub fn index<'a>(docs: &'a [Doc], ctxs: &'a [SchemaCtx], warn: &mut Warnings) ->
                 }
                 let Some(name) = c.attr("name") else { continue };
                 let q = (tns.clone(), name.to_owned());
-                match c.local.as_str() {
+                // Several WSDLs may define the same names (one contract split or repeated): the first wins.
+                let list = match c.local.as_str() {
                     "message" => {
-                        ix.messages.insert(q, c);
+                        ix.messages.entry(q).or_insert(c);
+                        continue;
                     }
-                    "portType" => ix.port_types.push((q, c)),
-                    "binding" => ix.bindings.push((q, c)),
-                    "service" => ix.services.push((q, c)),
-                    _ => {}
+                    "portType" => &mut ix.port_types,
+                    "binding" => &mut ix.bindings,
+                    "service" => &mut ix.services,
+                    _ => continue,
+                };
+                if !list.iter().any(|(n, _)| *n == q) {
+                    list.push((q, c));
                 }
             }
         }

@@ -280,3 +280,80 @@ fn corpus_generates_and_parses() {
         );
     }
 }
+
+#[test]
+fn several_wsdls_sharing_namespaces_emit_each_type_once() {
+    let dir = std::env::temp_dir().join(format!("wws-build-multi-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let calc =
+        std::fs::read_to_string(root().join("examples/calculator.wsdl")).expect("calculator");
+    std::fs::write(dir.join("a.wsdl"), &calc).expect("write");
+    std::fs::write(dir.join("b.wsdl"), &calc).expect("write");
+    let g = generate(&[dir.join("a.wsdl"), dir.join("b.wsdl")]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(g.code.matches("pub struct Add {").count(), 1, "{}", g.code);
+    assert_eq!(g.code.matches("pub struct CalculatorClient {").count(), 1);
+    assert_eq!(g.code.matches("pub mod op {").count(), 1);
+    assert!(syn::parse_file(&g.code).is_ok());
+}
+
+#[test]
+fn without_client_or_server_their_crates_are_not_named() {
+    let calc = [root().join("examples/calculator.wsdl")];
+    let g = wws_build::configure()
+        .client(false)
+        .server(false)
+        .generate(&calc)
+        .expect("generates");
+    assert!(
+        !g.code.contains("wws_proxy") && !g.code.contains("wws_host"),
+        "{}",
+        g.code
+    );
+    assert!(g.code.contains("pub mod op {"));
+    let g = wws_build::configure()
+        .server(false)
+        .generate(&calc)
+        .expect("generates");
+    assert!(g.code.contains("wws_proxy") && !g.code.contains("wws_host"));
+}
+
+#[test]
+fn command_line_tool_writes_the_module_and_warns_on_stderr() {
+    let exe = env!("CARGO_BIN_EXE_wws-wsdl");
+    let shop = contracts().join("shop.wsdl");
+    let out = std::process::Command::new(exe)
+        .arg(&shop)
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let code = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(code.trim_end() == generate(std::slice::from_ref(&shop)).code.trim_end());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning: shop-types.xsd: remote import"),
+        "{stderr}"
+    );
+
+    let file = std::env::temp_dir().join(format!("wws-wsdl-{}.rs", std::process::id()));
+    let out = std::process::Command::new(exe)
+        .args(["--no-server", "--out"])
+        .arg(&file)
+        .arg(&shop)
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    assert!(out.stdout.is_empty());
+    let written = std::fs::read_to_string(&file).expect("written");
+    let _ = std::fs::remove_file(&file);
+    assert!(written.contains("pub struct ShopClient") && !written.contains("wws_host"));
+
+    let usage = std::process::Command::new(exe).output().expect("runs");
+    assert_eq!(usage.status.code(), Some(2));
+    let missing = std::process::Command::new(exe)
+        .arg("/nonexistent.wsdl")
+        .output()
+        .expect("runs");
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("error: /nonexistent.wsdl"));
+}
