@@ -30,7 +30,9 @@ fn words(name: &str) -> Vec<String> {
                     (c.is_ascii_uppercase() && (p.is_ascii_lowercase() || p.is_ascii_digit()))
                         || (c.is_ascii_uppercase()
                             && p.is_ascii_uppercase()
-                            && next.is_some_and(|n| n.is_ascii_lowercase()))
+                            && next.is_some_and(|n| n.is_ascii_lowercase())
+                            // `IPv4` stays one word, `HTTPServer` is two.
+                            && word.len() > 1)
                 }
                 None => false,
             };
@@ -168,6 +170,10 @@ mod tests {
         assert_eq!(pascal("tCountryCodeAndName"), "TCountryCodeAndName");
         assert_eq!(pascal("--"), "V");
         assert_eq!(snake("ArrayOfString"), "array_of_string");
+        assert_eq!(snake("IPv4"), "ipv4");
+        assert_eq!(pascal("IPv4NetworkInterface"), "Ipv4NetworkInterface");
+        assert_eq!(snake("HTTPServer"), "http_server");
+        assert_eq!(snake("describeSObject"), "describe_sobject");
     }
 
     #[test]
