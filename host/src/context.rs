@@ -315,7 +315,10 @@ mod tests {
         let ctx = OperationContext::with_extensions(CallInfo::default(), ext);
         assert_eq!(ctx.clone().extension::<Who>(), Some(&Who("alice")));
         assert_eq!(ctx.extension::<u32>(), None);
-        assert_eq!(OperationContext::new(CallInfo::default()).extension::<Who>(), None);
+        assert_eq!(
+            OperationContext::new(CallInfo::default()).extension::<Who>(),
+            None
+        );
     }
 
     #[tokio::test]
