@@ -2,11 +2,19 @@
 //! calculator ports: zeep's `UsernameToken` (text, digest, digest with a
 //! timestamp; `zeep_wsse.py`) and node-soap's `WSSecurity` (digest with
 //! timestamp and mustUnderstand, text; `node_wsse.js`). Each is SKIPPED
-//! loudly when its peer is missing (`tests/interop/install.sh` installs
+//! loudly when its peer is missing. And our proxy against a node-soap
+//! server whose `authenticate` checks the token (`node_wsse_server.js`).
+//! Each is SKIPPED loudly when its peer is missing (`tests/interop/install.sh` installs
 //! zeep, and node-soap into `~/.cache/wws-interop/node-soap-<version>`).
 
+use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::Command;
+use std::process::{Command, Stdio};
+
+use wws_core::{AddressingVersion, EnvelopeVersion};
+use wws_examples::calculator::{ADD_ACTION, Add, AddResponse, WSDL};
+use wws_proxy::{CallOptions, ServiceProxy};
+use wws_security::{UsernameCredentials, UsernameTokenLayer};
 
 use wws_examples::calculator::Calculator;
 use wws_host::ServiceHost;
@@ -104,4 +112,104 @@ async fn node_soap_ws_security_authenticates_against_our_host() {
         .env("NODE_PATH", node_soap_modules());
     run_peer("node-soap WS-Security", cmd, 12).await;
     host.close().await.expect("close");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn our_proxy_s_tokens_pass_a_node_soap_server_s_authenticate() {
+    let wsdl =
+        std::env::temp_dir().join(format!("wws-wssec-calculator-{}.wsdl", std::process::id()));
+    std::fs::write(&wsdl, WSDL).expect("wsdl file");
+    let spawned = Command::new("node")
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/node_wsse_server.js"
+        ))
+        .arg(&wsdl)
+        .env("NODE_PATH", node_soap_modules())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let mut server = match spawned {
+        Ok(child) => child,
+        Err(e) => {
+            return loud_skip(&format!(
+                "node cannot run ({e}): node-soap server did not run"
+            ));
+        }
+    };
+    let mut lines = BufReader::new(server.stdout.take().expect("stdout")).lines();
+    let port = match lines.next() {
+        Some(Ok(line)) if line.starts_with("listening on ") => {
+            line["listening on ".len()..].to_owned()
+        }
+        _ => {
+            let status = server.wait().expect("wait");
+            let mut err = String::new();
+            if let Some(mut e) = server.stderr.take() {
+                let _ = std::io::Read::read_to_string(&mut e, &mut err);
+            }
+            if status.code() == Some(EXIT_SKIPPED) {
+                return loud_skip(&format!("{}: node-soap server did not run", err.trim()));
+            }
+            panic!("node-soap server failed ({status}): {err}");
+        }
+    };
+    let call = |path: &'static str, envelope, creds: UsernameCredentials| {
+        let url = format!("http://127.0.0.1:{port}{path}");
+        async move {
+            let proxy = ServiceProxy::builder(&url)
+                .envelope(envelope)
+                .addressing(AddressingVersion::Transport)
+                .layer(UsernameTokenLayer::new(creds))
+                .build()?;
+            proxy.open().await?;
+            let r = proxy
+                .call::<Add, AddResponse>(ADD_ACTION, &Add { a: 1.5, b: 2.25 }, CallOptions::new())
+                .await;
+            proxy.close().await?;
+            r
+        }
+    };
+    let mut expected = Vec::new();
+    for (path, envelope) in [
+        ("/calculator", EnvelopeVersion::Soap11),
+        ("/calculator12", EnvelopeVersion::Soap12),
+    ] {
+        for creds in [
+            UsernameCredentials::digest("alice", "secret"),
+            UsernameCredentials::text("alice", "secret"),
+        ] {
+            let what = format!("{path} {creds:?}");
+            let r = call(path, envelope, creds).await;
+            // node-soap answers with a Timestamp in a mustUnderstand
+            // Security header, which our layer understands.
+            assert_eq!(r.expect(&what).result, 3.75, "{what}");
+            expected.push("ok=true");
+        }
+        // node-soap refuses it with a fault whose code uses a prefix it
+        // never declares (`SOAP-ENV:Client` in a SOAP 1.2 shaped `Code`), so
+        // the call fails as InvalidFormat or FaultReceived: refused either way.
+        let wrong = call(
+            path,
+            envelope,
+            UsernameCredentials::digest("alice", "guess"),
+        )
+        .await;
+        assert!(wrong.is_err(), "{path}: {wrong:?}");
+        expected.push("ok=false");
+    }
+    drop(server.stdin.take());
+    let seen: Vec<String> = lines
+        .map_while(Result::ok)
+        .filter(|l| l.starts_with("auth "))
+        .collect();
+    let _ = server.wait();
+    let _ = std::fs::remove_file(&wsdl);
+    println!("{}", seen.join("\n"));
+    assert_eq!(seen.len(), expected.len(), "{seen:?}");
+    for (line, ok) in seen.iter().zip(&expected) {
+        assert!(line.ends_with(ok), "{line}");
+        assert!(line.contains("timestamp=yes mustUnderstand=1"), "{line}");
+    }
 }
