@@ -105,6 +105,7 @@
 use std::sync::Arc;
 use std::time::SystemTime;
 
+pub mod c14n;
 mod client;
 mod digest;
 mod faults;
