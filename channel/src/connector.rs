@@ -2,10 +2,12 @@
 //! which HTTP version runs on it (hyper-util's connectors, as a trait
 //! object so a [`Channel`](crate::Channel) is not generic over it).
 //!
-//! [`TcpConnector`] is the default: plain TCP for `http://` URLs, with
-//! `TCP_NODELAY` (requests are written whole). TLS, HTTP/2 and HTTP proxies
-//! plug in as other connectors: a connector that wraps a [`TcpConnector`]
-//! stream in TLS and reports the ALPN result as the [`HttpVersion`], say.
+//! [`TcpConnector`] is plain TCP for `http://` URLs, with `TCP_NODELAY`
+//! (requests are written whole). The default connector is
+//! [`TlsConnector`](crate::tls::TlsConnector) (feature `tls`), which wraps
+//! such a stream in TLS for `https://` and reports the ALPN result as the
+//! [`HttpVersion`]; without the feature it is [`TcpConnector`]. HTTP/2 and
+//! HTTP proxies plug in as other connectors.
 //!
 //! ```
 //! use std::future::Future;
@@ -31,7 +33,9 @@ use std::fmt::Debug;
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
+use std::sync::Arc;
 
+use bytes::Bytes;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 
@@ -167,5 +171,73 @@ impl Connector for TcpConnector {
     fn connect(&self, target: &Target) -> Connecting {
         let target = target.clone();
         Box::pin(async move { Ok(Connected::new(TcpConnector::connect_tcp(&target).await?)) })
+    }
+}
+
+/// The connector a channel uses unless given one: [`TlsConnector::new`](crate::tls::TlsConnector::new)
+/// with the `tls` feature (`http://` and `https://`), [`TcpConnector`] without.
+pub fn default_connector() -> Arc<dyn Connector> {
+    #[cfg(feature = "tls")]
+    return Arc::new(crate::tls::TlsConnector::new());
+    #[cfg(not(feature = "tls"))]
+    return Arc::new(TcpConnector::new());
+}
+
+/// What a TLS handshake established on a server connection: the name the
+/// client asked for, the protocol agreed on and the client's certificates.
+///
+/// Made by a TLS acceptor (`wws_listener::acceptor::TlsAcceptor`) and seen
+/// by each exchange the connection carries.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TlsInfo {
+    server_name: Option<String>,
+    alpn_protocol: Option<Vec<u8>>,
+    peer_certificates: Vec<Bytes>,
+}
+
+impl TlsInfo {
+    /// Nothing known yet.
+    pub fn new() -> Self {
+        TlsInfo::default()
+    }
+
+    /// With the SNI server name the client sent.
+    pub fn with_server_name(mut self, name: Option<String>) -> Self {
+        self.server_name = name;
+        self
+    }
+
+    /// With the ALPN protocol agreed on.
+    pub fn with_alpn_protocol(mut self, protocol: Option<Vec<u8>>) -> Self {
+        self.alpn_protocol = protocol;
+        self
+    }
+
+    /// With the client's certificate chain (DER, leaf first).
+    pub fn with_peer_certificates(mut self, chain: Vec<Bytes>) -> Self {
+        self.peer_certificates = chain;
+        self
+    }
+
+    /// The server name (SNI) the client asked for; `None` when it sent none
+    /// (clients send none when they connect to an IP address).
+    pub fn server_name(&self) -> Option<&str> {
+        self.server_name.as_deref()
+    }
+
+    /// The ALPN protocol agreed on (`http/1.1`), if any.
+    pub fn alpn_protocol(&self) -> Option<&[u8]> {
+        self.alpn_protocol.as_deref()
+    }
+
+    /// The client's certificate chain (DER, leaf first) as it presented it,
+    /// verified by the acceptor; empty when it presented none.
+    pub fn peer_certificates(&self) -> &[Bytes] {
+        &self.peer_certificates
+    }
+
+    /// The client's own certificate (DER): its identity under mutual TLS.
+    pub fn peer_certificate(&self) -> Option<&[u8]> {
+        self.peer_certificates.first().map(|c| &c[..])
     }
 }

@@ -40,7 +40,13 @@ impl Endpoint {
         };
         if !supports(&scheme) {
             return Err(invalid(&match scheme.as_str() {
-                "https" => "https needs a TLS connector, and wws has none yet; use http".to_owned(),
+                "https" if cfg!(feature = "tls") => {
+                    "https needs a TLS connector (wws_channel::tls::TlsConnector, the default)"
+                        .to_owned()
+                }
+                "https" => {
+                    "https needs a TLS connector: enable wws-channel's `tls` feature".to_owned()
+                }
                 s => format!("scheme {s:?} is not served by the channel's connector"),
             }));
         }

@@ -32,6 +32,32 @@
 //! The server side of the same exchange, run end to end, is the example of
 //! the `wws-listener` crate (which depends on this one).
 //!
+//! # HTTPS
+//!
+//! With the `tls` feature (on by default) the default connector is
+//! [`tls::TlsConnector`]: `https://` URLs are verified against the
+//! platform's roots (honouring `SSL_CERT_FILE` and `SSL_CERT_DIR`) or the
+//! bundled Mozilla set. To trust a private CA or present a client
+//! certificate, build one and give it to [`ChannelBuilder::connector`], as
+//! a hyper-util user hands a connector to its client:
+//!
+//! ```no_run
+//! use wws_channel::Channel;
+//! use wws_channel::tls::{Identity, TlsConnector};
+//!
+//! # fn main() -> wws_core::Result<()> {
+//! let tls = TlsConnector::builder()
+//!     .add_root_certificates_pem_file("ca.pem")
+//!     .identity(Identity::from_pem_files("client.crt", "client.key")?)
+//!     .build()?;
+//! let channel = Channel::builder().connector(tls).build()?;
+//! # let _ = channel; Ok(()) }
+//! ```
+//!
+//! A certificate check that fails is
+//! [`Error::SecurityVerificationFailure`](wws_core::Error::SecurityVerificationFailure)
+//! naming it; it faults the channel like any transport error.
+//!
 //! # Decisions where the spec is silent
 //!
 //! - Transport failures (abort, timeouts, a lost or refused connection)
@@ -71,6 +97,8 @@ mod endpoint;
 mod io;
 mod properties;
 mod reply;
+#[cfg(feature = "tls")]
+pub mod tls;
 
 pub use channel::{Channel, MAX_RESPONSE_HEAD_SIZE};
 pub use properties::{ChannelBuilder, ChannelProperties};
@@ -78,10 +106,12 @@ pub use reply::ReplyChannel;
 pub use wws_core::state::ChannelState;
 
 /// Checks, without connecting, that `url` is an address [`Channel::open`]
-/// accepts with the default connector (`http://host[:port][/path]`); else
+/// accepts with the default connector (`http://host[:port][/path]`, and
+/// `https://` with the `tls` feature); else
 /// [`wws_core::Error::InvalidEndpointUrl`].
 pub fn validate_endpoint_url(url: &str) -> wws_core::Result<()> {
-    endpoint::Endpoint::parse(url, |scheme| scheme == "http").map(|_| ())
+    let connector = connector::default_connector();
+    endpoint::Endpoint::parse(url, |scheme| connector.supports(scheme)).map(|_| ())
 }
 
 /// Plumbing between a listener and the exchanges it hands out; not needed to use channels.
@@ -108,8 +138,12 @@ mod tests {
     #[test]
     fn endpoint_urls_are_validated_without_connecting() {
         assert!(validate_endpoint_url("http://127.0.0.1:1/x").is_ok());
+        assert_eq!(
+            validate_endpoint_url("https://example.com/").is_ok(),
+            cfg!(feature = "tls")
+        );
         assert!(matches!(
-            validate_endpoint_url("https://example.com/"),
+            validate_endpoint_url("ftp://example.com/"),
             Err(wws_core::Error::InvalidEndpointUrl { .. })
         ));
     }

@@ -8,7 +8,7 @@ use wws_core::{ReaderQuotas, Result};
 
 use crate::Channel;
 use crate::channel::OBJECT;
-use crate::connector::{Connector, TcpConnector};
+use crate::connector::{Connector, default_connector};
 
 /// Properties of a client request channel, with WWSAPI's defaults. A
 /// timeout of `None` is infinite.
@@ -130,7 +130,9 @@ impl ChannelBuilder {
         self
     }
 
-    /// What opens the channel's connections (default [`TcpConnector`]).
+    /// What opens the channel's connections (default
+    /// [`TlsConnector::new`](crate::tls::TlsConnector::new) with the `tls`
+    /// feature, [`TcpConnector`](crate::connector::TcpConnector) without).
     pub fn connector(mut self, connector: impl Connector) -> Self {
         self.connector = Some(Arc::new(connector));
         self
@@ -146,9 +148,7 @@ impl ChannelBuilder {
     /// names the first property out of range.
     pub fn build(self) -> Result<Channel> {
         self.props.validate()?;
-        let connector = self
-            .connector
-            .unwrap_or_else(|| Arc::new(TcpConnector::new()));
+        let connector = self.connector.unwrap_or_else(default_connector);
         Ok(Channel::from_parts(self.props, connector))
     }
 }

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use http::Extensions;
 use tokio_util::sync::CancellationToken;
+use wws_channel::connector::TlsInfo;
 use wws_core::{Error, Header, Result};
 
 /// Why the host cancelled an operation.
@@ -52,6 +53,9 @@ pub struct CallInfo {
     pub endpoint_path: String,
     /// The client's address.
     pub peer_addr: Option<SocketAddr>,
+    /// What TLS established on the call's connection (the client's
+    /// certificate under mutual TLS, the SNI name); `None` over plain HTTP.
+    pub tls: Option<Arc<TlsInfo>>,
 }
 
 type Callback = Box<dyn FnOnce(CancelReason) + Send + 'static>;
@@ -149,6 +153,17 @@ impl OperationContext {
     /// The request's header blocks other than the addressing headers.
     pub fn headers(&self) -> &[Header] {
         &self.inner.info.headers
+    }
+
+    /// What TLS established on the call's connection; `None` over plain HTTP.
+    pub fn tls(&self) -> Option<&TlsInfo> {
+        self.inner.info.tls.as_deref()
+    }
+
+    /// The client's certificate (DER), verified by the host's TLS acceptor:
+    /// its identity under mutual TLS. `None` without one or over plain HTTP.
+    pub fn peer_certificate(&self) -> Option<&[u8]> {
+        self.tls().and_then(TlsInfo::peer_certificate)
     }
 
     /// Whether the operation was cancelled.

@@ -57,16 +57,26 @@ pub(crate) async fn serve(host: Arc<Inner>, channel: ReplyChannel, id: u64) {
     }
 }
 
-/// `?wsdl`, `?WSDL`, `?wsdl=...`, also among other parameters.
+/// `?wsdl`, `?WSDL`, `?wsdl=...`, `?xsd=...`, also among other parameters.
 fn is_wsdl_query(query: &str) -> bool {
     query.split('&').any(|p| {
         let name = p.split('=').next().unwrap_or_default();
-        name.eq_ignore_ascii_case("wsdl")
+        name.eq_ignore_ascii_case("wsdl") || name.eq_ignore_ascii_case("xsd")
     })
 }
 
 async fn serve_wsdl(host: &Inner, endpoint: &BuiltEndpoint, channel: &ReplyChannel) {
-    let Some(template) = &endpoint.wsdl else {
+    let Some(documents) = &endpoint.wsdl else {
+        return;
+    };
+    let Some(template) = documents.select(channel.query().unwrap_or_default()) else {
+        http_error(
+            channel,
+            StatusCode::NOT_FOUND,
+            "no such contract document",
+            None,
+        )
+        .await;
         return;
     };
     let authority = channel
@@ -77,10 +87,13 @@ async fn serve_wsdl(host: &Inner, endpoint: &BuiltEndpoint, channel: &ReplyChann
         .map(str::to_owned)
         .or_else(|| host.local_addr().map(|a| a.to_string()))
         .unwrap_or_else(|| "localhost".to_owned());
-    let doc = template.render(|version| {
-        host.path_for(endpoint, version)
-            .map(|path| format!("http://{authority}{path}"))
-    });
+    let doc = template.render_with(
+        |version| {
+            host.path_for(endpoint, version)
+                .map(|path| format!("http://{authority}{path}"))
+        },
+        |i| format!("http://{authority}{}?{}", endpoint.path, documents.query(i)),
+    );
     let r = channel
         .reply_http(
             StatusCode::OK,
@@ -445,6 +458,7 @@ async fn run(
             headers: request.headers.clone(),
             endpoint_path: endpoint.path.clone(),
             peer_addr: Some(channel.peer_addr()),
+            tls: channel.tls().cloned(),
         },
         extensions,
     );
@@ -672,6 +686,7 @@ fn request_info(channel: &ReplyChannel, id: u64) -> RequestInfo<'_> {
         http_headers: channel.headers(),
         peer_addr: channel.peer_addr(),
         exchange_id: id,
+        tls: channel.tls().map(|t| &**t),
         extensions: Default::default(),
     }
 }

@@ -36,6 +36,7 @@ use std::net::SocketAddr;
 use std::sync::{Mutex, PoisonError};
 
 use http::{Extensions, HeaderMap, StatusCode};
+use wws_channel::connector::TlsInfo;
 use wws_core::{Fault, Message, QName};
 
 /// What a layer knows of the HTTP request a message came in.
@@ -50,6 +51,8 @@ pub struct RequestInfo<'a> {
     pub peer_addr: SocketAddr,
     /// The host's sequence number of the exchange (as in the operation's `CallInfo`).
     pub exchange_id: u64,
+    /// What TLS established (the client's certificate, the SNI name); `None` over plain HTTP.
+    pub tls: Option<&'a TlsInfo>,
     /// Values layers hand to the operation ([`insert_extension`](Self::insert_extension)).
     pub(crate) extensions: Mutex<Extensions>,
 }

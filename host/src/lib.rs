@@ -77,6 +77,28 @@
 //! around each poll of the handler future, so the exchange task and the host
 //! keep running.
 //!
+//! # HTTPS
+//!
+//! [`ServiceHostBuilder::tls_pem_files`] serves HTTPS from a PEM
+//! certificate chain and key (feature `tls`, on by default). To verify
+//! client certificates, or renew the certificate while serving, build a
+//! `wws_listener::acceptor::TlsAcceptor` and pass it to
+//! [`ServiceHostBuilder::acceptor`]; the operation then finds the client's
+//! certificate in [`OperationContext::peer_certificate`] (and the SNI name
+//! in [`OperationContext::tls`]), layers in [`RequestInfo::tls`].
+//! Cancellation is as over TCP: a client that leaves a TLS connection is
+//! [`CancelReason::ChannelFaulted`].
+//!
+//! ```no_run
+//! use wws_host::ServiceHost;
+//!
+//! # fn main() -> wws_core::Result<()> {
+//! let host = ServiceHost::builder("127.0.0.1:8443".parse().expect("address"))
+//!     .tls_pem_files("server.crt", "server.key")
+//!     .build()?;
+//! # let _ = host; Ok(()) }
+//! ```
+//!
 //! # Dispatch
 //!
 //! An operation is found by the `wsa:Action` header, else the transport action
@@ -114,6 +136,7 @@
 //! |---|---|
 //! | unknown path | 404 |
 //! | `GET <path>?wsdl` (endpoint has a WSDL) | 200, the WSDL with each `soap:address`/`soap12:address` set to this host's endpoint of that SOAP version, using the request's `Host` header (else the bound address) |
+//! | `GET <path>?xsd=xsdN` / `?wsdl=wsdlN` (`Endpoint::with_wsdl_documents`) | 200, that imported schema or WSDL, every `schemaLocation`/`location` naming one of the contract's documents rewritten to its URL here; 404 for a document the endpoint does not have |
 //! | any other method than POST | 405 with `Allow` |
 //! | content type neither `text/xml` nor `application/soap+xml` | 415 |
 //! | envelope namespace of the other SOAP version | VersionMismatch fault in SOAP 1.1 (SOAP 1.2 Part 1 Appendix A; a 1.1 node does not know the 1.2 namespace), with an `Upgrade` header naming the endpoint's version |

@@ -91,6 +91,9 @@ pub struct ServiceHostBuilder {
     addr: SocketAddr,
     props: ServiceHostProperties,
     acceptor: Option<Arc<dyn Acceptor>>,
+    /// Certificate chain and key files to serve HTTPS from, read at `build`.
+    #[cfg(feature = "tls")]
+    tls_files: Option<(std::path::PathBuf, std::path::PathBuf)>,
     layers: Vec<Arc<dyn HostLayer>>,
     endpoints: Vec<Endpoint>,
 }
@@ -101,6 +104,8 @@ impl ServiceHostBuilder {
             addr,
             props: ServiceHostProperties::default(),
             acceptor: None,
+            #[cfg(feature = "tls")]
+            tls_files: None,
             layers: Vec::new(),
             endpoints: Vec::new(),
         }
@@ -142,9 +147,23 @@ impl ServiceHostBuilder {
         self
     }
 
-    /// What makes accepted connections ready for HTTP (TLS plugs in here).
+    /// What makes accepted connections ready for HTTP (TLS plugs in here:
+    /// a [`TlsAcceptor`](wws_listener::acceptor::TlsAcceptor), to verify
+    /// client certificates or renew the certificate while serving).
     pub fn acceptor(mut self, acceptor: impl Acceptor) -> Self {
         self.acceptor = Some(Arc::new(acceptor));
+        self
+    }
+
+    /// Serves HTTPS with the certificate chain and private key of these
+    /// PEM files, read at [`build`](Self::build) (replaces any acceptor set before).
+    #[cfg(feature = "tls")]
+    pub fn tls_pem_files(
+        mut self,
+        certificate_chain: impl Into<std::path::PathBuf>,
+        private_key: impl Into<std::path::PathBuf>,
+    ) -> Self {
+        self.tls_files = Some((certificate_chain.into(), private_key.into()));
         self
     }
 
@@ -163,9 +182,16 @@ impl ServiceHostBuilder {
 
     /// The host, in state `Created`, with its endpoints.
     /// [`Error::InvalidProperty`] names the first property out of range;
-    /// endpoints fail as [`ServiceHost::add_endpoint`] does.
-    pub fn build(self) -> Result<ServiceHost> {
+    /// endpoints fail as [`ServiceHost::add_endpoint`] does; a TLS file
+    /// that cannot be used is [`Error::InvalidProperty`] naming it.
+    #[cfg_attr(not(feature = "tls"), allow(unused_mut))]
+    pub fn build(mut self) -> Result<ServiceHost> {
         self.props.validate()?;
+        #[cfg(feature = "tls")]
+        if let Some((chain, key)) = self.tls_files.take() {
+            let tls = wws_listener::acceptor::TlsAcceptor::from_pem_files(chain, key)?;
+            self.acceptor = Some(Arc::new(tls));
+        }
         let host = ServiceHost::from_parts(self.addr, self.props, self.acceptor, self.layers);
         for endpoint in self.endpoints {
             host.add_endpoint(endpoint)?;

@@ -2,9 +2,11 @@
 //! stream HTTP is served on, and which HTTP version that is (the server
 //! side of the channel's connector).
 //!
-//! [`PlainAcceptor`] is the default: the TCP stream as it is, HTTP/1.1. A
-//! TLS acceptor runs the handshake here, in the connection's own task, so a
-//! slow handshake holds up no other client; its ALPN result is the version.
+//! [`PlainAcceptor`] is the default: the TCP stream as it is, HTTP/1.1.
+//! [`TlsAcceptor`] (feature `tls`) runs the TLS handshake here, in the
+//! connection's own task, so a slow handshake holds up no other client;
+//! it is bounded by the listener's `header_read_timeout` like a request
+//! head, and what it established ([`TlsInfo`]) goes with the connection.
 
 use std::fmt::Debug;
 use std::future::Future;
@@ -12,13 +14,20 @@ use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
 
+use std::sync::Arc;
 use tokio::net::TcpStream;
-pub use wws_channel::connector::{HttpVersion, Io};
 
-/// A connection an [`Acceptor`] made ready: the stream and its HTTP version.
+pub use wws_channel::connector::{HttpVersion, Io, TlsInfo};
+
+#[cfg(feature = "tls")]
+pub use crate::tls::{ClientAuth, TlsAcceptor, TlsAcceptorBuilder};
+
+/// A connection an [`Acceptor`] made ready: the stream, its HTTP version
+/// and, over TLS, what the handshake established.
 pub struct Accepted {
     pub(crate) io: Box<dyn Io>,
     pub(crate) version: HttpVersion,
+    pub(crate) tls: Option<Arc<TlsInfo>>,
 }
 
 impl Accepted {
@@ -27,6 +36,7 @@ impl Accepted {
         Accepted {
             io: Box::new(io),
             version: HttpVersion::Http1,
+            tls: None,
         }
     }
 
@@ -35,12 +45,20 @@ impl Accepted {
         self.version = version;
         self
     }
+
+    /// The same connection, over TLS that established `info` (seen by
+    /// every exchange it carries: `ReplyChannel::tls`).
+    pub fn with_tls(mut self, info: TlsInfo) -> Self {
+        self.tls = Some(Arc::new(info));
+        self
+    }
 }
 
 impl Debug for Accepted {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Accepted")
             .field("version", &self.version)
+            .field("tls", &self.tls)
             .finish_non_exhaustive()
     }
 }

@@ -21,7 +21,7 @@ use wws_channel::server::{ExchangeSettings, NoReply, ReplyBody, ServerConnection
 use wws_core::AbortSignal;
 
 use crate::ListenerProperties;
-use crate::acceptor::{Acceptor, Io};
+use crate::acceptor::{Acceptor, Io, TlsInfo};
 use crate::admission::{Admission, Phase, Registered, Registry, Slot};
 use crate::io::ServedIo;
 use crate::service::ExchangeService;
@@ -151,12 +151,12 @@ impl Served {
             tracing::debug!(target: "wws.listener", version = ?accepted.version, "the acceptor chose an HTTP version this listener does not serve yet; closed");
             return;
         }
-        self.serve(accepted.io).await;
+        self.serve(accepted.io, accepted.tls).await;
     }
 
-    async fn serve(self, io: Box<dyn Io>) {
+    async fn serve(self, io: Box<dyn Io>, tls: Option<Arc<TlsInfo>>) {
         let serving = self.service.is_some();
-        let conn = ServerConnection::new(self.peer);
+        let conn = ServerConnection::with_tls(self.peer, tls);
         // Marks the connection closed for `ReplyChannel::disconnected` however this task ends.
         let _closed = conn.closed_guard();
         let slot = self.registered.slot.clone();

@@ -1,5 +1,7 @@
 //! [`ListenerProperties`] (`WS_LISTENER_PROPERTY_*`) and [`ListenerBuilder`].
 
+#[cfg(feature = "tls")]
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -100,6 +102,9 @@ impl ListenerProperties {
 pub struct ListenerBuilder {
     props: ListenerProperties,
     acceptor: Option<Arc<dyn Acceptor>>,
+    /// Certificate chain and key files to serve HTTPS from, read at `build`.
+    #[cfg(feature = "tls")]
+    tls_files: Option<(PathBuf, PathBuf)>,
 }
 
 impl ListenerBuilder {
@@ -164,6 +169,21 @@ impl ListenerBuilder {
         self
     }
 
+    /// Serves HTTPS: a [`TlsAcceptor`](crate::acceptor::TlsAcceptor) with
+    /// the certificate chain and private key of these PEM files, read at
+    /// [`build`](Self::build) (replaces any acceptor set before). For
+    /// client certificates, build the acceptor and pass it to
+    /// [`acceptor`](Self::acceptor).
+    #[cfg(feature = "tls")]
+    pub fn tls_pem_files(
+        mut self,
+        certificate_chain: impl Into<PathBuf>,
+        private_key: impl Into<PathBuf>,
+    ) -> Self {
+        self.tls_files = Some((certificate_chain.into(), private_key.into()));
+        self
+    }
+
     /// What makes accepted connections ready, shared with other listeners.
     pub fn shared_acceptor(mut self, acceptor: Arc<dyn Acceptor>) -> Self {
         self.acceptor = Some(acceptor);
@@ -171,9 +191,15 @@ impl ListenerBuilder {
     }
 
     /// The listener, in state `Created`; [`Error::InvalidProperty`](wws_core::Error::InvalidProperty)
-    /// names the first property out of range.
-    pub fn build(self) -> Result<Listener> {
+    /// names the first property out of range (or a TLS file that cannot be used).
+    #[cfg_attr(not(feature = "tls"), allow(unused_mut))]
+    pub fn build(mut self) -> Result<Listener> {
         self.props.validate()?;
+        #[cfg(feature = "tls")]
+        if let Some((chain, key)) = self.tls_files.take() {
+            let tls = crate::acceptor::TlsAcceptor::from_pem_files(chain, key)?;
+            self.acceptor = Some(Arc::new(tls));
+        }
         let acceptor = self
             .acceptor
             .unwrap_or_else(|| Arc::new(PlainAcceptor::new()));

@@ -94,6 +94,36 @@
 //! reported by `open()` itself, and the connection it made serves the first
 //! call. This also gives `Opening` a real duration that `abort()` can cut.
 //!
+//! # HTTPS
+//!
+//! `https://` URLs take the default connector,
+//! `wws_channel::connector::default_connector()` (a
+//! `wws_channel::tls::TlsConnector`): the server's certificate is verified
+//! against the platform's roots (honouring `SSL_CERT_FILE` and
+//! `SSL_CERT_DIR`) or the bundled Mozilla set. A private CA, a client
+//! certificate (mutual TLS) or `https_only` take a built connector, shared
+//! by the proxy's connections:
+//!
+//! ```no_run
+//! use wws_channel::tls::{Identity, TlsConnector};
+//! use wws_proxy::ServiceProxy;
+//!
+//! # fn main() -> wws_core::Result<()> {
+//! let tls = TlsConnector::builder()
+//!     .add_root_certificates_pem_file("ca.pem")
+//!     .identity(Identity::from_pem_files("client.crt", "client.key")?)
+//!     .build()?;
+//! let proxy = ServiceProxy::builder("https://calculator.example/calculator")
+//!     .connector(tls)
+//!     .build()?;
+//! # let _ = proxy; Ok(()) }
+//! ```
+//!
+//! A failed check is
+//! [`SecurityVerificationFailure`](wws_core::Error::SecurityVerificationFailure)
+//! naming it. Abandon, drop and timeouts close a call's TLS connection as
+//! they close a TCP one.
+//!
 //! # Calls
 //!
 //! [`invoke::<O>`](ServiceProxy::invoke) (a typed

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use wws_channel::ChannelProperties;
-use wws_channel::connector::{Connector, TcpConnector};
+use wws_channel::connector::{Connector, default_connector};
 use wws_core::properties::{at_least, timeout};
 use wws_core::{AddressingVersion, EnvelopeVersion, Error, Result};
 
@@ -146,7 +146,10 @@ impl ProxyBuilder {
         self
     }
 
-    /// What opens the proxy's connections (default [`TcpConnector`]).
+    /// What opens the proxy's connections (default
+    /// [`default_connector`]: `http://`, and `https://` verified against the
+    /// platform's roots). For a private CA, a client certificate (mutual
+    /// TLS) or `https_only`, pass a built `wws_channel::tls::TlsConnector`.
     pub fn connector(mut self, connector: impl Connector) -> Self {
         self.connector = Some(Arc::new(connector));
         self
@@ -164,9 +167,7 @@ impl ProxyBuilder {
     /// serves, [`Error::InvalidProperty`] naming the first property out of range.
     pub fn build(self) -> Result<ServiceProxy> {
         self.props.validate()?;
-        let connector = self
-            .connector
-            .unwrap_or_else(|| Arc::new(TcpConnector::new()));
+        let connector = self.connector.unwrap_or_else(default_connector);
         ServiceProxy::from_parts(
             &self.url,
             self.envelope,

@@ -11,7 +11,7 @@ use tokio::time::Instant;
 use tracing::Instrument;
 use wws_channel::connector::Connector;
 use wws_channel::{Channel, ChannelBuilder, ChannelState};
-use wws_core::state::{ServiceProxyEvent, ServiceProxyState, StateCell, Ticket};
+use wws_core::state::{OnDrop, ServiceProxyEvent, ServiceProxyState, StateCell};
 use wws_core::{
     AbortSignal, AddressingVersion, BodyElement, CallId, CallIdGenerator, EnvelopeVersion, Error,
     Message, Operation, QName, Result,
@@ -135,8 +135,8 @@ impl Drop for Teardown {
 }
 
 impl ServiceProxy {
-    /// A proxy for the endpoint at `url` (an `http://` URL), in state
-    /// `Created`, with the default properties.
+    /// A proxy for the endpoint at `url` (an `http://` or `https://` URL),
+    /// in state `Created`, with the default properties and connector.
     ///
     /// Fails with [`Error::InvalidEndpointUrl`] when `url` is not a usable
     /// HTTP endpoint address.
@@ -272,18 +272,27 @@ impl ServiceProxy {
             (started.ticket, channel, shared.signal.clone())
         };
         // Dropped early (or aborted), the guard closes the connection and undoes Opening.
-        let mut guard = OpeningGuard {
-            inner,
-            ticket,
-            channel: channel.clone(),
-            armed: true,
-        };
+        let opening = channel.clone();
+        let mut guard = OnDrop::new(move || {
+            {
+                let mut shared = inner.lock();
+                // A stale ticket: abort() took the channel, or a later open owns the state.
+                if inner
+                    .state
+                    .complete(ticket, ServiceProxyEvent::Abort)
+                    .is_ok()
+                {
+                    shared.opening = None;
+                }
+            }
+            opening.abort();
+        });
         let connected = tokio::select! {
             biased;
             () = signal.aborted() => Err(Error::Aborted { object: OBJECT }),
             connected = channel.open(&inner.url) => connected,
         };
-        guard.armed = false;
+        guard.disarm();
 
         let mut shared = inner.lock();
         shared.opening = None;
@@ -342,10 +351,8 @@ impl ServiceProxy {
         if started.to == ServiceProxyState::Closed {
             return Ok(());
         }
-        let mut guard = ClosingGuard {
-            proxy: self,
-            armed: true,
-        };
+        // Dropped while waiting, the close is an abort.
+        let mut guard = OnDrop::new(|| self.abort());
         let mut pending = inner.pending.subscribe();
         // The watch guard must not live across an await: the future stays Send.
         let escalated =
@@ -370,7 +377,7 @@ impl ServiceProxy {
         for channel in idle {
             channel.abort();
         }
-        guard.armed = false;
+        guard.disarm();
         let finished = {
             let _shared = inner.lock();
             inner
@@ -864,49 +871,6 @@ impl Drop for Unfinished<'_> {
     fn drop(&mut self) {
         let aborted = Err(Error::Aborted { object: OBJECT });
         self.inner.complete(self.key, aborted, false);
-    }
-}
-
-/// Returns an interrupted `open()` to `Created` and closes its connection.
-struct OpeningGuard<'a> {
-    inner: &'a Inner,
-    ticket: Ticket,
-    channel: Channel,
-    armed: bool,
-}
-
-impl Drop for OpeningGuard<'_> {
-    fn drop(&mut self) {
-        if !self.armed {
-            return;
-        }
-        {
-            let mut shared = self.inner.lock();
-            // A stale ticket: abort() took the channel, or a later open owns the state.
-            if self
-                .inner
-                .state
-                .complete(self.ticket, ServiceProxyEvent::Abort)
-                .is_ok()
-            {
-                shared.opening = None;
-            }
-        }
-        self.channel.abort();
-    }
-}
-
-/// Aborts the proxy when a `close()` is dropped while waiting.
-struct ClosingGuard<'a> {
-    proxy: &'a ServiceProxy,
-    armed: bool,
-}
-
-impl Drop for ClosingGuard<'_> {
-    fn drop(&mut self) {
-        if self.armed {
-            self.proxy.abort();
-        }
     }
 }
 

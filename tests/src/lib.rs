@@ -11,3 +11,4 @@
 //! Helpers shared by those tests and programs belong in this library.
 
 pub mod bench;
+pub mod pki;

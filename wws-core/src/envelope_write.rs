@@ -44,6 +44,13 @@ impl Prefixes {
                 .map(|h| &h.xml[..])
                 .chain(std::iter::once(&msg.body[..]))
         };
+        // One pass finds nearly every message free of the question.
+        if !fragments().any(may_mention_s_or_a) {
+            return Prefixes {
+                env: Cow::Borrowed("s"),
+                wsa: Cow::Borrowed("a"),
+            };
+        }
         let pick = |base: &'static str| {
             let mut candidate = Cow::Borrowed(base);
             let mut n = 0u32;
@@ -60,6 +67,20 @@ impl Prefixes {
     }
 }
 
+/// A quick, conservative test that `xml` mentions neither `s:` nor `a:`
+/// (false means it surely does not): a colon after a lone `s` or `a`, or
+/// after a reference, is a maybe.
+fn may_mention_s_or_a(xml: &[u8]) -> bool {
+    memchr::memchr_iter(b':', xml).any(|i| {
+        let before = |back: usize| i.checked_sub(back).and_then(|j| xml.get(j)).copied();
+        match before(1) {
+            Some(b';') => true,
+            Some(b's' | b'a') => !before(2).is_some_and(is_name_byte),
+            _ => false,
+        }
+    })
+}
+
 /// Whether `xml` has `prefix:` anywhere as a whole name before a colon
 /// (conservative: in names, attribute values and text alike), character
 /// references in the name decoded as a reader would.
@@ -74,12 +95,20 @@ fn mentions_prefix(xml: &[u8], prefix: &[u8]) -> bool {
             .iter()
             .rposition(|&b| !(is_name_byte(b) || matches!(b, b'&' | b'#' | b';')))
             .map_or(0, |p| p + 1);
-        let token = decode_refs(before.get(start..).unwrap_or_default());
-        let name_start = token
-            .iter()
-            .rposition(|&b| !is_name_byte(b))
-            .map_or(0, |p| p + 1);
-        token.get(name_start..) == Some(prefix)
+        let run = before.get(start..).unwrap_or_default();
+        let whole_name = |token: &[u8]| {
+            let name_start = token
+                .iter()
+                .rposition(|&b| !is_name_byte(b))
+                .map_or(0, |p| p + 1);
+            token.get(name_start..) == Some(prefix)
+        };
+        if run.contains(&b'&') {
+            // Rare: a reference in the name, decoded as a reader would.
+            whole_name(&decode_refs(run))
+        } else {
+            whole_name(run)
+        }
     })
 }
 
@@ -261,6 +290,25 @@ mod tests {
         assert!(!mentions_prefix(b"<c>s1:x</c>", b"s"));
         assert!(!mentions_prefix(b"<c>&amp;s;:x</c>", b"s;"));
         assert!(!mentions_prefix(b"<c>&#x110000;:x</c>", b"s"));
+    }
+
+    #[test]
+    fn the_quick_test_never_misses_a_mention() {
+        for xml in [
+            &b"s:x"[..],
+            b"<c>a:x</c>",
+            b"<c> s:x</c>",
+            b"<c>&#115;:x</c>",
+            b"<c>x&#59;s:y</c>",
+        ] {
+            assert!(may_mention_s_or_a(xml), "{}", String::from_utf8_lossy(xml));
+        }
+        for xml in [
+            &b"<p:x xmlns:p=\"urn:p\">ns:y tns:z</p:x>"[..],
+            b"<c>plain</c>",
+        ] {
+            assert!(!may_mention_s_or_a(xml), "{}", String::from_utf8_lossy(xml));
+        }
     }
 
     #[test]

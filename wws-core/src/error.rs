@@ -141,6 +141,18 @@ pub enum Error {
         /// The action or the request element's name.
         name: String,
     },
+    /// The peer's security could not be verified: a TLS certificate check
+    /// failed, or the peer refused ours (`WS_E_SECURITY_VERIFICATION_FAILURE`).
+    #[error("security verification failed for {url}: {check}")]
+    SecurityVerificationFailure {
+        /// The address whose peer failed the check.
+        url: String,
+        /// Which check failed.
+        check: SecurityCheck,
+        /// The TLS library's error, with its details (dates, names).
+        #[source]
+        source: Option<BoxError>,
+    },
     /// The endpoint URL is not valid (`WS_E_INVALID_ENDPOINT_URL`).
     #[error("invalid endpoint url {url:?}: {reason}")]
     InvalidEndpointUrl {
@@ -149,6 +161,55 @@ pub enum Error {
         /// Why it was rejected.
         reason: String,
     },
+}
+
+/// The check that failed in [`Error::SecurityVerificationFailure`].
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SecurityCheck {
+    /// The peer's certificate has expired.
+    Expired,
+    /// The peer's certificate is not valid yet.
+    NotYetValid,
+    /// The peer's certificate is not valid for the name connected to.
+    WrongName,
+    /// The peer's certificate was not issued by a trusted root or a given CA.
+    UnknownIssuer,
+    /// The peer's certificate was revoked.
+    Revoked,
+    /// A signature in the peer's certificate chain is invalid or of an unsupported algorithm.
+    BadSignature,
+    /// The peer's certificate is not for this use (a client certificate presented by a server, say).
+    WrongPurpose,
+    /// The peer refused our certificate, or wanted one and got none.
+    RefusedByPeer,
+    /// The TLS handshake failed otherwise (no common version or cipher suite, a malformed certificate, ...).
+    Handshake,
+}
+
+impl SecurityCheck {
+    /// What failed, in words.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SecurityCheck::Expired => "the certificate has expired",
+            SecurityCheck::NotYetValid => "the certificate is not valid yet",
+            SecurityCheck::WrongName => "the certificate is not valid for the host name",
+            SecurityCheck::UnknownIssuer => {
+                "the certificate's issuer is unknown (not a trusted root or a given CA)"
+            }
+            SecurityCheck::Revoked => "the certificate was revoked",
+            SecurityCheck::BadSignature => "a signature in the certificate chain is not valid",
+            SecurityCheck::WrongPurpose => "the certificate is not for this use",
+            SecurityCheck::RefusedByPeer => "the peer refused our certificate (or wanted one)",
+            SecurityCheck::Handshake => "the TLS handshake failed",
+        }
+    }
+}
+
+impl std::fmt::Display for SecurityCheck {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// WWSAPI HRESULT codes.
@@ -167,6 +228,8 @@ pub mod hresult {
     pub const WS_E_OPERATION_ABANDONED: u32 = 0x803D_0007;
     /// `WS_E_QUOTA_EXCEEDED`
     pub const WS_E_QUOTA_EXCEEDED: u32 = 0x803D_0008;
+    /// `WS_E_SECURITY_VERIFICATION_FAILURE`
+    pub const WS_E_SECURITY_VERIFICATION_FAILURE: u32 = 0x803D_000A;
     /// `WS_E_ADDRESS_IN_USE`
     pub const WS_E_ADDRESS_IN_USE: u32 = 0x803D_000B;
     /// `WS_E_ENDPOINT_NOT_FOUND`
@@ -207,6 +270,7 @@ impl Error {
             Error::EndpointActionNotSupported { .. } => WS_E_ENDPOINT_ACTION_NOT_SUPPORTED,
             Error::AddressInUse { .. } => WS_E_ADDRESS_IN_USE,
             Error::InvalidEndpointUrl { .. } => WS_E_INVALID_ENDPOINT_URL,
+            Error::SecurityVerificationFailure { .. } => WS_E_SECURITY_VERIFICATION_FAILURE,
             Error::InvalidProperty { .. }
             | Error::DuplicateEndpoint { .. }
             | Error::DuplicateOperation { .. } => E_INVALIDARG,

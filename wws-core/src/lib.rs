@@ -86,7 +86,7 @@ pub use bytes;
 
 pub use body::BodyElement;
 pub use cancel::{AbortSignal, CallId, CallIdGenerator};
-pub use error::{Error, Result};
+pub use error::{Error, Result, SecurityCheck};
 pub use fault::{Fault, FaultCode, FaultReason};
 pub use message::{AddressingVersion, EnvelopeVersion, Header, Message, QName};
 pub use operation::{NoFault, Operation, ServiceFault};

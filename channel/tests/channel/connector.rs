@@ -62,8 +62,11 @@ async fn echo_server() -> std::net::SocketAddr {
 }
 
 #[tokio::test]
-async fn the_default_connector_refuses_https_naming_why() {
-    let channel = Channel::new();
+async fn the_tcp_connector_refuses_https_naming_why() {
+    let channel = Channel::builder()
+        .connector(wws_channel::connector::TcpConnector::new())
+        .build()
+        .expect("channel");
     let r = channel.open("https://127.0.0.1:1/x").await;
     assert!(
         matches!(&r, Err(Error::InvalidEndpointUrl { reason, .. }) if reason.contains("TLS connector")),

@@ -1,6 +1,9 @@
 //! The client request channel against raw HTTP/1.1 peers that can misbehave: abort in every state, drops, timeouts, quotas, keep-alive, status mapping.
 
 mod common;
+#[cfg(feature = "tls")]
+#[path = "../../../tests/src/pki.rs"]
+mod pki;
 
 mod abort_open;
 mod abort_request;
@@ -20,5 +23,7 @@ mod response_head_quota;
 mod response_quota;
 mod status_mapping;
 mod timeouts;
+#[cfg(feature = "tls")]
+mod tls;
 mod trickled_reply;
 mod wrong_state;

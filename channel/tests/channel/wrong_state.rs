@@ -84,7 +84,7 @@ async fn close_while_opening() {
 async fn an_invalid_url_leaves_the_channel_created() {
     let channel = Channel::with_properties(no_timeouts()).expect("valid properties");
     for bad in [
-        "https://example.com/",
+        "gopher://example.com/",
         "not a url",
         "ftp://x/",
         "http://user@h/",

@@ -8,6 +8,14 @@
 //! `/calculator?wsdl`. Ctrl-C closes the host gracefully (in-flight calls
 //! finish, up to the close timeout). `RUST_LOG` filters the log (default `info`).
 //!
+//! `--tls-cert FILE --tls-key FILE` serve HTTPS instead, from a PEM
+//! certificate chain and private key (ALPN `http/1.1`):
+//!
+//! ```text
+//! cargo run -p wws-examples --bin calculator -- --listen 127.0.0.1:8443 \
+//!     --tls-cert server.crt --tls-key server.key
+//! ```
+//!
 //! `--report-events` prints one stdout line per operation start, completion
 //! and cancellation (`event cancelled id=7 request=Delay(10000)
 //! reason=ChannelFaulted unix_ms=...`), for the interop scripts that check
@@ -18,10 +26,12 @@ use std::process::ExitCode;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use wws_examples::calculator::{self, Calculator, ServiceEvent};
-use wws_host::ServiceHostProperties;
+use wws_host::{ServiceHost, ServiceHostProperties};
 
 fn usage() -> ExitCode {
-    eprintln!("usage: calculator [--listen ADDR] [--report-events]   (default 127.0.0.1:8080)");
+    eprintln!(
+        "usage: calculator [--listen ADDR] [--tls-cert FILE --tls-key FILE] [--report-events]   (default 127.0.0.1:8080)"
+    );
     ExitCode::from(2)
 }
 
@@ -36,6 +46,7 @@ async fn main() -> ExitCode {
 
     let mut listen: SocketAddr = SocketAddr::from(([127, 0, 0, 1], 8080));
     let mut report_events = false;
+    let (mut tls_cert, mut tls_key) = (None, None);
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -44,6 +55,14 @@ async fn main() -> ExitCode {
                 _ => return usage(),
             },
             "--report-events" => report_events = true,
+            "--tls-cert" => match args.next() {
+                Some(f) => tls_cert = Some(f),
+                None => return usage(),
+            },
+            "--tls-key" => match args.next() {
+                Some(f) => tls_key = Some(f),
+                None => return usage(),
+            },
             "--help" | "-h" => {
                 usage();
                 return ExitCode::SUCCESS;
@@ -59,10 +78,16 @@ async fn main() -> ExitCode {
     } else {
         Calculator::new()
     };
-    let host = match service
-        .start(listen, ServiceHostProperties::default())
-        .await
-    {
+    let tls = match (tls_cert, tls_key) {
+        (Some(cert), Some(key)) => Some((cert, key)),
+        (None, None) => None,
+        _ => {
+            eprintln!("calculator: --tls-cert and --tls-key go together");
+            return usage();
+        }
+    };
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let host = match start(&service, listen, tls).await {
         Ok(h) => h,
         Err(e) => {
             eprintln!("calculator: cannot start on {listen}: {e}");
@@ -74,17 +99,11 @@ async fn main() -> ExitCode {
         return ExitCode::FAILURE;
     };
     println!("listening on {addr}");
+    println!("  SOAP 1.1  {scheme}://{addr}{}", calculator::PATH_SOAP11);
+    println!("  SOAP 1.2  {scheme}://{addr}{}", calculator::PATH_SOAP12);
     println!(
-        "  SOAP 1.1  {}",
-        calculator::url(addr, calculator::PATH_SOAP11)
-    );
-    println!(
-        "  SOAP 1.2  {}",
-        calculator::url(addr, calculator::PATH_SOAP12)
-    );
-    println!(
-        "  WSDL      {}?wsdl",
-        calculator::url(addr, calculator::PATH_SOAP11)
+        "  WSDL      {scheme}://{addr}{}?wsdl",
+        calculator::PATH_SOAP11
     );
     println!("Ctrl-C to stop.");
 
@@ -102,6 +121,24 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Opens the calculator's host on `listen`, over TLS from `tls`'s PEM files if given.
+async fn start(
+    service: &Calculator,
+    listen: SocketAddr,
+    tls: Option<(String, String)>,
+) -> wws_core::Result<ServiceHost> {
+    let mut builder = ServiceHost::builder(listen).properties(ServiceHostProperties::default());
+    if let Some((cert, key)) = tls {
+        builder = builder.tls_pem_files(cert, key);
+    }
+    for endpoint in service.endpoints() {
+        builder = builder.endpoint(endpoint);
+    }
+    let host = builder.build()?;
+    host.open().await?;
+    Ok(host)
 }
 
 /// Prints each event on one line, with the wall-clock time it happened.

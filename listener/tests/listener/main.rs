@@ -1,6 +1,9 @@
 //! The listener and its reply channels against raw HTTP clients, and the client channel against the listener.
 
 mod common;
+#[cfg(feature = "tls")]
+#[path = "../../../tests/src/pki.rs"]
+mod pki;
 
 mod abort_after_reply;
 mod accept_abort;
@@ -34,3 +37,5 @@ mod request_head_quota;
 mod send_timeout;
 mod serve;
 mod stop_mid_head;
+#[cfg(feature = "tls")]
+mod tls;

@@ -159,7 +159,7 @@ fn new_rejects_unusable_urls() {
     for url in [
         "",
         "localhost:8080/calculator",
-        "https://127.0.0.1/",
+        "ftp://127.0.0.1/",
         "http://:80/",
     ] {
         match ServiceProxy::new(url, EnvelopeVersion::Soap11, AddressingVersion::Transport) {

@@ -98,6 +98,15 @@ fn one_of_each() -> Vec<(Error, u32, bool)> {
             false,
         ),
         (
+            Error::SecurityVerificationFailure {
+                url: "https://127.0.0.1:1/x".into(),
+                check: wws_core::SecurityCheck::Expired,
+                source: None,
+            },
+            0x803D_000A,
+            false,
+        ),
+        (
             Error::InvalidEndpointUrl {
                 url: "ftp://x".into(),
                 reason: "not http".into(),

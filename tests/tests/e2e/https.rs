@@ -1,0 +1,249 @@
+//! The proxy and the host over HTTPS: calls in every binding, cancellation
+//! exactly as over TCP (an abandoned or dropped call reaches the host's
+//! operation as `ChannelFaulted`), and the client's certificate in the
+//! operation's context under mutual TLS.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use tokio::sync::mpsc;
+use wws_channel::tls::{BuiltInRoots, Certificate, Identity, TlsConnector};
+use wws_core::{AddressingVersion, EnvelopeVersion, Error, SecurityCheck};
+use wws_examples::calculator::{
+    self, Add, Calculator, DELAY_ACTION, Delay, DelayResponse, Echo, EchoResponse,
+};
+use wws_host::{CancelReason, Contract, Endpoint, OperationContext, ServiceHost};
+use wws_listener::acceptor::{ClientAuth, TlsAcceptor};
+use wws_proxy::{CallOptions, ServiceProxy};
+use wws_tests::pki::{PemFiles, TestCa};
+
+use crate::support::*;
+
+/// A calculator host serving HTTPS with a certificate for `localhost` from `ca`.
+async fn serve_https(ca: &TestCa, files: &PemFiles) -> Served {
+    let server = ca.server(&["localhost", "127.0.0.1"]);
+    let (cert, key) = (
+        files.write("server.crt", &server.cert),
+        files.write("server.key", &server.key),
+    );
+    let (service, events) = Calculator::with_events();
+    let mut builder = ServiceHost::builder(([127, 0, 0, 1], 0).into()).tls_pem_files(cert, key);
+    for e in service.endpoints() {
+        builder = builder.endpoint(e);
+    }
+    let host = builder.build().expect("host");
+    host.open().await.expect("host open");
+    let addr = host.local_addr().expect("bound");
+    Served { host, addr, events }
+}
+
+fn trusting(ca: &TestCa) -> TlsConnector {
+    TlsConnector::builder()
+        .built_in_roots(BuiltInRoots::None)
+        .add_root_certificate(Certificate::from_pem(ca.cert_pem.as_bytes()).expect("ca"))
+        .https_only(true)
+        .build()
+        .expect("connector")
+}
+
+fn https_url(addr: SocketAddr, envelope: EnvelopeVersion) -> String {
+    let path = match envelope {
+        EnvelopeVersion::Soap11 => calculator::PATH_SOAP11,
+        EnvelopeVersion::Soap12 => calculator::PATH_SOAP12,
+    };
+    format!("https://localhost:{}{path}", addr.port())
+}
+
+async fn https_proxy(
+    addr: SocketAddr,
+    envelope: EnvelopeVersion,
+    addressing: AddressingVersion,
+    tls: TlsConnector,
+) -> ServiceProxy {
+    let p = ServiceProxy::builder(&https_url(addr, envelope))
+        .envelope(envelope)
+        .addressing(addressing)
+        .connector(tls)
+        .build()
+        .expect("proxy");
+    within(p.open()).await.expect("proxy open");
+    p
+}
+
+#[tokio::test]
+async fn calls_over_https_in_every_binding() {
+    let (ca, files) = (TestCa::new("wws test CA"), PemFiles::new("e2e-calls"));
+    let served = serve_https(&ca, &files).await;
+    for (envelope, addressing) in BINDINGS {
+        let p = https_proxy(served.addr, envelope, addressing, trusting(&ca)).await;
+        let r =
+            within(p.invoke::<calculator::op::Add>(&Add { a: 1.0, b: 2.0 }, CallOptions::new()))
+                .await
+                .expect("Add over https");
+        assert_eq!(r.result, 3.0, "{envelope:?}/{addressing:?}");
+        within(p.close()).await.expect("close");
+    }
+    served.host.close().await.expect("host close");
+}
+
+#[tokio::test]
+async fn the_default_proxy_takes_https_and_names_an_untrusted_certificate() {
+    let (ca, files) = (TestCa::new("wws test CA"), PemFiles::new("e2e-untrusted"));
+    let served = serve_https(&ca, &files).await;
+    // No connector given: https:// is accepted, and the test CA is not a known root.
+    let p = ServiceProxy::new(
+        &https_url(served.addr, EnvelopeVersion::Soap11),
+        EnvelopeVersion::Soap11,
+        AddressingVersion::Transport,
+    )
+    .expect("https accepted");
+    let r = within(p.open()).await;
+    assert!(
+        matches!(
+            &r,
+            Err(Error::SecurityVerificationFailure {
+                check: SecurityCheck::UnknownIssuer,
+                ..
+            })
+        ),
+        "{r:?}"
+    );
+    served.host.close().await.expect("host close");
+}
+
+#[tokio::test]
+async fn abandoning_a_call_over_https_tells_the_host_channel_faulted() {
+    let (ca, files) = (TestCa::new("wws test CA"), PemFiles::new("e2e-abandon"));
+    let mut served = serve_https(&ca, &files).await;
+    let p = https_proxy(
+        served.addr,
+        EnvelopeVersion::Soap12,
+        AddressingVersion::WsAddressing10,
+        trusting(&ca),
+    )
+    .await;
+    let delay = |ms| {
+        p.call::<Delay, DelayResponse>(
+            DELAY_ACTION,
+            &Delay { milliseconds: ms },
+            CallOptions::new(),
+        )
+    };
+    let doomed = delay(20_000);
+    let doomed_op = served.started("Delay(20000)").await;
+    let other = delay(30);
+
+    let t0 = Instant::now();
+    p.abandon_call(doomed.id()).expect("abandon");
+    let r = within(doomed).await;
+    assert!(matches!(r, Err(Error::Abandoned { .. })), "{r:?}");
+    let (id, _, reason, at) = served.cancelled().await;
+    assert_eq!((id, reason), (doomed_op, CancelReason::ChannelFaulted));
+    let took = at.duration_since(t0);
+    assert!(took < Duration::from_millis(50), "host told after {took:?}");
+    assert_eq!(
+        within(other).await.expect("the other call").milliseconds,
+        30
+    );
+
+    // Dropping a pending call is abandoning it, over TLS too.
+    let dropped = delay(20_000);
+    let dropped_op = served.started("Delay(20000)").await;
+    let t0 = Instant::now();
+    drop(dropped);
+    let (id, _, reason, at) = served.cancelled().await;
+    assert_eq!((id, reason), (dropped_op, CancelReason::ChannelFaulted));
+    let took = at.duration_since(t0);
+    assert!(took < Duration::from_millis(50), "host told after {took:?}");
+    assert_eq!(p.pending_calls(), 0);
+    within(p.close()).await.expect("close");
+    served.host.close().await.expect("host close");
+}
+
+#[tokio::test]
+async fn under_mutual_tls_the_operation_sees_the_clients_certificate() {
+    let ca = TestCa::new("wws test CA");
+    let server = ca.server(&["localhost"]);
+    let tls = TlsAcceptor::builder(
+        Identity::from_pem(server.cert.as_bytes(), server.key.as_bytes()).expect("identity"),
+    )
+    .client_auth(ClientAuth::Required(vec![
+        Certificate::from_pem(ca.cert_pem.as_bytes()).expect("ca"),
+    ]))
+    .build()
+    .expect("acceptor");
+    let (seen_tx, mut seen) = mpsc::unbounded_channel();
+    let contract = Contract::new().serve::<calculator::op::Echo, _, _>(
+        move |ctx: OperationContext, r: Echo| {
+            let seen_tx = seen_tx.clone();
+            async move {
+                let _ = seen_tx.send((
+                    ctx.peer_certificate().map(<[u8]>::to_vec),
+                    ctx.tls().and_then(|t| t.server_name().map(str::to_owned)),
+                ));
+                Ok(EchoResponse { text: r.text })
+            }
+        },
+    );
+    let host = ServiceHost::builder(([127, 0, 0, 1], 0).into())
+        .acceptor(tls)
+        .endpoint(Endpoint::new(
+            calculator::PATH_SOAP11,
+            EnvelopeVersion::Soap11,
+            AddressingVersion::Transport,
+            contract,
+        ))
+        .build()
+        .expect("host");
+    host.open().await.expect("open");
+    let addr = host.local_addr().expect("bound");
+
+    let client = ca.client("calculator client");
+    let connector = TlsConnector::builder()
+        .built_in_roots(BuiltInRoots::None)
+        .add_root_certificate(Certificate::from_pem(ca.cert_pem.as_bytes()).expect("ca"))
+        .identity(Identity::from_pem(client.cert.as_bytes(), client.key.as_bytes()).expect("id"))
+        .build()
+        .expect("connector");
+    let p = https_proxy(
+        addr,
+        EnvelopeVersion::Soap11,
+        AddressingVersion::Transport,
+        connector,
+    )
+    .await;
+    let r = within(p.invoke::<calculator::op::Echo>(
+        &Echo {
+            text: "who am I".into(),
+        },
+        CallOptions::new(),
+    ))
+    .await
+    .expect("echo");
+    assert_eq!(r.text, "who am I");
+    let (cert, sni) = within(seen.recv()).await.expect("seen");
+    assert_eq!(cert.as_deref(), Some(&client.der[..]));
+    assert_eq!(sni.as_deref(), Some("localhost"));
+
+    // A proxy without a client certificate is refused, and told why.
+    let p = ServiceProxy::builder(&https_url(addr, EnvelopeVersion::Soap11))
+        .envelope(EnvelopeVersion::Soap11)
+        .connector(trusting(&ca))
+        .build()
+        .expect("proxy");
+    within(p.open()).await.expect("open");
+    let r =
+        within(p.invoke::<calculator::op::Echo>(&Echo { text: "x".into() }, CallOptions::new()))
+            .await;
+    assert!(
+        matches!(
+            &r,
+            Err(Error::SecurityVerificationFailure {
+                check: SecurityCheck::RefusedByPeer,
+                ..
+            })
+        ),
+        "{r:?}"
+    );
+    host.close().await.expect("host close");
+}
