@@ -153,6 +153,7 @@ pub struct Builder {
     client: bool,
     server: bool,
     rerun_if_changed: bool,
+    unimplemented: bool,
 }
 
 /// A builder with everything generated: types, operations, clients and service traits.
@@ -161,6 +162,7 @@ pub fn configure() -> Builder {
         client: true,
         server: true,
         rerun_if_changed: true,
+        unimplemented: false,
     }
 }
 
@@ -179,6 +181,15 @@ impl Builder {
     /// Whether to generate the service traits (they need `wws-host`). Default: yes.
     pub fn server(mut self, yes: bool) -> Self {
         self.server = yes;
+        self
+    }
+
+    /// Whether the service traits' methods have a default answering a
+    /// Receiver fault "… is not implemented", so a service implements the
+    /// operations it supports (an ONVIF device its profile). Default: no,
+    /// every operation must be implemented.
+    pub fn unimplemented_by_default(mut self, yes: bool) -> Self {
+        self.unimplemented = yes;
         self
     }
 
@@ -230,7 +241,7 @@ impl Builder {
             }
         }
         for p in &ports {
-            e.port(p, self.client, self.server);
+            e.port(p, self.client, self.server, self.unimplemented);
         }
         let mut code = e.out;
         while code.ends_with("\n\n") {

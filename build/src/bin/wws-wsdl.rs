@@ -1,11 +1,11 @@
-//! `wws-wsdl [--out FILE.rs] [--no-client] [--no-server] WSDL...`: generates
+//! `wws-wsdl [--out FILE.rs] [--no-client] [--no-server] [--unimplemented-by-default] WSDL...`: generates
 //! one Rust module from WSDL 1.1 contracts and their schemas, to `FILE.rs`
 //! or stdout; warnings go to stderr.
 
 use std::io::Write;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: wws-wsdl [--out FILE.rs] [--no-client] [--no-server] WSDL...";
+const USAGE: &str = "usage: wws-wsdl [--out FILE.rs] [--no-client] [--no-server] [--unimplemented-by-default] WSDL...";
 
 fn main() -> ExitCode {
     let mut out = None;
@@ -23,6 +23,7 @@ fn main() -> ExitCode {
             },
             "--no-client" => builder = builder.client(false),
             "--no-server" => builder = builder.server(false),
+            "--unimplemented-by-default" => builder = builder.unimplemented_by_default(true),
             "--help" | "-h" => {
                 println!("{USAGE}");
                 return ExitCode::SUCCESS;
