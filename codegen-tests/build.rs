@@ -1,6 +1,6 @@
 //! Generates the modules of `src/lib.rs` with wws-build, as a user's build.rs would:
 //! the calculator (examples/calculator.wsdl), the project's shop contract, and
-//! TempConvert, NumberConversion and ONVIF device management from `../shared/wsdl/` when it is there
+//! TempConvert, NumberConversion, CountryInfoService and ONVIF device management from `../shared/wsdl/` when it is there
 //! (cfg `wws_corpus`; the tests say SKIPPED otherwise).
 
 use std::path::{Path, PathBuf};
@@ -42,6 +42,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             &corpus.join("numberconversion/NumberConversion.wsdl"),
             &out.join("numberconversion.rs"),
         )?;
+        // CountryInfoService's 21 operations: the tests implement a few, the rest answer a fault.
+        let countryinfo = corpus.join("countryinfo/CountryInfoService.wsdl");
+        wws_build::configure()
+            .unimplemented_by_default(true)
+            .compile(&[countryinfo.as_path()], out.join("countryinfo.rs"))?;
         // ONVIF's 103 operations: a device implements its profile, the rest answer a fault.
         let onvif = corpus.join("onvif-devicemgmt/ver10/device/wsdl/devicemgmt.wsdl");
         let generated = wws_build::configure()

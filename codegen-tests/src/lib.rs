@@ -2,7 +2,7 @@
 //! would include them: the calculator contract, the project's shop contract
 //! (nested types, arrays, enums, attributes, a choice, an extension, a typed
 //! fault, document/literal wrapped and bare, rpc/literal), and, when
-//! `../shared/wsdl/` is there, TempConvert, NumberConversion and ONVIF
+//! `../shared/wsdl/` is there, TempConvert, NumberConversion, CountryInfoService and ONVIF
 //! device management.
 //!
 //! The tests call the hand-written calculator host with the generated
@@ -29,6 +29,13 @@ pub mod tempconvert {
 #[cfg(wws_corpus)]
 pub mod numberconversion {
     include!(concat!(env!("OUT_DIR"), "/numberconversion.rs"));
+}
+
+/// Generated from `../shared/wsdl/countryinfo/CountryInfoService.wsdl`, with
+/// unimplemented operations answering a fault.
+#[cfg(wws_corpus)]
+pub mod countryinfo {
+    include!(concat!(env!("OUT_DIR"), "/countryinfo.rs"));
 }
 
 /// Generated from `../shared/wsdl/onvif-devicemgmt/ver10/device/wsdl/devicemgmt.wsdl`

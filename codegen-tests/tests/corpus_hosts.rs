@@ -1,4 +1,4 @@
-//! TempConvert and NumberConversion (from `../shared/wsdl/`, SKIPPED when
+//! TempConvert, NumberConversion and CountryInfoService (from `../shared/wsdl/`, SKIPPED when
 //! absent): generated services hosted on loopback, called by the generated
 //! clients and by zeep (dynamic, from the host's `?wsdl`; SKIPPED when not
 //! installed) over SOAP 1.1 and 1.2, every operation. Both contracts give every
@@ -18,6 +18,12 @@ mod corpus {
     use std::sync::Arc;
     use std::time::Duration;
 
+    use wws_codegen_tests::countryinfo::{
+        self as ci, ArrayOftContinent, ArrayOftLanguage, CapitalCity, CapitalCityResponse,
+        CountryInfoService, CountryInfoServiceClient, CountryName, FullCountryInfo,
+        FullCountryInfoResponse, ListOfContinentsByName, ListOfContinentsByNameResponse,
+        TContinent, TCountryInfo, TLanguage,
+    };
     use wws_codegen_tests::numberconversion::{
         self as nc, NumberConversionClient, NumberConversionService, NumberToDollars,
         NumberToDollarsResponse, NumberToWords, NumberToWordsResponse,
@@ -302,6 +308,143 @@ for port in ("NumberConversionSoap", "NumberConversionSoap12"):
                 out.contains("NumberConversionSoap12 forty-two | 12.50 dollars"),
                 "{out}"
             );
+        }
+        within(host.close()).await.expect("close");
+    }
+
+    struct Countries;
+
+    fn netherlands() -> TCountryInfo {
+        TCountryInfo {
+            s_iso_code: "NL".into(),
+            s_name: "Netherlands".into(),
+            s_capital_city: "Amsterdam".into(),
+            s_phone_code: "31".into(),
+            s_continent_code: "EU".into(),
+            s_currency_iso_code: "EUR".into(),
+            s_country_flag: "http://example.invalid/nl.jpg".into(),
+            languages: ArrayOftLanguage {
+                t_language: vec![TLanguage {
+                    s_iso_code: "nl".into(),
+                    s_name: "Dutch".into(),
+                }],
+            },
+        }
+    }
+
+    fn continents() -> ArrayOftContinent {
+        ArrayOftContinent {
+            t_continent: vec![
+                TContinent {
+                    s_code: "AF".into(),
+                    s_name: "Africa".into(),
+                },
+                TContinent {
+                    s_code: "EU".into(),
+                    s_name: "Europe".into(),
+                },
+            ],
+        }
+    }
+
+    impl CountryInfoService for Countries {
+        async fn list_of_continents_by_name(
+            &self,
+            _ctx: &OperationContext,
+            _req: ListOfContinentsByName,
+        ) -> Reply<ci::op::ListOfContinentsByName> {
+            Ok(ListOfContinentsByNameResponse {
+                list_of_continents_by_name_result: continents(),
+            })
+        }
+
+        async fn capital_city(
+            &self,
+            _ctx: &OperationContext,
+            req: CapitalCity,
+        ) -> Reply<ci::op::CapitalCity> {
+            let city = if req.s_country_iso_code == "NL" {
+                "Amsterdam"
+            } else {
+                "Country not found"
+            };
+            Ok(CapitalCityResponse {
+                capital_city_result: city.into(),
+            })
+        }
+
+        async fn full_country_info(
+            &self,
+            _ctx: &OperationContext,
+            _req: FullCountryInfo,
+        ) -> Reply<ci::op::FullCountryInfo> {
+            Ok(FullCountryInfoResponse {
+                full_country_info_result: netherlands(),
+            })
+        }
+    }
+
+    const ZEEP_COUNTRIES: &str = r#"
+import sys
+from zeep import Client
+client = Client(sys.argv[1])
+for port in ("CountryInfoServiceSoap", "CountryInfoServiceSoap12"):
+    s = client.bind("CountryInfoService", port)
+    info = s.FullCountryInfo(sCountryISOCode="NL")
+    continents = s.ListOfContinentsByName()
+    # zeep unwraps an array type of one repeated child into a list.
+    langs = getattr(info.Languages, "tLanguage", info.Languages)
+    continents = getattr(continents, "tContinent", continents)
+    print(port, s.CapitalCity(sCountryISOCode="NL"), info.sName, langs[0].sName,
+          ",".join(c.sName for c in continents))
+"#;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn countryinfo_generated_host_and_client() {
+        let (host, addr) = host(
+            Arc::new(Countries).into_contract(),
+            "countryinfo/CountryInfoService.wsdl",
+        )
+        .await;
+        for (path, envelope) in VERSIONS {
+            let c = CountryInfoServiceClient::new(proxy(addr, path, envelope).await);
+            let r = within(c.full_country_info(&FullCountryInfo {
+                s_country_iso_code: "NL".into(),
+            }))
+            .await
+            .expect("info");
+            assert_eq!(r.full_country_info_result, netherlands(), "{envelope:?}");
+            let r = within(c.list_of_continents_by_name(&ListOfContinentsByName {}))
+                .await
+                .expect("continents");
+            assert_eq!(
+                r.list_of_continents_by_name_result,
+                continents(),
+                "{envelope:?}"
+            );
+            let r = within(c.capital_city(&CapitalCity {
+                s_country_iso_code: "NL".into(),
+            }))
+            .await
+            .expect("capital");
+            assert_eq!(r.capital_city_result, "Amsterdam");
+            let e = within(c.country_name(&CountryName {
+                s_country_iso_code: "NL".into(),
+            }))
+            .await
+            .expect_err("not implemented");
+            assert!(
+                e.to_string().contains("CountryName is not implemented"),
+                "{e}"
+            );
+        }
+        if let Some(out) = zeep(ZEEP_COUNTRIES, vec![format!("http://{addr}/s11?wsdl")]).await {
+            for port in ["CountryInfoServiceSoap ", "CountryInfoServiceSoap12 "] {
+                assert!(
+                    out.contains(&format!("{port}Amsterdam Netherlands Dutch Africa,Europe")),
+                    "{out}"
+                );
+            }
         }
         within(host.close()).await.expect("close");
     }
