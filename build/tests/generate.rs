@@ -136,6 +136,10 @@ fn what_cannot_be_mapped_is_raw_xml_and_a_warning() {
     <xs:element name="x" type="t:Nowhere"/>
     <xs:element ref="t:Absent"/>
   </xs:sequence></xs:complexType>
+  <xs:complexType name="TwoChoices"><xs:sequence>
+    <xs:choice><xs:element name="a" type="xs:int"/><xs:element name="b" type="xs:int"/></xs:choice>
+    <xs:choice maxOccurs="unbounded"><xs:element name="c" type="xs:int"/><xs:element name="d" type="xs:string"/></xs:choice>
+  </xs:sequence></xs:complexType>
   <xs:complexType name="type"><xs:sequence><xs:element name="self" type="xs:gYear"/><xs:element name="Self" type="xs:int"/></xs:sequence></xs:complexType>
   <xs:complexType name="Type"><xs:sequence/></xs:complexType>
   <xs:element name="Type" type="t:Type"/>
@@ -156,6 +160,12 @@ fn what_cannot_be_mapped_is_raw_xml_and_a_warning() {
     assert!(code.contains("pub x: ::wws_core::xsd::RawXml,"), "{code}");
     assert!(w.contains("{urn:t}Nowhere is not defined"), "{w}");
     assert!(w.contains("{urn:t}Absent is not declared"), "{w}");
+    // Two choices in one type stay two fields.
+    assert!(code.contains("pub choice: TwoChoicesChoice,"), "{code}");
+    assert!(
+        code.contains("pub choice2: Vec<TwoChoicesChoice2>,"),
+        "{code}"
+    );
     // Names: keywords, clashes.
     assert!(code.contains("pub struct Type {"), "{code}");
     assert!(code.contains("pub struct TypeType {}"), "{code}");
