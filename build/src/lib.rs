@@ -72,7 +72,8 @@
 //!
 //! - `wsdl:import`, `xs:import`, `xs:include` are read from local files,
 //!   relative to the importing file. Remote locations are never fetched:
-//!   a warning names them and what they would define maps to raw XML.
+//!   [`Builder::catalog`] maps them (or their namespace) to local copies;
+//!   otherwise a warning names them and what they would define maps to raw XML.
 //! - Names are made valid, unique Rust identifiers (`PascalCase` types,
 //!   `snake_case` fields and methods, keywords suffixed `_`, clashes
 //!   numbered or suffixed `Element`/`Type`); every field carries its XML name.
@@ -85,8 +86,7 @@
 //!
 //! Not yet: reading a reply's typed headers on the client (the proxy's
 //! typed calls return the body), `xsi:type` polymorphism (derived types are
-//! generated, fields use the declared type), substitution groups, an XML
-//! catalog for remote imports.
+//! generated, fields use the declared type), substitution groups.
 
 mod dom;
 mod emit;
@@ -96,7 +96,7 @@ mod names;
 mod schema;
 mod wsdl;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -154,6 +154,7 @@ pub struct Builder {
     server: bool,
     rerun_if_changed: bool,
     unimplemented: bool,
+    catalog: BTreeMap<String, PathBuf>,
 }
 
 /// A builder with everything generated: types, operations, clients and service traits.
@@ -163,6 +164,7 @@ pub fn configure() -> Builder {
         server: true,
         rerun_if_changed: true,
         unimplemented: false,
+        catalog: BTreeMap::new(),
     }
 }
 
@@ -181,6 +183,17 @@ impl Builder {
     /// Whether to generate the service traits (they need `wws-host`). Default: yes.
     pub fn server(mut self, yes: bool) -> Self {
         self.server = yes;
+        self
+    }
+
+    /// Reads the schema a remote import names from `file` instead:
+    /// `location` is the import's `schemaLocation` (or `location`) URL, or
+    /// its namespace (which also serves imports giving no location). The
+    /// network is never used; an import the catalog does not map maps to
+    /// raw XML with a warning.
+    pub fn catalog(mut self, location: impl Into<String>, file: impl AsRef<Path>) -> Self {
+        self.catalog
+            .insert(location.into(), file.as_ref().to_path_buf());
         self
     }
 
@@ -207,7 +220,7 @@ impl Builder {
             return Err(Error::new("no WSDL given".to_owned()));
         }
         let mut warn = Warnings::default();
-        let docs = load::load(&inputs, &mut warn)?;
+        let docs = load::load(&inputs, &self.catalog, &mut warn)?;
         let ctxs = load::contexts(&docs);
         let ix = load::index(&docs, &ctxs, &mut warn);
         let mut g = schema::Gen::new(&ix, &mut warn);

@@ -367,3 +367,27 @@ fn command_line_tool_writes_the_module_and_warns_on_stderr() {
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("error: /nonexistent.wsdl"));
 }
+
+#[test]
+fn the_catalog_maps_remote_imports_to_local_files() {
+    let dir = std::env::temp_dir().join(format!("wws-build-catalog-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let xmlmime = dir.join("xmlmime.xsd");
+    std::fs::write(
+        &xmlmime,
+        r#"<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="http://www.w3.org/2005/05/xmlmime">
+  <xs:attribute name="contentType"><xs:simpleType><xs:restriction base="xs:string"><xs:minLength value="3"/></xs:restriction></xs:simpleType></xs:attribute>
+</xs:schema>"#,
+    )
+    .expect("write");
+    let shop = [contracts().join("shop.wsdl")];
+    // xmlmime's schemaLocation is its namespace: one catalog entry serves both lookups.
+    let by_url = wws_build::configure()
+        .catalog("http://www.w3.org/2005/05/xmlmime", &xmlmime)
+        .generate(&shop)
+        .expect("generates");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(by_url.warnings.is_empty(), "{:?}", by_url.warnings);
+    assert!(by_url.code.contains("pub content_type: Option<String>,"));
+    assert!(by_url.files.iter().any(|f| f.ends_with("xmlmime.xsd")));
+}
