@@ -84,6 +84,21 @@
 //!   several body parts in document style) are skipped with a warning.
 //! - Output is deterministic: the same inputs give the same bytes.
 //!
+//! # The corpus
+//!
+//! The real-world contracts kept outside the repository (`../shared/wsdl/`)
+//! generate and pass `cargo check` without a warning under the workspace's
+//! lints (`tests/corpus_compile.rs`, ignored by default; figures of
+//! 2026-12-01 on the loaded 2-core CI box, debug build of wws-build):
+//!
+//! | WSDL | lines | generation | `cargo check` | generator warnings |
+//! |---|---|---|---|---|
+//! | CountryInfoService | 946 | 21 ms | 2.4 s | 0 |
+//! | NumberConversion | 120 | 1 ms | 0.6 s | 0 |
+//! | TempConvert | 120 | 1 ms | 0.5 s | 1 (its HTTP POST port type has no SOAP binding) |
+//! | ONVIF device management (+ onvif.xsd, common.xsd) | 15,104 | 287 ms | 56 s | 11 (4 remote imports not fetched, and the 7 references into them) |
+//! | Salesforce partner | 14,891 | 102 ms | 18 s | 0 |
+//!
 //! Not yet: reading a reply's typed headers on the client (the proxy's
 //! typed calls return the body), `xsi:type` polymorphism (derived types are
 //! generated, fields use the declared type), substitution groups.
