@@ -391,3 +391,60 @@ fn the_catalog_maps_remote_imports_to_local_files() {
     assert!(by_url.code.contains("pub content_type: Option<String>,"));
     assert!(by_url.files.iter().any(|f| f.ends_with("xmlmime.xsd")));
 }
+
+/// Every reference-bearing attribute of the shop contract removed in turn
+/// (names, types, refs, bases, messages, …): generation never panics, and
+/// what it generates parses as Rust.
+#[test]
+fn broken_references_never_panic() {
+    let files = ["shop.wsdl", "shop-types.xsd", "shop-common.xsd"];
+    let texts: Vec<String> = files
+        .iter()
+        .map(|f| std::fs::read_to_string(contracts().join(f)).expect("contract"))
+        .collect();
+    let attrs = [
+        " name=\"",
+        " type=\"",
+        " ref=\"",
+        " base=\"",
+        " element=\"",
+        " message=\"",
+        " binding=\"",
+        " itemType=\"",
+        " schemaLocation=\"",
+        " targetNamespace=\"",
+        " part=\"",
+        " parts=\"",
+        " soapAction=\"",
+        " style=\"",
+        " maxOccurs=\"",
+        " use=\"",
+    ];
+    let dir = std::env::temp_dir().join(format!("wws-build-broken-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let mut runs = 0;
+    for (n, text) in texts.iter().enumerate() {
+        for attr in attrs {
+            let mut from = 0;
+            while let Some(at) = text[from..].find(attr).map(|i| i + from) {
+                let value_end = text[at + attr.len()..]
+                    .find('"')
+                    .map_or(text.len(), |i| at + attr.len() + i + 1);
+                let broken = format!("{}{}", &text[..at], &text[value_end..]);
+                for (m, f) in files.iter().enumerate() {
+                    let t = if m == n { &broken } else { &texts[m] };
+                    std::fs::write(dir.join(f), t).expect("write");
+                }
+                if let Ok(g) = wws_build::configure().generate(&[dir.join("shop.wsdl")]) {
+                    if let Err(e) = syn::parse_file(&g.code) {
+                        panic!("{}: without {attr} at {at}: {e}", files[n]);
+                    }
+                }
+                runs += 1;
+                from = at + 1;
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(runs > 100, "{runs}");
+}
