@@ -257,6 +257,16 @@ impl Builder {
             if self.client { ", wws-proxy" } else { "" },
             if self.server { ", wws-host" } else { "" },
         ));
+        if !warn.list.is_empty() {
+            // What could not be mapped exactly, where a reader of the module sees it.
+            code.insert_str(code.len() - 1, "//\n");
+            for w in &warn.list {
+                code.insert_str(
+                    code.len() - 1,
+                    &format!("// warning: {}\n", w.replace('\n', " ")),
+                );
+            }
+        }
         let mut e = emit::Emitter {
             defaults: emit::defaults(&items),
             items: &items,
