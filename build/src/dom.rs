@@ -251,36 +251,48 @@ pub fn default_namespace(node: &mut Node, ns: &str) {
 /// Contract prose made safe for rustdoc (which generated crates may build
 /// with `-D warnings`): no HTML tags, no intra-doc links, no bare URLs.
 pub fn markdown_safe(text: &str) -> String {
+    fn escape(out: &mut String, s: &str) {
+        for c in s.chars() {
+            match c {
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '[' => out.push_str("\\["),
+                ']' => out.push_str("\\]"),
+                '`' => out.push('\''),
+                c => out.push(c),
+            }
+        }
+    }
+    let text = text.replace('\t', " ");
     let mut out = String::with_capacity(text.len());
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {
             out.push('\n');
         }
-        let mut first = true;
-        for word in line.split(' ') {
-            if !first {
+        for (j, word) in line.split(' ').enumerate() {
+            if j > 0 {
                 out.push(' ');
             }
-            first = false;
-            if word.starts_with("http://") || word.starts_with("https://") {
-                let url = word.trim_end_matches(['.', ',', ';', ':', ')']);
-                let rest = &word[url.len()..];
+            let at = word.find("http://").or_else(|| word.find("https://"));
+            let Some(at) = at else {
+                escape(&mut out, word);
+                continue;
+            };
+            let (before, link) = word.split_at(at);
+            escape(&mut out, before);
+            let url = link.trim_end_matches(['.', ',', ';', ':', ')', '\'', '"']);
+            let rest = &link[url.len()..];
+            if before.is_empty() || before.ends_with(|c: char| !c.is_alphanumeric()) {
                 out.push('<');
                 out.push_str(&url.replace(['<', '>'], ""));
                 out.push('>');
-                out.push_str(rest);
-                continue;
+            } else {
+                // Glued to a word (`valuehttp://…`): set apart so it is a link.
+                out.push_str(" <");
+                out.push_str(&url.replace(['<', '>'], ""));
+                out.push('>');
             }
-            for c in word.chars() {
-                match c {
-                    '<' => out.push_str("&lt;"),
-                    '>' => out.push_str("&gt;"),
-                    '[' => out.push_str("\\["),
-                    ']' => out.push_str("\\]"),
-                    '`' => out.push('\''),
-                    c => out.push(c),
-                }
-            }
+            escape(&mut out, rest);
         }
     }
     out
@@ -295,6 +307,10 @@ mod tests {
         assert_eq!(
             markdown_safe("See https://x.org/a. <b>[c]</b> `d"),
             "See <https://x.org/a>. &lt;b&gt;\\[c\\]&lt;/b&gt; 'd"
+        );
+        assert_eq!(
+            markdown_safe("\thttp://a/b, valuehttp://c/d (http://e/f)"),
+            " <http://a/b>, value <http://c/d> (<http://e/f>)"
         );
     }
 

@@ -332,7 +332,7 @@ impl Emitter<'_> {
     }
 
     /// Emits a port type's operations module, client and service trait.
-    pub fn port(&mut self, p: &Port, client: bool, server: bool) {
+    pub fn port(&mut self, p: &Port, client: bool, server: bool, unimplemented: bool) {
         let items = self.items;
         let name = |i: usize| items[i].name.clone();
         let mut o = String::new();
@@ -518,13 +518,25 @@ impl Emitter<'_> {
             );
             for op in &p.ops {
                 doc(&mut o, "    ", &op_doc(op));
-                let _ = writeln!(
+                let _ = write!(
                     o,
-                    "    fn {}(\n        &self,\n        ctx: &::wws_host::OperationContext,\n        req: {},\n    ) -> impl ::std::future::Future<Output = ::wws_core::operation::Reply<{m}::{}>> + Send;\n",
+                    "    fn {}(\n        &self,\n        ctx: &::wws_host::OperationContext,\n        req: {},\n    ) -> impl ::std::future::Future<Output = ::wws_core::operation::Reply<{m}::{}>> + Send",
                     op.method,
                     name(op.request),
                     op.ident
                 );
+                if unimplemented {
+                    let _ = writeln!(
+                        o,
+                        " {{\n        let _ = (ctx, req);\n        async {{ Err(::wws_core::Fault::receiver({}).into()) }}\n    }}\n",
+                        lit(&format!(
+                            "{} is not implemented by this service",
+                            op.wsdl_name
+                        ))
+                    );
+                } else {
+                    o.push_str(";\n\n");
+                }
             }
             o.push_str("    /// The contract serving this service's methods; the service is shared, never cloned.\n");
             o.push_str(

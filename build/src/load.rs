@@ -21,7 +21,11 @@ pub struct Doc {
 }
 
 /// Reads `inputs` and everything they import locally.
-pub fn load(inputs: &[PathBuf], warn: &mut Warnings) -> Result<Vec<Doc>, crate::Error> {
+pub fn load(
+    inputs: &[PathBuf],
+    catalog: &BTreeMap<String, PathBuf>,
+    warn: &mut Warnings,
+) -> Result<Vec<Doc>, crate::Error> {
     let mut docs = Vec::new();
     let mut seen = BTreeSet::new();
     let mut queue: Vec<(PathBuf, Option<String>, bool)> =
@@ -84,15 +88,23 @@ pub fn load(inputs: &[PathBuf], warn: &mut Warnings) -> Result<Vec<Doc>, crate::
                     continue;
                 }
                 let loc = c.attr("schemaLocation").or_else(|| c.attr("location"));
+                let cham = (c.local != "import").then(|| tns.to_owned());
+                // The catalog maps a remote location, or a namespace, to a local file.
+                let local = loc
+                    .and_then(|l| catalog.get(l))
+                    .or_else(|| c.attr("namespace").and_then(|n| catalog.get(n)));
+                if let Some(path) = local {
+                    next.push((path.clone(), cham, false));
+                    continue;
+                }
                 let Some(loc) = loc else { continue };
                 if loc.contains("://") {
                     warn.push(format!(
-                        "{shown}: remote import {loc} (namespace {}) is not fetched; its types map to raw XML",
+                        "{shown}: remote import {loc} (namespace {}) is not fetched (give the catalog a local copy); its types map to raw XML",
                         c.attr("namespace").unwrap_or("?")
                     ));
                     continue;
                 }
-                let cham = (c.local != "import").then(|| tns.to_owned());
                 next.push((dir.join(loc), cham, false));
             }
         };

@@ -913,7 +913,15 @@ impl<'a> Gen<'a> {
     /// Merges repeated fields and gives every field a unique Rust name.
     fn finish(&mut self, owner: usize, fields: Vec<Field>) -> Vec<Field> {
         let mut out: Vec<Field> = Vec::new();
+        let items = &self.items;
+        let is_choice =
+            |f: &Field| matches!(f.ty, Ty::Item(i) if matches!(items[i].body, Body::Choice { .. }));
         for f in fields {
+            if is_choice(&f) {
+                // Each choice is a field of its own, whatever its alternatives.
+                out.push(f);
+                continue;
+            }
             let dup = out.iter_mut().find(|o| {
                 o.kind == f.kind
                     && (matches!(

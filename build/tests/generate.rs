@@ -136,6 +136,10 @@ fn what_cannot_be_mapped_is_raw_xml_and_a_warning() {
     <xs:element name="x" type="t:Nowhere"/>
     <xs:element ref="t:Absent"/>
   </xs:sequence></xs:complexType>
+  <xs:complexType name="TwoChoices"><xs:sequence>
+    <xs:choice><xs:element name="a" type="xs:int"/><xs:element name="b" type="xs:int"/></xs:choice>
+    <xs:choice maxOccurs="unbounded"><xs:element name="c" type="xs:int"/><xs:element name="d" type="xs:string"/></xs:choice>
+  </xs:sequence></xs:complexType>
   <xs:complexType name="type"><xs:sequence><xs:element name="self" type="xs:gYear"/><xs:element name="Self" type="xs:int"/></xs:sequence></xs:complexType>
   <xs:complexType name="Type"><xs:sequence/></xs:complexType>
   <xs:element name="Type" type="t:Type"/>
@@ -156,6 +160,12 @@ fn what_cannot_be_mapped_is_raw_xml_and_a_warning() {
     assert!(code.contains("pub x: ::wws_core::xsd::RawXml,"), "{code}");
     assert!(w.contains("{urn:t}Nowhere is not defined"), "{w}");
     assert!(w.contains("{urn:t}Absent is not declared"), "{w}");
+    // Two choices in one type stay two fields.
+    assert!(code.contains("pub choice: TwoChoicesChoice,"), "{code}");
+    assert!(
+        code.contains("pub choice2: Vec<TwoChoicesChoice2>,"),
+        "{code}"
+    );
     // Names: keywords, clashes.
     assert!(code.contains("pub struct Type {"), "{code}");
     assert!(code.contains("pub struct TypeType {}"), "{code}");
@@ -356,4 +366,85 @@ fn command_line_tool_writes_the_module_and_warns_on_stderr() {
         .expect("runs");
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("error: /nonexistent.wsdl"));
+}
+
+#[test]
+fn the_catalog_maps_remote_imports_to_local_files() {
+    let dir = std::env::temp_dir().join(format!("wws-build-catalog-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let xmlmime = dir.join("xmlmime.xsd");
+    std::fs::write(
+        &xmlmime,
+        r#"<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="http://www.w3.org/2005/05/xmlmime">
+  <xs:attribute name="contentType"><xs:simpleType><xs:restriction base="xs:string"><xs:minLength value="3"/></xs:restriction></xs:simpleType></xs:attribute>
+</xs:schema>"#,
+    )
+    .expect("write");
+    let shop = [contracts().join("shop.wsdl")];
+    // xmlmime's schemaLocation is its namespace: one catalog entry serves both lookups.
+    let by_url = wws_build::configure()
+        .catalog("http://www.w3.org/2005/05/xmlmime", &xmlmime)
+        .generate(&shop)
+        .expect("generates");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(by_url.warnings.is_empty(), "{:?}", by_url.warnings);
+    assert!(by_url.code.contains("pub content_type: Option<String>,"));
+    assert!(by_url.files.iter().any(|f| f.ends_with("xmlmime.xsd")));
+}
+
+/// Every reference-bearing attribute of the shop contract removed in turn
+/// (names, types, refs, bases, messages, …): generation never panics, and
+/// what it generates parses as Rust.
+#[test]
+fn broken_references_never_panic() {
+    let files = ["shop.wsdl", "shop-types.xsd", "shop-common.xsd"];
+    let texts: Vec<String> = files
+        .iter()
+        .map(|f| std::fs::read_to_string(contracts().join(f)).expect("contract"))
+        .collect();
+    let attrs = [
+        " name=\"",
+        " type=\"",
+        " ref=\"",
+        " base=\"",
+        " element=\"",
+        " message=\"",
+        " binding=\"",
+        " itemType=\"",
+        " schemaLocation=\"",
+        " targetNamespace=\"",
+        " part=\"",
+        " parts=\"",
+        " soapAction=\"",
+        " style=\"",
+        " maxOccurs=\"",
+        " use=\"",
+    ];
+    let dir = std::env::temp_dir().join(format!("wws-build-broken-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let mut runs = 0;
+    for (n, text) in texts.iter().enumerate() {
+        for attr in attrs {
+            let mut from = 0;
+            while let Some(at) = text[from..].find(attr).map(|i| i + from) {
+                let value_end = text[at + attr.len()..]
+                    .find('"')
+                    .map_or(text.len(), |i| at + attr.len() + i + 1);
+                let broken = format!("{}{}", &text[..at], &text[value_end..]);
+                for (m, f) in files.iter().enumerate() {
+                    let t = if m == n { &broken } else { &texts[m] };
+                    std::fs::write(dir.join(f), t).expect("write");
+                }
+                if let Ok(g) = wws_build::configure().generate(&[dir.join("shop.wsdl")]) {
+                    if let Err(e) = syn::parse_file(&g.code) {
+                        panic!("{}: without {attr} at {at}: {e}", files[n]);
+                    }
+                }
+                runs += 1;
+                from = at + 1;
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(runs > 100, "{runs}");
 }

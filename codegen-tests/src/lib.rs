@@ -2,7 +2,8 @@
 //! would include them: the calculator contract, the project's shop contract
 //! (nested types, arrays, enums, attributes, a choice, an extension, a typed
 //! fault, document/literal wrapped and bare, rpc/literal), and, when
-//! `../shared/wsdl/` is there, TempConvert and NumberConversion.
+//! `../shared/wsdl/` is there, TempConvert, NumberConversion, CountryInfoService and ONVIF
+//! device management.
 //!
 //! The tests call the hand-written calculator host with the generated
 //! client, and generated service traits hosted on loopback with the
@@ -30,6 +31,20 @@ pub mod numberconversion {
     include!(concat!(env!("OUT_DIR"), "/numberconversion.rs"));
 }
 
+/// Generated from `../shared/wsdl/countryinfo/CountryInfoService.wsdl`, with
+/// unimplemented operations answering a fault.
+#[cfg(wws_corpus)]
+pub mod countryinfo {
+    include!(concat!(env!("OUT_DIR"), "/countryinfo.rs"));
+}
+
+/// Generated from `../shared/wsdl/onvif-devicemgmt/ver10/device/wsdl/devicemgmt.wsdl`
+/// (and the ONVIF schemas it imports), with unimplemented operations answering a fault.
+#[cfg(wws_corpus)]
+pub mod onvif {
+    include!(concat!(env!("OUT_DIR"), "/onvif.rs"));
+}
+
 /// The warnings of each generation (one a line), by module name.
 pub fn warnings(module: &str) -> &'static str {
     match module {
@@ -37,6 +52,8 @@ pub fn warnings(module: &str) -> &'static str {
         "shop" => include_str!(concat!(env!("OUT_DIR"), "/shop.warnings")),
         #[cfg(wws_corpus)]
         "tempconvert" => include_str!(concat!(env!("OUT_DIR"), "/tempconvert.warnings")),
+        #[cfg(wws_corpus)]
+        "onvif" => include_str!(concat!(env!("OUT_DIR"), "/onvif.warnings")),
         #[cfg(wws_corpus)]
         "numberconversion" => include_str!(concat!(env!("OUT_DIR"), "/numberconversion.warnings")),
         _ => "",

@@ -1,11 +1,11 @@
-//! `wws-wsdl [--out FILE.rs] [--no-client] [--no-server] WSDL...`: generates
+//! `wws-wsdl [--out FILE.rs] [--no-client] [--no-server] [--unimplemented-by-default] [--catalog URL=FILE]... WSDL...`: generates
 //! one Rust module from WSDL 1.1 contracts and their schemas, to `FILE.rs`
 //! or stdout; warnings go to stderr.
 
 use std::io::Write;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: wws-wsdl [--out FILE.rs] [--no-client] [--no-server] WSDL...";
+const USAGE: &str = "usage: wws-wsdl [--out FILE.rs] [--no-client] [--no-server] [--unimplemented-by-default] [--catalog URL-OR-NAMESPACE=FILE]... WSDL...";
 
 fn main() -> ExitCode {
     let mut out = None;
@@ -21,8 +21,16 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             },
+            "--catalog" => match args.next().as_deref().and_then(|m| m.split_once('=')) {
+                Some((location, file)) => builder = builder.catalog(location, file),
+                None => {
+                    eprintln!("--catalog takes LOCATION=FILE\n{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
             "--no-client" => builder = builder.client(false),
             "--no-server" => builder = builder.server(false),
+            "--unimplemented-by-default" => builder = builder.unimplemented_by_default(true),
             "--help" | "-h" => {
                 println!("{USAGE}");
                 return ExitCode::SUCCESS;
