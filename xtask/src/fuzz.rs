@@ -20,13 +20,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// The fuzz targets (`fuzz/fuzz_targets/<name>.rs`).
-pub const TARGETS: [&str; 6] = [
+pub const TARGETS: [&str; 7] = [
     "message_read",
     "typed_body",
     "roundtrip",
     "derive_reader",
     "http_request",
     "wssecurity_header",
+    "wsdl_reader",
 ];
 
 /// Seconds per target when none are given.
@@ -38,6 +39,11 @@ pub const CI_SECONDS: u64 = 15;
 
 /// Where the peers' captured messages are (as `wws-core/tests/wire_fixtures.rs` reads them).
 const WIRE_FIXTURES: &str = "tests/fixtures/wire";
+/// The seeds of `wsdl_reader`: contracts the project writes.
+const CONTRACT_SEEDS: [&str; 2] = [
+    "examples/calculator.wsdl",
+    "build/tests/contracts/shop.wsdl",
+];
 
 fn fuzz_dir() -> PathBuf {
     run::root().join("fuzz")
@@ -264,6 +270,18 @@ fn files(dir: &Path) -> std::result::Result<Vec<PathBuf>, String> {
 fn seed_corpus(target: &str) -> std::result::Result<PathBuf, String> {
     let corpus = fuzz_dir().join("corpus").join(target);
     std::fs::create_dir_all(&corpus).map_err(|e| format!("{}: {e}", corpus.display()))?;
+    if target == "wsdl_reader" {
+        // The project's own contracts; SOAP messages are no WSDL.
+        for contract in CONTRACT_SEEDS {
+            let from = run::root().join(contract);
+            let name = from.file_name().and_then(|n| n.to_str()).unwrap_or("wsdl");
+            let path = corpus.join(format!("seed-{name}"));
+            if !path.exists() {
+                std::fs::copy(&from, &path).map_err(|e| format!("{}: {e}", from.display()))?;
+            }
+        }
+        return Ok(corpus);
+    }
     for fixture in files(&run::root().join(WIRE_FIXTURES))? {
         let name = fixture
             .file_name()
