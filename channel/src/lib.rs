@@ -88,6 +88,7 @@
 //!   they are `async` so that a transport with flow control (HTTP/2) can
 //!   make them wait for the peer's window without an API change.
 
+pub mod auth;
 mod binding;
 mod body;
 mod channel;
@@ -113,6 +114,9 @@ pub fn validate_endpoint_url(url: &str) -> wws_core::Result<()> {
     let connector = connector::default_connector();
     endpoint::Endpoint::parse(url, |scheme| connector.supports(scheme)).map(|_| ())
 }
+
+/// The `http` crate, whose header types the channel's options take.
+pub use http;
 
 /// Plumbing between a listener and the exchanges it hands out; not needed to use channels.
 #[doc(hidden)]

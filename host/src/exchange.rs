@@ -443,6 +443,7 @@ async fn run(
         endpoint_path: endpoint.path.clone(),
         peer_addr: Some(channel.peer_addr()),
         tls: channel.tls().cloned(),
+        http_headers: channel.headers().clone(),
     });
     let shape = ReplyShape::of(&request);
     let started = unwind::catch(|| op.handler.start(ctx.clone(), request));

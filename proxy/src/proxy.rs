@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
+use wws_channel::http::HeaderMap;
 
 use tokio::runtime::Handle;
 use tokio::sync::{oneshot, watch};
@@ -556,6 +557,10 @@ impl ServiceProxy {
         let id = opts.chosen_id().unwrap_or_else(|| inner.ids.next_id());
         inner.address(&mut message);
         message.headers.extend(opts.take_headers());
+        if let Some(e) = opts.invalid() {
+            return PendingCall::failed(id, e);
+        }
+        let http_headers = opts.take_http_headers();
 
         let (tx, rx) = oneshot::channel();
         let (key, signal, runtime) = {
@@ -618,7 +623,7 @@ impl ServiceProxy {
         let deadline = timeout.map(|t| (Instant::now() + t, t));
         runtime.spawn(
             Arc::clone(inner)
-                .run_call(key, id, signal, message, deadline)
+                .run_call(key, id, signal, message, http_headers, deadline)
                 .instrument(span),
         );
         PendingCall::waiting(id, key, rx, Arc::clone(inner), decode)
@@ -706,6 +711,7 @@ impl Inner {
         id: CallId,
         signal: AbortSignal,
         message: Message,
+        http_headers: HeaderMap,
         deadline: Option<(Instant, Duration)>,
     ) {
         // Should the task itself be dropped (its runtime shutting down), the
@@ -713,7 +719,7 @@ impl Inner {
         let _unfinished = Unfinished { inner: &self, key };
         // Boxed: the exchange's state machine is large; inline it made every
         // task cell (and its move at spawn) several KB.
-        let exchange = Box::pin(self.exchange(key, id, message));
+        let exchange = Box::pin(self.exchange(key, id, message, http_headers));
         let outcome = tokio::select! {
             biased;
             // Whoever aborted the signal has completed the slot already.
@@ -738,7 +744,13 @@ impl Inner {
         }
     }
 
-    async fn exchange(&self, key: u64, id: CallId, mut message: Message) -> Result<Message> {
+    async fn exchange(
+        &self,
+        key: u64,
+        id: CallId,
+        mut message: Message,
+        http_headers: HeaderMap,
+    ) -> Result<Message> {
         let call = (!self.layers.is_empty()).then(|| CallInfo {
             id,
             url: self.url.clone(),
@@ -749,7 +761,7 @@ impl Inner {
             }
         }
         let message_id = message.message_id.clone();
-        let mut reply = self.request(key, message).await?;
+        let mut reply = self.request(key, message, http_headers).await?;
         check_reply(&reply, message_id.as_deref(), &self.understood)?;
         if let Some(call) = &call {
             for layer in self.layers.iter().rev() {
@@ -759,7 +771,12 @@ impl Inner {
         Ok(reply)
     }
 
-    async fn request(&self, key: u64, message: Message) -> Result<Message> {
+    async fn request(
+        &self,
+        key: u64,
+        message: Message,
+        http_headers: HeaderMap,
+    ) -> Result<Message> {
         let (channel, fresh) = self
             .checkout(key)
             .ok_or(Error::Aborted { object: OBJECT })?;
@@ -768,7 +785,7 @@ impl Inner {
             // not keep its space while waiting for the reply.
             Box::pin(channel.open(&self.url)).await?;
         }
-        channel.request(message).await
+        channel.request_with_headers(message, http_headers).await
     }
 
     /// A channel with the proxy's properties and connector, not yet opened.
@@ -955,9 +972,12 @@ mod tests {
             CallId::from(1),
             AbortSignal::new(),
             message(),
+            HeaderMap::new(),
             deadline,
         );
-        let exchange = proxy.inner.exchange(0, CallId::from(1), message());
+        let exchange = proxy
+            .inner
+            .exchange(0, CallId::from(1), message(), HeaderMap::new());
         let (task, exchange) = (size_of_val(&task), size_of_val(&exchange));
         eprintln!("call task {task} bytes, boxed exchange {exchange} bytes");
         assert!(task <= 1024, "call task future is {task} bytes");
