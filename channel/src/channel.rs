@@ -211,7 +211,8 @@ impl Channel {
         Endpoint::parse(url, |scheme| connector.supports(scheme)).map(drop)
     }
 
-    /// The endpoint URL given to [`open`](Self::open), until [`reset`](Self::reset).
+    /// The endpoint URL given to [`open`](Self::open) (without its user
+    /// info, if it had any), until [`reset`](Self::reset).
     pub fn url(&self) -> Option<String> {
         self.ctl().endpoint.as_ref().map(|e| e.url.clone())
     }
@@ -221,8 +222,12 @@ impl Channel {
         &self.inner.props
     }
 
-    /// Opens the channel to `url` (`http://host[:port]/path`): resolves the
-    /// host and connects eagerly, so an unreachable endpoint fails here.
+    /// Opens the channel to `url` (`http://host[:port]/path`, `https://`
+    /// with a TLS connector): resolves the host and connects eagerly, so an
+    /// unreachable endpoint fails here. User info in the URL
+    /// (`http://user:password@host/`, percent-encoded) is sent as Basic
+    /// authentication (an `Authorization` the channel or the request sets
+    /// replaces it) and kept out of [`url`](Self::url), logs and errors.
     ///
     /// `Created` → `Opening` → `Open`. An invalid URL fails with
     /// [`Error::InvalidEndpointUrl`] and leaves the channel `Created`; a
@@ -583,7 +588,7 @@ impl Channel {
             };
             tracing::Span::current().record("conn", conn.id);
             let (sent_tx, sent_rx) = oneshot::channel();
-            let extra = [&props.http_headers, headers];
+            let extra = [&endpoint.basic_auth, &props.http_headers, headers];
             let request = build_request(
                 endpoint,
                 msg,

@@ -115,6 +115,13 @@ pub fn validate_endpoint_url(url: &str) -> wws_core::Result<()> {
     endpoint::Endpoint::parse(url, |scheme| connector.supports(scheme)).map(|_| ())
 }
 
+/// `url` without the `user:password@` of its authority, for showing or
+/// logging an endpoint address (the channel sends the user info as Basic
+/// authentication).
+pub fn url_without_user_info(url: &str) -> String {
+    endpoint::without_user_info(url)
+}
+
 /// The `http` crate, whose header types the channel's options take.
 pub use http;
 

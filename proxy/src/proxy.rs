@@ -35,7 +35,10 @@ pub struct ServiceProxy {
 }
 
 pub(crate) struct Inner {
+    /// The endpoint address without user info: shown, logged, sent as `wsa:To`.
     url: String,
+    /// The address as given, user info included, for the channels to open.
+    open_url: String,
     envelope: EnvelopeVersion,
     addressing: AddressingVersion,
     props: ProxyProperties,
@@ -185,7 +188,8 @@ impl ServiceProxy {
         channels.clone().build()?.validate_url(url)?;
         Ok(ServiceProxy {
             inner: Arc::new(Inner {
-                url: url.to_owned(),
+                url: wws_channel::url_without_user_info(url),
+                open_url: url.to_owned(),
                 envelope,
                 addressing,
                 props,
@@ -207,7 +211,8 @@ impl ServiceProxy {
         })
     }
 
-    /// The endpoint address.
+    /// The endpoint address, without the user info it may have been given
+    /// (`user:password@`, sent as Basic authentication, never shown).
     pub fn url(&self) -> &str {
         &self.inner.url
     }
@@ -281,7 +286,7 @@ impl ServiceProxy {
         let connected = tokio::select! {
             biased;
             () = signal.aborted() => Err(Error::Aborted { object: OBJECT }),
-            connected = channel.open(&inner.url) => connected,
+            connected = channel.open(&inner.open_url) => connected,
         };
         guard.armed = false;
 
@@ -783,7 +788,7 @@ impl Inner {
         if fresh {
             // Boxed: connecting is only one phase; the pending exchange need
             // not keep its space while waiting for the reply.
-            Box::pin(channel.open(&self.url)).await?;
+            Box::pin(channel.open(&self.open_url)).await?;
         }
         channel.request_with_headers(message, http_headers).await
     }

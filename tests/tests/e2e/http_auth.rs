@@ -204,3 +204,48 @@ async fn headers_the_binding_owns_and_unusable_tokens_are_refused_naming_why() {
     assert!(matches!(&r, Err(Error::InvalidProperty { .. })), "{r:?}");
     host.close().await.expect("close");
 }
+
+#[tokio::test]
+async fn user_info_in_the_url_is_basic_auth_and_never_shown() {
+    let (host, mut seen) = host(vec!["Basic Y2FsYzpzM2NyZXQ="]).await;
+    let addr = host.local_addr().expect("bound");
+    let p = ServiceProxy::builder(&format!(
+        "http://calc:s3cret@{addr}{}",
+        calculator::PATH_SOAP11
+    ))
+    .envelope(EnvelopeVersion::Soap11)
+    .addressing(AddressingVersion::WsAddressing10)
+    .build()
+    .expect("user info accepted");
+    assert_eq!(p.url(), url(&host));
+    within(p.open()).await.expect("open");
+    echo(&p, CallOptions::new())
+        .await
+        .expect("basic auth from the url");
+    let (auth, _) = within(seen.recv()).await.expect("seen");
+    assert_eq!(auth.as_deref(), Some("Basic Y2FsYzpzM2NyZXQ="));
+    // A wrong password's refusal does not repeat it either.
+    let p = ServiceProxy::builder(&format!(
+        "http://calc:wrong@{addr}{}",
+        calculator::PATH_SOAP11
+    ))
+    .envelope(EnvelopeVersion::Soap11)
+    .build()
+    .expect("proxy");
+    within(p.open()).await.expect("open");
+    let r = echo(&p, CallOptions::new()).await;
+    let text = format!(
+        "{:?} {}",
+        r,
+        r.as_ref()
+            .err()
+            .map(ToString::to_string)
+            .unwrap_or_default()
+    );
+    assert!(
+        matches!(r, Err(Error::EndpointAccessDenied { .. })),
+        "{text}"
+    );
+    assert!(!text.contains("wrong"), "{text}");
+    host.close().await.expect("close");
+}
