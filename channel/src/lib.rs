@@ -58,6 +58,15 @@
 //! [`Error::SecurityVerificationFailure`](wws_core::Error::SecurityVerificationFailure)
 //! naming it; it faults the channel like any transport error.
 //!
+//! # HTTP headers and authentication
+//!
+//! [`ChannelBuilder::http_header`] adds a header to every request,
+//! [`Channel::request_with_headers`] to one; [`auth`] makes Basic and
+//! Bearer `Authorization` values, and user info in the URL is Basic
+//! authentication. A 401 or 403 answer is
+//! [`Error::EndpointAccessDenied`](wws_core::Error::EndpointAccessDenied)
+//! with its `WWW-Authenticate` challenge; the channel stays `Open`.
+//!
 //! # Decisions where the spec is silent
 //!
 //! - Transport failures (abort, timeouts, a lost or refused connection)
