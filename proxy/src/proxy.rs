@@ -754,7 +754,7 @@ impl Inner {
         key: u64,
         id: CallId,
         mut message: Message,
-        http_headers: HeaderMap,
+        mut http_headers: HeaderMap,
     ) -> Result<Message> {
         let call = (!self.layers.is_empty()).then(|| CallInfo {
             id,
@@ -763,6 +763,9 @@ impl Inner {
         if let Some(call) = &call {
             for layer in &self.layers {
                 layer.on_request(call, &mut message)?;
+            }
+            for layer in &self.layers {
+                layer.on_request_http_headers(call, &mut http_headers)?;
             }
         }
         let message_id = message.message_id.clone();

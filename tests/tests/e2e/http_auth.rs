@@ -249,3 +249,37 @@ async fn user_info_in_the_url_is_basic_auth_and_never_shown() {
     assert!(!text.contains("wrong"), "{text}");
     host.close().await.expect("close");
 }
+
+/// Gives every call a fresh bearer token, as a layer refreshing OAuth tokens would.
+#[derive(Debug, Default)]
+struct FreshToken(std::sync::atomic::AtomicUsize);
+
+impl wws_proxy::ProxyLayer for FreshToken {
+    fn on_request_http_headers(
+        &self,
+        _call: &wws_proxy::CallInfo,
+        headers: &mut HeaderMap,
+    ) -> wws_core::Result<()> {
+        let n = self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        headers.insert(AUTHORIZATION, wws_channel::auth::bearer(&format!("t{n}"))?);
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_proxy_layer_sets_http_headers_over_the_proxys() {
+    let (host, mut seen) = host(vec!["Bearer t0", "Bearer t1"]).await;
+    let p = ServiceProxy::builder(&url(&host))
+        .envelope(EnvelopeVersion::Soap11)
+        .basic_auth("replaced", None)
+        .layer(FreshToken::default())
+        .build()
+        .expect("proxy");
+    within(p.open()).await.expect("open");
+    for want in ["Bearer t0", "Bearer t1"] {
+        echo(&p, CallOptions::new()).await.expect("fresh token");
+        let (auth, _) = within(seen.recv()).await.expect("seen");
+        assert_eq!(auth.as_deref(), Some(want));
+    }
+    host.close().await.expect("close");
+}
