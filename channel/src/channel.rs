@@ -13,7 +13,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 use tracing::{Instrument, field};
-use wws_core::state::{ChannelEvent, ChannelState};
+use wws_core::state::{ChannelEvent, ChannelState, Lifecycle, OnDrop, Ticket};
 use wws_core::{AbortSignal, EnvelopeVersion, Error, Message, Result};
 
 use crate::connector::{Connector, HttpVersion, Target};
@@ -32,7 +32,7 @@ pub(crate) const OBJECT: &str = "Channel";
 pub const MAX_RESPONSE_HEAD_SIZE: usize = 64 * 1024;
 
 fn aborted() -> Error {
-    Error::Aborted { object: OBJECT }
+    Lifecycle::<ChannelState>::aborted()
 }
 
 /// A client request channel: sends SOAP requests over one HTTP/1.1
@@ -72,9 +72,8 @@ struct Inner {
 
 #[derive(Debug)]
 struct Control {
-    state: ChannelState,
-    /// Bumped on every change of state, so a late completion can tell it is stale.
-    epoch: u64,
+    /// The state, and the epoch a late completion is checked against.
+    life: Lifecycle<ChannelState>,
     endpoint: Option<Arc<Endpoint>>,
     /// Aborted by `abort()`; one per open, so an abort in `Created` does not poison the next open.
     abort: AbortSignal,
@@ -84,16 +83,11 @@ struct Control {
 
 impl Control {
     fn apply(&mut self, event: ChannelEvent) -> Result<ChannelState> {
-        let to = self.state.on(event)?;
-        if to != self.state {
-            self.state = to;
-            self.epoch = self.epoch.wrapping_add(1);
-        }
-        Ok(to)
+        self.life.apply(event)
     }
 
     fn ensure_open(&self, operation: &'static str) -> Result<()> {
-        self.state.ensure_open(operation)
+        self.life.ensure_open(operation)
     }
 }
 
@@ -178,8 +172,7 @@ impl Channel {
                 props,
                 connector,
                 ctl: Mutex::new(Control {
-                    state: ChannelState::Created,
-                    epoch: 0,
+                    life: Lifecycle::new(ChannelState::Created),
                     endpoint: None,
                     abort: AbortSignal::new(),
                     closing: None,
@@ -200,7 +193,7 @@ impl Channel {
 
     /// The channel's state.
     pub fn state(&self) -> ChannelState {
-        self.ctl().state
+        self.ctl().life.state()
     }
 
     /// Checks, without connecting, that [`open`](Self::open) would accept
@@ -240,7 +233,7 @@ impl Channel {
     /// (the channel returns to `Created`).
     pub async fn open(&self, url: &str) -> Result<()> {
         // The state is checked before the URL, so a wrong state is reported as such.
-        self.ctl().state.on(ChannelEvent::OpenStarted)?;
+        self.ctl().life.state().on(ChannelEvent::OpenStarted)?;
         let connector = &self.inner.connector;
         let endpoint = Arc::new(Endpoint::parse(url, |scheme| connector.supports(scheme))?);
         let (abort, ticket) = {
@@ -248,9 +241,9 @@ impl Channel {
             ctl.apply(ChannelEvent::OpenStarted)?;
             ctl.abort = AbortSignal::new();
             ctl.endpoint = Some(endpoint.clone());
-            (ctl.abort.clone(), ctl.epoch)
+            (ctl.abort.clone(), ctl.life.ticket())
         };
-        let mut dropped = AbortOnDrop::new(self, ticket);
+        let mut dropped = OnDrop::new(|| self.abort_if_current(ticket));
         let span =
             tracing::info_span!("wws.channel.open", url = %endpoint.url, outcome = field::Empty);
         let result = async {
@@ -272,23 +265,15 @@ impl Channel {
                 };
                 dropped.disarm();
                 let mut ctl = self.ctl();
-                if ctl.epoch != ticket {
-                    Err(aborted())
-                } else {
-                    ctl.apply(ChannelEvent::OpenSucceeded)?;
-                    *slot = Some(conn);
-                    Ok(())
-                }
+                ctl.life.complete(ticket, ChannelEvent::OpenSucceeded)?;
+                *slot = Some(conn);
+                Ok(())
             }
             Err(e) => {
                 dropped.disarm();
                 let mut ctl = self.ctl();
-                if ctl.epoch == ticket {
-                    ctl.apply(ChannelEvent::OpenFailed)?;
-                    Err(e)
-                } else {
-                    Err(aborted())
-                }
+                ctl.life.complete(ticket, ChannelEvent::OpenFailed)?;
+                Err(e)
             }
         };
         span.record("outcome", outcome(&result));
@@ -363,7 +348,7 @@ impl Channel {
     pub async fn close(&self) -> Result<()> {
         let (closing, ticket) = {
             let mut ctl = self.ctl();
-            let from = ctl.state;
+            let from = ctl.life.state();
             let to = ctl.apply(ChannelEvent::CloseStarted)?;
             if to == ChannelState::Closed {
                 // From Created or Closed: nothing to close.
@@ -372,9 +357,9 @@ impl Channel {
             }
             let closing = AbortSignal::new();
             ctl.closing = Some(closing.clone());
-            (closing, ctl.epoch)
+            (closing, ctl.life.ticket())
         };
-        let mut dropped = AbortOnDrop::new(self, ticket);
+        let mut dropped = OnDrop::new(|| self.abort_if_current(ticket));
         let span = tracing::info_span!("wws.channel.close", outcome = field::Empty);
         let result = async {
             let task = tokio::select! {
@@ -398,8 +383,10 @@ impl Channel {
         let mut ctl = self.ctl();
         ctl.closing = None;
         let result = match result {
-            Ok(()) if ctl.epoch == ticket => ctl.apply(ChannelEvent::CloseFinished).map(|_| ()),
-            Ok(()) => Err(aborted()),
+            Ok(()) => ctl
+                .life
+                .complete(ticket, ChannelEvent::CloseFinished)
+                .map(|_| ()),
             Err(e) => Err(e),
         };
         span.record("outcome", outcome(&result));
@@ -418,14 +405,23 @@ impl Channel {
     }
 
     fn abort_locked(ctl: &mut Control) {
-        let from = ctl.state;
+        let from = ctl.life.state();
         // Abort is allowed in every state.
         let _ = ctl.apply(ChannelEvent::Abort);
         ctl.abort.abort();
         if let Some(closing) = ctl.closing.take() {
             closing.abort();
         }
-        tracing::debug!(target: "wws.channel", from = %from, to = %ctl.state, "channel aborted");
+        tracing::debug!(target: "wws.channel", from = %from, to = %ctl.life.state(), "channel aborted");
+    }
+
+    /// Aborts the channel if its state is still the one `ticket` was issued
+    /// for: an open or close future dropped before it completed.
+    fn abort_if_current(&self, ticket: Ticket) {
+        let mut ctl = self.ctl();
+        if ctl.life.is_current(ticket) {
+            Self::abort_locked(&mut ctl);
+        }
     }
 
     /// Makes a `Created` or `Closed` channel `Created` again, ready for another
@@ -515,10 +511,10 @@ impl Channel {
             ctl.ensure_open(operation)?;
             let endpoint = ctl.endpoint.clone().ok_or(Error::InvalidOperation {
                 object: OBJECT,
-                state: ctl.state.as_str(),
+                state: ctl.life.state().as_str(),
                 operation,
             })?;
-            (ctl.abort.clone(), endpoint, ctl.epoch)
+            (ctl.abort.clone(), endpoint, ctl.life.ticket())
         };
         let span = tracing::debug_span!(
             "wws.channel.exchange",
@@ -548,9 +544,7 @@ impl Channel {
             if f.faults_channel {
                 let mut ctl = self.ctl();
                 // A stale failure (after abort, close or reset) must not touch the new state.
-                if ctl.epoch == ticket {
-                    let _ = ctl.apply(ChannelEvent::Fault);
-                }
+                let _ = ctl.life.complete(ticket, ChannelEvent::Fault);
             }
             f.error
         });
@@ -759,37 +753,6 @@ impl Channel {
                 ))
             }
         })
-    }
-}
-
-/// Aborts the channel when an open or close future is dropped before it completed,
-/// unless the state moved on since (`ticket` is stale).
-struct AbortOnDrop<'a> {
-    channel: Option<&'a Channel>,
-    ticket: u64,
-}
-
-impl<'a> AbortOnDrop<'a> {
-    fn new(channel: &'a Channel, ticket: u64) -> Self {
-        AbortOnDrop {
-            channel: Some(channel),
-            ticket,
-        }
-    }
-
-    fn disarm(&mut self) {
-        self.channel = None;
-    }
-}
-
-impl Drop for AbortOnDrop<'_> {
-    fn drop(&mut self) {
-        if let Some(channel) = self.channel.take() {
-            let mut ctl = channel.ctl();
-            if ctl.epoch == self.ticket {
-                Channel::abort_locked(&mut ctl);
-            }
-        }
     }
 }
 

@@ -14,7 +14,7 @@ use hyper::body::Incoming;
 use tokio::sync::oneshot;
 use tokio_util::sync::{CancellationToken, DropGuard};
 use tracing::field;
-use wws_core::state::{ChannelEvent, ChannelState};
+use wws_core::state::{ChannelEvent, ChannelState, Lifecycle};
 use wws_core::{AbortSignal, EnvelopeVersion, Error, Fault, Message, ReaderQuotas, Result};
 
 use crate::binding;
@@ -171,6 +171,14 @@ impl ServerConnection {
 ///
 /// [`abort`](Self::abort) drops the connection; pending and later operations
 /// fail with [`Error::Aborted`] / [`Error::ObjectFaulted`].
+///
+/// The answering methods ([`reply`](Self::reply), [`reply_fault`](Self::reply_fault),
+/// [`reply_http`](Self::reply_http), [`close`](Self::close)) do not await
+/// today: over HTTP/1.1 the answer is handed to the connection's task in
+/// one step, and they return once it is. They are `async` on purpose, as
+/// WWSAPI's `WsSendReplyMessage` is asynchronous: a transport whose answer
+/// must wait (HTTP/2 flow control, a TLS write) can be added under them
+/// without changing every caller.
 #[derive(Clone, Debug)]
 pub struct ReplyChannel {
     inner: Arc<ReplyInner>,
@@ -193,7 +201,8 @@ struct ReplyInner {
 
 #[derive(Debug)]
 struct ReplyControl {
-    state: ChannelState,
+    /// The channel's state machine (handed out `Open`).
+    life: Lifecycle<ChannelState>,
     body: Option<Incoming>,
     /// The request body was read to its end.
     body_complete: bool,
@@ -263,7 +272,7 @@ impl ReplyChannel {
                 abort: AbortSignal::new(),
                 span,
                 ctl: Mutex::new(ReplyControl {
-                    state: ChannelState::Open,
+                    life: Lifecycle::new(ChannelState::Open),
                     body: Some(body),
                     body_complete: false,
                     responder: Some(tx),
@@ -282,7 +291,7 @@ impl ReplyChannel {
 
     /// The channel's state: `Open` until closed (`Closed`) or aborted (`Faulted`).
     pub fn state(&self) -> ChannelState {
-        self.ctl().state
+        self.ctl().life.state()
     }
 
     /// The request method.
@@ -369,7 +378,7 @@ impl ReplyChannel {
     pub async fn receive(&self) -> Result<Message> {
         let mut body = {
             let mut ctl = self.ctl();
-            Self::ensure_open(ctl.state, "receive")?;
+            Self::ensure_open(ctl.life.state(), "receive")?;
             let operation = if ctl.responder.is_none() {
                 "receive (an answer was already given)"
             } else {
@@ -377,7 +386,7 @@ impl ReplyChannel {
             };
             ctl.body.take().ok_or(Error::InvalidOperation {
                 object: OBJECT,
-                state: ctl.state.as_str(),
+                state: ctl.life.state().as_str(),
                 operation,
             })?
         };
@@ -458,9 +467,8 @@ impl ReplyChannel {
     fn fail(&self, err: Error) -> Error {
         {
             let mut ctl = self.ctl();
-            if let Ok(to) = ctl.state.on(ChannelEvent::Fault) {
-                ctl.state = to;
-            }
+            // A fault is allowed in every state (stale ones change nothing).
+            let _ = ctl.life.apply(ChannelEvent::Fault);
             ctl.responder = None;
         }
         self.inner.conn.kill();
@@ -480,12 +488,15 @@ impl ReplyChannel {
     ///
     /// Cancel safe: the reply is handed over in one step.
     pub async fn reply(&self, msg: Message) -> Result<()> {
-        let fault = codec::fault_of(&msg).ok().flatten();
-        let status = if codec::is_fault(&msg) && fault.is_none() {
-            // A fault we cannot read back: still not the sender's fault as far as we know.
-            StatusCode::INTERNAL_SERVER_ERROR
+        // The body is looked at once; only a fault is read further.
+        let status = if codec::is_fault(&msg) {
+            match codec::fault_of(&msg).ok().flatten() {
+                Some(fault) => binding::reply_status(msg.envelope, Some(&fault)),
+                // A fault we cannot read back: still not the sender's fault as far as we know.
+                None => StatusCode::INTERNAL_SERVER_ERROR,
+            }
         } else {
-            binding::reply_status(msg.envelope, fault.as_ref())
+            binding::reply_status(msg.envelope, None)
         };
         let body = codec::encode(&msg)?;
         let content_type = binding::content_type(msg.envelope, msg.action.as_deref())?;
@@ -526,10 +537,10 @@ impl ReplyChannel {
     ) -> Result<()> {
         let responder = {
             let mut ctl = self.ctl();
-            Self::ensure_open(ctl.state, "reply")?;
+            Self::ensure_open(ctl.life.state(), "reply")?;
             let responder = ctl.responder.take().ok_or(Error::InvalidOperation {
                 object: OBJECT,
-                state: ctl.state.as_str(),
+                state: ctl.life.state().as_str(),
                 operation: "reply (an answer was already given)",
             })?;
             if ctl.body_unread() {
@@ -569,21 +580,27 @@ impl ReplyChannel {
     pub async fn close(&self) -> Result<()> {
         let ack = {
             let mut ctl = self.ctl();
-            match ctl.state {
-                ChannelState::Closed => return Ok(()),
-                ChannelState::Open | ChannelState::Faulted => {}
-                s => {
-                    return Err(Error::InvalidOperation {
-                        object: OBJECT,
-                        state: s.as_str(),
-                        operation: "close",
-                    });
-                }
+            let from = ctl.life.state();
+            let invalid = |s: ChannelState| Error::InvalidOperation {
+                object: OBJECT,
+                state: s.as_str(),
+                operation: "close",
+            };
+            // Open or Faulted → Closing → Closed in one step: nothing to wait for.
+            if ctl
+                .life
+                .apply(ChannelEvent::CloseStarted)
+                .map_err(|_| invalid(from))?
+                == ChannelState::Closed
+            {
+                return Ok(());
             }
+            ctl.life
+                .apply(ChannelEvent::CloseFinished)
+                .map_err(|_| invalid(from))?;
             if ctl.responder.is_some() && ctl.body_unread() {
                 self.inner.conn.mark_unread_body();
             }
-            ctl.state = ChannelState::Closed;
             ctl.body = None;
             ctl.responder.take()
         };
@@ -611,9 +628,8 @@ impl ReplyChannel {
     pub fn abort(&self) {
         {
             let mut ctl = self.ctl();
-            if let Ok(to) = ctl.state.on(ChannelEvent::Abort) {
-                ctl.state = to;
-            }
+            // Abort is allowed in every state.
+            let _ = ctl.life.apply(ChannelEvent::Abort);
             ctl.responder = None;
         }
         self.inner.abort.abort();

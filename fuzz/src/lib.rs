@@ -1,7 +1,10 @@
 //! The bodies of the fuzz targets, kept out of `fuzz_targets/` so that the
 //! saved regression inputs (`fuzz/regressions/<target>/`) also run under a
-//! plain `cargo test`: `wws-core/tests/fuzz_regressions.rs` and
-//! `listener/tests/fuzz_regressions.rs` include these files by path.
+//! plain `cargo test`: `wws-core/tests/fuzz_regressions.rs`,
+//! `listener/tests/fuzz_regressions.rs` and
+//! `security/tests/fuzz_regressions.rs` include these files by path.
 
 pub mod core_targets;
+pub mod derive_target;
 pub mod http_target;
+pub mod security_target;

@@ -5,6 +5,7 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use http::Extensions;
 use tokio_util::sync::CancellationToken;
 use wws_channel::connector::TlsInfo;
 use wws_core::{Error, Header, Result};
@@ -75,6 +76,8 @@ struct CancelState {
 
 struct Inner {
     info: CallInfo,
+    /// What the host's layers handed on (`RequestInfo::insert_extension`).
+    extensions: Extensions,
     state: Mutex<CancelState>,
 }
 
@@ -105,9 +108,19 @@ impl OperationContext {
     ///
     /// The host makes these; handlers can too, to be tested without a host.
     pub fn new(info: CallInfo) -> Self {
+        Self::with_extensions(info, Extensions::new())
+    }
+
+    /// A context for `info` carrying what layers handed on, not cancelled.
+    ///
+    /// The host makes these from what its layers inserted with
+    /// [`RequestInfo::insert_extension`](crate::RequestInfo::insert_extension);
+    /// handlers can too, to be tested without a host (e.g. with a principal).
+    pub fn with_extensions(info: CallInfo, extensions: Extensions) -> Self {
         OperationContext {
             inner: Arc::new(Inner {
                 info,
+                extensions,
                 state: Mutex::new(CancelState::default()),
             }),
         }
@@ -116,6 +129,17 @@ impl OperationContext {
     /// The call's details.
     pub fn call(&self) -> &CallInfo {
         &self.inner.info
+    }
+
+    /// The value of type `T` a host layer handed on for this call, if any
+    /// (e.g. `wws_security::Principal`, the user a WS-Security layer authenticated).
+    pub fn extension<T: Send + Sync + 'static>(&self) -> Option<&T> {
+        self.inner.extensions.get::<T>()
+    }
+
+    /// Everything the host's layers handed on for this call.
+    pub fn extensions(&self) -> &Extensions {
+        &self.inner.extensions
     }
 
     /// The action the call was dispatched on.
@@ -302,6 +326,21 @@ mod tests {
         ctx.on_cancel(move |reason| *s.lock().expect("lock") = Some(reason))
             .expect("ok");
         assert_eq!(*seen.lock().expect("lock"), Some(CancelReason::HostAborted));
+    }
+
+    #[test]
+    fn extensions_reach_the_context_and_its_clones() {
+        #[derive(Clone, Debug, PartialEq)]
+        struct Who(&'static str);
+        let mut ext = Extensions::new();
+        ext.insert(Who("alice"));
+        let ctx = OperationContext::with_extensions(CallInfo::default(), ext);
+        assert_eq!(ctx.clone().extension::<Who>(), Some(&Who("alice")));
+        assert_eq!(ctx.extension::<u32>(), None);
+        assert_eq!(
+            OperationContext::new(CallInfo::default()).extension::<Who>(),
+            None
+        );
     }
 
     #[tokio::test]

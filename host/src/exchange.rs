@@ -5,7 +5,7 @@ use std::task::Poll;
 use std::time::Instant;
 
 use bytes::Bytes;
-use http::{HeaderMap, HeaderValue, Method, StatusCode};
+use http::{Extensions, HeaderMap, HeaderValue, Method, StatusCode};
 use wws_channel::ReplyChannel;
 use wws_core::{AddressingVersion, EnvelopeVersion, Error, Fault, FaultCode, Header, Message};
 
@@ -249,6 +249,7 @@ async fn serve_soap(host: &Arc<Inner>, endpoint: &BuiltEndpoint, channel: ReplyC
     }
 
     let mut request = request;
+    let mut extensions = Extensions::new();
     if !host.layers.is_empty() {
         let info = request_info(&channel, id);
         let refused = host
@@ -256,7 +257,7 @@ async fn serve_soap(host: &Arc<Inner>, endpoint: &BuiltEndpoint, channel: ReplyC
             .iter()
             .find_map(|layer| layer.on_request(&info, &mut request).err());
         match refused {
-            None => {}
+            None => extensions = info.take_extensions(),
             Some(Rejection::Fault(fault)) => {
                 tracing::debug!(%fault, "refused by a layer");
                 send(host, &channel, id, reply_fault(&request, &fault)).await;
@@ -329,7 +330,7 @@ async fn serve_soap(host: &Arc<Inner>, endpoint: &BuiltEndpoint, channel: ReplyC
     }
 
     let discard = processing::discarded_replies(&request);
-    let reply = run(host, endpoint, &channel, op, request, id).await;
+    let reply = run(host, endpoint, &channel, op, request, id, extensions).await;
     match reply {
         Ok(Some(reply)) if discard.any() && discard.discards(reply.is_fault()) => {
             // WS-Addressing `none`: the answer is dropped, the exchange
@@ -433,18 +434,22 @@ async fn run(
     op: &Operation,
     request: Message,
     id: u64,
+    extensions: Extensions,
 ) -> Result<Option<Message>, Stop> {
     let disclosure = host.props.fault_disclosure;
-    let ctx = OperationContext::new(CallInfo {
-        id,
-        action: op.action.clone(),
-        message_id: request.message_id.clone(),
-        headers: request.headers.clone(),
-        endpoint_path: endpoint.path.clone(),
-        peer_addr: Some(channel.peer_addr()),
-        tls: channel.tls().cloned(),
-        http_headers: channel.headers().clone(),
-    });
+    let ctx = OperationContext::with_extensions(
+        CallInfo {
+            id,
+            action: op.action.clone(),
+            message_id: request.message_id.clone(),
+            headers: request.headers.clone(),
+            endpoint_path: endpoint.path.clone(),
+            peer_addr: Some(channel.peer_addr()),
+            tls: channel.tls().cloned(),
+            http_headers: channel.headers().clone(),
+        },
+        extensions,
+    );
     let shape = ReplyShape::of(&request);
     let started = unwind::catch(|| op.handler.start(ctx.clone(), request));
     let fut = match started {
@@ -670,6 +675,7 @@ fn request_info(channel: &ReplyChannel, id: u64) -> RequestInfo<'_> {
         peer_addr: channel.peer_addr(),
         exchange_id: id,
         tls: channel.tls().map(|t| &**t),
+        extensions: Default::default(),
     }
 }
 

@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::Instrument;
 use wws_channel::ReplyChannel;
-use wws_core::state::{ServiceHostEvent, ServiceHostState, StateCell, Ticket};
+use wws_core::state::{OnDrop, ServiceHostEvent, ServiceHostState, StateCell};
 use wws_core::{EnvelopeVersion, Error, Result};
 use wws_listener::acceptor::Acceptor;
 use wws_listener::{ExchangeService, Listener, Serving};
@@ -223,19 +223,23 @@ impl ServiceHost {
             *current = Some(open.clone());
             (open, started.ticket)
         };
-        let mut guard = OpeningGuard {
-            core,
-            open: &open,
-            ticket,
-            armed: true,
-        };
+        // Dropped before it completes, the open faults the host and closes what was bound.
+        let mut guard = OnDrop::new(|| {
+            {
+                let _current = lock(&core.current);
+                // A stale ticket: abort() already settled the state.
+                let _ = core.state.complete(ticket, ServiceHostEvent::OpenFailed);
+            }
+            tracing::debug!("open dropped before it completed: host faulted");
+            open.abort();
+        });
         tokio::task::yield_now().await;
         let opened = tokio::select! {
             biased;
             _ = open.aborted.cancelled() => Err(aborted()),
             r = open.listener.open(core.addr) => r,
         };
-        guard.armed = false;
+        guard.disarm();
         if let Err(e) = opened {
             open.listener.abort();
             let failed = {
@@ -285,7 +289,11 @@ impl ServiceHost {
         if started.to == ServiceHostState::Closed {
             return Ok(());
         }
-        let mut guard = ClosingGuard { core, armed: true };
+        // Dropped before it completes, the close is an abort.
+        let mut guard = OnDrop::new(|| {
+            tracing::debug!("close dropped before it completed: aborting");
+            core.abort();
+        });
         tracing::info!("service host closing");
         let deadline = Instant::now() + core.props.close_timeout;
         if let Some(open) = &open {
@@ -315,7 +323,7 @@ impl ServiceHost {
             // their next await point; wait for their exchanges to go.
             open.settled().await;
         }
-        guard.armed = false;
+        guard.disarm();
         let finished = {
             let _current = lock(&core.current);
             core.state
@@ -438,48 +446,6 @@ impl Inner {
     /// The address the listener is bound to.
     pub(crate) fn local_addr(&self) -> Option<SocketAddr> {
         self.local_addr.get().copied()
-    }
-}
-
-/// Faults the host and closes what was bound when an `open()` is dropped
-/// before it completes.
-struct OpeningGuard<'a> {
-    core: &'a Core,
-    open: &'a Inner,
-    ticket: Ticket,
-    armed: bool,
-}
-
-impl Drop for OpeningGuard<'_> {
-    fn drop(&mut self) {
-        if !self.armed {
-            return;
-        }
-        {
-            let _current = lock(&self.core.current);
-            // A stale ticket: abort() already settled the state.
-            let _ = self
-                .core
-                .state
-                .complete(self.ticket, ServiceHostEvent::OpenFailed);
-        }
-        tracing::debug!("open dropped before it completed: host faulted");
-        self.open.abort();
-    }
-}
-
-/// Aborts the host when a `close()` is dropped before it completes.
-struct ClosingGuard<'a> {
-    core: &'a Core,
-    armed: bool,
-}
-
-impl Drop for ClosingGuard<'_> {
-    fn drop(&mut self) {
-        if self.armed {
-            tracing::debug!("close dropped before it completed: aborting");
-            self.core.abort();
-        }
     }
 }
 

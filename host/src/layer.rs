@@ -33,8 +33,9 @@
 
 use std::fmt::Debug;
 use std::net::SocketAddr;
+use std::sync::{Mutex, PoisonError};
 
-use http::{HeaderMap, StatusCode};
+use http::{Extensions, HeaderMap, StatusCode};
 use wws_channel::connector::TlsInfo;
 use wws_core::{Fault, Message, QName};
 
@@ -52,6 +53,32 @@ pub struct RequestInfo<'a> {
     pub exchange_id: u64,
     /// What TLS established (the client's certificate, the SNI name); `None` over plain HTTP.
     pub tls: Option<&'a TlsInfo>,
+    /// Values layers hand to the operation ([`insert_extension`](Self::insert_extension)).
+    pub(crate) extensions: Mutex<Extensions>,
+}
+
+impl RequestInfo<'_> {
+    /// Hands `value` to the operation this request is dispatched to, where
+    /// [`OperationContext::extension`](crate::OperationContext::extension)
+    /// returns it (e.g. the principal an authentication layer found). One
+    /// value per type: a later insert of the same type replaces it. Values
+    /// inserted in [`HostLayer::on_reply`] go nowhere.
+    pub fn insert_extension<T: Clone + Send + Sync + 'static>(&self, value: T) {
+        self.extensions
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(value);
+    }
+
+    /// The values inserted so far, leaving none.
+    pub(crate) fn take_extensions(&self) -> Extensions {
+        std::mem::take(
+            &mut *self
+                .extensions
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        )
+    }
 }
 
 /// How a layer refuses a request.
@@ -83,7 +110,10 @@ impl Rejection {
 /// version checked, before the mandatory-header check and dispatch; the
 /// headers a layer lists in [`understands`](Self::understands) count as
 /// understood there. [`on_reply`](Self::on_reply) sees every reply and
-/// fault the host sends for a request that reached the layers.
+/// fault the host sends for a request that reached the layers. A layer
+/// hands values to the operation (e.g. the principal it authenticated)
+/// with [`RequestInfo::insert_extension`]; the operation reads them with
+/// [`OperationContext::extension`](crate::OperationContext::extension).
 pub trait HostLayer: Send + Sync + Debug + 'static {
     /// Header blocks this layer processes (so `mustUnderstand` on them is honoured).
     fn understands(&self) -> &[QName] {

@@ -116,7 +116,7 @@ use tokio_util::sync::CancellationToken;
 use tracing::field;
 use wws_channel::ReplyChannel;
 use wws_channel::server::ExchangeSettings;
-use wws_core::state::ListenerEvent;
+use wws_core::state::{Lifecycle, ListenerEvent, OnDrop, Ticket};
 use wws_core::{AbortSignal, Error, Result};
 
 pub use properties::{ListenerBuilder, ListenerProperties};
@@ -133,7 +133,7 @@ pub(crate) const OBJECT: &str = "Listener";
 pub const MAX_REQUEST_HEAD_SIZE: usize = 64 * 1024;
 
 fn aborted() -> Error {
-    Error::Aborted { object: OBJECT }
+    Lifecycle::<ListenerState>::aborted()
 }
 
 type Queue = Arc<tokio::sync::Mutex<mpsc::Receiver<ReplyChannel>>>;
@@ -174,8 +174,8 @@ impl std::fmt::Debug for ServiceSlot {
 
 #[derive(Debug)]
 struct Control {
-    state: ListenerState,
-    epoch: u64,
+    /// The state, and the epoch a late completion is checked against.
+    life: Lifecycle<ListenerState>,
     local_addr: Option<SocketAddr>,
     /// Stops the accept loop and pending accepts; one per open.
     stop: AbortSignal,
@@ -191,12 +191,7 @@ struct Control {
 
 impl Control {
     fn apply(&mut self, event: ListenerEvent) -> Result<ListenerState> {
-        let to = self.state.on(event)?;
-        if to != self.state {
-            self.state = to;
-            self.epoch = self.epoch.wrapping_add(1);
-        }
-        Ok(to)
+        self.life.apply(event)
     }
 }
 
@@ -259,8 +254,7 @@ impl Listener {
                 service: ServiceSlot(Mutex::new(None)),
                 settings,
                 ctl: Mutex::new(Control {
-                    state: ListenerState::Created,
-                    epoch: 0,
+                    life: Lifecycle::new(ListenerState::Created),
                     local_addr: None,
                     stop: AbortSignal::new(),
                     shutdown: CancellationToken::new(),
@@ -284,7 +278,7 @@ impl Listener {
 
     /// The listener's state.
     pub fn state(&self) -> ListenerState {
-        self.ctl().state
+        self.ctl().life.state()
     }
 
     /// The properties the listener was made with.
@@ -304,10 +298,10 @@ impl Listener {
     /// connection, which drops the service's futures where they stand.
     pub fn serve(&self, service: impl ExchangeService) -> Result<()> {
         let ctl = self.ctl();
-        if ctl.state != ListenerState::Created {
+        if ctl.life.state() != ListenerState::Created {
             return Err(Error::InvalidOperation {
                 object: OBJECT,
-                state: ctl.state.as_str(),
+                state: ctl.life.state().as_str(),
                 operation: "serve",
             });
         }
@@ -351,9 +345,9 @@ impl Listener {
             ctl.shutdown = CancellationToken::new();
             ctl.aborted = CancellationToken::new();
             ctl.local_addr = None;
-            (ctl.stop.clone(), ctl.epoch)
+            (ctl.stop.clone(), ctl.life.ticket())
         };
-        let mut dropped = AbortOnDrop::new(self, ticket);
+        let mut dropped = OnDrop::new(|| self.abort_if_current(ticket));
         let bound = tokio::select! {
             biased;
             _ = stop.aborted() => return Err(aborted()),
@@ -361,7 +355,7 @@ impl Listener {
         };
         dropped.disarm();
         let mut ctl = self.ctl();
-        if ctl.epoch != ticket {
+        if !ctl.life.is_current(ticket) {
             return Err(aborted());
         }
         let tcp = match bound.and_then(|l| l.local_addr().map(|a| (l, a))) {
@@ -408,7 +402,7 @@ impl Listener {
         let serving = self.service().is_some();
         let (stop, queue) = {
             let ctl = self.ctl();
-            ctl.state.ensure_open("accept_channel")?;
+            ctl.life.ensure_open("accept_channel")?;
             if serving {
                 return Err(Error::InvalidOperation {
                     object: OBJECT,
@@ -470,9 +464,10 @@ impl Listener {
             ctl.shutdown.cancel();
             let closing = AbortSignal::new();
             ctl.closing = Some(closing.clone());
-            (closing, ctl.queue.take(), ctl.accept_task.take(), ctl.epoch)
+            let ticket = ctl.life.ticket();
+            (closing, ctl.queue.take(), ctl.accept_task.take(), ticket)
         };
-        let mut dropped = AbortOnDrop::new(self, ticket);
+        let mut dropped = OnDrop::new(|| self.abort_if_current(ticket));
         if let Some(queue) = queue {
             // Pending accepts release the queue as soon as they see the stop; one
             // that is never polled again must not hold the close up, so only try.
@@ -498,10 +493,7 @@ impl Listener {
         dropped.disarm();
         let mut ctl = self.ctl();
         ctl.closing = None;
-        if ctl.epoch != ticket {
-            return Err(aborted());
-        }
-        ctl.apply(ListenerEvent::CloseFinished)?;
+        ctl.life.complete(ticket, ListenerEvent::CloseFinished)?;
         tracing::info!(target: "wws.listener", "closed");
         Ok(())
     }
@@ -518,7 +510,7 @@ impl Listener {
     }
 
     fn abort_locked(ctl: &mut Control) {
-        let from = ctl.state;
+        let from = ctl.life.state();
         // Abort is allowed in every state.
         let _ = ctl.apply(ListenerEvent::Abort);
         ctl.stop.abort();
@@ -531,7 +523,16 @@ impl Listener {
         if let Some(task) = ctl.accept_task.take() {
             task.abort();
         }
-        tracing::debug!(target: "wws.listener", from = %from, to = %ctl.state, "listener aborted");
+        tracing::debug!(target: "wws.listener", from = %from, to = %ctl.life.state(), "listener aborted");
+    }
+
+    /// Aborts the listener if its state is still the one `ticket` was issued
+    /// for: an open or close future dropped before it completed.
+    fn abort_if_current(&self, ticket: Ticket) {
+        let mut ctl = self.ctl();
+        if ctl.life.is_current(ticket) {
+            Self::abort_locked(&mut ctl);
+        }
     }
 
     /// Makes a `Created` or `Closed` listener `Created` again, ready for
@@ -541,37 +542,6 @@ impl Listener {
         ctl.apply(ListenerEvent::Reset)?;
         ctl.local_addr = None;
         Ok(())
-    }
-}
-
-/// Aborts the listener when an open or close future is dropped before it
-/// completed, unless the state moved on since (`ticket` is stale).
-struct AbortOnDrop<'a> {
-    listener: Option<&'a Listener>,
-    ticket: u64,
-}
-
-impl<'a> AbortOnDrop<'a> {
-    fn new(listener: &'a Listener, ticket: u64) -> Self {
-        AbortOnDrop {
-            listener: Some(listener),
-            ticket,
-        }
-    }
-
-    fn disarm(&mut self) {
-        self.listener = None;
-    }
-}
-
-impl Drop for AbortOnDrop<'_> {
-    fn drop(&mut self) {
-        if let Some(listener) = self.listener.take() {
-            let mut ctl = listener.ctl();
-            if ctl.epoch == self.ticket {
-                Listener::abort_locked(&mut ctl);
-            }
-        }
     }
 }
 

@@ -7,9 +7,9 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use http::header::AUTHORIZATION;
+use http::{Extensions, HeaderMap, HeaderName, HeaderValue};
 use tokio::sync::oneshot;
-use wws_channel::http::header::AUTHORIZATION;
-use wws_channel::http::{HeaderMap, HeaderName, HeaderValue};
 use wws_core::{CallId, Error, Header, Message, Result};
 
 use crate::proxy::Inner;
@@ -23,6 +23,7 @@ pub struct CallOptions {
     http_headers: HeaderMap,
     /// Why an option given could not be used; the call fails with it.
     invalid: Option<String>,
+    extensions: Extensions,
 }
 
 impl CallOptions {
@@ -91,6 +92,19 @@ impl CallOptions {
 
     pub(crate) fn take_http_headers(&mut self) -> HeaderMap {
         std::mem::take(&mut self.http_headers)
+    }
+
+    /// Hands `value` to the proxy's layers for this call, where
+    /// [`CallInfo::extensions`](crate::CallInfo::extensions) holds it (e.g.
+    /// `wws_security::UsernameCredentials` overriding the proxy's own). One
+    /// value per type: a later one of the same type replaces it.
+    pub fn extension<T: Clone + Send + Sync + 'static>(mut self, value: T) -> Self {
+        self.extensions.insert(value);
+        self
+    }
+
+    pub(crate) fn take_extensions(&mut self) -> Extensions {
+        std::mem::take(&mut self.extensions)
     }
 
     pub(crate) fn chosen_id(&self) -> Option<CallId> {

@@ -26,7 +26,7 @@
 
 use std::fmt::Debug;
 
-use wws_channel::http::HeaderMap;
+use http::{Extensions, HeaderMap};
 use wws_core::{CallId, Message, QName, Result};
 
 /// What a layer knows of the call a message belongs to.
@@ -37,6 +37,8 @@ pub struct CallInfo {
     pub id: CallId,
     /// The endpoint address.
     pub url: String,
+    /// What the caller handed to the layers for this call ([`CallOptions::extension`](crate::CallOptions::extension)).
+    pub extensions: Extensions,
 }
 
 /// A message layer of a [`ServiceProxy`](crate::ServiceProxy).
@@ -45,7 +47,9 @@ pub struct CallInfo {
 /// An error from [`on_request`](Self::on_request) fails the call before
 /// anything is sent; one from [`on_reply`](Self::on_reply) fails it with
 /// that error instead of the reply. A reply that is a SOAP fault reaches
-/// no layer: it fails the call with `FaultReceived` first.
+/// no layer: it fails the call with `FaultReceived` first. Values a caller
+/// gives one call ([`CallOptions::extension`](crate::CallOptions::extension),
+/// e.g. other credentials) are in [`CallInfo::extensions`].
 pub trait ProxyLayer: Send + Sync + Debug + 'static {
     /// Reply header blocks this layer processes, so that a reply carrying
     /// one marked `mustUnderstand` is not refused as not understood.

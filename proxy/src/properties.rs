@@ -3,10 +3,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use http::header::AUTHORIZATION;
+use http::{HeaderName, HeaderValue};
 use wws_channel::ChannelProperties;
 use wws_channel::connector::{Connector, default_connector};
-use wws_channel::http::header::AUTHORIZATION;
-use wws_channel::http::{HeaderName, HeaderValue};
 use wws_core::properties::{at_least, timeout};
 use wws_core::{AddressingVersion, EnvelopeVersion, Error, Result};
 

@@ -3,15 +3,15 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
-use wws_channel::http::HeaderMap;
 
+use http::{Extensions, HeaderMap};
 use tokio::runtime::Handle;
 use tokio::sync::{oneshot, watch};
 use tokio::time::Instant;
 use tracing::Instrument;
 use wws_channel::connector::Connector;
 use wws_channel::{Channel, ChannelBuilder, ChannelState};
-use wws_core::state::{ServiceProxyEvent, ServiceProxyState, StateCell, Ticket};
+use wws_core::state::{OnDrop, ServiceProxyEvent, ServiceProxyState, StateCell};
 use wws_core::{
     AbortSignal, AddressingVersion, BodyElement, CallId, CallIdGenerator, EnvelopeVersion, Error,
     Message, Operation, QName, Result,
@@ -277,18 +277,27 @@ impl ServiceProxy {
             (started.ticket, channel, shared.signal.clone())
         };
         // Dropped early (or aborted), the guard closes the connection and undoes Opening.
-        let mut guard = OpeningGuard {
-            inner,
-            ticket,
-            channel: channel.clone(),
-            armed: true,
-        };
+        let opening = channel.clone();
+        let mut guard = OnDrop::new(move || {
+            {
+                let mut shared = inner.lock();
+                // A stale ticket: abort() took the channel, or a later open owns the state.
+                if inner
+                    .state
+                    .complete(ticket, ServiceProxyEvent::Abort)
+                    .is_ok()
+                {
+                    shared.opening = None;
+                }
+            }
+            opening.abort();
+        });
         let connected = tokio::select! {
             biased;
             () = signal.aborted() => Err(Error::Aborted { object: OBJECT }),
             connected = channel.open(&inner.open_url) => connected,
         };
-        guard.armed = false;
+        guard.disarm();
 
         let mut shared = inner.lock();
         shared.opening = None;
@@ -347,10 +356,8 @@ impl ServiceProxy {
         if started.to == ServiceProxyState::Closed {
             return Ok(());
         }
-        let mut guard = ClosingGuard {
-            proxy: self,
-            armed: true,
-        };
+        // Dropped while waiting, the close is an abort.
+        let mut guard = OnDrop::new(|| self.abort());
         let mut pending = inner.pending.subscribe();
         // The watch guard must not live across an await: the future stays Send.
         let escalated =
@@ -375,7 +382,7 @@ impl ServiceProxy {
         for channel in idle {
             channel.abort();
         }
-        guard.armed = false;
+        guard.disarm();
         let finished = {
             let _shared = inner.lock();
             inner
@@ -628,7 +635,17 @@ impl ServiceProxy {
         let deadline = timeout.map(|t| (Instant::now() + t, t));
         runtime.spawn(
             Arc::clone(inner)
-                .run_call(key, id, signal, message, http_headers, deadline)
+                .run_call(
+                    key,
+                    id,
+                    signal,
+                    message,
+                    PerCall {
+                        http_headers,
+                        extensions: opts.take_extensions(),
+                    },
+                    deadline,
+                )
                 .instrument(span),
         );
         PendingCall::waiting(id, key, rx, Arc::clone(inner), decode)
@@ -683,6 +700,15 @@ fn read_body<T: BodyElement>(message: Message) -> Result<T> {
     message.read_body::<T>()
 }
 
+/// What a call carries to its exchange besides its message.
+#[derive(Debug, Default)]
+struct PerCall {
+    /// HTTP headers of this call (replacing the proxy's of the same name).
+    http_headers: HeaderMap,
+    /// Values for the layers (`CallOptions::extension`).
+    extensions: Extensions,
+}
+
 impl Inner {
     fn lock(&self) -> MutexGuard<'_, Shared> {
         // Critical sections only move values in and out of the table; a
@@ -716,7 +742,7 @@ impl Inner {
         id: CallId,
         signal: AbortSignal,
         message: Message,
-        http_headers: HeaderMap,
+        per_call: PerCall,
         deadline: Option<(Instant, Duration)>,
     ) {
         // Should the task itself be dropped (its runtime shutting down), the
@@ -724,7 +750,7 @@ impl Inner {
         let _unfinished = Unfinished { inner: &self, key };
         // Boxed: the exchange's state machine is large; inline it made every
         // task cell (and its move at spawn) several KB.
-        let exchange = Box::pin(self.exchange(key, id, message, http_headers));
+        let exchange = Box::pin(self.exchange(key, id, message, per_call));
         let outcome = tokio::select! {
             biased;
             // Whoever aborted the signal has completed the slot already.
@@ -754,11 +780,16 @@ impl Inner {
         key: u64,
         id: CallId,
         mut message: Message,
-        mut http_headers: HeaderMap,
+        per_call: PerCall,
     ) -> Result<Message> {
+        let PerCall {
+            mut http_headers,
+            extensions,
+        } = per_call;
         let call = (!self.layers.is_empty()).then(|| CallInfo {
             id,
             url: self.url.clone(),
+            extensions,
         });
         if let Some(call) = &call {
             for layer in &self.layers {
@@ -883,49 +914,6 @@ impl Drop for Unfinished<'_> {
     }
 }
 
-/// Returns an interrupted `open()` to `Created` and closes its connection.
-struct OpeningGuard<'a> {
-    inner: &'a Inner,
-    ticket: Ticket,
-    channel: Channel,
-    armed: bool,
-}
-
-impl Drop for OpeningGuard<'_> {
-    fn drop(&mut self) {
-        if !self.armed {
-            return;
-        }
-        {
-            let mut shared = self.inner.lock();
-            // A stale ticket: abort() took the channel, or a later open owns the state.
-            if self
-                .inner
-                .state
-                .complete(self.ticket, ServiceProxyEvent::Abort)
-                .is_ok()
-            {
-                shared.opening = None;
-            }
-        }
-        self.channel.abort();
-    }
-}
-
-/// Aborts the proxy when a `close()` is dropped while waiting.
-struct ClosingGuard<'a> {
-    proxy: &'a ServiceProxy,
-    armed: bool,
-}
-
-impl Drop for ClosingGuard<'_> {
-    fn drop(&mut self) {
-        if self.armed {
-            self.proxy.abort();
-        }
-    }
-}
-
 impl std::fmt::Debug for ServiceProxy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ServiceProxy")
@@ -980,12 +968,12 @@ mod tests {
             CallId::from(1),
             AbortSignal::new(),
             message(),
-            HeaderMap::new(),
+            PerCall::default(),
             deadline,
         );
         let exchange = proxy
             .inner
-            .exchange(0, CallId::from(1), message(), HeaderMap::new());
+            .exchange(0, CallId::from(1), message(), PerCall::default());
         let (task, exchange) = (size_of_val(&task), size_of_val(&exchange));
         eprintln!("call task {task} bytes, boxed exchange {exchange} bytes");
         assert!(task <= 1024, "call task future is {task} bytes");

@@ -460,11 +460,147 @@ pub struct Transition<S> {
     pub ticket: Ticket,
 }
 
+/// One object's state and the epoch its [`Ticket`]s are checked against:
+/// the lifecycle every object of the stack keeps.
+///
+/// Not thread-safe by itself: an object that keeps more than its state
+/// under one lock (a channel's endpoint and abort signals, say) embeds a
+/// `Lifecycle` in that lock's data; one that keeps nothing else uses a
+/// [`StateCell`], which is a `Lifecycle` behind its own lock. Either way the
+/// transition, the epoch and the stale-completion rule are this code.
+///
+/// ```
+/// use wws_core::state::{Lifecycle, ListenerEvent, ListenerState};
+///
+/// let mut life = Lifecycle::new(ListenerState::Created);
+/// let opening = life.transition(ListenerEvent::OpenStarted)?;
+/// life.apply(ListenerEvent::Abort)?; // from another task, under the same lock
+/// assert!(!life.is_current(opening.ticket));
+/// assert!(life.complete(opening.ticket, ListenerEvent::OpenSucceeded).is_err());
+/// assert_eq!(life.state(), ListenerState::Created);
+/// # Ok::<(), wws_core::Error>(())
+/// ```
 #[derive(Copy, Clone, Debug)]
-struct Slot<S> {
+pub struct Lifecycle<S> {
     state: S,
     // Bumped on every change of state; tickets compare against it.
     epoch: u64,
+}
+
+impl<S: StateMachine> Lifecycle<S> {
+    /// A lifecycle in `initial`.
+    pub const fn new(initial: S) -> Self {
+        Lifecycle {
+            state: initial,
+            epoch: 0,
+        }
+    }
+
+    /// The current state.
+    pub fn state(&self) -> S {
+        self.state
+    }
+
+    /// A ticket for the current state: stale as soon as the state changes.
+    pub fn ticket(&self) -> Ticket {
+        Ticket(self.epoch)
+    }
+
+    /// Whether the state is still the one `ticket` was issued for.
+    pub fn is_current(&self, ticket: Ticket) -> bool {
+        self.epoch == ticket.0
+    }
+
+    /// Applies `event` and returns the new state, or `InvalidOperation` (state unchanged).
+    pub fn apply(&mut self, event: S::Event) -> Result<S> {
+        self.transition(event).map(|t| t.to)
+    }
+
+    /// Applies `event` and returns the states before and after, with a ticket.
+    pub fn transition(&mut self, event: S::Event) -> Result<Transition<S>> {
+        let from = self.state;
+        let to = from.on(event)?;
+        if to != from {
+            self.state = to;
+            self.epoch = self.epoch.wrapping_add(1);
+        }
+        Ok(Transition {
+            from,
+            to,
+            ticket: self.ticket(),
+        })
+    }
+
+    /// Applies the completion `event` of the operation `ticket` started.
+    ///
+    /// If the state changed since the ticket was issued, nothing is applied
+    /// and the result is [`Error::Aborted`]: the only way out of `Opening`
+    /// or `Closing` other than the operation's own completion is an abort.
+    /// Otherwise as [`apply`](Self::apply).
+    pub fn complete(&mut self, ticket: Ticket, event: S::Event) -> Result<S> {
+        if !self.is_current(ticket) {
+            return Err(Self::aborted());
+        }
+        self.apply(event)
+    }
+
+    /// `Ok` when open; `ObjectFaulted` when faulted; else `InvalidOperation` for `operation`.
+    pub fn ensure_open(&self, operation: &'static str) -> Result<()> {
+        self.state.ensure_open(operation)
+    }
+
+    /// The error of an operation of this object that an abort ended.
+    pub fn aborted() -> Error {
+        Error::Aborted { object: S::OBJECT }
+    }
+}
+
+/// Runs a closure when dropped, unless disarmed first: what turns dropping
+/// an `open` or `close` future half-way into an abort, in every object.
+///
+/// ```
+/// use std::cell::Cell;
+/// use wws_core::state::OnDrop;
+///
+/// let aborted = Cell::new(false);
+/// drop(OnDrop::new(|| aborted.set(true)));
+/// assert!(aborted.get());
+///
+/// aborted.set(false);
+/// let mut guard = OnDrop::new(|| aborted.set(true));
+/// guard.disarm(); // the operation completed
+/// drop(guard);
+/// assert!(!aborted.get());
+/// ```
+#[must_use = "dropping the guard at once runs it at once"]
+pub struct OnDrop<F: FnOnce()>(Option<F>);
+
+impl<F: FnOnce()> OnDrop<F> {
+    /// A guard that runs `f` when dropped.
+    pub fn new(f: F) -> Self {
+        OnDrop(Some(f))
+    }
+
+    /// Keeps `f` from running.
+    pub fn disarm(&mut self) {
+        self.0 = None;
+    }
+}
+
+impl<F: FnOnce()> Drop for OnDrop<F> {
+    fn drop(&mut self) {
+        if let Some(f) = self.0.take() {
+            f();
+        }
+    }
+}
+
+impl<F: FnOnce()> fmt::Debug for OnDrop<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OnDrop")
+            .field("armed", &self.0.is_some())
+            .finish()
+    }
 }
 
 /// A thread-safe holder of one object's state, shared by its tasks.
@@ -489,68 +625,46 @@ struct Slot<S> {
 /// ```
 #[derive(Debug)]
 pub struct StateCell<S> {
-    slot: Mutex<Slot<S>>,
+    slot: Mutex<Lifecycle<S>>,
 }
 
 impl<S: StateMachine> StateCell<S> {
     /// A cell holding `initial`.
     pub const fn new(initial: S) -> Self {
         StateCell {
-            slot: Mutex::new(Slot {
-                state: initial,
-                epoch: 0,
-            }),
+            slot: Mutex::new(Lifecycle::new(initial)),
         }
     }
 
-    fn lock(&self) -> MutexGuard<'_, Slot<S>> {
+    fn lock(&self) -> MutexGuard<'_, Lifecycle<S>> {
         // Transitions are pure and do not panic; a poisoned lock still holds a valid state.
         self.slot.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The current state.
     pub fn get(&self) -> S {
-        self.lock().state
+        self.lock().state()
     }
 
     /// Applies `event` atomically and returns the new state, or `InvalidOperation` (state unchanged).
     pub fn apply(&self, event: S::Event) -> Result<S> {
-        self.transition(event).map(|t| t.to)
+        self.lock().apply(event)
     }
 
     /// Applies `event` atomically and returns the states before and after, with a ticket.
     pub fn transition(&self, event: S::Event) -> Result<Transition<S>> {
-        let mut slot = self.lock();
-        let from = slot.state;
-        let to = from.on(event)?;
-        if to != from {
-            slot.state = to;
-            slot.epoch = slot.epoch.wrapping_add(1);
-        }
-        Ok(Transition {
-            from,
-            to,
-            ticket: Ticket(slot.epoch),
-        })
+        self.lock().transition(event)
     }
 
-    /// Applies the completion `event` of the operation `ticket` started.
-    ///
-    /// If the state changed since the ticket was issued, nothing is applied
-    /// and the result is `Error::Aborted`: the only way out of `Opening`,
-    /// or `Closing` other than the operation's own completion is
-    /// an abort. Otherwise as [`apply`](Self::apply).
+    /// Applies the completion `event` of the operation `ticket` started,
+    /// atomically; see [`Lifecycle::complete`].
     pub fn complete(&self, ticket: Ticket, event: S::Event) -> Result<S> {
-        let mut slot = self.lock();
-        if slot.epoch != ticket.0 {
-            return Err(Error::Aborted { object: S::OBJECT });
-        }
-        let to = slot.state.on(event)?;
-        if to != slot.state {
-            slot.state = to;
-            slot.epoch = slot.epoch.wrapping_add(1);
-        }
-        Ok(to)
+        self.lock().complete(ticket, event)
+    }
+
+    /// Whether the state is still the one `ticket` was issued for.
+    pub fn is_current(&self, ticket: Ticket) -> bool {
+        self.lock().is_current(ticket)
     }
 
     /// `Ok(state)` when open; `ObjectFaulted` when faulted; else `InvalidOperation` for `operation`.

@@ -20,7 +20,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// The fuzz targets (`fuzz/fuzz_targets/<name>.rs`).
-pub const TARGETS: [&str; 4] = ["message_read", "typed_body", "roundtrip", "http_request"];
+pub const TARGETS: [&str; 6] = [
+    "message_read",
+    "typed_body",
+    "roundtrip",
+    "derive_reader",
+    "http_request",
+    "wssecurity_header",
+];
 
 /// Seconds per target when none are given.
 const DEFAULT_SECONDS: u64 = 60;
@@ -273,6 +280,17 @@ fn seed_corpus(target: &str) -> std::result::Result<PathBuf, String> {
             let path = corpus.join(format!("seed-{name}"));
             if !path.exists() {
                 std::fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+            }
+        }
+    }
+    // Seeds of the target's own (the derive target's types are no calculator's).
+    let own = fuzz_dir().join("seeds").join(target);
+    if own.is_dir() {
+        for seed in files(&own)? {
+            let name = seed.file_name().and_then(|n| n.to_str()).unwrap_or("seed");
+            let path = corpus.join(format!("seed-own-{name}"));
+            if !path.exists() {
+                std::fs::copy(&seed, &path).map_err(|e| format!("{}: {e}", seed.display()))?;
             }
         }
     }

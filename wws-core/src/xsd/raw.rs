@@ -27,8 +27,9 @@ pub struct RawXml {
     xml: Bytes,
     /// Offset just past the root's name in its start tag.
     name_end: usize,
-    /// Some element is in no namespace while the root leaves the default
-    /// namespace undeclared: pasted under a default namespace, it needs `xmlns=""`.
+    /// The root leaves the default namespace undeclared: pasted under a
+    /// default namespace, it needs `xmlns=""`, or its unprefixed names (of
+    /// elements, or QNames in its text) would change namespace.
     needs_reset: bool,
 }
 
@@ -55,7 +56,6 @@ fn scan(xml: &[u8], steps: Option<&mut Vec<Step>>) -> Result<(usize, bool)> {
     }
     let name_end = 1 + root.raw_name().len();
     let declares_default = r.own_declarations(&root).iter().any(|(p, _)| p.is_empty());
-    let mut no_namespace = root.namespace().is_empty();
     let mut steps = steps;
     if let Some(s) = steps.as_deref_mut() {
         let mut attrs: Vec<(QName, String)> = r
@@ -71,7 +71,6 @@ fn scan(xml: &[u8], steps: Option<&mut Vec<Step>>) -> Result<(usize, bool)> {
         match r.next()? {
             crate::xml::XmlEvent::Start(t) => {
                 depth += 1;
-                no_namespace |= t.namespace().is_empty();
                 if let Some(s) = steps.as_deref_mut() {
                     let mut attrs: Vec<(QName, String)> = r
                         .attributes(&t)?
@@ -108,7 +107,7 @@ fn scan(xml: &[u8], steps: Option<&mut Vec<Step>>) -> Result<(usize, bool)> {
             _ => return Err(Error::invalid_format("raw XML holds more than one element")),
         }
     }
-    Ok((name_end, no_namespace && !declares_default))
+    Ok((name_end, !declares_default))
 }
 
 /// Drops the inherited declarations [`XmlReader::capture_element`] wrote

@@ -1,0 +1,150 @@
+//! A WhoAmI service behind a `UsernameTokenValidator`, and proxies for it.
+#![allow(dead_code)]
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use wws_core::xsd::{Base64Binary, SimpleType};
+use wws_core::{AddressingVersion, EnvelopeVersion, Error, Fault, Header, Message};
+use wws_host::{Contract, Endpoint, OperationContext, ServiceHost};
+use wws_proxy::{CallOptions, ProxyBuilder, ServiceProxy};
+use wws_security::{Principal, SecurityFault, UserEntry, UsernameTokenValidator, ns};
+
+wws_core::body_element! {
+    #[namespace = "urn:example:who"]
+    /// Asks who the caller is.
+    pub struct WhoAmI {}
+}
+wws_core::body_element! {
+    #[namespace = "urn:example:who"]
+    /// The caller's principal, empty for none.
+    pub struct WhoAmIResponse { pub name: String }
+}
+
+pub const ACTION: &str = "urn:example:who/WhoAmI";
+
+async fn who_am_i(ctx: OperationContext, _: WhoAmI) -> Result<WhoAmIResponse, Fault> {
+    let name = ctx
+        .extension::<Principal>()
+        .map(|p| p.name.clone())
+        .unwrap_or_default();
+    Ok(WhoAmIResponse { name })
+}
+
+/// alice / secret → "Alice"; bob / hunter2 → "Bob".
+pub fn users(name: &str) -> Option<UserEntry> {
+    match name {
+        "alice" => Some(UserEntry::new("secret", Principal::new("Alice"))),
+        "bob" => Some(UserEntry::new("hunter2", Principal::new("Bob"))),
+        _ => None,
+    }
+}
+
+/// A host serving WhoAmI at `/who` in `envelope`, with `validator` if given.
+pub async fn host(
+    envelope: EnvelopeVersion,
+    validator: Option<UsernameTokenValidator>,
+) -> (ServiceHost, String) {
+    let mut builder = ServiceHost::builder(([127, 0, 0, 1], 0).into());
+    if let Some(v) = validator {
+        builder = builder.layer(v);
+    }
+    let host = builder.build().expect("host");
+    let contract = Contract::new().operation(ACTION, who_am_i);
+    host.add_endpoint(Endpoint::new(
+        "/who",
+        envelope,
+        AddressingVersion::Transport,
+        contract,
+    ))
+    .expect("endpoint");
+    host.open().await.expect("open");
+    let url = format!("http://{}/who", host.local_addr().expect("bound"));
+    (host, url)
+}
+
+/// A proxy builder for `url` in `envelope`, transport addressing.
+pub fn builder(url: &str, envelope: EnvelopeVersion) -> ProxyBuilder {
+    ServiceProxy::builder(url)
+        .envelope(envelope)
+        .addressing(AddressingVersion::Transport)
+}
+
+/// Builds and opens the proxy.
+pub async fn open(builder: ProxyBuilder) -> ServiceProxy {
+    let proxy = builder.build().expect("proxy");
+    proxy.open().await.expect("open");
+    proxy
+}
+
+/// Calls WhoAmI.
+pub async fn who(proxy: &ServiceProxy, opts: CallOptions) -> wws_core::Result<String> {
+    proxy
+        .call::<WhoAmI, WhoAmIResponse>(ACTION, &WhoAmI {}, opts)
+        .await
+        .map(|r| r.name)
+}
+
+/// Sends WhoAmI with `security` (a whole header block) as its only header.
+pub async fn who_with_header(
+    proxy: &ServiceProxy,
+    envelope: EnvelopeVersion,
+    security: String,
+) -> wws_core::Result<String> {
+    let mut m =
+        Message::from_body(envelope, AddressingVersion::Transport, ACTION, &WhoAmI {}).expect("m");
+    m.headers
+        .push(Header::from_xml(envelope, security).expect("header"));
+    let reply = proxy.call_message(m, CallOptions::new()).await?;
+    reply.read_body::<WhoAmIResponse>().map(|r| r.name)
+}
+
+/// The fault a call failed with.
+pub fn fault_of<T: std::fmt::Debug>(r: wws_core::Result<T>) -> Fault {
+    match r {
+        Err(Error::FaultReceived(f)) => *f,
+        other => panic!("expected a fault, got {other:?}"),
+    }
+}
+
+/// The WSS fault a call failed with.
+pub fn security_fault<T: std::fmt::Debug>(r: wws_core::Result<T>) -> SecurityFault {
+    let f = fault_of(r);
+    SecurityFault::of(&f).unwrap_or_else(|| panic!("not a WSS fault: {f:?}"))
+}
+
+pub fn base64(bytes: &[u8]) -> String {
+    let mut s = String::new();
+    Base64Binary(bytes.to_vec()).format(&mut s).expect("b64");
+    s
+}
+
+/// `now` as the UTC text a token carries.
+pub fn utc(t: SystemTime) -> String {
+    let d = t.duration_since(UNIX_EPOCH).expect("after 1970");
+    let dt = wws_core::xsd::DateTime::from_unix(d.as_secs() as i64, 0).expect("date");
+    let mut s = String::new();
+    dt.format(&mut s).expect("format");
+    s
+}
+
+/// A Security header with a digest token for `user`/`password` at `created`.
+pub fn digest_header(user: &str, password: &str, nonce: &[u8], created: &str) -> String {
+    let digest = wws_security::password_digest(nonce, created, password);
+    format!(
+        "<wsse:Security xmlns:wsse=\"{wsse}\" xmlns:wsu=\"{wsu}\"><wsse:UsernameToken>\
+         <wsse:Username>{user}</wsse:Username>\
+         <wsse:Password Type=\"{pd}\">{d}</wsse:Password>\
+         <wsse:Nonce EncodingType=\"{b64}\">{n}</wsse:Nonce>\
+         <wsu:Created>{created}</wsu:Created></wsse:UsernameToken></wsse:Security>",
+        wsse = ns::WSSE,
+        wsu = ns::WSU,
+        pd = ns::PASSWORD_DIGEST,
+        b64 = ns::BASE64_BINARY,
+        d = base64(&digest),
+        n = base64(nonce),
+    )
+}
+
+pub fn now_minus(d: Duration) -> SystemTime {
+    SystemTime::now() - d
+}
