@@ -77,9 +77,15 @@ async fn serve_wsdl(host: &Inner, endpoint: &BuiltEndpoint, channel: &ReplyChann
         .map(str::to_owned)
         .or_else(|| host.local_addr().map(|a| a.to_string()))
         .unwrap_or_else(|| "localhost".to_owned());
+    // The address a client reached this WSDL at: over TLS, https.
+    let scheme = if channel.tls().is_some() {
+        "https"
+    } else {
+        "http"
+    };
     let doc = template.render(|version| {
         host.path_for(endpoint, version)
-            .map(|path| format!("http://{authority}{path}"))
+            .map(|path| format!("{scheme}://{authority}{path}"))
     });
     let r = channel
         .reply_http(
