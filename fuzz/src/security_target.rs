@@ -7,7 +7,9 @@
 //! What must hold: no panic; what reads stays inside the reader's limits;
 //! a request the validator accepts carries alice's right password (as
 //! text, or as the digest of its own nonce and Created); the same input a
-//! second time is refused whenever it carried a nonce (a replay).
+//! second time is refused whenever it carried a nonce (a replay); the
+//! exclusive canonical form of the input, where there is one, is its own
+//! canonical form (c14n is idempotent).
 //!
 //! Uses nothing but `wws_core`, `wws_security` and `std`, so that
 //! `security/tests/fuzz_regressions.rs` can include it by path.
@@ -22,6 +24,11 @@ use wws_security::{Principal, UserEntry, UsernameTokenValidator, password_digest
 const NOW_UNIX: u64 = 1_796_126_400;
 
 pub fn wssecurity_header(data: &[u8]) {
+    if let Ok(once) = wws_security::c14n::exclusive(data, &[]) {
+        let twice =
+            wws_security::c14n::exclusive(&once, &[]).expect("a canonical form reads again");
+        assert_eq!(once, twice, "c14n is not idempotent");
+    }
     let read = read_security_header(data);
     if let Ok(h) = &read {
         if let Some(t) = &h.username_token {

@@ -3,7 +3,7 @@
 use wws_core::{AddressingVersion, EnvelopeVersion, Error, QName, Result};
 
 use crate::contract::{Contract, Dispatch};
-use crate::wsdl::WsdlTemplate;
+use crate::wsdl::Documents;
 
 /// A path on the host that serves one contract in one SOAP envelope version
 /// and one addressing version.
@@ -23,6 +23,7 @@ pub struct Endpoint {
     pub(crate) addressing: AddressingVersion,
     pub(crate) contract: Contract,
     pub(crate) wsdl: Option<String>,
+    pub(crate) documents: Vec<(String, String)>,
     pub(crate) understood: Vec<QName>,
 }
 
@@ -40,6 +41,7 @@ impl Endpoint {
             addressing,
             contract,
             wsdl: None,
+            documents: Vec::new(),
             understood: Vec::new(),
         }
     }
@@ -49,6 +51,28 @@ impl Endpoint {
     /// endpoint of that SOAP version (this endpoint when it matches).
     pub fn with_wsdl(mut self, wsdl: impl Into<String>) -> Self {
         self.wsdl = Some(wsdl.into());
+        self
+    }
+
+    /// Serves a contract of several files: `wsdl` at `<path>?wsdl` as
+    /// [`with_wsdl`](Self::with_wsdl) does, and each of `documents` — the
+    /// schemas and WSDLs it imports or includes, as `(name, text)` with the
+    /// name relative to the WSDL's folder as they refer to each other
+    /// (`types.xsd`, `../schema/onvif.xsd`) — at `<path>?xsd=xsd0`,
+    /// `?xsd=xsd1`, … (`?wsdl=wsdlN` for a `.wsdl`), as WCF serves them.
+    /// Every `schemaLocation` and `wsdl:import location` naming one of them
+    /// is rewritten to its URL on this host, so zeep, wsimport or svcutil
+    /// load the whole contract from the host; other references are kept.
+    pub fn with_wsdl_documents<N: Into<String>, T: Into<String>>(
+        mut self,
+        wsdl: impl Into<String>,
+        documents: impl IntoIterator<Item = (N, T)>,
+    ) -> Self {
+        self.wsdl = Some(wsdl.into());
+        self.documents = documents
+            .into_iter()
+            .map(|(n, t)| (n.into(), t.into()))
+            .collect();
         self
     }
 
@@ -85,7 +109,11 @@ impl Endpoint {
             });
         }
         let dispatch = self.contract.index()?;
-        let wsdl = self.wsdl.as_deref().map(WsdlTemplate::parse).transpose()?;
+        let wsdl = self
+            .wsdl
+            .as_deref()
+            .map(|w| Documents::parse(w, &self.documents))
+            .transpose()?;
         Ok(BuiltEndpoint {
             path: self.path,
             envelope: self.envelope,
@@ -101,6 +129,6 @@ pub(crate) struct BuiltEndpoint {
     pub(crate) path: String,
     pub(crate) envelope: EnvelopeVersion,
     pub(crate) dispatch: Dispatch,
-    pub(crate) wsdl: Option<WsdlTemplate>,
+    pub(crate) wsdl: Option<Documents>,
     pub(crate) understood: Vec<QName>,
 }

@@ -57,16 +57,26 @@ pub(crate) async fn serve(host: Arc<Inner>, channel: ReplyChannel, id: u64) {
     }
 }
 
-/// `?wsdl`, `?WSDL`, `?wsdl=...`, also among other parameters.
+/// `?wsdl`, `?WSDL`, `?wsdl=...`, `?xsd=...`, also among other parameters.
 fn is_wsdl_query(query: &str) -> bool {
     query.split('&').any(|p| {
         let name = p.split('=').next().unwrap_or_default();
-        name.eq_ignore_ascii_case("wsdl")
+        name.eq_ignore_ascii_case("wsdl") || name.eq_ignore_ascii_case("xsd")
     })
 }
 
 async fn serve_wsdl(host: &Inner, endpoint: &BuiltEndpoint, channel: &ReplyChannel) {
-    let Some(template) = &endpoint.wsdl else {
+    let Some(documents) = &endpoint.wsdl else {
+        return;
+    };
+    let Some(template) = documents.select(channel.query().unwrap_or_default()) else {
+        http_error(
+            channel,
+            StatusCode::NOT_FOUND,
+            "no such contract document",
+            None,
+        )
+        .await;
         return;
     };
     let authority = channel
@@ -83,10 +93,19 @@ async fn serve_wsdl(host: &Inner, endpoint: &BuiltEndpoint, channel: &ReplyChann
     } else {
         "http"
     };
-    let doc = template.render(|version| {
-        host.path_for(endpoint, version)
-            .map(|path| format!("{scheme}://{authority}{path}"))
-    });
+    let doc = template.render_with(
+        |version| {
+            host.path_for(endpoint, version)
+                .map(|path| format!("{scheme}://{authority}{path}"))
+        },
+        |i| {
+            format!(
+                "{scheme}://{authority}{}?{}",
+                endpoint.path,
+                documents.query(i)
+            )
+        },
+    );
     let r = channel
         .reply_http(
             StatusCode::OK,

@@ -1,7 +1,7 @@
 //! Message layers: see each request before dispatch and each reply or
 //! fault before it is sent (custom SOAP headers, logging, authentication;
-//! later WS-Security). A layer may refuse a request with a SOAP fault or
-//! an HTTP answer such as 401.
+//! WS-Security in `wws-security`). A layer may refuse a request with a
+//! SOAP fault or an HTTP answer such as 401.
 //!
 //! ```
 //! use wws_core::{Fault, Message, QName};

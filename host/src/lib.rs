@@ -136,6 +136,7 @@
 //! |---|---|
 //! | unknown path | 404 |
 //! | `GET <path>?wsdl` (endpoint has a WSDL) | 200, the WSDL with each `soap:address`/`soap12:address` set to this host's endpoint of that SOAP version, using the request's `Host` header (else the bound address) |
+//! | `GET <path>?xsd=xsdN` / `?wsdl=wsdlN` (`Endpoint::with_wsdl_documents`) | 200, that imported schema or WSDL, every `schemaLocation`/`location` naming one of the contract's documents rewritten to its URL here; 404 for a document the endpoint does not have |
 //! | any other method than POST | 405 with `Allow` |
 //! | content type neither `text/xml` nor `application/soap+xml` | 415 |
 //! | envelope namespace of the other SOAP version | VersionMismatch fault in SOAP 1.1 (SOAP 1.2 Part 1 Appendix A; a 1.1 node does not know the 1.2 namespace), with an `Upgrade` header naming the endpoint's version |

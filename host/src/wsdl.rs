@@ -1,5 +1,7 @@
 //! A WSDL document served at `<endpoint>?wsdl`, with each port's address
-//! filled in when it is served.
+//! filled in when it is served, and the schemas and WSDLs it imports served
+//! beside it (`?xsd=xsd0`, as WCF does), every reference to them rewritten
+//! to their URL on this host.
 
 use quick_xml::NsReader;
 use quick_xml::events::Event;
@@ -10,12 +12,18 @@ use wws_core::{EnvelopeVersion, Error, Result};
 const WSDL_SOAP11: &[u8] = b"http://schemas.xmlsoap.org/wsdl/soap/";
 /// WSDL 1.1 SOAP 1.2 binding namespace (`soap12:address`).
 const WSDL_SOAP12: &[u8] = b"http://schemas.xmlsoap.org/wsdl/soap12/";
+/// WSDL 1.1 namespace (`wsdl:import location`).
+const WSDL: &[u8] = b"http://schemas.xmlsoap.org/wsdl/";
+/// XML Schema namespace (`xs:import`/`xs:include`/`xs:redefine schemaLocation`).
+const XS: &[u8] = b"http://www.w3.org/2001/XMLSchema";
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Segment {
     Text(String),
     /// The `location` value of an address element for this envelope version.
     Location(EnvelopeVersion),
+    /// A reference to the served document with this index.
+    Document(usize),
 }
 
 /// A WSDL split once, when the endpoint is made, into literal text and the
@@ -27,7 +35,14 @@ pub(crate) struct WsdlTemplate {
 
 impl WsdlTemplate {
     /// Parses `doc`; fails with `InvalidFormat` when it is not well-formed XML.
+    #[cfg(test)]
     pub(crate) fn parse(doc: &str) -> Result<Self> {
+        Self::parse_with(doc, &|_| None)
+    }
+
+    /// Parses `doc`, whose imports and includes naming a document that
+    /// `resolve` knows (by the reference as written) become references to it.
+    pub(crate) fn parse_with(doc: &str, resolve: &dyn Fn(&str) -> Option<usize>) -> Result<Self> {
         let mut reader = NsReader::from_str(doc);
         let mut segments = Vec::new();
         let mut copied = 0usize;
@@ -36,57 +51,75 @@ impl WsdlTemplate {
             let (ns, event) = reader
                 .read_resolved_event()
                 .map_err(|e| Error::invalid_format(format!("WSDL is not well-formed: {e}")))?;
-            let version = match &ns {
-                ResolveResult::Bound(n) if n.as_ref() == WSDL_SOAP11 => {
-                    Some(EnvelopeVersion::Soap11)
-                }
-                ResolveResult::Bound(n) if n.as_ref() == WSDL_SOAP12 => {
-                    Some(EnvelopeVersion::Soap12)
-                }
-                _ => None,
-            };
             let (tag, empty) = match &event {
                 Event::Eof => break,
                 Event::Start(t) => (t, false),
                 Event::Empty(t) => (t, true),
                 _ => continue,
             };
-            let Some(version) = version else { continue };
-            if tag.local_name().as_ref() != b"address" {
-                continue;
-            }
+            let ns = match &ns {
+                ResolveResult::Bound(n) => n.as_ref(),
+                _ => continue,
+            };
+            let local = tag.local_name();
+            let (attr_name, segment) = match (ns, local.as_ref()) {
+                (WSDL_SOAP11, b"address") => {
+                    ("location", Segment::Location(EnvelopeVersion::Soap11))
+                }
+                (WSDL_SOAP12, b"address") => {
+                    ("location", Segment::Location(EnvelopeVersion::Soap12))
+                }
+                (XS, b"import" | b"include" | b"redefine") | (WSDL, b"import") => {
+                    let name = if ns == XS {
+                        "schemaLocation"
+                    } else {
+                        "location"
+                    };
+                    let found = tag.attributes().flatten().find_map(|a| {
+                        (a.key.as_ref() == name.as_bytes())
+                            .then(|| a.unescape_value().ok().and_then(|v| resolve(&v)))
+                            .flatten()
+                    });
+                    match found {
+                        Some(i) => (name, Segment::Document(i)),
+                        None => continue,
+                    }
+                }
+                _ => continue,
+            };
             let end = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
-            let before = doc.get(copied..start).ok_or_else(|| {
-                Error::invalid_format("WSDL: address element position out of range")
-            })?;
+            let before = doc
+                .get(copied..start)
+                .ok_or_else(|| Error::invalid_format("WSDL: element position out of range"))?;
             segments.push(Segment::Text(before.to_owned()));
-            // Rewrite the tag with the location as a placeholder, keeping every
-            // other attribute as written.
-            let mut head = String::from("<");
-            head.push_str(&String::from_utf8_lossy(tag.name().as_ref()));
-            let mut tail = String::new();
-            let mut has_location = false;
+            // Rewrite the tag with the attribute as a placeholder, keeping every
+            // other attribute as written and in its place.
+            let mut text = String::from("<");
+            text.push_str(&String::from_utf8_lossy(tag.name().as_ref()));
+            let mut placed = false;
             for attr in tag.attributes() {
                 let attr =
                     attr.map_err(|e| Error::invalid_format(format!("WSDL: bad attribute: {e}")))?;
                 let key = String::from_utf8_lossy(attr.key.as_ref()).into_owned();
-                if key == "location" {
-                    has_location = true;
-                    head.push_str(" location=\"");
+                if key == attr_name && !placed {
+                    placed = true;
+                    text.push_str(&format!(" {key}=\""));
+                    segments.push(Segment::Text(std::mem::take(&mut text)));
+                    segments.push(segment.clone());
+                    text.push('"');
                     continue;
                 }
                 let value = String::from_utf8_lossy(&attr.value).replace('"', "&quot;");
-                tail.push_str(&format!(" {key}=\"{value}\""));
+                text.push_str(&format!(" {key}=\"{value}\""));
             }
-            if !has_location {
-                head.push_str(" location=\"");
+            if !placed {
+                text.push_str(&format!(" {attr_name}=\""));
+                segments.push(Segment::Text(std::mem::take(&mut text)));
+                segments.push(segment);
+                text.push('"');
             }
-            segments.push(Segment::Text(head));
-            segments.push(Segment::Location(version));
-            segments.push(Segment::Text(format!(
-                "\"{tail}{}",
-                if empty { "/>" } else { ">" }
-            )));
+            text.push_str(if empty { "/>" } else { ">" });
+            segments.push(Segment::Text(text));
             copied = end;
         }
         let rest = doc.get(copied..).unwrap_or_default();
@@ -96,7 +129,17 @@ impl WsdlTemplate {
 
     /// The document with each address replaced by `location(version)`; an
     /// address for which it returns `None` keeps an empty location.
+    #[cfg(test)]
     pub(crate) fn render(&self, location: impl Fn(EnvelopeVersion) -> Option<String>) -> String {
+        self.render_with(location, |_| String::new())
+    }
+
+    /// As [`render`](Self::render), each reference to a served document replaced by `document(index)`.
+    pub(crate) fn render_with(
+        &self,
+        location: impl Fn(EnvelopeVersion) -> Option<String>,
+        document: impl Fn(usize) -> String,
+    ) -> String {
         let mut out = String::new();
         for seg in &self.segments {
             match seg {
@@ -106,9 +149,99 @@ impl WsdlTemplate {
                         out.push_str(&escape_attr(&loc));
                     }
                 }
+                Segment::Document(i) => out.push_str(&escape_attr(&document(*i))),
             }
         }
         out
+    }
+}
+
+/// The documents of a multi-file contract: the WSDL and those it imports,
+/// by the names they refer to each other with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Documents {
+    /// The WSDL served at `?wsdl`.
+    pub(crate) main: WsdlTemplate,
+    /// `(query value, document)`: `xsd0`, `wsdl1`, … served at `?xsd=xsd0`, `?wsdl=wsdl1`.
+    pub(crate) others: Vec<(String, WsdlTemplate)>,
+}
+
+/// `path` with `.` and `..` segments resolved (leading `..` kept).
+fn normalize(path: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." if out.last().is_some_and(|l| *l != "..") => {
+                out.pop();
+            }
+            s => out.push(s),
+        }
+    }
+    out.join("/")
+}
+
+/// The folder of a document name (`a/b.xsd` → `a/`).
+fn folder(name: &str) -> &str {
+    name.rfind('/').map_or("", |i| &name[..=i])
+}
+
+impl Documents {
+    /// The WSDL `main` and `others` (`(name, text)`, named relative to the
+    /// WSDL's folder as the documents refer to each other).
+    pub(crate) fn parse(main: &str, others: &[(String, String)]) -> Result<Self> {
+        let names: Vec<String> = others.iter().map(|(n, _)| normalize(n)).collect();
+        let resolver = |from: &str| {
+            let names = &names;
+            let dir = folder(from).to_owned();
+            move |r: &str| {
+                if r.contains("://") {
+                    return None;
+                }
+                let target = normalize(&format!("{dir}{r}"));
+                names.iter().position(|n| *n == target)
+            }
+        };
+        let main = WsdlTemplate::parse_with(main, &resolver(""))?;
+        let mut parsed = Vec::new();
+        for (i, (name, text)) in others.iter().enumerate() {
+            let key = if name.ends_with(".wsdl") {
+                "wsdl"
+            } else {
+                "xsd"
+            };
+            let t = WsdlTemplate::parse_with(text, &resolver(&names[i]))
+                .map_err(|e| Error::invalid_format(format!("{name}: {e}")))?;
+            parsed.push((format!("{key}{i}"), t));
+        }
+        Ok(Documents {
+            main,
+            others: parsed,
+        })
+    }
+
+    /// The query parameter (`xsd` or `wsdl`) and value serving document `i`.
+    pub(crate) fn query(&self, i: usize) -> String {
+        match self.others.get(i) {
+            Some((key, _)) if key.starts_with("wsdl") => format!("wsdl={key}"),
+            Some((key, _)) => format!("xsd={key}"),
+            None => "wsdl".to_owned(),
+        }
+    }
+
+    /// The document a query asks for: `?xsd=xsd0`, `?wsdl=wsdl1`, else the WSDL (`?wsdl`).
+    pub(crate) fn select(&self, query: &str) -> Option<&WsdlTemplate> {
+        let mut wsdl = false;
+        for p in query.split('&') {
+            let (name, value) = p.split_once('=').unwrap_or((p, ""));
+            if name.eq_ignore_ascii_case("xsd") || name.eq_ignore_ascii_case("wsdl") {
+                if let Some((_, t)) = self.others.iter().find(|(k, _)| k == value) {
+                    return Some(t);
+                }
+                wsdl |= name.eq_ignore_ascii_case("wsdl");
+            }
+        }
+        wsdl.then_some(&self.main)
     }
 }
 
@@ -164,6 +297,56 @@ mod tests {
         assert!(!out.contains("http://old/"));
         assert!(out.starts_with("<?xml"));
         assert!(out.ends_with("</w:definitions>"));
+    }
+
+    #[test]
+    fn imported_documents_are_served_by_their_query() {
+        let main = r#"<w:definitions xmlns:w="http://schemas.xmlsoap.org/wsdl/" xmlns:xs="http://www.w3.org/2001/XMLSchema">
+  <w:types><xs:schema><xs:import namespace="urn:t" schemaLocation="schema/t.xsd"/><xs:import namespace="urn:r" schemaLocation="http://remote/r.xsd"/></xs:schema></w:types>
+  <w:import namespace="urn:more" location="more.wsdl"/>
+</w:definitions>"#;
+        let t = r#"<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:include schemaLocation="./../schema/common.xsd"/></xs:schema>"#;
+        let common = r#"<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"/>"#;
+        let more = r#"<w:definitions xmlns:w="http://schemas.xmlsoap.org/wsdl/"/>"#;
+        let docs = Documents::parse(
+            main,
+            &[
+                ("schema/t.xsd".into(), t.into()),
+                ("schema/common.xsd".into(), common.into()),
+                ("more.wsdl".into(), more.into()),
+            ],
+        )
+        .expect("parse");
+        let url = |i| format!("http://h/x?{}", docs.query(i));
+        let out = docs.main.render_with(|_| None, url);
+        assert!(
+            out.contains(r#"<xs:import namespace="urn:t" schemaLocation="http://h/x?xsd=xsd0"/>"#),
+            "{out}"
+        );
+        assert!(
+            out.contains(r#"schemaLocation="http://remote/r.xsd""#),
+            "{out}"
+        );
+        assert!(
+            out.contains(r#"<w:import namespace="urn:more" location="http://h/x?wsdl=wsdl2"/>"#),
+            "{out}"
+        );
+        let t = docs
+            .select("xsd=xsd0")
+            .expect("t.xsd")
+            .render_with(|_| None, url);
+        assert!(
+            t.contains(r#"<xs:include schemaLocation="http://h/x?xsd=xsd1"/>"#),
+            "{t}"
+        );
+        assert_eq!(docs.select("wsdl"), Some(&docs.main));
+        assert_eq!(
+            docs.select("WSDL=wsdl2"),
+            docs.others.get(2).map(|(_, t)| t)
+        );
+        assert_eq!(docs.select("xsd=xsd9"), None);
+        assert_eq!(normalize("a/./b/../../c"), "c");
+        assert_eq!(normalize("../../x"), "../../x");
     }
 
     #[test]

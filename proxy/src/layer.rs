@@ -1,6 +1,6 @@
 //! Message layers: see and change each request before it is sent and each
 //! reply before it is decoded (custom SOAP headers, logging, credentials;
-//! later WS-Security).
+//! WS-Security in `wws-security`).
 //!
 //! ```
 //! use wws_core::{Header, Message, Result};

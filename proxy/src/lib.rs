@@ -145,7 +145,8 @@
 //! known at once. A contract's typed client (e.g. the calculator example's
 //! `CalculatorClient`) is a thin `Clone` struct over a `ServiceProxy` with
 //! one method per operation calling `invoke`. [`CallOptions`] choose the
-//! call id, a timeout of the call's own and extra SOAP headers.
+//! call id, a timeout of the call's own, extra SOAP headers and values for
+//! the proxy's layers ([`CallOptions::extension`], e.g. other credentials).
 //! A call first checks, synchronously, the state (`Open`), for
 //! `call_message` that the message's envelope version is the proxy's
 //! ([`InvalidFormat`](wws_core::Error::InvalidFormat) otherwise), and the

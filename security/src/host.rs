@@ -110,6 +110,7 @@ pub struct UsernameTokenValidator {
     allow_text: bool,
     clock: Clock,
     replay: Mutex<ReplayCache>,
+    /// `None` if the system gave no random key: every password then fails (closed).
     compare: Option<SecretCompare>,
     understands: [QName; 1],
 }
@@ -198,8 +199,10 @@ impl UsernameTokenValidator {
             .len()
     }
 
-    /// Checks `request`'s security header at `now`: the principal it
-    /// authenticates (if a token was there), or the fault to answer.
+    /// Checks `request`'s security header at the layer's clock's now: the
+    /// principal it authenticates (if a token was there), or the fault to
+    /// answer. What [`HostLayer::on_request`] runs; public for tests and
+    /// for hosts of other kinds.
     pub fn validate(&self, request: &Message) -> Result<Option<Principal>, SecurityFault> {
         let now = time::millis((self.clock)());
         let mut ours = request.headers.iter().filter(|h| {

@@ -101,10 +101,17 @@
 //! 20 bytes, and reads through wws-core's XML reader, which refuses DTDs and
 //! undeclared entities (a billion-laughs header never expands). The replay
 //! cache holds at most [`UsernameTokenValidator::replay_capacity`] nonces.
+//!
+//! # Toward signatures
+//!
+//! [`c14n`] is exclusive XML canonicalization (the transform XML Signature
+//! uses in WS-Security), checked against libxml2's; signing and verifying
+//! (issue 15 §2) are not written yet.
 
 use std::sync::Arc;
 use std::time::SystemTime;
 
+pub mod c14n;
 mod client;
 mod digest;
 mod faults;

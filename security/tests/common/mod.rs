@@ -22,11 +22,16 @@ wws_core::body_element! {
 
 pub const ACTION: &str = "urn:example:who/WhoAmI";
 
+/// The principal's name; " (saw Security)" after it if the Security
+/// header reached the operation (the layer consumes it: no password goes on).
 async fn who_am_i(ctx: OperationContext, _: WhoAmI) -> Result<WhoAmIResponse, Fault> {
-    let name = ctx
+    let mut name = ctx
         .extension::<Principal>()
         .map(|p| p.name.clone())
         .unwrap_or_default();
+    if ctx.headers().iter().any(|h| h.name.local == "Security") {
+        name.push_str(" (saw Security)");
+    }
     Ok(WhoAmIResponse { name })
 }
 

@@ -36,6 +36,29 @@ pub fn is_ncname(s: &str) -> bool {
     chars.next().is_some_and(is_name_start) && chars.all(is_name_char)
 }
 
+/// True if `s` is a `QName` (Namespaces in XML 1.0 §4): an NCName, or two
+/// joined by one colon. ASCII names take a byte-wise path.
+pub fn is_qname(s: &str) -> bool {
+    let (prefix, local) = match s.split_once(':') {
+        Some((p, l)) => (Some(p), l),
+        None => (None, s),
+    };
+    prefix.is_none_or(is_ncname_fast) && is_ncname_fast(local)
+}
+
+fn is_ncname_fast(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    if !bytes.is_ascii() {
+        return is_ncname(s);
+    }
+    bytes
+        .first()
+        .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+}
+
 /// The error text for code point `v`, e.g. `U+0001 is not an XML 1.0 character`.
 pub(crate) fn not_a_char(v: u32) -> String {
     format!("U+{v:04X} is not an XML 1.0 character")
@@ -219,6 +242,19 @@ mod tests {
         }
         for bad in ["", "a:b", "1a", "-a", ".a", "a b", "a/b", "a\"", "\u{B7}"] {
             assert!(!is_ncname(bad), "{bad:?}");
+            assert!(!is_qname(bad) || bad == "a:b", "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn qnames() {
+        for ok in ["a", "p:a", "s:Envelope", "é:中文", "_x:y.z-1"] {
+            assert!(is_qname(ok), "{ok:?}");
+        }
+        for bad in [
+            "", ":a", "a:", "a:b:c", "f@lag", "q:f@lag", "1:a", "a:1", "a b", "é@",
+        ] {
+            assert!(!is_qname(bad), "{bad:?}");
         }
     }
 

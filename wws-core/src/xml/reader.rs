@@ -680,6 +680,12 @@ impl<'a> XmlReader<'a> {
         }
         let name_len = e.name().as_ref().len();
         let name = content.get(..name_len).unwrap_or("");
+        // XML 1.0 §2.3 and Namespaces §4: a name quick-xml took is checked here.
+        if !chars::is_qname(name) {
+            return Err(Error::InvalidFormat(format!(
+                "<{name}>: the element name is not a QName"
+            )));
+        }
         let scope_before = self.ns.len();
         let mut prefixed_attrs = false;
         let mut seen: [&str; 8] = [""; 8];
@@ -696,6 +702,11 @@ impl<'a> XmlReader<'a> {
                     quota: "max attributes per element",
                     limit: self.max_attributes as u64,
                 });
+            }
+            if !chars::is_qname(key) {
+                return Err(Error::InvalidFormat(format!(
+                    "attribute {key:?} of <{name}>: the name is not a QName"
+                )));
             }
             if seen.iter().take(count).any(|k| *k == key)
                 || spill.as_ref().is_some_and(|s| s.contains(key))

@@ -424,3 +424,21 @@ fn inherited_declarations_cannot_amplify_the_body() {
         start.elapsed()
     );
 }
+
+/// Names that are no QNames (XML 1.0 §2.3, Namespaces §4) are refused where
+/// they are read, not carried along for the writer to refuse (found by the
+/// `derive_reader` fuzz target: an attribute `q:f@lag` kept as an
+/// `anyAttribute` that could not be written back).
+#[test]
+fn element_and_attribute_names_must_be_qnames() {
+    for (body, needle) in [
+        (r#"<a q:f@lag="1" xmlns:q="urn:q"/>"#, "is not a QName"),
+        (r#"<a f@lag="1"/>"#, "is not a QName"),
+        (r#"<a x:y:z="1"/>"#, "is not a QName"),
+        ("<a@b/>", "is not a QName"),
+        ("<p:q:r xmlns:p=\"urn:p\"/>", "is not a QName"),
+    ] {
+        invalid(envelope(body).as_bytes(), needle);
+    }
+    assert!(read(envelope(r#"<é:中文 xmlns:é="urn:x" é:ä="1"/>"#).as_bytes()).is_ok());
+}

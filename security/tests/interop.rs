@@ -1,0 +1,215 @@
+//! Foreign WS-Security clients against our host (issue 15 §3), on both
+//! calculator ports: zeep's `UsernameToken` (text, digest, digest with a
+//! timestamp; `zeep_wsse.py`) and node-soap's `WSSecurity` (digest with
+//! timestamp and mustUnderstand, text; `node_wsse.js`). Each is SKIPPED
+//! loudly when its peer is missing. And our proxy against a node-soap
+//! server whose `authenticate` checks the token (`node_wsse_server.js`).
+//! Each is SKIPPED loudly when its peer is missing (`tests/interop/install.sh` installs
+//! zeep, and node-soap into `~/.cache/wws-interop/node-soap-<version>`).
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use wws_core::{AddressingVersion, EnvelopeVersion};
+use wws_examples::calculator::{ADD_ACTION, Add, AddResponse, WSDL};
+use wws_proxy::{CallOptions, ServiceProxy};
+use wws_security::{UsernameCredentials, UsernameTokenLayer};
+
+use wws_examples::calculator::Calculator;
+use wws_host::ServiceHost;
+use wws_security::{Principal, UserEntry, UsernameTokenValidator};
+
+/// Exit code of a peer that cannot run here.
+const EXIT_SKIPPED: i32 = 77;
+
+fn loud_skip(why: &str) {
+    let line = "=".repeat(65);
+    eprintln!("{line}\nSKIPPED: {why}\n{line}");
+}
+
+/// A calculator host behind the validator (alice / secret) and its WSDL URL.
+async fn host() -> (ServiceHost, String) {
+    let users = |n: &str| (n == "alice").then(|| UserEntry::new("secret", Principal::new("Alice")));
+    let host = ServiceHost::builder(([127, 0, 0, 1], 0).into())
+        .layer(UsernameTokenValidator::new(users))
+        .build()
+        .expect("host");
+    for e in Calculator::new().endpoints() {
+        host.add_endpoint(e).expect("endpoint");
+    }
+    host.open().await.expect("open");
+    let wsdl = format!(
+        "http://{}/calculator?wsdl",
+        host.local_addr().expect("bound")
+    );
+    (host, wsdl)
+}
+
+/// Runs `cmd` (a peer script) on a blocking thread and checks it: at least
+/// `min_pass` PASS lines and exit 0, or a loud skip on 77 or no interpreter.
+async fn run_peer(what: &str, mut cmd: Command, min_pass: usize) {
+    let out = tokio::task::spawn_blocking(move || cmd.output())
+        .await
+        .expect("peer thread");
+    let out = match out {
+        Ok(out) => out,
+        Err(e) => return loud_skip(&format!("{what} cannot run ({e})")),
+    };
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    match out.status.code() {
+        Some(0) => {
+            print!("{stdout}");
+            let passed = stdout.lines().filter(|l| l.starts_with("PASS")).count();
+            assert!(
+                passed >= min_pass,
+                "{what}: {passed} cases passed\n{stdout}"
+            );
+        }
+        Some(EXIT_SKIPPED) => loud_skip(&format!("{}: {what} did not run", stderr.trim())),
+        _ => panic!("{what} failed ({}):\n{stdout}\n{stderr}", out.status),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn zeep_username_tokens_authenticate_against_our_host() {
+    let (host, wsdl) = host().await;
+    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+    let mut cmd = Command::new(&python);
+    cmd.arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/zeep_wsse.py"))
+        .arg(&wsdl)
+        .env("PYTHONDONTWRITEBYTECODE", "1");
+    run_peer("zeep WS-Security", cmd, 12).await;
+    host.close().await.expect("close");
+}
+
+/// Where `tests/interop/install.sh` puts node-soap (as `lib.sh` finds it).
+fn node_soap_modules() -> PathBuf {
+    let version = std::env::var("WWS_NODE_SOAP_VERSION").unwrap_or_else(|_| "1.13.0".into());
+    let dir = std::env::var_os("WWS_NODE_SOAP_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            let cache = std::env::var_os("XDG_CACHE_HOME")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| {
+                    PathBuf::from(std::env::var_os("HOME").unwrap_or_else(|| "/tmp".into()))
+                        .join(".cache")
+                });
+            cache
+                .join("wws-interop")
+                .join(format!("node-soap-{version}"))
+        });
+    dir.join("node_modules")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn node_soap_ws_security_authenticates_against_our_host() {
+    let (host, wsdl) = host().await;
+    let mut cmd = Command::new("node");
+    cmd.arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/node_wsse.js"))
+        .arg(&wsdl)
+        .env("NODE_PATH", node_soap_modules());
+    run_peer("node-soap WS-Security", cmd, 12).await;
+    host.close().await.expect("close");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn our_proxy_s_tokens_pass_a_node_soap_server_s_authenticate() {
+    let wsdl =
+        std::env::temp_dir().join(format!("wws-wssec-calculator-{}.wsdl", std::process::id()));
+    std::fs::write(&wsdl, WSDL).expect("wsdl file");
+    let spawned = Command::new("node")
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/node_wsse_server.js"
+        ))
+        .arg(&wsdl)
+        .env("NODE_PATH", node_soap_modules())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let mut server = match spawned {
+        Ok(child) => child,
+        Err(e) => {
+            return loud_skip(&format!(
+                "node cannot run ({e}): node-soap server did not run"
+            ));
+        }
+    };
+    let mut lines = BufReader::new(server.stdout.take().expect("stdout")).lines();
+    let port = match lines.next() {
+        Some(Ok(line)) if line.starts_with("listening on ") => {
+            line["listening on ".len()..].to_owned()
+        }
+        _ => {
+            let status = server.wait().expect("wait");
+            let mut err = String::new();
+            if let Some(mut e) = server.stderr.take() {
+                let _ = std::io::Read::read_to_string(&mut e, &mut err);
+            }
+            if status.code() == Some(EXIT_SKIPPED) {
+                return loud_skip(&format!("{}: node-soap server did not run", err.trim()));
+            }
+            panic!("node-soap server failed ({status}): {err}");
+        }
+    };
+    let call = |path: &'static str, envelope, creds: UsernameCredentials| {
+        let url = format!("http://127.0.0.1:{port}{path}");
+        async move {
+            let proxy = ServiceProxy::builder(&url)
+                .envelope(envelope)
+                .addressing(AddressingVersion::Transport)
+                .layer(UsernameTokenLayer::new(creds))
+                .build()?;
+            proxy.open().await?;
+            let r = proxy
+                .call::<Add, AddResponse>(ADD_ACTION, &Add { a: 1.5, b: 2.25 }, CallOptions::new())
+                .await;
+            proxy.close().await?;
+            r
+        }
+    };
+    let mut expected = Vec::new();
+    for (path, envelope) in [
+        ("/calculator", EnvelopeVersion::Soap11),
+        ("/calculator12", EnvelopeVersion::Soap12),
+    ] {
+        for creds in [
+            UsernameCredentials::digest("alice", "secret"),
+            UsernameCredentials::text("alice", "secret"),
+        ] {
+            let what = format!("{path} {creds:?}");
+            let r = call(path, envelope, creds).await;
+            // node-soap answers with a Timestamp in a mustUnderstand
+            // Security header, which our layer understands.
+            assert_eq!(r.expect(&what).result, 3.75, "{what}");
+            expected.push("ok=true");
+        }
+        // node-soap refuses it with a fault whose code uses a prefix it
+        // never declares (`SOAP-ENV:Client` in a SOAP 1.2 shaped `Code`), so
+        // the call fails as InvalidFormat or FaultReceived: refused either way.
+        let wrong = call(
+            path,
+            envelope,
+            UsernameCredentials::digest("alice", "guess"),
+        )
+        .await;
+        assert!(wrong.is_err(), "{path}: {wrong:?}");
+        expected.push("ok=false");
+    }
+    drop(server.stdin.take());
+    let seen: Vec<String> = lines
+        .map_while(Result::ok)
+        .filter(|l| l.starts_with("auth "))
+        .collect();
+    let _ = server.wait();
+    let _ = std::fs::remove_file(&wsdl);
+    println!("{}", seen.join("\n"));
+    assert_eq!(seen.len(), expected.len(), "{seen:?}");
+    for (line, ok) in seen.iter().zip(&expected) {
+        assert!(line.ends_with(ok), "{line}");
+        assert!(line.contains("timestamp=yes mustUnderstand=1"), "{line}");
+    }
+}
