@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::{Request, StatusCode, header};
+use http::{HeaderMap, Request, StatusCode, header};
 use hyper::client::conn::http1::SendRequest;
 use hyper_util::rt::TokioIo;
 use tokio::sync::oneshot;
@@ -204,7 +204,8 @@ impl Channel {
         Endpoint::parse(url, |scheme| connector.supports(scheme)).map(drop)
     }
 
-    /// The endpoint URL given to [`open`](Self::open), until [`reset`](Self::reset).
+    /// The endpoint URL given to [`open`](Self::open) (without its user
+    /// info, if it had any), until [`reset`](Self::reset).
     pub fn url(&self) -> Option<String> {
         self.ctl().endpoint.as_ref().map(|e| e.url.clone())
     }
@@ -214,8 +215,12 @@ impl Channel {
         &self.inner.props
     }
 
-    /// Opens the channel to `url` (`http://host[:port]/path`): resolves the
-    /// host and connects eagerly, so an unreachable endpoint fails here.
+    /// Opens the channel to `url` (`http://host[:port]/path`, `https://`
+    /// with a TLS connector): resolves the host and connects eagerly, so an
+    /// unreachable endpoint fails here. User info in the URL
+    /// (`http://user:password@host/`, percent-encoded) is sent as Basic
+    /// authentication (an `Authorization` the channel or the request sets
+    /// replaces it) and kept out of [`url`](Self::url), logs and errors.
     ///
     /// `Created` → `Opening` → `Open`. An invalid URL fails with
     /// [`Error::InvalidEndpointUrl`] and leaves the channel `Created`; a
@@ -295,7 +300,20 @@ impl Channel {
     /// one exchange otherwise) and the next request reconnects. The channel
     /// stays `Open`.
     pub async fn request(&self, msg: Message) -> Result<Message> {
-        match self.exchange(msg, Expect::Reply).await? {
+        self.request_with_headers(msg, HeaderMap::new()).await
+    }
+
+    /// [`request`](Self::request), with `headers` added to this request's
+    /// HTTP headers (after the channel's own `http_headers`, replacing any
+    /// of the same name): an `Authorization` of this call, say. The
+    /// headers the SOAP binding owns (`Host`, `Content-Type`,
+    /// `Content-Length`, `Transfer-Encoding`, `Connection`, `SOAPAction`)
+    /// are refused with [`Error::InvalidProperty`].
+    ///
+    /// Cancel safety as [`request`](Self::request).
+    pub async fn request_with_headers(&self, msg: Message, headers: HeaderMap) -> Result<Message> {
+        crate::auth::check_headers(OBJECT, &headers)?;
+        match self.exchange(msg, Expect::Reply, &headers).await? {
             Some(reply) => Ok(reply),
             None => Err(Error::invalid_format("no reply")),
         }
@@ -306,7 +324,16 @@ impl Channel {
     /// Errors as [`request`](Self::request); a SOAP fault in the answer is
     /// [`Error::FaultReceived`]. Cancel safety as [`request`](Self::request).
     pub async fn send(&self, msg: Message) -> Result<()> {
-        self.exchange(msg, Expect::OneWay).await.map(|_| ())
+        self.send_with_headers(msg, HeaderMap::new()).await
+    }
+
+    /// [`send`](Self::send), with `headers` added as
+    /// [`request_with_headers`](Self::request_with_headers) adds them.
+    pub async fn send_with_headers(&self, msg: Message, headers: HeaderMap) -> Result<()> {
+        crate::auth::check_headers(OBJECT, &headers)?;
+        self.exchange(msg, Expect::OneWay, &headers)
+            .await
+            .map(|_| ())
     }
 
     /// Closes the channel gracefully: waits for exchanges already started,
@@ -469,7 +496,12 @@ impl Channel {
         timed(self.inner.props.connect_timeout, "connect", connect).await?
     }
 
-    async fn exchange(&self, msg: Message, expect: Expect) -> Result<Option<Message>> {
+    async fn exchange(
+        &self,
+        msg: Message,
+        expect: Expect,
+        headers: &HeaderMap,
+    ) -> Result<Option<Message>> {
         let operation = match expect {
             Expect::Reply => "request",
             Expect::OneWay => "send",
@@ -502,7 +534,7 @@ impl Channel {
             tokio::select! {
                 biased;
                 _ = abort.aborted() => Err(Failure::transport(aborted())),
-                r = self.exchange_on_connection(&endpoint, &abort, &msg, body, expect) => r,
+                r = self.exchange_on_connection(&endpoint, &abort, &msg, body, expect, headers) => r,
             }
         }
         .instrument(span.clone())
@@ -527,6 +559,7 @@ impl Channel {
         msg: &Message,
         body: Bytes,
         expect: Expect,
+        headers: &HeaderMap,
     ) -> Result<Option<Message>, Failure> {
         let props = &self.inner.props;
         let mut slot = self.inner.conn.lock().await;
@@ -549,8 +582,16 @@ impl Channel {
             };
             tracing::Span::current().record("conn", conn.id);
             let (sent_tx, sent_rx) = oneshot::channel();
-            let request = build_request(endpoint, msg, body.clone(), conn.flush.clone(), sent_tx)
-                .map_err(Failure::answer)?;
+            let extra = [&endpoint.basic_auth, &props.http_headers, headers];
+            let request = build_request(
+                endpoint,
+                msg,
+                &extra,
+                body.clone(),
+                conn.flush.clone(),
+                sent_tx,
+            )
+            .map_err(Failure::answer)?;
             let send_deadline = props.send_timeout.map(|d| Instant::now() + d);
             // An idle connection may still be finishing the previous exchange.
             let ready = tokio::select! {
@@ -768,6 +809,7 @@ where
 fn build_request(
     endpoint: &Endpoint,
     msg: &Message,
+    extra: &[&HeaderMap],
     body: Bytes,
     flush: Arc<FlushSignal>,
     sent: oneshot::Sender<()>,
@@ -781,6 +823,17 @@ fn build_request(
         );
     if msg.envelope == EnvelopeVersion::Soap11 {
         builder = builder.header(binding::SOAP_ACTION, binding::soap_action_header(action)?);
+    }
+    if let Some(headers) = builder.headers_mut() {
+        // Later maps replace earlier ones' values of the same name (a call's over the channel's).
+        for map in extra.iter().filter(|m| !m.is_empty()) {
+            for name in map.keys() {
+                headers.remove(name);
+            }
+            for (name, value) in map.iter() {
+                headers.append(name, value.clone());
+            }
+        }
     }
     builder
         .body(OutgoingBody::new(body, flush, sent))
@@ -809,6 +862,13 @@ fn classify(
         }
     }
     match status {
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
+            return Err(Error::EndpointAccessDenied {
+                url: url.to_owned(),
+                status: status.as_u16(),
+                challenge: header_text(&head.headers, header::WWW_AUTHENTICATE).map(str::to_owned),
+            });
+        }
         StatusCode::NOT_FOUND => {
             return Err(Error::EndpointNotFound {
                 url: url.to_owned(),

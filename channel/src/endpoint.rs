@@ -6,8 +6,10 @@ use wws_core::{Error, Result};
 /// A parsed `http://` (or, with a connector that serves it, `https://`) endpoint address.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Endpoint {
-    /// The URL as given.
+    /// The URL as given, without its user info (so no password is logged or reported).
     pub url: String,
+    /// `Authorization: Basic` from the URL's user info (`user:password@`), if any.
+    pub basic_auth: http::HeaderMap,
     /// The scheme, lower case.
     pub scheme: String,
     /// Host name or address, without IPv6 brackets.
@@ -22,7 +24,8 @@ pub(crate) struct Endpoint {
 
 impl Endpoint {
     /// Parses and checks `url`: a scheme the connector `supports`, a host,
-    /// no user info, no fragment.
+    /// no fragment; user info (`user:password@`, percent-encoded) becomes
+    /// Basic authentication.
     pub(crate) fn parse(url: &str, supports: impl Fn(&str) -> bool) -> Result<Endpoint> {
         let invalid = |reason: &str| Error::InvalidEndpointUrl {
             url: url.to_owned(),
@@ -55,9 +58,27 @@ impl Endpoint {
             _ => 80,
         };
         let authority = uri.authority().ok_or_else(|| invalid("no host"))?;
-        if authority.as_str().contains('@') {
-            return Err(invalid("user info is not allowed"));
-        }
+        let (authority_text, basic_auth) = match authority.as_str().rsplit_once('@') {
+            Some((user_info, rest)) => {
+                let (user, password) = match user_info.split_once(':') {
+                    Some((u, p)) => (u, Some(p)),
+                    None => (user_info, None),
+                };
+                let decode = |s: &str| {
+                    percent_decode(s)
+                        .ok_or_else(|| invalid("the user info is not valid percent-encoded UTF-8"))
+                };
+                let user = decode(user)?;
+                let password = password.map(decode).transpose()?;
+                let mut headers = http::HeaderMap::new();
+                headers.insert(
+                    http::header::AUTHORIZATION,
+                    crate::auth::basic(&user, password.as_deref()),
+                );
+                (rest, headers)
+            }
+            None => (authority.as_str(), http::HeaderMap::new()),
+        };
         let host = authority.host();
         if host.is_empty() {
             return Err(invalid("no host"));
@@ -84,15 +105,55 @@ impl Endpoint {
         } else {
             format!("/{target}")
         };
+        let url = if basic_auth.is_empty() {
+            url.to_owned()
+        } else {
+            without_user_info(url)
+        };
         Ok(Endpoint {
-            url: url.to_owned(),
+            url,
+            basic_auth,
             scheme,
             host: host.to_owned(),
             port,
-            authority: authority.as_str().to_owned(),
+            authority: authority_text.to_owned(),
             target,
         })
     }
+}
+
+/// `url` without the `user:password@` of its authority, if it has one.
+pub(crate) fn without_user_info(url: &str) -> String {
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
+        return url.to_owned();
+    };
+    let rest = &url[scheme_end..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{}{}", &url[..scheme_end], &rest[at + 1..]),
+        None => url.to_owned(),
+    }
+}
+
+/// Decodes `%XX` escapes; `None` for a broken escape or bytes that are not UTF-8.
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let hex = s.get(i + 1..i + 3)?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 #[cfg(test)]
@@ -112,6 +173,27 @@ mod tests {
             matches!(&r, Err(Error::InvalidEndpointUrl { reason, .. }) if reason.contains("TLS connector")),
             "{r:?}"
         );
+    }
+
+    #[test]
+    fn user_info_is_basic_authentication_and_kept_out_of_the_url() {
+        let e = Endpoint::parse("http://calc:s3%3Acret@example.com:81/x?y", http).expect("valid");
+        assert_eq!(e.url, "http://example.com:81/x?y");
+        assert_eq!(e.authority, "example.com:81");
+        assert_eq!((e.host.as_str(), e.port), ("example.com", 81));
+        // base64("calc:s3:cret")
+        assert_eq!(
+            e.basic_auth[http::header::AUTHORIZATION],
+            "Basic Y2FsYzpzMzpjcmV0"
+        );
+        let e = Endpoint::parse("http://anonymous@example.com/", http).expect("valid");
+        assert_eq!(
+            e.basic_auth[http::header::AUTHORIZATION],
+            "Basic YW5vbnltb3VzOg=="
+        );
+        assert!(Endpoint::parse("http://u:%zz@example.com/", http).is_err());
+        assert_eq!(without_user_info("https://a:b@h/p@q"), "https://h/p@q");
+        assert_eq!(without_user_info("https://h/p@q"), "https://h/p@q");
     }
 
     #[test]
@@ -137,7 +219,6 @@ mod tests {
             "/relative",
             "https://example.com/",
             "ftp://example.com/",
-            "http://user:pw@example.com/",
             "http://example.com/#frag",
             "http://example.com:0/",
             "http://exa mple.com/",

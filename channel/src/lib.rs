@@ -58,6 +58,15 @@
 //! [`Error::SecurityVerificationFailure`](wws_core::Error::SecurityVerificationFailure)
 //! naming it; it faults the channel like any transport error.
 //!
+//! # HTTP headers and authentication
+//!
+//! [`ChannelBuilder::http_header`] adds a header to every request,
+//! [`Channel::request_with_headers`] to one; [`auth`] makes Basic and
+//! Bearer `Authorization` values, and user info in the URL is Basic
+//! authentication. A 401 or 403 answer is
+//! [`Error::EndpointAccessDenied`](wws_core::Error::EndpointAccessDenied)
+//! with its `WWW-Authenticate` challenge; the channel stays `Open`.
+//!
 //! # Decisions where the spec is silent
 //!
 //! - Transport failures (abort, timeouts, a lost or refused connection)
@@ -88,6 +97,7 @@
 //!   they are `async` so that a transport with flow control (HTTP/2) can
 //!   make them wait for the peer's window without an API change.
 
+pub mod auth;
 mod binding;
 mod body;
 mod channel;
@@ -113,6 +123,16 @@ pub fn validate_endpoint_url(url: &str) -> wws_core::Result<()> {
     let connector = connector::default_connector();
     endpoint::Endpoint::parse(url, |scheme| connector.supports(scheme)).map(|_| ())
 }
+
+/// `url` without the `user:password@` of its authority, for showing or
+/// logging an endpoint address (the channel sends the user info as Basic
+/// authentication).
+pub fn url_without_user_info(url: &str) -> String {
+    endpoint::without_user_info(url)
+}
+
+/// The `http` crate, whose header types the channel's options take.
+pub use http;
 
 /// Plumbing between a listener and the exchanges it hands out; not needed to use channels.
 #[doc(hidden)]

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use http::{HeaderMap, HeaderName, HeaderValue};
 use wws_core::properties::timeout;
 use wws_core::{ReaderQuotas, Result};
 
@@ -25,6 +26,10 @@ pub struct ChannelProperties {
     pub receive_timeout: Option<Duration>,
     /// Quotas applied to the messages this channel reads.
     pub quotas: ReaderQuotas,
+    /// HTTP headers sent with every request (an `Authorization`, say; see
+    /// [`auth`](crate::auth)); empty by default. The headers the SOAP
+    /// binding owns (`Host`, `Content-Type`, `SOAPAction`, ...) are refused.
+    pub http_headers: HeaderMap,
 }
 
 impl Default for ChannelProperties {
@@ -36,6 +41,7 @@ impl Default for ChannelProperties {
             receive_response_timeout: t,
             receive_timeout: t,
             quotas: ReaderQuotas::default(),
+            http_headers: HeaderMap::new(),
         }
     }
 }
@@ -49,6 +55,7 @@ impl ChannelProperties {
             receive_response_timeout: None,
             receive_timeout: None,
             quotas: ReaderQuotas::default(),
+            http_headers: HeaderMap::new(),
         }
     }
 
@@ -62,6 +69,7 @@ impl ChannelProperties {
             self.receive_response_timeout,
         )?;
         timeout(OBJECT, "receive_timeout", self.receive_timeout)?;
+        crate::auth::check_headers(OBJECT, &self.http_headers)?;
         self.quotas.validate(OBJECT)
     }
 }
@@ -127,6 +135,13 @@ impl ChannelBuilder {
     /// Largest reply accepted, in bytes.
     pub fn max_message_size(mut self, bytes: usize) -> Self {
         self.props.quotas.max_message_size = bytes;
+        self
+    }
+
+    /// Sends `value` as the HTTP header `name` with every request
+    /// (replacing a value set before); see [`ChannelProperties::http_headers`].
+    pub fn http_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.props.http_headers.insert(name, value);
         self
     }
 

@@ -56,6 +56,8 @@ pub struct CallInfo {
     /// What TLS established on the call's connection (the client's
     /// certificate under mutual TLS, the SNI name); `None` over plain HTTP.
     pub tls: Option<Arc<TlsInfo>>,
+    /// The request's HTTP headers (`Authorization`, a proxy's `X-Forwarded-For`, ...).
+    pub http_headers: http::HeaderMap,
 }
 
 type Callback = Box<dyn FnOnce(CancelReason) + Send + 'static>;
@@ -153,6 +155,11 @@ impl OperationContext {
     /// The request's header blocks other than the addressing headers.
     pub fn headers(&self) -> &[Header] {
         &self.inner.info.headers
+    }
+
+    /// The request's HTTP headers.
+    pub fn http_headers(&self) -> &http::HeaderMap {
+        &self.inner.info.http_headers
     }
 
     /// What TLS established on the call's connection; `None` over plain HTTP.

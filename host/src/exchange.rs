@@ -87,12 +87,24 @@ async fn serve_wsdl(host: &Inner, endpoint: &BuiltEndpoint, channel: &ReplyChann
         .map(str::to_owned)
         .or_else(|| host.local_addr().map(|a| a.to_string()))
         .unwrap_or_else(|| "localhost".to_owned());
+    // The address a client reached this WSDL at: over TLS, https.
+    let scheme = if channel.tls().is_some() {
+        "https"
+    } else {
+        "http"
+    };
     let doc = template.render_with(
         |version| {
             host.path_for(endpoint, version)
-                .map(|path| format!("http://{authority}{path}"))
+                .map(|path| format!("{scheme}://{authority}{path}"))
         },
-        |i| format!("http://{authority}{}?{}", endpoint.path, documents.query(i)),
+        |i| {
+            format!(
+                "{scheme}://{authority}{}?{}",
+                endpoint.path,
+                documents.query(i)
+            )
+        },
     );
     let r = channel
         .reply_http(
@@ -459,6 +471,7 @@ async fn run(
             endpoint_path: endpoint.path.clone(),
             peer_addr: Some(channel.peer_addr()),
             tls: channel.tls().cloned(),
+            http_headers: channel.headers().clone(),
         },
         extensions,
     );

@@ -73,6 +73,14 @@ pub type Accepting = Pin<Box<dyn Future<Output = io::Result<Accepted>> + Send>>;
 pub trait Acceptor: Send + Sync + Debug + 'static {
     /// Prepares `stream`, accepted from `peer`.
     fn accept(&self, stream: TcpStream, peer: SocketAddr) -> Accepting;
+
+    /// Whether a client speaks plain HTTP/1.1 on the TCP stream (default
+    /// `true`): then a connection over `max_connections` is answered 503
+    /// in plain text; otherwise (TLS) it is just closed, since a TLS client
+    /// could not read that answer.
+    fn is_plain_http(&self) -> bool {
+        true
+    }
 }
 
 /// The TCP stream as it is, HTTP/1.1.

@@ -65,9 +65,14 @@ impl AcceptLoop {
                     let _ = stream.set_nodelay(true);
                     let registered = match self.connections.admit() {
                         Admission::Serve(registered) => registered,
-                        Admission::Full => {
+                        Admission::Full if self.acceptor.is_plain_http() => {
                             tracing::debug!(target: "wws.listener", %peer, "every connection is busy: 503");
                             tokio::spawn(refuse(stream));
+                            continue;
+                        }
+                        Admission::Full => {
+                            // A 503 before the handshake would be noise to a TLS client.
+                            tracing::debug!(target: "wws.listener", %peer, "every connection is busy: closed");
                             continue;
                         }
                     };

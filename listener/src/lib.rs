@@ -87,8 +87,9 @@
 //!   a client still writing its body reads the answer instead of a reset.
 //! - A TLS handshake that fails (a client certificate refused, no common
 //!   protocol) closes the connection and is logged at debug; no exchange
-//!   is handed out. A connection over `max_connections` is answered 503
-//!   in plain text before any handshake.
+//!   is handed out. Over TLS, a connection over `max_connections` (every
+//!   connection busy) is closed at once, without the plain-text 503 a
+//!   plain HTTP client gets.
 //! - A bind failure other than "address in use" is reported as
 //!   [`Error::AddressInUse`] with the OS error as its source, except an
 //!   address that is not local ([`Error::InvalidEndpointUrl`]).

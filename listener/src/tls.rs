@@ -129,6 +129,10 @@ impl TlsAcceptor {
 }
 
 impl Acceptor for TlsAcceptor {
+    fn is_plain_http(&self) -> bool {
+        false
+    }
+
     fn accept(&self, stream: TcpStream, _peer: std::net::SocketAddr) -> Accepting {
         let acceptor = self.current();
         Box::pin(async move {

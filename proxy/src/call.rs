@@ -7,7 +7,8 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use http::Extensions;
+use http::header::AUTHORIZATION;
+use http::{Extensions, HeaderMap, HeaderName, HeaderValue};
 use tokio::sync::oneshot;
 use wws_core::{CallId, Error, Header, Message, Result};
 
@@ -19,6 +20,9 @@ pub struct CallOptions {
     call_id: Option<CallId>,
     timeout: Option<Duration>,
     headers: Vec<Header>,
+    http_headers: HeaderMap,
+    /// Why an option given could not be used; the call fails with it.
+    invalid: Option<String>,
     extensions: Extensions,
 }
 
@@ -51,6 +55,43 @@ impl CallOptions {
     pub fn header(mut self, header: Header) -> Self {
         self.headers.push(header);
         self
+    }
+
+    /// Sends `value` as the HTTP header `name` with this call's request,
+    /// replacing the proxy's value of that name (the binding's own headers,
+    /// `Content-Type`, `SOAPAction`, ..., are refused when the call starts).
+    pub fn http_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.http_headers.insert(name, value);
+        self
+    }
+
+    /// Authenticates this call with HTTP Basic (`Authorization: Basic ...`).
+    pub fn basic_auth(self, user: &str, password: Option<&str>) -> Self {
+        self.http_header(AUTHORIZATION, wws_channel::auth::basic(user, password))
+    }
+
+    /// Authenticates this call with a bearer token (`Authorization: Bearer ...`);
+    /// a token a header cannot carry fails the call at once with `InvalidProperty`.
+    pub fn bearer_auth(mut self, token: &str) -> Self {
+        match wws_channel::auth::bearer(token) {
+            Ok(value) => self.http_header(AUTHORIZATION, value),
+            Err(e) => {
+                self.invalid.get_or_insert(e.to_string());
+                self
+            }
+        }
+    }
+
+    pub(crate) fn invalid(&self) -> Option<Error> {
+        self.invalid.as_ref().map(|reason| Error::InvalidProperty {
+            object: "CallOptions",
+            property: "http headers",
+            reason: reason.clone(),
+        })
+    }
+
+    pub(crate) fn take_http_headers(&mut self) -> HeaderMap {
+        std::mem::take(&mut self.http_headers)
     }
 
     /// Hands `value` to the proxy's layers for this call, where

@@ -26,7 +26,7 @@
 
 use std::fmt::Debug;
 
-use http::Extensions;
+use http::{Extensions, HeaderMap};
 use wws_core::{CallId, Message, QName, Result};
 
 /// What a layer knows of the call a message belongs to.
@@ -60,6 +60,18 @@ pub trait ProxyLayer: Send + Sync + Debug + 'static {
     /// Sees and may change the request (headers, body, action) before it is sent.
     fn on_request(&self, call: &CallInfo, request: &mut Message) -> Result<()> {
         let _ = (call, request);
+        Ok(())
+    }
+
+    /// Sees and may change the request's HTTP headers (a fresh
+    /// `Authorization`, a tracing header), after [`on_request`](Self::on_request)
+    /// of every layer. They start as the call's own
+    /// ([`CallOptions::http_header`](crate::CallOptions::http_header)); what
+    /// a layer sets replaces the proxy's header of that name for the call.
+    /// The binding's own headers (`Content-Type`, `SOAPAction`, ...) are
+    /// refused when the request is sent.
+    fn on_request_http_headers(&self, call: &CallInfo, headers: &mut HeaderMap) -> Result<()> {
+        let _ = (call, headers);
         Ok(())
     }
 

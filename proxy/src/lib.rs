@@ -124,6 +124,17 @@
 //! naming it. Abandon, drop and timeouts close a call's TLS connection as
 //! they close a TCP one.
 //!
+//! # HTTP authentication and headers
+//!
+//! [`ProxyBuilder::basic_auth`], [`ProxyBuilder::bearer_auth`] and
+//! [`ProxyBuilder::http_header`] set HTTP headers of every call (user info
+//! in the URL is Basic authentication too, never shown by
+//! [`ServiceProxy::url`]); [`CallOptions::basic_auth`],
+//! [`CallOptions::bearer_auth`] and [`CallOptions::http_header`] those of
+//! one call, replacing the proxy's of the same name. A 401 or 403 is
+//! [`EndpointAccessDenied`](wws_core::Error::EndpointAccessDenied), with
+//! the `WWW-Authenticate` challenge.
+//!
 //! # Calls
 //!
 //! [`invoke::<O>`](ServiceProxy::invoke) (a typed

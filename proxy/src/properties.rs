@@ -3,6 +3,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use http::header::AUTHORIZATION;
+use http::{HeaderName, HeaderValue};
 use wws_channel::ChannelProperties;
 use wws_channel::connector::{Connector, default_connector};
 use wws_core::properties::{at_least, timeout};
@@ -84,6 +86,8 @@ pub struct ProxyBuilder {
     props: ProxyProperties,
     connector: Option<Arc<dyn Connector>>,
     layers: Vec<Arc<dyn ProxyLayer>>,
+    /// Why an option given could not be used; `build` fails with it.
+    invalid: Option<(&'static str, String)>,
 }
 
 impl ProxyBuilder {
@@ -95,6 +99,7 @@ impl ProxyBuilder {
             props: ProxyProperties::default(),
             connector: None,
             layers: Vec::new(),
+            invalid: None,
         }
     }
 
@@ -146,6 +151,31 @@ impl ProxyBuilder {
         self
     }
 
+    /// Sends `value` as the HTTP header `name` with every call (replacing
+    /// a value set before; a call's own [`CallOptions::http_header`](crate::CallOptions::http_header)
+    /// replaces it for that call).
+    pub fn http_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.props.channel.http_headers.insert(name, value);
+        self
+    }
+
+    /// Authenticates every call with HTTP Basic (`Authorization: Basic ...`).
+    pub fn basic_auth(self, user: &str, password: Option<&str>) -> Self {
+        self.http_header(AUTHORIZATION, wws_channel::auth::basic(user, password))
+    }
+
+    /// Authenticates every call with a bearer token (`Authorization: Bearer ...`);
+    /// a token a header cannot carry fails `build`.
+    pub fn bearer_auth(mut self, token: &str) -> Self {
+        match wws_channel::auth::bearer(token) {
+            Ok(value) => self.http_header(AUTHORIZATION, value),
+            Err(e) => {
+                self.invalid.get_or_insert(("bearer token", e.to_string()));
+                self
+            }
+        }
+    }
+
     /// What opens the proxy's connections (default
     /// [`default_connector`]: `http://`, and `https://` verified against the
     /// platform's roots). For a private CA, a client certificate (mutual
@@ -166,6 +196,13 @@ impl ProxyBuilder {
     /// [`Error::InvalidEndpointUrl`] when the URL is not one the connector
     /// serves, [`Error::InvalidProperty`] naming the first property out of range.
     pub fn build(self) -> Result<ServiceProxy> {
+        if let Some((property, reason)) = self.invalid {
+            return Err(Error::InvalidProperty {
+                object: OBJECT,
+                property,
+                reason,
+            });
+        }
         self.props.validate()?;
         let connector = self.connector.unwrap_or_else(default_connector);
         ServiceProxy::from_parts(

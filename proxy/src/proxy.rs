@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use http::Extensions;
+use http::{Extensions, HeaderMap};
 use tokio::runtime::Handle;
 use tokio::sync::{oneshot, watch};
 use tokio::time::Instant;
@@ -35,7 +35,10 @@ pub struct ServiceProxy {
 }
 
 pub(crate) struct Inner {
+    /// The endpoint address without user info: shown, logged, sent as `wsa:To`.
     url: String,
+    /// The address as given, user info included, for the channels to open.
+    open_url: String,
     envelope: EnvelopeVersion,
     addressing: AddressingVersion,
     props: ProxyProperties,
@@ -185,7 +188,8 @@ impl ServiceProxy {
         channels.clone().build()?.validate_url(url)?;
         Ok(ServiceProxy {
             inner: Arc::new(Inner {
-                url: url.to_owned(),
+                url: wws_channel::url_without_user_info(url),
+                open_url: url.to_owned(),
                 envelope,
                 addressing,
                 props,
@@ -207,7 +211,8 @@ impl ServiceProxy {
         })
     }
 
-    /// The endpoint address.
+    /// The endpoint address, without the user info it may have been given
+    /// (`user:password@`, sent as Basic authentication, never shown).
     pub fn url(&self) -> &str {
         &self.inner.url
     }
@@ -290,7 +295,7 @@ impl ServiceProxy {
         let connected = tokio::select! {
             biased;
             () = signal.aborted() => Err(Error::Aborted { object: OBJECT }),
-            connected = channel.open(&inner.url) => connected,
+            connected = channel.open(&inner.open_url) => connected,
         };
         guard.disarm();
 
@@ -564,6 +569,10 @@ impl ServiceProxy {
         let id = opts.chosen_id().unwrap_or_else(|| inner.ids.next_id());
         inner.address(&mut message);
         message.headers.extend(opts.take_headers());
+        if let Some(e) = opts.invalid() {
+            return PendingCall::failed(id, e);
+        }
+        let http_headers = opts.take_http_headers();
 
         let (tx, rx) = oneshot::channel();
         let (key, signal, runtime) = {
@@ -626,7 +635,17 @@ impl ServiceProxy {
         let deadline = timeout.map(|t| (Instant::now() + t, t));
         runtime.spawn(
             Arc::clone(inner)
-                .run_call(key, id, signal, message, opts.take_extensions(), deadline)
+                .run_call(
+                    key,
+                    id,
+                    signal,
+                    message,
+                    PerCall {
+                        http_headers,
+                        extensions: opts.take_extensions(),
+                    },
+                    deadline,
+                )
                 .instrument(span),
         );
         PendingCall::waiting(id, key, rx, Arc::clone(inner), decode)
@@ -681,6 +700,15 @@ fn read_body<T: BodyElement>(message: Message) -> Result<T> {
     message.read_body::<T>()
 }
 
+/// What a call carries to its exchange besides its message.
+#[derive(Debug, Default)]
+struct PerCall {
+    /// HTTP headers of this call (replacing the proxy's of the same name).
+    http_headers: HeaderMap,
+    /// Values for the layers (`CallOptions::extension`).
+    extensions: Extensions,
+}
+
 impl Inner {
     fn lock(&self) -> MutexGuard<'_, Shared> {
         // Critical sections only move values in and out of the table; a
@@ -714,7 +742,7 @@ impl Inner {
         id: CallId,
         signal: AbortSignal,
         message: Message,
-        extensions: Extensions,
+        per_call: PerCall,
         deadline: Option<(Instant, Duration)>,
     ) {
         // Should the task itself be dropped (its runtime shutting down), the
@@ -722,7 +750,7 @@ impl Inner {
         let _unfinished = Unfinished { inner: &self, key };
         // Boxed: the exchange's state machine is large; inline it made every
         // task cell (and its move at spawn) several KB.
-        let exchange = Box::pin(self.exchange(key, id, message, extensions));
+        let exchange = Box::pin(self.exchange(key, id, message, per_call));
         let outcome = tokio::select! {
             biased;
             // Whoever aborted the signal has completed the slot already.
@@ -752,8 +780,12 @@ impl Inner {
         key: u64,
         id: CallId,
         mut message: Message,
-        extensions: Extensions,
+        per_call: PerCall,
     ) -> Result<Message> {
+        let PerCall {
+            mut http_headers,
+            extensions,
+        } = per_call;
         let call = (!self.layers.is_empty()).then(|| CallInfo {
             id,
             url: self.url.clone(),
@@ -763,9 +795,12 @@ impl Inner {
             for layer in &self.layers {
                 layer.on_request(call, &mut message)?;
             }
+            for layer in &self.layers {
+                layer.on_request_http_headers(call, &mut http_headers)?;
+            }
         }
         let message_id = message.message_id.clone();
-        let mut reply = self.request(key, message).await?;
+        let mut reply = self.request(key, message, http_headers).await?;
         check_reply(&reply, message_id.as_deref(), &self.understood)?;
         if let Some(call) = &call {
             for layer in self.layers.iter().rev() {
@@ -775,16 +810,21 @@ impl Inner {
         Ok(reply)
     }
 
-    async fn request(&self, key: u64, message: Message) -> Result<Message> {
+    async fn request(
+        &self,
+        key: u64,
+        message: Message,
+        http_headers: HeaderMap,
+    ) -> Result<Message> {
         let (channel, fresh) = self
             .checkout(key)
             .ok_or(Error::Aborted { object: OBJECT })?;
         if fresh {
             // Boxed: connecting is only one phase; the pending exchange need
             // not keep its space while waiting for the reply.
-            Box::pin(channel.open(&self.url)).await?;
+            Box::pin(channel.open(&self.open_url)).await?;
         }
-        channel.request(message).await
+        channel.request_with_headers(message, http_headers).await
     }
 
     /// A channel with the proxy's properties and connector, not yet opened.
@@ -928,12 +968,12 @@ mod tests {
             CallId::from(1),
             AbortSignal::new(),
             message(),
-            Extensions::new(),
+            PerCall::default(),
             deadline,
         );
         let exchange = proxy
             .inner
-            .exchange(0, CallId::from(1), message(), Extensions::new());
+            .exchange(0, CallId::from(1), message(), PerCall::default());
         let (task, exchange) = (size_of_val(&task), size_of_val(&exchange));
         eprintln!("call task {task} bytes, boxed exchange {exchange} bytes");
         assert!(task <= 1024, "call task future is {task} bytes");

@@ -86,6 +86,17 @@ pub enum Error {
         #[source]
         source: Option<BoxError>,
     },
+    /// The endpoint refused the caller's credentials or wants some: HTTP
+    /// 401 or 403 (`WS_E_ENDPOINT_ACCESS_DENIED`).
+    #[error("endpoint access denied: {url} (HTTP {status}{})", challenge.as_deref().map(|c| format!(", WWW-Authenticate: {c}")).unwrap_or_default())]
+    EndpointAccessDenied {
+        /// The address that refused.
+        url: String,
+        /// The HTTP status (401 or 403).
+        status: u16,
+        /// The `WWW-Authenticate` challenge of a 401, if any (e.g. `Basic realm="calculator"`).
+        challenge: Option<String>,
+    },
     /// The endpoint is too busy, e.g. HTTP 503 (`WS_E_ENDPOINT_TOO_BUSY`).
     #[error("endpoint too busy: {url}")]
     EndpointTooBusy {
@@ -222,6 +233,8 @@ pub mod hresult {
     pub const WS_E_INVALID_OPERATION: u32 = 0x803D_0003;
     /// `WS_E_OPERATION_ABORTED`
     pub const WS_E_OPERATION_ABORTED: u32 = 0x803D_0004;
+    /// `WS_E_ENDPOINT_ACCESS_DENIED`
+    pub const WS_E_ENDPOINT_ACCESS_DENIED: u32 = 0x803D_0005;
     /// `WS_E_OPERATION_TIMED_OUT`
     pub const WS_E_OPERATION_TIMED_OUT: u32 = 0x803D_0006;
     /// `WS_E_OPERATION_ABANDONED`
@@ -266,6 +279,7 @@ impl Error {
             Error::EndpointNotFound { .. } => WS_E_ENDPOINT_NOT_FOUND,
             Error::EndpointUnreachable { .. } => WS_E_ENDPOINT_UNREACHABLE,
             Error::EndpointTooBusy { .. } => WS_E_ENDPOINT_TOO_BUSY,
+            Error::EndpointAccessDenied { .. } => WS_E_ENDPOINT_ACCESS_DENIED,
             Error::EndpointDisconnected { .. } => WS_E_ENDPOINT_DISCONNECTED,
             Error::EndpointActionNotSupported { .. } => WS_E_ENDPOINT_ACTION_NOT_SUPPORTED,
             Error::AddressInUse { .. } => WS_E_ADDRESS_IN_USE,

@@ -314,3 +314,94 @@ fn pem_errors_name_what_and_where() {
         "{r:?}"
     );
 }
+
+/// A TCP server that reads a client's first bytes (its ClientHello) and
+/// never answers: `hello` fires when they came, `closed` when the client
+/// closed the connection.
+async fn silent_tls_server() -> (
+    SocketAddr,
+    tokio::sync::oneshot::Receiver<()>,
+    tokio::sync::oneshot::Receiver<()>,
+) {
+    use tokio::io::AsyncReadExt;
+    let (listener, addr) = raw_listener().await;
+    let (hello_tx, hello) = tokio::sync::oneshot::channel();
+    let (closed_tx, closed) = tokio::sync::oneshot::channel();
+    tokio::spawn(async move {
+        let (mut stream, _) = listener.accept().await.expect("accept");
+        let mut buf = [0u8; 4096];
+        let n = stream.read(&mut buf).await.unwrap_or(0);
+        assert!(n > 0 && buf[0] == 0x16, "a TLS handshake record first");
+        let _ = hello_tx.send(());
+        // Bounded by the client: it closes the connection or the test ends.
+        while matches!(stream.read(&mut buf).await, Ok(n) if n > 0) {}
+        let _ = closed_tx.send(());
+    });
+    (addr, hello, closed)
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_handshake_the_server_never_answers_is_bounded_by_the_connect_timeout() {
+    const LIMIT: Duration = Duration::from_secs(5);
+    let (addr, hello, closed) = silent_tls_server().await;
+    let mut props = no_timeouts();
+    props.connect_timeout = Some(LIMIT);
+    let ch = Channel::builder()
+        .properties(props)
+        .connector(TlsConnector::new())
+        .build()
+        .expect("channel");
+    let start = tokio::time::Instant::now();
+    let r = ch
+        .open(&format!("https://localhost:{}/x", addr.port()))
+        .await;
+    let elapsed = start.elapsed();
+    assert!(
+        matches!(
+            r,
+            Err(Error::TimedOut {
+                what: "connect",
+                ..
+            })
+        ),
+        "{r:?}"
+    );
+    assert!(
+        elapsed >= LIMIT && elapsed < LIMIT + Duration::from_secs(1),
+        "{elapsed:?}"
+    );
+    hello.await.expect("the handshake had started");
+    // The half-done handshake's socket is closed, not left open.
+    tokio::time::timeout(STEP, closed)
+        .await
+        .expect("closed")
+        .expect("closed");
+}
+
+#[tokio::test]
+async fn abort_ends_a_handshake_in_progress_and_closes_its_socket() {
+    let (addr, hello, closed) = silent_tls_server().await;
+    let ch = channel(TlsConnector::new());
+    let opening = {
+        let ch = ch.clone();
+        tokio::spawn(async move {
+            ch.open(&format!("https://localhost:{}/x", addr.port()))
+                .await
+        })
+    };
+    tokio::time::timeout(STEP, hello)
+        .await
+        .expect("bounded")
+        .expect("hello");
+    ch.abort();
+    let r = tokio::time::timeout(STEP, opening)
+        .await
+        .expect("bounded")
+        .expect("task");
+    assert!(is_channel_aborted(&r), "{r:?}");
+    assert_eq!(ch.state(), ChannelState::Created);
+    tokio::time::timeout(STEP, closed)
+        .await
+        .expect("closed")
+        .expect("closed");
+}

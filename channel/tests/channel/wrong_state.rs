@@ -87,7 +87,7 @@ async fn an_invalid_url_leaves_the_channel_created() {
         "gopher://example.com/",
         "not a url",
         "ftp://x/",
-        "http://user@h/",
+        "http://user:%zz@h/",
     ] {
         match channel.open(bad).await {
             Err(Error::InvalidEndpointUrl { url, reason }) => {

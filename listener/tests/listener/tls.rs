@@ -373,3 +373,59 @@ async fn the_builder_serves_https_from_pem_files_and_names_a_bad_one() {
         "{r:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_every_connection_is_busy_a_tls_client_is_closed_not_sent_plain_text() {
+    let ca = TestCa::new("wws test CA");
+    let tls = TlsAcceptor::new(identity(&ca.server(&["localhost"]))).expect("acceptor");
+    let mut props = no_timeouts();
+    props.max_connections = 1;
+    let listener = Listener::builder()
+        .properties(props)
+        .acceptor(tls)
+        .build()
+        .expect("listener");
+    listener
+        .open("127.0.0.1:0".parse().expect("addr"))
+        .await
+        .expect("open");
+    let addr = listener.local_addr().expect("bound");
+    // The only connection carries an exchange accepted and not answered.
+    let channel = Channel::builder()
+        .properties(channel_no_timeouts())
+        .connector(connector(&ca, None))
+        .build()
+        .expect("channel");
+    let url = format!("https://localhost:{}/echo", addr.port());
+    let busy = tokio::spawn(async move {
+        channel.open(&url).await?;
+        channel
+            .request(echo_request(EnvelopeVersion::Soap11, "busy"))
+            .await
+    });
+    let exchange = tokio::time::timeout(STEP, listener.accept_channel())
+        .await
+        .expect("bounded")
+        .expect("accept");
+
+    let mut second = RawClient::connect(addr).await;
+    let got = second.closed_by_server(STEP).await;
+    assert!(
+        got.is_empty(),
+        "no plain-text answer to a TLS port: {:?}",
+        String::from_utf8_lossy(&got)
+    );
+
+    exchange
+        .reply(reply_message(
+            EnvelopeVersion::Soap11,
+            "<t:EchoResponse xmlns:t=\"urn:test\"/>",
+        ))
+        .await
+        .expect("reply");
+    tokio::time::timeout(STEP, busy)
+        .await
+        .expect("bounded")
+        .expect("task")
+        .expect("the busy exchange was not touched");
+}

@@ -4,6 +4,7 @@
 //! operation's context under mutual TLS.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc;
@@ -246,4 +247,51 @@ async fn under_mutual_tls_the_operation_sees_the_clients_certificate() {
         "{r:?}"
     );
     host.close().await.expect("host close");
+}
+
+#[tokio::test]
+async fn the_wsdl_served_over_https_gives_https_addresses() {
+    let (ca, files) = (TestCa::new("wws test CA"), PemFiles::new("e2e-wsdl"));
+    let served = serve_https(&ca, &files).await;
+    // A GET through a raw TLS client: the channel only POSTs.
+    let mut roots = rustls::RootCertStore::empty();
+    roots
+        .add(
+            Certificate::from_pem(ca.cert_pem.as_bytes())
+                .expect("ca")
+                .der()
+                .to_vec()
+                .into(),
+        )
+        .expect("root");
+    let config = rustls::ClientConfig::builder_with_provider(wws_channel::tls::provider())
+        .with_safe_default_protocol_versions()
+        .expect("versions")
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let tcp = tokio::net::TcpStream::connect(served.addr)
+        .await
+        .expect("connect");
+    let name = rustls_pki_types::ServerName::try_from("localhost").expect("name");
+    let mut tls = within(tokio_rustls::TlsConnector::from(Arc::new(config)).connect(name, tcp))
+        .await
+        .expect("handshake");
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let host = format!("localhost:{}", served.addr.port());
+    tls.write_all(
+        format!("GET /calculator?wsdl HTTP/1.1\r\nhost: {host}\r\nconnection: close\r\n\r\n")
+            .as_bytes(),
+    )
+    .await
+    .expect("write");
+    let mut answer = Vec::new();
+    let _ = within(tls.read_to_end(&mut answer)).await;
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 200"), "{text}");
+    assert!(
+        text.contains(&format!("location=\"https://{host}/calculator\"")),
+        "{text}"
+    );
+    assert!(!text.contains("location=\"http://"), "{text}");
+    served.host.close().await.expect("host close");
 }

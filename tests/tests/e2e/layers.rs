@@ -182,7 +182,10 @@ async fn a_host_layer_refuses_with_a_fault_or_an_http_answer() {
         .call(ADD_ACTION, &Add { a: 1.0, b: 2.0 }, CallOptions::new())
         .await;
     assert!(
-        matches!(&r, Err(Error::InvalidFormat(m)) if m.contains("401")),
+        matches!(
+            &r,
+            Err(Error::EndpointAccessDenied { status: 401, challenge: Some(c), .. }) if c == "Basic realm=\"wws\""
+        ),
         "{r:?}"
     );
     host.close().await.expect("close");

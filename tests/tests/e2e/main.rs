@@ -7,6 +7,7 @@ mod abort_host;
 mod calls;
 mod close_host;
 mod faults;
+mod http_auth;
 mod https;
 mod layers;
 mod peer_requests;

@@ -68,6 +68,15 @@ fn one_of_each() -> Vec<(Error, u32, bool)> {
             false,
         ),
         (
+            Error::EndpointAccessDenied {
+                url: "http://127.0.0.1:1/x".into(),
+                status: 401,
+                challenge: Some("Basic realm=\"x\"".into()),
+            },
+            0x803D_0005,
+            false,
+        ),
+        (
             Error::EndpointTooBusy {
                 url: "http://127.0.0.1:1/x".into(),
             },
