@@ -34,6 +34,10 @@ pub struct XsdWriter<'o> {
     next_prefix: usize,
     /// Reused for lexical forms.
     scratch: String,
+    /// A value asked for a QName in no namespace while a default namespace
+    /// was in scope: [`value_element`](Self::value_element) writes its
+    /// element again with the default undeclared.
+    needs_no_default: bool,
 }
 
 fn well_known_prefix(namespace: &str) -> Option<&'static str> {
@@ -85,6 +89,7 @@ impl<'o> XsdWriter<'o> {
             root_prefixed: false,
             next_prefix: 0,
             scratch: String::new(),
+            needs_no_default: false,
         }
     }
 
@@ -294,30 +299,75 @@ impl<'o> XsdWriter<'o> {
         &mut self,
         namespace: &str,
         local: &str,
-        f: impl FnOnce(&mut String, &mut dyn PrefixScope) -> Result<bool>,
+        mut f: impl FnMut(&mut String, &mut dyn PrefixScope) -> Result<bool>,
     ) -> Result<()> {
         let mut text = std::mem::take(&mut self.scratch);
         text.clear();
+        // The parent's start tag is closed first, so taking this element back leaves it closed.
+        self.close_tag();
         let depth = self.open.len();
         let mark = self.out.len();
+        let next_prefix = self.next_prefix;
         self.start_element(namespace, local)?;
-        let result = f(&mut text, self);
+        self.needs_no_default = false;
+        let mut result = f(&mut text, self);
+        if result.is_err() && self.needs_no_default {
+            // A QName in no namespace under a default namespace (XSD resolves
+            // unprefixed QNames with the default): write the element again,
+            // prefixed, with the default namespace undeclared on it.
+            self.needs_no_default = false;
+            self.take_back(mark, depth, next_prefix);
+            text.clear();
+            self.start_element_without_default(namespace, local)?;
+            result = f(&mut text, self);
+        }
         let result = match result {
             Ok(true) => self.text(&text).and_then(|()| self.end_element()),
             Ok(false) => {
                 // Nothing to write: take the start tag back.
-                self.out.truncate(mark);
-                self.open.truncate(depth);
-                self.tag_open = false;
-                while self.bindings.last().is_some_and(|b| b.depth > depth) {
-                    self.bindings.pop();
-                }
+                self.take_back(mark, depth, self.next_prefix);
                 Ok(())
             }
             Err(e) => Err(e),
         };
         self.scratch = text;
         result
+    }
+
+    /// Takes back a start tag written at `mark` at depth `depth`, with its declarations.
+    fn take_back(&mut self, mark: usize, depth: usize, next_prefix: usize) {
+        self.out.truncate(mark);
+        self.open.truncate(depth);
+        self.tag_open = false;
+        while self.bindings.last().is_some_and(|b| b.depth > depth) {
+            self.bindings.pop();
+        }
+        self.next_prefix = next_prefix;
+    }
+
+    /// Starts element `{namespace}local` under a prefix (never as the
+    /// default namespace) and undeclares the default namespace on it.
+    fn start_element_without_default(&mut self, namespace: &str, local: &str) -> Result<()> {
+        check_name(local)?;
+        self.close_tag();
+        let (prefix, declare) = match self.bound_prefix(namespace) {
+            Some(p) if !namespace.is_empty() => (p.to_owned(), false),
+            _ if namespace.is_empty() => (String::new(), false),
+            _ => (self.fresh_prefix(namespace), true),
+        };
+        self.out.extend_from_slice(b"<");
+        let start = self.out.len();
+        if !prefix.is_empty() {
+            self.out.extend_from_slice(prefix.as_bytes());
+            self.out.extend_from_slice(b":");
+        }
+        self.out.extend_from_slice(local.as_bytes());
+        self.open.push((start, self.out.len() - start));
+        self.tag_open = true;
+        if declare {
+            self.push_declaration(prefix, namespace)?;
+        }
+        self.push_declaration(String::new(), "")
     }
 
     /// Writes a simple value as element `{namespace}local`.
@@ -353,6 +403,8 @@ impl PrefixScope for XsdWriter<'_> {
             return Ok(p.to_owned());
         }
         if namespace.is_empty() {
+            // An element value is written again without the default namespace.
+            self.needs_no_default = true;
             return Err(Error::invalid_format(
                 "a QName without namespace cannot be written under a default namespace",
             ));

@@ -175,6 +175,33 @@ fn raw_xml_keeps_its_default_namespace_undeclared() {
     assert_eq!(to_xml(&once), to_xml(&twice), "stable after one round");
 }
 
+/// A QName in no namespace is written where a default namespace is in
+/// scope: its element is prefixed and undeclares the default, so the text
+/// still resolves to no namespace (found by the `derive_reader` fuzz target:
+/// `<f:code>q1c</f:code>` read, then refused by the writer).
+#[test]
+fn a_qname_in_no_namespace_is_written_under_a_default_namespace() {
+    #[derive(XmlType, BodyElement, Debug, Clone, PartialEq)]
+    #[xml(namespace = "urn:features", name = "Coded")]
+    struct Coded {
+        code: QName,
+        other: Vec<QName>,
+        after: Option<String>,
+    }
+    let v = Coded {
+        code: QName::new("", "plain"),
+        other: vec![QName::new("urn:features", "mine"), QName::new("", "bare")],
+        after: Some("x".into()),
+    };
+    let xml = to_xml(&v);
+    assert_eq!(round_trip(&v), v, "{xml}");
+    assert!(xml.contains(r#"xmlns="">plain<"#), "{xml}");
+    assert!(
+        xml.contains("<after>x</after>"),
+        "the default namespace is back after it: {xml}"
+    );
+}
+
 #[test]
 fn nil_absent_and_value_are_told_apart() {
     let base = r#"<name>n</name><home><street>s</street></home>"#;
