@@ -7,21 +7,30 @@
 //! target/debug/lb_nginx            # or: cargo xtask lb
 //! ```
 //!
-//! 1. Finds nginx (installs `nginx-light` with apt-get when root and it is
-//!    missing), makes a test CA and a server certificate (rcgen, in a temp
-//!    dir, removed at the end), starts two `calculator --report-events`
-//!    hosts on free loopback ports and nginx with a config written to the
-//!    temp dir (`-p DIR -c nginx.conf`, pid and logs there, `daemon off`).
-//! 2. Calls Add through nginx over HTTPS and shows that both hosts answered
-//!    (each host's `event started` lines).
-//! 3. Abandons a Delay(10000) by id through `ServiceProxy::abandon_call`
-//!    and shows the upstream host's operation told `ChannelFaulted` within
+//! It finds nginx (installs `nginx-light` with apt-get when root and it is
+//! missing), makes a test CA and a server certificate (rcgen, in a temp
+//! dir, removed at the end), starts two `calculator --report-events` hosts
+//! on free loopback ports and nginx with a config written to the temp dir
+//! (`-p DIR -c nginx.conf`, pid and logs there, `daemon off`), then checks,
+//! in the order of the closing table:
+//!
+//! 1. Add calls through nginx over HTTPS: both hosts answered (each host's
+//!    `event started` lines).
+//! 2. A Delay(10000) abandoned by id through `ServiceProxy::abandon_call`:
+//!    the upstream host's operation told `ChannelFaulted` within
 //!    [`TOLD_BOUND`].
-//! 4. Kills one host (SIGKILL) mid-load ([`LOAD_CALLS`] Add calls from
-//!    [`LOAD_CALLERS`] callers, each call bounded by [`CALL_BOUND`]) and
-//!    shows that every call was answered correctly or failed with a
-//!    transport error, none hung.
-//! 5. `curl --http2` over TLS trusting the test CA: an Add, reply checked.
+//! 3. `curl --http2` over TLS trusting the test CA: an Add, reply checked,
+//!    HTTP/2 used.
+//! 4. A `curl --http2` client killed mid-Delay(10000): the upstream host's
+//!    operation told `ChannelFaulted` within [`TOLD_BOUND`].
+//! 5. One host killed (SIGKILL) mid-load ([`LOAD_CALLS`] Add calls from
+//!    [`LOAD_CALLERS`] callers, each call bounded by [`CALL_BOUND`]): every
+//!    call answered correctly or failed with a transport error, none hung.
+//!
+//! `WWS_LB_IGNORE_CLIENT_ABORT=on` writes `proxy_ignore_client_abort on;`
+//! instead of nginx's default `off`: checks 2 and 4 then fail, which shows
+//! that they see what nginx does. `WWS_LB_KEEP=1` keeps the temp dir
+//! (config, logs).
 //!
 //! Prints a table of the checks with nginx's version. Exit: 0 every check
 //! passed, 1 a check failed, 77 SKIPPED (nginx cannot be had here; the
@@ -295,7 +304,7 @@ http {{
             proxy_set_header Host $host;
             # The default, written out: when the client goes, nginx closes
             # its upstream connection, and the host tells the operation.
-            proxy_ignore_client_abort off;
+            proxy_ignore_client_abort {ignore};
             proxy_connect_timeout 2s;
             proxy_read_timeout 30s;
         }}
@@ -304,7 +313,18 @@ http {{
 ",
         a = hosts[0],
         b = hosts[1],
+        ignore = ignore_client_abort(),
     )
+}
+
+/// `off` (nginx's default), or `on` when `WWS_LB_IGNORE_CLIENT_ABORT=on`: a
+/// way to see the two told-ChannelFaulted checks fail when nginx keeps the
+/// upstream call going after its client left.
+fn ignore_client_abort() -> &'static str {
+    match std::env::var("WWS_LB_IGNORE_CLIENT_ABORT").as_deref() {
+        Ok("on") => "on",
+        _ => "off",
+    }
 }
 
 /// Waits until `port` on loopback accepts, or `proc` exits.
@@ -384,7 +404,7 @@ fn is_transport(e: &Error) -> bool {
     )
 }
 
-/// Check 2: calls through nginx; both hosts answer.
+/// Check 1: calls through nginx; both hosts answer.
 async fn both_answer(client: &CalculatorClient, hosts: &[Proc; 2]) -> Check {
     const CALLS: usize = 40;
     let (before_a, before_b) = (
@@ -420,7 +440,7 @@ async fn both_answer(client: &CalculatorClient, hosts: &[Proc; 2]) -> Check {
     }
 }
 
-/// Check 3: a Delay abandoned by id; its upstream host's operation is told ChannelFaulted.
+/// Check 2: a Delay abandoned by id; its upstream host's operation is told ChannelFaulted.
 async fn abandon_told(proxy: &ServiceProxy, client: &CalculatorClient, hosts: &[Proc; 2]) -> Check {
     let what = format!(
         "Delay(10000) abandoned by id: upstream operation told ChannelFaulted within {TOLD_BOUND:?}"
@@ -490,8 +510,12 @@ async fn abandon_told(proxy: &ServiceProxy, client: &CalculatorClient, hosts: &[
     }
 }
 
-/// Check 4: host B killed mid-load; every call answered correctly or a transport error.
+/// Check 5: host B killed mid-load; every call answered correctly or a transport error.
 async fn kill_mid_load(client: &CalculatorClient, hosts: &mut [Proc; 2]) -> Check {
+    let before = [
+        started_count(&hosts[0], "Add"),
+        started_count(&hosts[1], "Add"),
+    ];
     let done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let outcomes = Arc::new(Mutex::new(Outcomes::default()));
     let started = Instant::now();
@@ -531,6 +555,12 @@ async fn kill_mid_load(client: &CalculatorClient, hosts: &mut [Proc; 2]) -> Chec
         let _ = c.await;
     }
     let took = started.elapsed();
+    // The hosts print an operation's event before its reply leaves; allow the pipes a moment.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let ran = [
+        started_count(&hosts[0], "Add") - before[0],
+        started_count(&hosts[1], "Add") - before[1],
+    ];
     let o = outcomes
         .lock()
         .map(|mut o| std::mem::take(&mut *o))
@@ -546,7 +576,9 @@ async fn kill_mid_load(client: &CalculatorClient, hosts: &mut [Proc; 2]) -> Chec
              each answered correctly or a transport error, none hung (bound {CALL_BOUND:?})"
         ),
         shown: format!(
-            "killed after {} calls; {} correct, {} transport errors, {} wrong, {} other, {} hung; {ended} ended in {:.1}s{}",
+            "host A ran {}, host B ran {} and was killed after {} calls had ended; {} correct, {} transport errors, {} wrong, {} other, {} hung; {ended} ended in {:.1}s{}",
+            ran[0],
+            ran[1],
             killed_at.map_or("-".to_owned(), |n| n.to_string()),
             o.correct,
             o.transport,
@@ -567,24 +599,10 @@ async fn kill_mid_load(client: &CalculatorClient, hosts: &mut [Proc; 2]) -> Chec
     }
 }
 
-/// Check 5: `curl --http2` over TLS trusting the test CA, an Add.
-fn curl_add(dir: &Path, port: u16) -> Check {
-    let what = "curl --http2 over TLS (test CA): Add(2, 3) answered 5 over HTTP/2".to_owned();
-    let envelope = format!(
-        "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body>\
-         <c:Add xmlns:c=\"{ns}\"><c:a>2</c:a><c:b>3</c:b></c:Add></s:Body></s:Envelope>",
-        ns = wws_examples::calculator::NAMESPACE
-    );
-    let body = dir.join("add.xml");
-    if let Err(e) = std::fs::write(&body, envelope) {
-        return Check {
-            what,
-            shown: format!("cannot write the request: {e}"),
-            passed: false,
-        };
-    }
-    let out = Command::new("curl")
-        .args(["--http2", "-sS", "--max-time", "10", "--cacert"])
+/// `curl --http2` posting `dir/name` to nginx over TLS, trusting the test CA.
+fn curl_command(dir: &Path, port: u16, name: &str, action: &str, max_time: &str) -> Command {
+    let mut cmd = Command::new("curl");
+    cmd.args(["--http2", "-sS", "--max-time", max_time, "--cacert"])
         .arg(dir.join("ca.crt"))
         .args([
             "--resolve",
@@ -592,14 +610,124 @@ fn curl_add(dir: &Path, port: u16) -> Check {
             "-H",
             "Content-Type: text/xml; charset=utf-8",
             "-H",
-            &format!("SOAPAction: \"{}\"", wws_examples::calculator::ADD_ACTION),
+            &format!("SOAPAction: \"{action}\""),
             "--data-binary",
         ])
-        .arg(format!("@{}", body.display()))
+        .arg(format!("@{}", dir.join(name).display()))
         .args(["-w", "\n%{http_version} %{http_code}"])
         .arg(format!("https://localhost:{port}/calculator"))
-        .stdin(Stdio::null())
-        .output();
+        .stdin(Stdio::null());
+    cmd
+}
+
+/// A SOAP 1.1 envelope around `body`.
+fn envelope(body: &str) -> String {
+    format!(
+        "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body>{body}</s:Body></s:Envelope>"
+    )
+}
+
+/// Check 4: a `curl --http2` client killed mid-Delay; the upstream operation is told.
+fn curl_dropped(dir: &Path, port: u16, hosts: &[Proc; 2]) -> Check {
+    let what = format!(
+        "curl --http2 killed mid-Delay(10000): upstream operation told ChannelFaulted within {TOLD_BOUND:?}"
+    );
+    let fail = |shown: String| Check {
+        what: what.clone(),
+        shown,
+        passed: false,
+    };
+    let body = envelope(&format!(
+        "<c:Delay xmlns:c=\"{}\"><c:milliseconds>10000</c:milliseconds></c:Delay>",
+        wws_examples::calculator::NAMESPACE
+    ));
+    if let Err(e) = std::fs::write(dir.join("delay.xml"), body) {
+        return fail(format!("cannot write the request: {e}"));
+    }
+    let is_start = |l: &str| l.starts_with("event started ") && l.contains("request=Delay(10000)");
+    let before: Vec<usize> = hosts
+        .iter()
+        .map(|h| h.lines().iter().filter(|l| is_start(l)).count())
+        .collect();
+    let mut cmd = curl_command(
+        dir,
+        port,
+        "delay.xml",
+        wws_examples::calculator::DELAY_ACTION,
+        "30",
+    );
+    cmd.stdout(Stdio::null()).stderr(Stdio::null());
+    let mut curl = match cmd.spawn() {
+        Ok(c) => c,
+        Err(e) => return fail(format!("cannot run curl: {e}")),
+    };
+    let start = Instant::now();
+    let mut found = None;
+    while found.is_none() && start.elapsed() < START_BOUND {
+        found = hosts.iter().enumerate().find_map(|(i, h)| {
+            h.lines()
+                .into_iter()
+                .filter(|l| is_start(l))
+                .nth(before[i])
+                .map(|l| (i, l))
+        });
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let Some((which, line)) = found else {
+        let _ = curl.kill();
+        let _ = curl.wait();
+        return fail("no host started the Delay".into());
+    };
+    let op_id = line
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("id="))
+        .unwrap_or_default()
+        .to_owned();
+    let killed_at = Instant::now();
+    let _ = curl.kill();
+    let _ = curl.wait();
+    let prefix = format!("event cancelled id={op_id} ");
+    let told = hosts[which].wait_line(TOLD_BOUND, |l| l.starts_with(&prefix));
+    let took = killed_at.elapsed();
+    let name = ["A", "B"][which];
+    match told {
+        Some(l) if l.contains("reason=ChannelFaulted") => Check {
+            what,
+            shown: format!(
+                "curl SIGKILLed; host {name} op id={op_id} told ChannelFaulted {} ms later",
+                took.as_millis()
+            ),
+            passed: true,
+        },
+        Some(l) => fail(format!("host {name} told: {l}")),
+        None => fail(format!(
+            "host {name} did not tell op id={op_id} within {TOLD_BOUND:?}"
+        )),
+    }
+}
+
+/// Check 3: `curl --http2` over TLS trusting the test CA, an Add.
+fn curl_add(dir: &Path, port: u16) -> Check {
+    let what = "curl --http2 over TLS (test CA): Add(2, 3) answered 5 over HTTP/2".to_owned();
+    let request = envelope(&format!(
+        "<c:Add xmlns:c=\"{}\"><c:a>2</c:a><c:b>3</c:b></c:Add>",
+        wws_examples::calculator::NAMESPACE
+    ));
+    if let Err(e) = std::fs::write(dir.join("add.xml"), request) {
+        return Check {
+            what,
+            shown: format!("cannot write the request: {e}"),
+            passed: false,
+        };
+    }
+    let out = curl_command(
+        dir,
+        port,
+        "add.xml",
+        wws_examples::calculator::ADD_ACTION,
+        "10",
+    )
+    .output();
     match out {
         Err(e) => Check {
             what,
@@ -762,6 +890,7 @@ fn run(nginx: &Path, version: &str) -> Result<Vec<Check>, String> {
         checks.push(both_answer(&client, &hosts).await);
         checks.push(abandon_told(&proxy, &client, &hosts).await);
         checks.push(curl_add(&dir.0, port));
+        checks.push(curl_dropped(&dir.0, port, &hosts));
         checks.push(kill_mid_load(&client, &mut hosts).await);
         Ok::<(), String>(())
     })?;
