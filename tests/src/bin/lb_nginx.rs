@@ -785,7 +785,13 @@ fn print_table(version: &str, checks: &[Check]) {
     }
     let failed = checks.iter().filter(|c| !c.passed).count();
     println!();
-    println!("{} passed, {failed} failed", checks.len() - failed);
+    // Not the plain "N passed, N failed" line: CI reads that one as a test runner's count.
+    println!(
+        "lb_nginx: {} of {} checks passed{}",
+        checks.len() - failed,
+        checks.len(),
+        if failed == 0 { "" } else { " (FAILED)" }
+    );
 }
 
 fn main() -> ExitCode {
