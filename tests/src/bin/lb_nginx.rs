@@ -178,24 +178,27 @@ fn is_root() -> bool {
         .unwrap_or(false)
 }
 
-/// nginx on PATH or in /usr/sbin.
-fn find_nginx() -> Option<PathBuf> {
+/// `program` on PATH or in /usr/sbin.
+fn find(program: &str) -> Option<PathBuf> {
     let mut dirs: Vec<PathBuf> = std::env::var_os("PATH")
         .map(|p| std::env::split_paths(&p).collect())
         .unwrap_or_default();
     dirs.push("/usr/sbin".into());
     dirs.into_iter()
-        .map(|d| d.join("nginx"))
+        .map(|d| d.join(program))
         .find(|p| p.is_file())
 }
 
-/// Finds nginx, installing Debian's nginx-light (else nginx) when root.
-fn nginx_or_install() -> Result<PathBuf, String> {
-    if let Some(p) = find_nginx() {
+/// Finds `program`, installing the first of Debian's `packages` that
+/// apt-get can install when root (`apt-get update` once if needed).
+fn find_or_install(program: &str, packages: &[&str]) -> Result<PathBuf, String> {
+    if let Some(p) = find(program) {
         return Ok(p);
     }
     if !is_root() {
-        return Err("nginx is not installed and we are not root to apt-get it".into());
+        return Err(format!(
+            "{program} is not installed and we are not root to apt-get it"
+        ));
     }
     let apt = |args: &[&str]| {
         println!("==> apt-get {}", args.join(" "));
@@ -207,16 +210,22 @@ fn nginx_or_install() -> Result<PathBuf, String> {
             .map(|s| s.success())
             .unwrap_or(false)
     };
-    for package in ["nginx-light", "nginx"] {
-        if apt(&["install", "-y", "-q", package])
-            || (apt(&["update", "-q"]) && apt(&["install", "-y", "-q", package]))
-        {
-            if let Some(p) = find_nginx() {
-                return Ok(p);
-            }
+    let mut updated = false;
+    for package in packages {
+        let installed = apt(&["install", "-y", "-q", package]) || {
+            updated = updated || apt(&["update", "-q"]);
+            updated && apt(&["install", "-y", "-q", package])
+        };
+        if installed && let Some(p) = find(program) {
+            return Ok(p);
         }
     }
-    find_nginx().ok_or_else(|| "apt-get could not install nginx-light or nginx".into())
+    find(program).ok_or_else(|| {
+        format!(
+            "{program} is missing and apt-get could not install {}",
+            packages.join(" or ")
+        )
+    })
 }
 
 /// A free loopback port (bound, then released for the server to take).
@@ -511,7 +520,7 @@ async fn abandon_told(proxy: &ServiceProxy, client: &CalculatorClient, hosts: &[
 }
 
 /// Check 5: host B killed mid-load; every call answered correctly or a transport error.
-async fn kill_mid_load(client: &CalculatorClient, hosts: &mut [Proc; 2]) -> Check {
+async fn kill_mid_load(client: &CalculatorClient, hosts: &mut [Proc; 2], dir: &Path) -> Check {
     let before = [
         started_count(&hosts[0], "Add"),
         started_count(&hosts[1], "Add"),
@@ -565,6 +574,14 @@ async fn kill_mid_load(client: &CalculatorClient, hosts: &mut [Proc; 2]) -> Chec
         .lock()
         .map(|mut o| std::mem::take(&mut *o))
         .unwrap_or_default();
+    // nginx's own count of the calls it could not finish (one log line per request).
+    let bad_gateway = std::fs::read_to_string(dir.join("access.log"))
+        .map(|log| {
+            log.lines()
+                .filter(|l| l.contains("\" 502 upstream="))
+                .count()
+        })
+        .unwrap_or(0);
     let ended = o.correct + o.wrong + o.transport + o.other.len() + o.hung;
     let mut other: Vec<String> = o.other.iter().take(3).cloned().collect();
     if o.other.len() > 3 {
@@ -576,7 +593,7 @@ async fn kill_mid_load(client: &CalculatorClient, hosts: &mut [Proc; 2]) -> Chec
              each answered correctly or a transport error, none hung (bound {CALL_BOUND:?})"
         ),
         shown: format!(
-            "host A ran {}, host B ran {} and was killed after {} calls had ended; {} correct, {} transport errors, {} wrong, {} other, {} hung; {ended} ended in {:.1}s{}",
+            "host A ran {}, host B ran {} and was killed after {} calls had ended; {} correct, {} transport errors (nginx logged {bad_gateway} × 502), {} wrong, {} other, {} hung; {ended} ended in {:.1}s{}",
             ran[0],
             ran[1],
             killed_at.map_or("-".to_owned(), |n| n.to_string()),
@@ -795,10 +812,13 @@ fn print_table(version: &str, checks: &[Check]) {
 }
 
 fn main() -> ExitCode {
-    let nginx = match nginx_or_install() {
+    let nginx = match find_or_install("nginx", &["nginx-light", "nginx"]) {
         Ok(n) => n,
         Err(why) => return skipped(&why),
     };
+    if let Err(why) = find_or_install("curl", &["curl"]) {
+        return skipped(&why);
+    }
     let version = nginx_version(&nginx);
     println!("nginx: {} ({version})", nginx.display());
     match run(&nginx, &version) {
@@ -897,7 +917,7 @@ fn run(nginx: &Path, version: &str) -> Result<Vec<Check>, String> {
         checks.push(abandon_told(&proxy, &client, &hosts).await);
         checks.push(curl_add(&dir.0, port));
         checks.push(curl_dropped(&dir.0, port, &hosts));
-        checks.push(kill_mid_load(&client, &mut hosts).await);
+        checks.push(kill_mid_load(&client, &mut hosts, &dir.0).await);
         Ok::<(), String>(())
     })?;
     let _ = std::io::stdout().flush();
