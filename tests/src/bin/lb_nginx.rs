@@ -29,7 +29,9 @@
 //!
 //! `WWS_LB_IGNORE_CLIENT_ABORT=on` writes `proxy_ignore_client_abort on;`
 //! instead of nginx's default `off`: checks 2 and 4 then fail, which shows
-//! that they see what nginx does. `WWS_LB_KEEP=1` keeps the temp dir
+//! that they see what nginx does; `WWS_LB_IGNORE_CLIENT_ABORT=default`
+//! leaves the directive out, to see that nginx's default is `off`.
+//! `WWS_LB_KEEP=1` keeps the temp dir
 //! (config, logs).
 //!
 //! Prints a table of the checks with nginx's version. Exit: 0 every check
@@ -311,10 +313,7 @@ http {{
             proxy_http_version 1.1;
             proxy_set_header Connection \"\";
             proxy_set_header Host $host;
-            # The default, written out: when the client goes, nginx closes
-            # its upstream connection, and the host tells the operation.
-            proxy_ignore_client_abort {ignore};
-            proxy_connect_timeout 2s;
+{ignore}            proxy_connect_timeout 2s;
             proxy_read_timeout 30s;
         }}
     }}
@@ -326,13 +325,22 @@ http {{
     )
 }
 
-/// `off` (nginx's default), or `on` when `WWS_LB_IGNORE_CLIENT_ABORT=on`: a
-/// way to see the two told-ChannelFaulted checks fail when nginx keeps the
-/// upstream call going after its client left.
+/// The `proxy_ignore_client_abort` lines: `off` (nginx's default) written
+/// out; `on` when `WWS_LB_IGNORE_CLIENT_ABORT=on`, to see the two
+/// told-ChannelFaulted checks fail when nginx keeps the upstream call going
+/// after its client left; none when `WWS_LB_IGNORE_CLIENT_ABORT=default`,
+/// to see that nginx's default is `off`.
 fn ignore_client_abort() -> &'static str {
     match std::env::var("WWS_LB_IGNORE_CLIENT_ABORT").as_deref() {
-        Ok("on") => "on",
-        _ => "off",
+        Ok("on") => {
+            "            # WWS_LB_IGNORE_CLIENT_ABORT=on: the upstream call goes on when the client goes.\n            proxy_ignore_client_abort on;\n"
+        }
+        Ok("default") => {
+            "            # WWS_LB_IGNORE_CLIENT_ABORT=default: proxy_ignore_client_abort left to nginx.\n"
+        }
+        _ => {
+            "            # The default, written out: when the client goes, nginx closes\n            # its upstream connection, and the host tells the operation.\n            proxy_ignore_client_abort off;\n"
+        }
     }
 }
 
