@@ -94,10 +94,10 @@ fn steps() -> Vec<Step> {
         Step {
             name: "lb",
             what: format!(
-                "cargo xtask lb: two hosts behind nginx (bounded by {}s; SKIPPED without nginx)",
+                "cargo xtask lb on the test step's binaries: two hosts behind nginx (bounded by {}s; SKIPPED without nginx)",
                 lb::BOUND.as_secs()
             ),
-            action: lb::check,
+            action: lb::check_after_tests,
         },
     ]
 }

@@ -2,11 +2,18 @@
 //! §4; `tests/src/bin/lb_nginx.rs` says what it checks). Also run by
 //! `cargo xtask interop` and as a step of `cargo xtask ci`.
 //!
-//! Builds the calculator and `lb_nginx` (dev profile), runs `lb_nginx`
-//! bounded by [`BOUND`], and maps its exit code: 0 passed, 77 SKIPPED
-//! (nginx cannot be had here; the reason printed loudly), anything else,
-//! or running past the bound, a failure.
+//! Builds the calculator and `lb_nginx` (dev profile), runs `lb_nginx` from
+//! the target directory bounded by [`BOUND`], and maps its exit code: 0
+//! passed, 77 SKIPPED (nginx cannot be had here; the reason printed
+//! loudly), anything else, or running past the bound, a failure.
+//!
+//! In `cargo xtask ci` the build is `cargo test --workspace --no-run`,
+//! which the test step has just done: the binaries it left are the ones
+//! run, with no rebuild (a `cargo build -p ...` of two packages resolves
+//! other features than the whole workspace's tests, and would rebuild
+//! much of the dependency graph).
 
+use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -18,10 +25,9 @@ pub const BOUND: Duration = Duration::from_secs(300);
 /// Exit code of a skipped run (autotools' convention, as `tests/interop/lib.sh`).
 const EXIT_SKIPPED: i32 = 77;
 
-/// Builds and runs `lb_nginx`.
+/// Builds the two packages' binaries and runs `lb_nginx`.
 pub fn check() -> Result<Outcome> {
-    let mut build = run::cargo();
-    build.args([
+    check_with(&[
         "build",
         "-p",
         "wws-examples",
@@ -30,11 +36,48 @@ pub fn check() -> Result<Outcome> {
         "wws-tests",
         "--bin",
         "lb_nginx",
-    ]);
+    ])
+}
+
+/// After `cargo test --workspace`: runs the `lb_nginx` it built.
+pub fn check_after_tests() -> Result<Outcome> {
+    check_with(&["test", "--workspace", "--no-run", "-q"])
+}
+
+/// The workspace's target directory (`cargo metadata`'s `target_directory`).
+fn target_dir() -> Result<PathBuf> {
+    let mut cmd = run::cargo();
+    cmd.args(["metadata", "--format-version", "1", "--no-deps"]);
+    let out = cmd
+        .output()
+        .map_err(|e| Failure::failed(format!("could not start `{}`: {e}", run::describe(&cmd))))?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let key = "\"target_directory\":\"";
+    text.find(key)
+        .and_then(|at| {
+            let rest = &text[at + key.len()..];
+            rest.find('"').map(|end| PathBuf::from(&rest[..end]))
+        })
+        .ok_or_else(|| Failure::failed("cargo metadata names no target_directory"))
+}
+
+fn check_with(build_args: &[&str]) -> Result<Outcome> {
+    let mut build = run::cargo();
+    build.args(build_args);
     println!("==> {}", run::describe(&build));
     run::checked(&mut build)?;
-    let mut cmd = run::cargo();
-    cmd.args(["run", "-q", "-p", "wws-tests", "--bin", "lb_nginx"]);
+    let bin = target_dir()?.join("debug");
+    for name in ["lb_nginx", "calculator"] {
+        if !bin.join(name).is_file() {
+            return Err(Failure::failed(format!(
+                "{} was not built by `{}`",
+                bin.join(name).display(),
+                run::describe(&build)
+            )));
+        }
+    }
+    let mut cmd = Command::new(bin.join("lb_nginx"));
+    cmd.current_dir(run::root());
     println!(
         "==> {} (bounded by {}s)",
         run::describe(&cmd),
