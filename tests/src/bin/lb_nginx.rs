@@ -439,10 +439,15 @@ async fn both_answer(client: &CalculatorClient, hosts: &[Proc; 2]) -> Check {
         }
     }
     errors.truncate(3);
-    // The host prints its event before the reply leaves; allow the pipe a moment.
-    std::thread::sleep(Duration::from_millis(200));
-    let a = started_count(&hosts[0], "Add") - before_a;
-    let b = started_count(&hosts[1], "Add") - before_b;
+    // A host prints its events from a task of its own: wait for them (bounded).
+    let ran = |h: &Proc, before: usize| started_count(h, "Add") - before;
+    let waited = Instant::now();
+    while ran(&hosts[0], before_a) + ran(&hosts[1], before_b) < correct
+        && waited.elapsed() < TOLD_BOUND
+    {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let (a, b) = (ran(&hosts[0], before_a), ran(&hosts[1], before_b));
     Check {
         what: format!("{CALLS} Add calls through nginx: both hosts answer"),
         shown: format!(
@@ -572,16 +577,23 @@ async fn kill_mid_load(client: &CalculatorClient, hosts: &mut [Proc; 2], dir: &P
         let _ = c.await;
     }
     let took = started.elapsed();
-    // The hosts print an operation's event before its reply leaves; allow the pipes a moment.
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let ran = [
-        started_count(&hosts[0], "Add") - before[0],
-        started_count(&hosts[1], "Add") - before[1],
-    ];
     let o = outcomes
         .lock()
         .map(|mut o| std::mem::take(&mut *o))
         .unwrap_or_default();
+    // A host prints its events from a task of its own: wait (bounded) until
+    // every correct answer's start is printed; host B's last ones may never be.
+    let count = |hosts: &[Proc; 2]| {
+        [
+            started_count(&hosts[0], "Add") - before[0],
+            started_count(&hosts[1], "Add") - before[1],
+        ]
+    };
+    let waited = Instant::now();
+    while count(hosts).iter().sum::<usize>() < o.correct && waited.elapsed() < TOLD_BOUND {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let ran = count(hosts);
     // nginx's own count of the calls it could not finish (one log line per request).
     let bad_gateway = std::fs::read_to_string(dir.join("access.log"))
         .map(|log| {
