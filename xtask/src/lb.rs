@@ -51,14 +51,15 @@ fn target_dir() -> Result<PathBuf> {
     let out = cmd
         .output()
         .map_err(|e| Failure::failed(format!("could not start `{}`: {e}", run::describe(&cmd))))?;
-    let text = String::from_utf8_lossy(&out.stdout);
-    let key = "\"target_directory\":\"";
-    text.find(key)
-        .and_then(|at| {
-            let rest = &text[at + key.len()..];
-            rest.find('"').map(|end| PathBuf::from(&rest[..end]))
-        })
+    target_directory(&String::from_utf8_lossy(&out.stdout))
         .ok_or_else(|| Failure::failed("cargo metadata names no target_directory"))
+}
+
+/// `target_directory` from `cargo metadata`'s JSON (std only: no JSON parser here).
+fn target_directory(metadata: &str) -> Option<PathBuf> {
+    let key = "\"target_directory\":\"";
+    let rest = &metadata[metadata.find(key)? + key.len()..];
+    rest.find('"').map(|end| PathBuf::from(&rest[..end]))
 }
 
 fn check_with(build_args: &[&str]) -> Result<Outcome> {
@@ -128,4 +129,25 @@ pub fn run() -> Result {
         Outcome::Passed | Outcome::Done(_) => println!("lb: ok"),
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_target_directory() {
+        let json = r#"{"packages":[],"target_directory":"/w/target","version":1}"#;
+        assert_eq!(target_directory(json), Some(PathBuf::from("/w/target")));
+        assert_eq!(target_directory(r#"{"version":1}"#), None);
+    }
+
+    #[test]
+    fn the_bound_ends_a_run() {
+        let mut cmd = Command::new("sleep");
+        cmd.arg("5");
+        let (result, took) = run::timed(|| bounded(&mut cmd, Duration::from_millis(200)));
+        assert!(result.is_err());
+        assert!(took < Duration::from_secs(3), "{took:?}");
+    }
 }
