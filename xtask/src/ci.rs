@@ -2,7 +2,8 @@
 //!
 //! Order: the quick static checks first; the interop peers are installed
 //! before `cargo test` (Rust interop tests need them); the script-driven
-//! interop cases run after the Rust tests (issue 6). The fuzz targets (a
+//! interop cases run after the Rust tests (issue 6), then several hosts
+//! behind nginx (issue 13 §4). The fuzz targets (a
 //! short run each, plus their saved crash inputs; issue 16) run before the
 //! tests, so that little is printed after `cargo test`'s own closing lines,
 //! which CI reads.
@@ -10,7 +11,7 @@
 use std::time::Duration;
 
 use crate::run::{self, Failure, Result};
-use crate::{bench, fuzz, interop};
+use crate::{bench, fuzz, interop, lb};
 
 /// How a step ended when it did not fail.
 pub enum Outcome {
@@ -89,6 +90,14 @@ fn steps() -> Vec<Step> {
             name: "interop",
             what: format!("{} (when present)", interop::RUN_SCRIPT),
             action: interop::cases_after_tests,
+        },
+        Step {
+            name: "lb",
+            what: format!(
+                "cargo xtask lb on the test step's binaries: two hosts behind nginx (bounded by {}s; SKIPPED without nginx)",
+                lb::BOUND.as_secs()
+            ),
+            action: lb::check_after_tests,
         },
     ]
 }
@@ -194,11 +203,13 @@ mod tests {
             "test",
             "fuzz",
             "interop",
+            "lb",
         ] {
             assert!(at(required).is_some(), "{required} missing from {names:?}");
         }
         assert!(at("interop-peers") < at("test"));
         assert!(at("test") < at("interop"));
         assert!(at("fuzz") < at("test"));
+        assert!(at("test") < at("lb"));
     }
 }

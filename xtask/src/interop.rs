@@ -14,7 +14,8 @@
 //!
 //! `cargo xtask interop` does all of it: install, the Rust interop tests, the
 //! tests over the captured peer messages ([`WIRE_FIXTURE_TESTS`]), the
-//! script, which closes with a table peer × direction × SOAP version.
+//! script, which closes with a table peer × direction × SOAP version, then
+//! several hosts behind nginx (`cargo xtask lb`).
 
 use std::path::Path;
 use std::process::Command;
@@ -137,6 +138,7 @@ pub fn run() -> Result {
         ),
         None => {}
     }
+    report("lb", crate::lb::check()?);
     Ok(())
 }
 

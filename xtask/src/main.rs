@@ -1,4 +1,4 @@
-//! Project automation for wws: `cargo xtask ci | demo | bench | interop | fuzz`.
+//! Project automation for wws: `cargo xtask ci | demo | bench | interop | lb | fuzz`.
 //!
 //! Std only, so that it builds before anything else. Every command runs
 //! `cargo` (the one that invoked us, via `$CARGO`) from the workspace root and
@@ -9,6 +9,7 @@ mod ci;
 mod demo;
 mod fuzz;
 mod interop;
+mod lb;
 mod run;
 
 use std::process::ExitCode;
@@ -21,13 +22,18 @@ usage: cargo xtask <command> [args]
 commands:
   ci               everything CI checks, in order: fmt, clippy, doc, bench build,
                    interop peers (installed when possible), tests, fuzz (each
-                   target briefly, plus its saved crash inputs), interop cases
+                   target briefly, plus its saved crash inputs), interop cases,
+                   lb
   demo [ARGS..]    the calculator demo on the service host
                    (cargo run --release -p wws-examples --bin demo -- ARGS)
   bench [NAME..]   run the bench programs (tests/src/bin/bench_<NAME>.rs, all
                    when no NAME) and record their tables in BENCHMARKS.md
   interop          install the interop peers when possible, then run the
-                   interop tests (tests/tests/interop*.rs)
+                   interop tests (tests/tests/interop*.rs), then lb
+  lb               several calculator hosts behind Debian's nginx (TLS and HTTP/2;
+                   installed with apt-get when root): both answer, abandoned
+                   calls told upstream, one host killed mid-load, curl --http2
+                   (tests/src/bin/lb_nginx.rs); also run by interop and ci
   fuzz [TARGET] [SECONDS]
                    the cargo-fuzz targets of fuzz/ (all when no TARGET), SECONDS
                    each (default 60), after their saved crash inputs
@@ -46,6 +52,7 @@ fn main() -> ExitCode {
         "demo" => demo::run(rest),
         "bench" => bench::run(rest),
         "interop" if rest.is_empty() => interop::run(),
+        "lb" if rest.is_empty() => lb::run(),
         "fuzz" => fuzz::run(rest),
         "help" | "-h" | "--help" => {
             print!("{USAGE}");
