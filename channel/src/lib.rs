@@ -106,6 +106,7 @@ pub mod connector;
 mod endpoint;
 mod io;
 mod properties;
+pub mod proxy;
 mod reply;
 #[cfg(feature = "tls")]
 pub mod tls;
