@@ -179,10 +179,11 @@ mod tests {
                 seen.extend_from_slice(&chunk[..n]);
             }
             let _ = server.write_all(reply).await;
-            (seen, server)
+            // Dropped: the client reads what was written, then end of stream.
+            seen
         });
         let r = connect(client, "http://proxy:3128", &auth, &target).await;
-        let (seen, _server) = peer.await.expect("peer");
+        let seen = peer.await.expect("peer");
         (r, seen)
     }
 

@@ -8,6 +8,7 @@ mod calls;
 mod close_host;
 mod faults;
 mod http_auth;
+mod http_proxy;
 mod https;
 mod layers;
 mod peer_requests;
