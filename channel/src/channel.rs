@@ -691,6 +691,19 @@ impl Channel {
                     "the reply's HTTP body framing is invalid: {e}"
                 ))));
             }
+            Ok(Err(ReadError::Transport(_)))
+                if parts.status == StatusCode::PROXY_AUTHENTICATION_REQUIRED =>
+            {
+                // A proxy refusing may close without reading the request: its head is the answer.
+                *slot = None;
+                let proxy_url = forwarding.as_deref().map(|f| f.proxy_url.as_str());
+                return Err(Failure::answer(
+                    match classify(&parts, b"", props, expect, &endpoint.url, proxy_url) {
+                        Err(e) => e,
+                        Ok(_) => disconnected("the proxy closed the connection", None),
+                    },
+                ));
+            }
             Ok(Err(ReadError::Transport(e))) => {
                 *slot = None;
                 return Err(Failure::transport(disconnected(

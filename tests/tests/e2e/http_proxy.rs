@@ -190,7 +190,7 @@ fn http_url(addr: SocketAddr) -> String {
 }
 
 /// A calculator host over HTTPS with a certificate for `localhost` from `ca`.
-async fn serve_https(ca: &TestCa, files: &PemFiles) -> Served {
+pub(crate) async fn serve_https(ca: &TestCa, files: &PemFiles) -> Served {
     let server = ca.server(&["localhost", "127.0.0.1"]);
     let (cert, key) = (
         files.write("server.crt", &server.cert),
@@ -207,7 +207,7 @@ async fn serve_https(ca: &TestCa, files: &PemFiles) -> Served {
     Served { host, addr, events }
 }
 
-fn trusting(ca: &TestCa) -> TlsConnector {
+pub(crate) fn trusting(ca: &TestCa) -> TlsConnector {
     TlsConnector::builder()
         .built_in_roots(BuiltInRoots::None)
         .add_root_certificate(Certificate::from_pem(ca.cert_pem.as_bytes()).expect("ca"))

@@ -15,3 +15,4 @@ mod peer_requests;
 mod protocol_soap11;
 mod protocol_soap12;
 mod server_cancellation;
+mod tinyproxy;
