@@ -228,7 +228,8 @@ impl Connector for ProxyConnector {
                 "http" => Ok(Connected::new(tcp).forwarded_by(proxy.display, proxy.headers)),
                 #[cfg(feature = "tls")]
                 "https" => {
-                    let tunnel = tunnel::connect(tcp, &proxy.display, &proxy.headers, &target).await?;
+                    let tunnel =
+                        tunnel::connect(tcp, &proxy.display, &proxy.headers, &target).await?;
                     tls.handshake(tunnel, &target).await
                 }
                 other => Err(io::Error::new(

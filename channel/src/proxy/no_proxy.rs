@@ -124,7 +124,13 @@ mod tests {
         ] {
             assert!(n.matches(yes), "{yes}");
         }
-        for no in ["notexample.com", "example.com.org", "test", "corp", "sample.org"] {
+        for no in [
+            "notexample.com",
+            "example.com.org",
+            "test",
+            "corp",
+            "sample.org",
+        ] {
             assert!(!n.matches(no), "{no}");
         }
     }
@@ -151,6 +157,8 @@ mod tests {
         let none = NoProxy::parse("");
         assert!(!none.matches("localhost") && !none.matches("127.0.0.1") && !none.matches("::1"));
         let listed = NoProxy::parse("localhost,127.0.0.0/8,::1");
-        assert!(listed.matches("localhost") && listed.matches("127.0.0.2") && listed.matches("::1"));
+        assert!(
+            listed.matches("localhost") && listed.matches("127.0.0.2") && listed.matches("::1")
+        );
     }
 }

@@ -163,10 +163,15 @@ mod tests {
     use super::*;
     use tokio::io::duplex;
 
-    async fn answer(reply: &'static [u8]) -> (io::Result<Rewind<tokio::io::DuplexStream>>, Vec<u8>) {
+    async fn answer(
+        reply: &'static [u8],
+    ) -> (io::Result<Rewind<tokio::io::DuplexStream>>, Vec<u8>) {
         let (client, mut server) = duplex(64 * 1024);
         let mut auth = HeaderMap::new();
-        auth.insert(http::header::PROXY_AUTHORIZATION, http::HeaderValue::from_static("Basic dTpw"));
+        auth.insert(
+            http::header::PROXY_AUTHORIZATION,
+            http::HeaderValue::from_static("Basic dTpw"),
+        );
         let target = Target::new("https", "example.test", 443);
         let peer = tokio::spawn(async move {
             let mut seen = Vec::new();
@@ -191,8 +196,14 @@ mod tests {
     async fn a_2xx_answer_opens_the_tunnel_and_keeps_early_bytes() {
         let (r, seen) = answer(b"HTTP/1.1 200 Connection established\r\nVia: x\r\n\r\nearly").await;
         let seen = String::from_utf8(seen).expect("ascii");
-        assert!(seen.starts_with("CONNECT example.test:443 HTTP/1.1\r\nHost: example.test:443\r\n"), "{seen}");
-        assert!(seen.contains("proxy-authorization: Basic dTpw\r\n"), "{seen}");
+        assert!(
+            seen.starts_with("CONNECT example.test:443 HTTP/1.1\r\nHost: example.test:443\r\n"),
+            "{seen}"
+        );
+        assert!(
+            seen.contains("proxy-authorization: Basic dTpw\r\n"),
+            "{seen}"
+        );
         let mut tunnel = r.expect("tunnel");
         let mut first = [0u8; 5];
         tunnel.read_exact(&mut first).await.expect("early bytes");
@@ -203,7 +214,10 @@ mod tests {
     async fn a_407_names_the_proxy_status_and_challenge() {
         let (r, _) = answer(b"HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"p\"\r\n\r\n").await;
         let e = r.expect_err("refused");
-        let refused = e.get_ref().and_then(|i| i.downcast_ref::<ProxyRefused>()).expect("ProxyRefused");
+        let refused = e
+            .get_ref()
+            .and_then(|i| i.downcast_ref::<ProxyRefused>())
+            .expect("ProxyRefused");
         assert_eq!(refused.status(), 407);
         assert_eq!(refused.proxy(), "http://proxy:3128");
         assert_eq!(refused.challenge(), Some("Basic realm=\"p\""));
@@ -218,7 +232,10 @@ mod tests {
     async fn a_502_is_a_refusal_that_does_not_deny_access() {
         let (r, _) = answer(b"HTTP/1.0 502 Bad Gateway\r\n\r\n").await;
         let e = r.expect_err("refused");
-        let refused = e.get_ref().and_then(|i| i.downcast_ref::<ProxyRefused>()).expect("ProxyRefused");
+        let refused = e
+            .get_ref()
+            .and_then(|i| i.downcast_ref::<ProxyRefused>())
+            .expect("ProxyRefused");
         assert_eq!(refused.status(), 502);
         assert!(!refused.denies_access());
     }
@@ -231,7 +248,10 @@ mod tests {
         assert_eq!(r.expect_err("eof").kind(), io::ErrorKind::UnexpectedEof);
         static BIG: std::sync::LazyLock<Vec<u8>> = std::sync::LazyLock::new(|| {
             let mut v = b"HTTP/1.1 200 OK\r\n".to_vec();
-            v.extend(std::iter::repeat_n(b'x', MAX_CONNECT_RESPONSE_HEAD_SIZE + 10));
+            v.extend(std::iter::repeat_n(
+                b'x',
+                MAX_CONNECT_RESPONSE_HEAD_SIZE + 10,
+            ));
             v
         });
         let (r, _) = answer(BIG.as_slice()).await;

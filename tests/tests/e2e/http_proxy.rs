@@ -223,7 +223,10 @@ async fn http_calls_are_forwarded_in_absolute_form() {
         .http_proxy(proxy.url())
         .build()
         .expect("connector");
-    assert_eq!(connector.proxy_for("http", "127.0.0.1"), Some(proxy.url().as_str()));
+    assert_eq!(
+        connector.proxy_for("http", "127.0.0.1"),
+        Some(proxy.url().as_str())
+    );
     let p = proxy_through(&http_url(served.addr), connector).await;
     within(p.open()).await.expect("open");
     for _ in 0..2 {
@@ -245,7 +248,10 @@ async fn http_calls_are_forwarded_in_absolute_form() {
 
 #[tokio::test]
 async fn https_calls_tunnel_through_connect_and_verify_the_host() {
-    let (ca, files) = (TestCa::new("wws test CA"), PemFiles::new("e2e-proxy-connect"));
+    let (ca, files) = (
+        TestCa::new("wws test CA"),
+        PemFiles::new("e2e-proxy-connect"),
+    );
     let served = serve_https(&ca, &files).await;
     let proxy = TestProxy::start(Rules::default()).await;
     let connector = ProxyConnector::builder()
@@ -312,7 +318,10 @@ async fn no_proxy_hosts_are_called_directly() {
         .build()
         .expect("connector");
     assert_eq!(connector.proxy_for("http", "127.0.0.1"), None);
-    assert_eq!(connector.proxy_for("http", "example.com"), Some(proxy_url.as_str()));
+    assert_eq!(
+        connector.proxy_for("http", "example.com"),
+        Some(proxy_url.as_str())
+    );
     let p = proxy_through(&http_url(served.addr), connector).await;
     within(p.open()).await.expect("open");
     let r = within(p.invoke::<calculator::op::Add>(&add(), CallOptions::new()))
@@ -343,7 +352,10 @@ async fn proxy_credentials_are_sent_as_proxy_authorization() {
         .build()
         .expect("connector");
     // The credentials stay out of what the connector reports.
-    assert_eq!(connector.proxy_for("http", "127.0.0.1"), Some(proxy.url().as_str()));
+    assert_eq!(
+        connector.proxy_for("http", "127.0.0.1"),
+        Some(proxy.url().as_str())
+    );
     assert!(!format!("{connector:?}").contains("s3cr"));
 
     let p = proxy_through(&http_url(served.addr), connector.clone()).await;
@@ -358,7 +370,9 @@ async fn proxy_credentials_are_sent_as_proxy_authorization() {
         calculator::PATH_SOAP11
     );
     let p = proxy_through(&url, connector).await;
-    within(p.open()).await.expect("open through an authenticated CONNECT");
+    within(p.open())
+        .await
+        .expect("open through an authenticated CONNECT");
     within(p.invoke::<calculator::op::Add>(&add(), CallOptions::new()))
         .await
         .expect("Add tunnelled with credentials");
@@ -379,7 +393,10 @@ async fn proxy_credentials_are_sent_as_proxy_authorization() {
 
 #[tokio::test]
 async fn a_proxy_refusing_is_named_with_its_status() {
-    let (ca, files) = (TestCa::new("wws test CA"), PemFiles::new("e2e-proxy-refuse"));
+    let (ca, files) = (
+        TestCa::new("wws test CA"),
+        PemFiles::new("e2e-proxy-refuse"),
+    );
     let served = serve(ServiceHostProperties::default()).await;
     let served_tls = serve_https(&ca, &files).await;
     let https_url = format!(
@@ -440,8 +457,10 @@ async fn a_proxy_refusing_is_named_with_its_status() {
     };
     let chain = error_chain(e);
     assert!(
-        chain.contains(&format!("the HTTP proxy {} refused CONNECT", bad_gateway.url()))
-            && chain.contains("HTTP 502"),
+        chain.contains(&format!(
+            "the HTTP proxy {} refused CONNECT",
+            bad_gateway.url()
+        )) && chain.contains("HTTP 502"),
         "{chain}"
     );
     served.host.close().await.expect("host close");
@@ -478,19 +497,38 @@ async fn a_silent_proxy_is_bounded_by_the_connect_timeout_and_its_socket_closed(
         .expect("service proxy");
     let r = within(p.open()).await;
     assert!(
-        matches!(r, Err(Error::TimedOut { what: "connect", .. })),
+        matches!(
+            r,
+            Err(Error::TimedOut {
+                what: "connect",
+                ..
+            })
+        ),
         "{r:?}"
     );
-    let sent = within(closed_rx).await.expect("the proxy's socket was closed");
+    let sent = within(closed_rx)
+        .await
+        .expect("the proxy's socket was closed");
     assert!(sent.starts_with(b"CONNECT localhost:9 HTTP/1.1\r\n"));
 }
 
 #[test]
 fn proxy_urls_are_checked_at_build() {
-    for bad in ["https://proxy:3128", "socks5://proxy:1080", "http://proxy:3128/path", "http://"] {
+    for bad in [
+        "https://proxy:3128",
+        "socks5://proxy:1080",
+        "http://proxy:3128/path",
+        "http://",
+    ] {
         let r = ProxyConnector::builder().proxy(bad).build();
         assert!(
-            matches!(&r, Err(Error::InvalidProperty { property: "http_proxy", .. })),
+            matches!(
+                &r,
+                Err(Error::InvalidProperty {
+                    property: "http_proxy",
+                    ..
+                })
+            ),
             "{bad}: {r:?}"
         );
     }
@@ -499,7 +537,10 @@ fn proxy_urls_are_checked_at_build() {
         .proxy("proxy.example")
         .build()
         .expect("connector");
-    assert_eq!(c.proxy_for("https", "example.com"), Some("http://proxy.example"));
+    assert_eq!(
+        c.proxy_for("https", "example.com"),
+        Some("http://proxy.example")
+    );
 }
 
 fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {

@@ -35,10 +35,14 @@ fn tinyproxy_program() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("WWS_TINYPROXY") {
         return Some(PathBuf::from(p));
     }
-    ["/usr/bin/tinyproxy", "/usr/sbin/tinyproxy", "/usr/local/bin/tinyproxy"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists())
+    [
+        "/usr/bin/tinyproxy",
+        "/usr/sbin/tinyproxy",
+        "/usr/local/bin/tinyproxy",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .find(|p| p.exists())
 }
 
 /// A tinyproxy process, killed when dropped.
@@ -62,7 +66,11 @@ impl Tinyproxy {
             .and_then(|l| l.local_addr())
             .expect("free port")
             .port();
-        let root = cfg!(unix) && Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0"));
+        let root = cfg!(unix)
+            && Command::new("id")
+                .arg("-u")
+                .output()
+                .is_ok_and(|o| o.stdout.starts_with(b"0"));
         let mut conf = format!(
             "Port {port}\nListen 127.0.0.1\nTimeout 30\nMaxClients 16\nAllow 127.0.0.1\n\
              LogLevel Info\nBasicAuth {USER} {PASSWORD}\n"
@@ -84,13 +92,19 @@ impl Tinyproxy {
         let mut proxy = Tinyproxy { child, port };
         let deadline = Instant::now() + STEP;
         loop {
-            if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
                 return proxy;
             }
             if let Ok(Some(status)) = proxy.child.try_wait() {
                 panic!("tinyproxy exited at start: {status}");
             }
-            assert!(Instant::now() < deadline, "tinyproxy did not listen within {STEP:?}");
+            assert!(
+                Instant::now() < deadline,
+                "tinyproxy did not listen within {STEP:?}"
+            );
             // Polls an external process's readiness: nothing to wait on but the port.
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
@@ -119,7 +133,8 @@ async fn add_through(url: &str, connector: ProxyConnector) -> wws_core::Result<f
         .connector(connector)
         .build()?;
     within(p.open()).await?;
-    let r = within(p.invoke::<calculator::op::Add>(&Add { a: 2.0, b: 3.0 }, CallOptions::new())).await;
+    let r =
+        within(p.invoke::<calculator::op::Add>(&Add { a: 2.0, b: 3.0 }, CallOptions::new())).await;
     let _ = within(p.close()).await;
     r.map(|r| r.result)
 }
@@ -127,16 +142,27 @@ async fn add_through(url: &str, connector: ProxyConnector) -> wws_core::Result<f
 #[tokio::test]
 async fn calls_go_through_debian_tinyproxy() {
     let Some(program) = tinyproxy_program() else {
-        loud_skip("tinyproxy not installed (apt-get install -y tinyproxy, or tests/interop/install.sh)");
+        loud_skip(
+            "tinyproxy not installed (apt-get install -y tinyproxy, or tests/interop/install.sh)",
+        );
         return;
     };
     let (ca, files) = (TestCa::new("wws test CA"), PemFiles::new("e2e-tinyproxy"));
     let tinyproxy = Tinyproxy::start(&program, &files).await;
-    let _ = writeln!(std::io::stderr(), "tinyproxy: {} on port {}", version(&program), tinyproxy.port);
+    let _ = writeln!(
+        std::io::stderr(),
+        "tinyproxy: {} on port {}",
+        version(&program),
+        tinyproxy.port
+    );
     let served = serve(ServiceHostProperties::default()).await;
     let served_tls = serve_https(&ca, &files).await;
     let http_url = calculator::url(served.addr, calculator::PATH_SOAP11);
-    let https_url = format!("https://localhost:{}{}", served_tls.addr.port(), calculator::PATH_SOAP11);
+    let https_url = format!(
+        "https://localhost:{}{}",
+        served_tls.addr.port(),
+        calculator::PATH_SOAP11
+    );
     let connector = |credentials| {
         ProxyConnector::builder()
             .proxy(tinyproxy.url(credentials))
