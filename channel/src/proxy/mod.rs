@@ -55,6 +55,8 @@
 
 mod env;
 mod no_proxy;
+// Without TLS nothing is tunnelled (`https://` is not served).
+#[cfg_attr(not(feature = "tls"), allow(dead_code))]
 mod tunnel;
 
 use std::fmt;
