@@ -2,7 +2,8 @@
 //! forwarded in absolute form, `https://` tunnelled with `CONNECT` (TLS to
 //! the host, trusting the test CA), the no-proxy list going direct,
 //! `Proxy-Authorization` from the proxy URL's user info, and refusals
-//! (407, 502) and a silent proxy reported naming the proxy.
+//! (407, 502), an unreachable proxy, a silent one (connect timeout) and an
+//! abort during `CONNECT` (the socket is closed) reported naming the proxy.
 //!
 //! The HTTP proxy is written here (hyper, on 127.0.0.1 port 0) and counts
 //! what it saw.
@@ -510,6 +511,68 @@ async fn a_silent_proxy_is_bounded_by_the_connect_timeout_and_its_socket_closed(
         .await
         .expect("the proxy's socket was closed");
     assert!(sent.starts_with(b"CONNECT localhost:9 HTTP/1.1\r\n"));
+}
+
+#[tokio::test]
+async fn abort_during_connect_closes_the_proxy_socket() {
+    // A proxy that reports the CONNECT it got, then never answers.
+    let listener = TcpListener::bind(("127.0.0.1", 0)).await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let (got_tx, got_rx) = tokio::sync::oneshot::channel();
+    let (closed_tx, closed_rx) = tokio::sync::oneshot::channel();
+    tokio::spawn(async move {
+        let Ok((mut stream, _)) = listener.accept().await else {
+            return;
+        };
+        let mut head = vec![0u8; 1024];
+        let n = stream.read(&mut head).await.unwrap_or(0);
+        let _ = got_tx.send(head[..n].to_vec());
+        let mut rest = Vec::new();
+        let _ = stream.read_to_end(&mut rest).await;
+        let _ = closed_tx.send(());
+    });
+    let connector = ProxyConnector::builder()
+        .proxy(format!("http://{addr}"))
+        .build()
+        .expect("connector");
+    let p = Arc::new(proxy_through("https://localhost:9/calculator", connector).await);
+    let opening = tokio::spawn({
+        let p = p.clone();
+        async move { p.open().await }
+    });
+    let head = within(got_rx).await.expect("the CONNECT arrived");
+    assert!(head.starts_with(b"CONNECT localhost:9 HTTP/1.1\r\n"));
+    p.abort();
+    let r = within(opening).await.expect("open task");
+    assert!(matches!(r, Err(Error::Aborted { .. })), "{r:?}");
+    within(closed_rx)
+        .await
+        .expect("the proxy's socket was closed");
+}
+
+#[tokio::test]
+async fn an_unreachable_proxy_is_named() {
+    // A port nothing listens on: bound, then released.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let proxy_url = format!("http://127.0.0.1:{port}");
+    let connector = ProxyConnector::builder()
+        .proxy(proxy_url.clone())
+        .build()
+        .expect("connector");
+    let p = proxy_through("http://calculator.invalid/calculator", connector).await;
+    let r = within(p.open()).await;
+    let Err(e @ Error::EndpointUnreachable { url, .. }) = &r else {
+        panic!("expected EndpointUnreachable, got {r:?}");
+    };
+    assert_eq!(url, "http://calculator.invalid/calculator");
+    let chain = error_chain(e);
+    assert!(
+        chain.contains(&format!("cannot connect to the HTTP proxy {proxy_url}")),
+        "{chain}"
+    );
 }
 
 #[test]
