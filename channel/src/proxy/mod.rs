@@ -5,7 +5,7 @@
 //! a proxy).
 //!
 //! Configured by its builder or from the usual environment variables
-//! ([`ProxyConnectorBuilder::from_env`]); hosts in the no-proxy list are
+//! ([`ProxyConnectorBuilder::env`]); hosts in the no-proxy list are
 //! connected to directly. Proxy URLs are `http://[user:password@]host[:port]`
 //! (a missing scheme is `http://`, a missing port 80); user info becomes
 //! `Proxy-Authorization: Basic`, sent with every forwarded request and with
@@ -172,10 +172,10 @@ impl ProxyConnector {
     }
 
     /// A connector configured from the process environment, as
-    /// [`ProxyConnectorBuilder::from_env`] reads it; with no proxy
+    /// [`ProxyConnectorBuilder::env`] reads it; with no proxy
     /// variable set it connects directly.
     pub fn from_env() -> Result<ProxyConnector> {
-        ProxyConnector::builder().from_env().build()
+        ProxyConnector::builder().env().build()
     }
 
     /// The proxy (`http://host:port`, without user info) a connection to
@@ -288,14 +288,14 @@ impl ProxyConnectorBuilder {
     }
 
     /// Proxies and no-proxy list from the process environment (see
-    /// [`from_vars`](Self::from_vars) for which variables).
-    pub fn from_env(self) -> Self {
-        self.from_vars(&EnvVars::from_env())
+    /// [`env_vars`](Self::env_vars) for which variables).
+    pub fn env(self) -> Self {
+        self.env_vars(&EnvVars::from_env())
     }
 
     /// Proxies and no-proxy list from `vars`, replacing what was set:
     /// what curl reads, see [`EnvVars`].
-    pub fn from_vars(mut self, vars: &EnvVars) -> Self {
+    pub fn env_vars(mut self, vars: &EnvVars) -> Self {
         self.http = vars.http_proxy.clone();
         self.https = vars.https_proxy.clone();
         self.no_proxy = vars.no_proxy.clone();

@@ -255,7 +255,7 @@ async fn main() -> ExitCode {
                     true => {
                         let mut proxy = ProxyConnector::builder().tls(tls);
                         if args.proxy_env {
-                            proxy = proxy.from_env();
+                            proxy = proxy.env();
                         }
                         if let Some(url) = &args.proxy {
                             proxy = proxy.proxy(url.clone());

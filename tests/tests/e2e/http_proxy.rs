@@ -315,7 +315,7 @@ async fn no_proxy_hosts_are_called_directly() {
         _ => None,
     });
     let connector = ProxyConnector::builder()
-        .from_vars(&vars)
+        .env_vars(&vars)
         .build()
         .expect("connector");
     assert_eq!(connector.proxy_for("http", "127.0.0.1"), None);
