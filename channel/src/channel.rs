@@ -16,7 +16,7 @@ use tracing::{Instrument, field};
 use wws_core::state::{ChannelEvent, ChannelState, Lifecycle, OnDrop, Ticket};
 use wws_core::{AbortSignal, EnvelopeVersion, Error, Message, Result};
 
-use crate::connector::{Connector, HttpVersion, Target};
+use crate::connector::{Connector, Forwarding, HttpVersion, Target};
 use crate::properties::{ChannelBuilder, ChannelProperties};
 
 use crate::binding;
@@ -99,6 +99,8 @@ struct Connection {
     flush: Arc<FlushSignal>,
     kill: AbortSignal,
     task: Option<JoinHandle<()>>,
+    /// The HTTP proxy forwarding this connection's requests, if any.
+    forwarding: Option<Arc<Forwarding>>,
 }
 
 impl Drop for Connection {
@@ -443,9 +445,16 @@ impl Channel {
                     check,
                     source: Some(Box::new(e)),
                 },
-                None => Error::EndpointUnreachable {
-                    url: endpoint.url.clone(),
-                    source: Some(Box::new(e)),
+                None => match proxy_refusal(&e) {
+                    Some(r) if r.denies_access() => Error::EndpointAccessDenied {
+                        url: r.proxy().to_owned(),
+                        status: r.status(),
+                        challenge: r.challenge().map(str::to_owned),
+                    },
+                    _ => Error::EndpointUnreachable {
+                        url: endpoint.url.clone(),
+                        source: Some(Box::new(e)),
+                    },
                 },
             };
             let target = Target::new(
@@ -471,6 +480,7 @@ impl Channel {
                     ),
                 });
             }
+            let forwarding = connected.forwarding;
             let stream = connected.io;
             let flush = Arc::new(FlushSignal::default());
             let io = TokioIo::new(SignallingIo::new(stream, flush.clone()));
@@ -491,6 +501,7 @@ impl Channel {
                 flush,
                 kill,
                 task: Some(task),
+                forwarding,
             })
         };
         timed(self.inner.props.connect_timeout, "connect", connect).await?
@@ -567,7 +578,7 @@ impl Channel {
         // Dropping this future mid-exchange leaves the connection in an unknown
         // state: the guard closes it, and the next request reconnects.
         let mut in_flight = KillOnDrop(None);
-        let (response, conn_id, sent_whole) = loop {
+        let (response, conn_id, sent_whole, forwarding) = loop {
             let reusable = matches!(&*slot, Some(c) if !c.sender.is_closed());
             if !reusable {
                 *slot = None;
@@ -582,9 +593,18 @@ impl Channel {
             };
             tracing::Span::current().record("conn", conn.id);
             let (sent_tx, sent_rx) = oneshot::channel();
-            let extra = [&endpoint.basic_auth, &props.http_headers, headers];
+            let forwarding = conn.forwarding.clone();
+            let no_headers = HeaderMap::new();
+            let proxy_headers = forwarding.as_deref().map_or(&no_headers, |f| &f.headers);
+            let extra = [
+                proxy_headers,
+                &endpoint.basic_auth,
+                &props.http_headers,
+                headers,
+            ];
             let request = build_request(
                 endpoint,
+                forwarding.is_some(),
                 msg,
                 &extra,
                 body.clone(),
@@ -618,7 +638,7 @@ impl Channel {
             let response = conn.sender.try_send_request(request);
             let conn_id = conn.id;
             match self.await_response(response, sent_rx, send_deadline).await {
-                Ok((resp, sent_whole)) => break (resp, conn_id, sent_whole),
+                Ok((resp, sent_whole)) => break (resp, conn_id, sent_whole, forwarding),
                 Err(ResponseError::NotSent) if reconnects == 0 => {
                     // The server closed the idle connection before taking the request: safe to retry.
                     reconnects += 1;
@@ -671,6 +691,19 @@ impl Channel {
                     "the reply's HTTP body framing is invalid: {e}"
                 ))));
             }
+            Ok(Err(ReadError::Transport(_)))
+                if parts.status == StatusCode::PROXY_AUTHENTICATION_REQUIRED =>
+            {
+                // A proxy refusing may close without reading the request: its head is the answer.
+                *slot = None;
+                let proxy_url = forwarding.as_deref().map(|f| f.proxy_url.as_str());
+                return Err(Failure::answer(
+                    match classify(&parts, b"", props, expect, &endpoint.url, proxy_url) {
+                        Err(e) => e,
+                        Ok(_) => disconnected("the proxy closed the connection", None),
+                    },
+                ));
+            }
             Ok(Err(ReadError::Transport(e))) => {
                 *slot = None;
                 return Err(Failure::transport(disconnected(
@@ -693,7 +726,8 @@ impl Channel {
         }
         drop(slot);
         tracing::Span::current().record("bytes_in", bytes.len());
-        classify(&parts, &bytes, props, expect, &endpoint.url).map_err(Failure::answer)
+        let proxy_url = forwarding.as_deref().map(|f| f.proxy_url.as_str());
+        classify(&parts, &bytes, props, expect, &endpoint.url, proxy_url).map_err(Failure::answer)
     }
 
     /// Awaits the response head: first the send phase (until the request is
@@ -808,6 +842,7 @@ where
 
 fn build_request(
     endpoint: &Endpoint,
+    absolute_form: bool,
     msg: &Message,
     extra: &[&HeaderMap],
     body: Bytes,
@@ -815,7 +850,16 @@ fn build_request(
     sent: oneshot::Sender<()>,
 ) -> Result<Request<OutgoingBody>> {
     let action = msg.action.as_deref();
-    let mut builder = Request::post(endpoint.target.as_str())
+    // A forwarding proxy needs the whole URL (RFC 9112 §3.2.2); an origin server the path.
+    let target = if absolute_form {
+        format!(
+            "{}://{}{}",
+            endpoint.scheme, endpoint.authority, endpoint.target
+        )
+    } else {
+        endpoint.target.clone()
+    };
+    let mut builder = Request::post(target.as_str())
         .header(header::HOST, endpoint.authority.as_str())
         .header(
             header::CONTENT_TYPE,
@@ -847,6 +891,7 @@ fn classify(
     props: &ChannelProperties,
     expect: Expect,
     url: &str,
+    proxy_url: Option<&str>,
 ) -> Result<Option<Message>> {
     let status = head.status;
     let blank = body.iter().all(|b| b.is_ascii_whitespace());
@@ -862,6 +907,15 @@ fn classify(
         }
     }
     match status {
+        StatusCode::PROXY_AUTHENTICATION_REQUIRED => {
+            // The forwarding proxy refused; name it, not the endpoint.
+            return Err(Error::EndpointAccessDenied {
+                url: proxy_url.unwrap_or(url).to_owned(),
+                status: status.as_u16(),
+                challenge: header_text(&head.headers, header::PROXY_AUTHENTICATE)
+                    .map(str::to_owned),
+            });
+        }
         StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
             return Err(Error::EndpointAccessDenied {
                 url: url.to_owned(),
@@ -941,6 +995,12 @@ fn disconnected(detail: &str, source: Option<hyper::Error>) -> Error {
         detail: detail.to_owned(),
         source: source.map(|e| Box::new(e) as _),
     }
+}
+
+/// The refusal of an HTTP proxy a connect error carries, if any.
+fn proxy_refusal(e: &std::io::Error) -> Option<&crate::proxy::ProxyRefused> {
+    e.get_ref()
+        .and_then(|inner| inner.downcast_ref::<crate::proxy::ProxyRefused>())
 }
 
 /// The TLS check a transport error reports, if any (`None` without TLS).

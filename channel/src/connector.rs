@@ -58,6 +58,17 @@ pub enum HttpVersion {
 pub struct Connected {
     pub(crate) io: Box<dyn Io>,
     pub(crate) version: HttpVersion,
+    pub(crate) forwarding: Option<std::sync::Arc<Forwarding>>,
+}
+
+/// An HTTP proxy that forwards the requests of a [`Connected`] connection
+/// (see [`Connected::forwarded_by`]).
+#[derive(Clone, Debug)]
+pub(crate) struct Forwarding {
+    /// The proxy's URL, without user info (for errors).
+    pub(crate) proxy_url: String,
+    /// Headers for the proxy sent with each request (`Proxy-Authorization`).
+    pub(crate) headers: http::HeaderMap,
 }
 
 impl Connected {
@@ -66,7 +77,26 @@ impl Connected {
         Connected {
             io: Box::new(io),
             version: HttpVersion::Http1,
+            forwarding: None,
         }
+    }
+
+    /// The same connection, going to the HTTP proxy `proxy_url` (no user
+    /// info) that forwards its requests: the channel sends each request
+    /// with the absolute URL as its target (`POST http://host/path`, RFC
+    /// 9112 §3.2.2) and `headers` (`Proxy-Authorization`, say), and reads
+    /// a 407 as the proxy refusing. Tunnels (`CONNECT`) do not need this.
+    pub fn forwarded_by(mut self, proxy_url: impl Into<String>, headers: http::HeaderMap) -> Self {
+        self.forwarding = Some(std::sync::Arc::new(Forwarding {
+            proxy_url: proxy_url.into(),
+            headers,
+        }));
+        self
+    }
+
+    /// The forwarding proxy's URL, if [`forwarded_by`](Self::forwarded_by) one.
+    pub fn forwarding_proxy(&self) -> Option<&str> {
+        self.forwarding.as_deref().map(|f| f.proxy_url.as_str())
     }
 
     /// The same connection, speaking `version`.
@@ -85,6 +115,7 @@ impl Debug for Connected {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Connected")
             .field("version", &self.version)
+            .field("forwarding_proxy", &self.forwarding_proxy())
             .finish_non_exhaustive()
     }
 }

@@ -58,6 +58,13 @@
 //! [`Error::SecurityVerificationFailure`](wws_core::Error::SecurityVerificationFailure)
 //! naming it; it faults the channel like any transport error.
 //!
+//! # HTTP proxies
+//!
+//! [`proxy::ProxyConnector`] sends `http://` requests through an HTTP
+//! proxy and tunnels `https://` with `CONNECT`, configured by its builder
+//! or from `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` as curl
+//! reads them; the default connector reads no proxy variables.
+//!
 //! # HTTP headers and authentication
 //!
 //! [`ChannelBuilder::http_header`] adds a header to every request,
@@ -106,6 +113,7 @@ pub mod connector;
 mod endpoint;
 mod io;
 mod properties;
+pub mod proxy;
 mod reply;
 #[cfg(feature = "tls")]
 pub mod tls;

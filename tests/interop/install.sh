@@ -6,6 +6,7 @@
 #   php-soap php-xml (PHP ext/soap client), wrk (HTTP load for benchmarks).
 #   mono-devel libmono-system-servicemodel4.0a-cil (WCF on Mono, client and
 #   server), libjaxws-java (JAX-WS RI, on the installed JDK).
+#   tinyproxy (an HTTP proxy for tests/tests/e2e/tinyproxy.rs; not started here).
 #   PyPI: zeep (client), spyne (server), pinned below.
 #   npm: soap (node-soap), pinned in lib.sh, into $(node_soap_dir) outside the
 #   repository (default under $XDG_CACHE_HOME or ~/.cache).
@@ -27,6 +28,7 @@ declare -A DEB_PEERS=(
     [wrk]="wrk"
     [wcf]="mono-devel libmono-system-servicemodel4.0a-cil"
     [jaxws]="libjaxws-java"
+    [tinyproxy]="tinyproxy"
 )
 skipped=()
 
@@ -65,7 +67,7 @@ if ! command -v dpkg-query >/dev/null; then
         skipped+=("$peer: not a Debian system (no dpkg-query)")
     done
 else
-    for peer in gsoap php wrk wcf jaxws; do
+    for peer in gsoap php wrk wcf jaxws tinyproxy; do
         read -r -a pkgs <<<"${DEB_PEERS[$peer]}"
         absent="$(deb_missing "${pkgs[@]}")"
         if [ -z "$absent" ]; then

@@ -143,7 +143,21 @@ impl Connector for TlsConnector {
             if target.scheme != "https" {
                 return Ok(Connected::new(tcp));
             }
-            let config = this
+            this.handshake(tcp, &target).await
+        })
+    }
+}
+
+impl TlsConnector {
+    /// Runs TLS to `target` over `io`, already connected to it (or to a
+    /// tunnel to it): SNI and the certificate check are for `target.host`.
+    pub(crate) async fn handshake(
+        &self,
+        io: impl crate::connector::Io,
+        target: &Target,
+    ) -> io::Result<Connected> {
+        {
+            let config = self
                 .config()
                 .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
             let name = ServerName::try_from(target.host.clone()).map_err(|e| {
@@ -153,14 +167,14 @@ impl Connector for TlsConnector {
                 )
             })?;
             let stream = tokio_rustls::TlsConnector::from(config)
-                .connect(name, tcp)
+                .connect(name, io)
                 .await?;
             let version = match stream.get_ref().1.alpn_protocol() {
                 Some(b"h2") => HttpVersion::Http2,
                 _ => HttpVersion::Http1,
             };
             Ok(Connected::new(stream).with_version(version))
-        })
+        }
     }
 }
 

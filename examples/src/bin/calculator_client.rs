@@ -16,6 +16,12 @@
 //!     --url https://localhost:8443/calculator --ca-file ca.pem add 1 2
 //! ```
 //!
+//! `--proxy URL` sends the call through an HTTP proxy (`http://` forwarded,
+//! `https://` tunnelled with `CONNECT`; `http://user:password@host:port`
+//! for Basic proxy credentials) and `--noproxy LIST` names hosts reached
+//! directly, as curl's options do; `--proxy-env` takes both from
+//! `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` instead.
+//!
 //! Prints the result, or `fault: CODE: REASON` for a SOAP fault. Exits 0 on
 //! success, 1 on a fault or an error, 2 on a usage error. Ctrl-C abandons the
 //! call (the server sees the client go) and exits 130.
@@ -27,6 +33,7 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
+use wws_channel::proxy::ProxyConnector;
 use wws_channel::tls::{Identity, TlsConnector};
 use wws_core::{AddressingVersion, EnvelopeVersion, Error, Fault, FaultCode};
 use wws_examples::calculator::{Add, CalculatorClient, Delay, Divide, Echo};
@@ -35,6 +42,7 @@ use wws_proxy::{PendingCall, ServiceProxy};
 
 const USAGE: &str = "usage: calculator_client [--url URL] [--soap12] [--wsa] [--timeout SECONDS] \
                      [--ca-file FILE] [--cert FILE --key FILE] \
+                     [--proxy URL] [--noproxy LIST] [--proxy-env] \
                      (add A B | divide A B | echo TEXT | delay MS)";
 
 /// What to call.
@@ -52,6 +60,9 @@ struct Args {
     timeout: Option<Duration>,
     ca_file: Option<String>,
     client_cert: Option<(String, String)>,
+    proxy: Option<String>,
+    no_proxy: Option<String>,
+    proxy_env: bool,
     operation: Operation,
 }
 
@@ -61,6 +72,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
     let mut addressing = AddressingVersion::Transport;
     let mut timeout = None;
     let (mut ca_file, mut cert, mut key) = (None, None, None);
+    let (mut proxy, mut no_proxy, mut proxy_env) = (None, None, false);
     let mut words = Vec::new();
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -80,6 +92,9 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
             "--ca-file" => ca_file = Some(args.next().ok_or("--ca-file needs a file")?),
             "--cert" => cert = Some(args.next().ok_or("--cert needs a file")?),
             "--key" => key = Some(args.next().ok_or("--key needs a file")?),
+            "--proxy" => proxy = Some(args.next().ok_or("--proxy needs a URL")?),
+            "--noproxy" => no_proxy = Some(args.next().ok_or("--noproxy needs a list")?),
+            "--proxy-env" => proxy_env = true,
             "-h" | "--help" => return Err(String::new()),
             s if s.starts_with("--url=") => url = Some(s["--url=".len()..].to_owned()),
             s if s.starts_with("--") => return Err(format!("unknown option {s}")),
@@ -118,6 +133,9 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
         timeout,
         ca_file,
         client_cert,
+        proxy,
+        no_proxy,
+        proxy_env,
         operation,
     })
 }
@@ -228,14 +246,34 @@ async fn main() -> ExitCode {
         .envelope(args.envelope)
         .addressing(args.addressing)
         .properties(props);
-    if args.ca_file.is_some() || args.client_cert.is_some() {
-        match tls_connector(args.ca_file.as_deref(), args.client_cert.as_ref()) {
-            Ok(tls) => builder = builder.connector(tls),
+    let through_proxy = args.proxy.is_some() || args.proxy_env;
+    if args.ca_file.is_some() || args.client_cert.is_some() || through_proxy {
+        let connector =
+            tls_connector(args.ca_file.as_deref(), args.client_cert.as_ref()).and_then(|tls| {
+                match through_proxy {
+                    false => Ok(builder.connector(tls)),
+                    true => {
+                        let mut proxy = ProxyConnector::builder().tls(tls);
+                        if args.proxy_env {
+                            proxy = proxy.env();
+                        }
+                        if let Some(url) = &args.proxy {
+                            proxy = proxy.proxy(url.clone());
+                        }
+                        if let Some(list) = &args.no_proxy {
+                            proxy = proxy.no_proxy(list.clone());
+                        }
+                        Ok(builder.connector(proxy.build()?))
+                    }
+                }
+            });
+        builder = match connector {
+            Ok(b) => b,
             Err(e) => {
                 eprintln!("error: {e}");
                 return ExitCode::from(2);
             }
-        }
+        };
     }
     let proxy = match builder.build() {
         Ok(proxy) => proxy,
