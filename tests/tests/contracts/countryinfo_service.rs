@@ -3,7 +3,6 @@
 //! typed client and by zeep from the host's `?wsdl` (the published WSDL,
 //! read from `../shared/wsdl/` at test time, its addresses rewritten by
 //! the host); results compared field by field.
-#![allow(non_snake_case)] // The contract's element names.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -30,19 +29,19 @@ fn country(
     languages: &[(&str, &str)],
 ) -> TCountryInfo {
     TCountryInfo {
-        sISOCode: code.into(),
-        sName: name.into(),
-        sCapitalCity: capital.into(),
-        sPhoneCode: format!("{}", code.len() * 16),
-        sContinentCode: continent.into(),
-        sCurrencyISOCode: "EUR".into(),
-        sCountryFlag: format!("http://www.oorsprong.org/WebSamples.CountryInfo/Flags/{name}.jpg"),
-        Languages: ArrayOftLanguage {
-            tLanguage: languages
+        s_iso_code: code.into(),
+        s_name: name.into(),
+        s_capital_city: capital.into(),
+        s_phone_code: format!("{}", code.len() * 16),
+        s_continent_code: continent.into(),
+        s_currency_iso_code: "EUR".into(),
+        s_country_flag: format!("http://www.oorsprong.org/WebSamples.CountryInfo/Flags/{name}.jpg"),
+        languages: ArrayOftLanguage {
+            t_language: languages
                 .iter()
                 .map(|(c, n)| TLanguage {
-                    sISOCode: (*c).into(),
-                    sName: (*n).into(),
+                    s_iso_code: (*c).into(),
+                    s_name: (*n).into(),
                 })
                 .collect(),
         },
@@ -77,7 +76,7 @@ impl Countries {
     fn find(&self, code: &str) -> Result<&TCountryInfo, Fault> {
         self.countries
             .iter()
-            .find(|c| c.sISOCode == code)
+            .find(|c| c.s_iso_code == code)
             .ok_or_else(|| Fault::sender(format!("no country {code:?}")))
     }
 
@@ -86,11 +85,11 @@ impl Countries {
             .countries
             .iter()
             .map(|c| TCountryCodeAndName {
-                sISOCode: c.sISOCode.clone(),
-                sName: c.sName.clone(),
+                s_iso_code: c.s_iso_code.clone(),
+                s_name: c.s_name.clone(),
             })
             .collect();
-        names.sort_by(|a, b| a.sName.cmp(&b.sName));
+        names.sort_by(|a, b| a.s_name.cmp(&b.s_name));
         names
     }
 }
@@ -101,9 +100,9 @@ impl CountryInfoService for Countries {
         _: &OperationContext,
         r: FullCountryInfo,
     ) -> Reply<op::FullCountryInfo> {
-        let info = self.find(&r.sCountryISOCode)?.clone();
+        let info = self.find(&r.s_country_iso_code)?.clone();
         Ok(FullCountryInfoResponse {
-            FullCountryInfoResult: info,
+            full_country_info_result: info,
         })
     }
 
@@ -112,10 +111,10 @@ impl CountryInfoService for Countries {
         _: &OperationContext,
         _: ListOfCountryNamesByName,
     ) -> Reply<op::ListOfCountryNamesByName> {
-        let tCountryCodeAndName = self.names();
+        let t_country_code_and_name = self.names();
         Ok(ListOfCountryNamesByNameResponse {
-            ListOfCountryNamesByNameResult: ArrayOftCountryCodeAndName {
-                tCountryCodeAndName,
+            list_of_country_names_by_name_result: ArrayOftCountryCodeAndName {
+                t_country_code_and_name,
             },
         })
     }
@@ -134,35 +133,35 @@ impl CountryInfoService for Countries {
         let groups = continents
             .iter()
             .map(|(code, name)| TCountryCodeAndNameGroupedByContinent {
-                Continent: TContinent {
-                    sCode: (*code).into(),
-                    sName: (*name).into(),
+                continent: TContinent {
+                    s_code: (*code).into(),
+                    s_name: (*name).into(),
                 },
-                CountryCodeAndNames: ArrayOftCountryCodeAndName {
-                    tCountryCodeAndName: self
+                country_code_and_names: ArrayOftCountryCodeAndName {
+                    t_country_code_and_name: self
                         .countries
                         .iter()
-                        .filter(|c| c.sContinentCode == *code)
+                        .filter(|c| c.s_continent_code == *code)
                         .map(|c| TCountryCodeAndName {
-                            sISOCode: c.sISOCode.clone(),
-                            sName: c.sName.clone(),
+                            s_iso_code: c.s_iso_code.clone(),
+                            s_name: c.s_name.clone(),
                         })
                         .collect(),
                 },
             })
             .collect();
         Ok(ListOfCountryNamesGroupedByContinentResponse {
-            ListOfCountryNamesGroupedByContinentResult:
+            list_of_country_names_grouped_by_continent_result:
                 ArrayOftCountryCodeAndNameGroupedByContinent {
-                    tCountryCodeAndNameGroupedByContinent: groups,
+                    t_country_code_and_name_grouped_by_continent: groups,
                 },
         })
     }
 
     async fn capital_city(&self, _: &OperationContext, r: CapitalCity) -> Reply<op::CapitalCity> {
-        let c = self.find(&r.sCountryISOCode)?;
+        let c = self.find(&r.s_country_iso_code)?;
         Ok(CapitalCityResponse {
-            CapitalCityResult: c.sCapitalCity.clone(),
+            capital_city_result: c.s_capital_city.clone(),
         })
     }
 }
@@ -199,14 +198,14 @@ async fn client(
     envelope: EnvelopeVersion,
     path: &str,
     addressing: AddressingVersion,
-) -> CountryInfoClient {
+) -> CountryInfoServiceClient {
     let proxy = ServiceProxy::builder(&format!("http://{addr}{path}"))
         .envelope(envelope)
         .addressing(addressing)
         .build()
         .expect("proxy");
     proxy.open().await.expect("open");
-    CountryInfoClient(proxy)
+    CountryInfoServiceClient::new(proxy)
 }
 
 #[tokio::test]
@@ -226,26 +225,26 @@ async fn the_typed_client_calls_every_operation_in_both_soap_versions() {
         let c = client(addr, envelope, path, addressing).await;
         let o = CallOptions::new;
         // Concurrent calls on one client.
-        let be = c.full_country_info(
+        let be = c.full_country_info_with(
             &FullCountryInfo {
-                sCountryISOCode: "BE".into(),
+                s_country_iso_code: "BE".into(),
             },
             o(),
         );
-        let names = c.list_of_country_names_by_name(&ListOfCountryNamesByName {}, o());
-        let groups = c.list_of_country_names_grouped_by_continent(
+        let names = c.list_of_country_names_by_name_with(&ListOfCountryNamesByName {}, o());
+        let groups = c.list_of_country_names_grouped_by_continent_with(
             &ListOfCountryNamesGroupedByContinent {},
             o(),
         );
-        let capital = c.capital_city(
+        let capital = c.capital_city_with(
             &CapitalCity {
-                sCountryISOCode: "CI".into(),
+                s_country_iso_code: "CI".into(),
             },
             o(),
         );
-        let missing = c.capital_city(
+        let missing = c.capital_city_with(
             &CapitalCity {
-                sCountryISOCode: "XX".into(),
+                s_country_iso_code: "XX".into(),
             },
             o(),
         );
@@ -253,39 +252,50 @@ async fn the_typed_client_calls_every_operation_in_both_soap_versions() {
         let be = within("FullCountryInfo", be)
             .await
             .expect("BE")
-            .FullCountryInfoResult;
+            .full_country_info_result;
         let want = data.find("BE").expect("BE");
-        assert_eq!(be.sISOCode, want.sISOCode);
-        assert_eq!(be.sName, want.sName);
-        assert_eq!(be.sCapitalCity, want.sCapitalCity);
-        assert_eq!(be.sPhoneCode, want.sPhoneCode);
-        assert_eq!(be.sContinentCode, want.sContinentCode);
-        assert_eq!(be.sCurrencyISOCode, want.sCurrencyISOCode);
-        assert_eq!(be.sCountryFlag, want.sCountryFlag);
-        assert_eq!(be.Languages.tLanguage, want.Languages.tLanguage);
+        assert_eq!(be.s_iso_code, want.s_iso_code);
+        assert_eq!(be.s_name, want.s_name);
+        assert_eq!(be.s_capital_city, want.s_capital_city);
+        assert_eq!(be.s_phone_code, want.s_phone_code);
+        assert_eq!(be.s_continent_code, want.s_continent_code);
+        assert_eq!(be.s_currency_iso_code, want.s_currency_iso_code);
+        assert_eq!(be.s_country_flag, want.s_country_flag);
+        assert_eq!(be.languages.t_language, want.languages.t_language);
 
         let names = within("names", names)
             .await
             .expect("names")
-            .ListOfCountryNamesByNameResult;
-        assert_eq!(names.tCountryCodeAndName, data.names());
-        assert_eq!(names.tCountryCodeAndName[0].sName, "Antarctica <& co>");
+            .list_of_country_names_by_name_result;
+        assert_eq!(names.t_country_code_and_name, data.names());
+        assert_eq!(names.t_country_code_and_name[0].s_name, "Antarctica <& co>");
 
         let groups = within("groups", groups).await.expect("groups");
         let groups = groups
-            .ListOfCountryNamesGroupedByContinentResult
-            .tCountryCodeAndNameGroupedByContinent;
+            .list_of_country_names_grouped_by_continent_result
+            .t_country_code_and_name_grouped_by_continent;
         assert_eq!(groups.len(), 4);
-        assert_eq!(groups[0].Continent.sName, "Africa");
+        assert_eq!(groups[0].continent.s_name, "Africa");
         assert_eq!(
-            groups[0].CountryCodeAndNames.tCountryCodeAndName[0].sName,
+            groups[0].country_code_and_names.t_country_code_and_name[0].s_name,
             "Côte d'Ivoire"
         );
-        assert_eq!(groups[2].CountryCodeAndNames.tCountryCodeAndName.len(), 2);
-        assert!(groups[3].CountryCodeAndNames.tCountryCodeAndName.is_empty());
+        assert_eq!(
+            groups[2]
+                .country_code_and_names
+                .t_country_code_and_name
+                .len(),
+            2
+        );
+        assert!(
+            groups[3]
+                .country_code_and_names
+                .t_country_code_and_name
+                .is_empty()
+        );
 
         let capital = within("capital", capital).await.expect("capital");
-        assert_eq!(capital.CapitalCityResult, "Yamoussoukro");
+        assert_eq!(capital.capital_city_result, "Yamoussoukro");
         let missing = within("missing", missing).await.expect_err("a fault");
         assert_eq!(
             missing.fault().map(Fault::reason_text),
@@ -299,18 +309,18 @@ async fn the_typed_client_calls_every_operation_in_both_soap_versions() {
 fn country_leaves(c: &TCountryInfo) -> BTreeMap<String, String> {
     let mut m = BTreeMap::new();
     let mut put = |k: &str, v: &str| m.insert(format!("result.{k}"), v.to_owned());
-    put("sISOCode", &c.sISOCode);
-    put("sName", &c.sName);
-    put("sCapitalCity", &c.sCapitalCity);
-    put("sPhoneCode", &c.sPhoneCode);
-    put("sContinentCode", &c.sContinentCode);
-    put("sCurrencyISOCode", &c.sCurrencyISOCode);
-    put("sCountryFlag", &c.sCountryFlag);
-    for (i, l) in c.Languages.tLanguage.iter().enumerate() {
-        put(&format!("Languages.tLanguage[{i}].sISOCode"), &l.sISOCode);
-        put(&format!("Languages.tLanguage[{i}].sName"), &l.sName);
+    put("sISOCode", &c.s_iso_code);
+    put("sName", &c.s_name);
+    put("sCapitalCity", &c.s_capital_city);
+    put("sPhoneCode", &c.s_phone_code);
+    put("sContinentCode", &c.s_continent_code);
+    put("sCurrencyISOCode", &c.s_currency_iso_code);
+    put("sCountryFlag", &c.s_country_flag);
+    for (i, l) in c.languages.t_language.iter().enumerate() {
+        put(&format!("Languages.tLanguage[{i}].sISOCode"), &l.s_iso_code);
+        put(&format!("Languages.tLanguage[{i}].sName"), &l.s_name);
     }
-    if c.Languages.tLanguage.is_empty() {
+    if c.languages.t_language.is_empty() {
         // zeep reads an empty wrapper as absent.
         put("Languages", "None");
     }
@@ -319,8 +329,8 @@ fn country_leaves(c: &TCountryInfo) -> BTreeMap<String, String> {
 
 fn names_leaves(prefix: &str, names: &[TCountryCodeAndName], m: &mut BTreeMap<String, String>) {
     for (i, n) in names.iter().enumerate() {
-        m.insert(format!("{prefix}[{i}].sISOCode"), n.sISOCode.clone());
-        m.insert(format!("{prefix}[{i}].sName"), n.sName.clone());
+        m.insert(format!("{prefix}[{i}].sISOCode"), n.s_iso_code.clone());
+        m.insert(format!("{prefix}[{i}].sName"), n.s_name.clone());
     }
 }
 
@@ -403,7 +413,7 @@ async fn zeep_reads_the_same_values_from_the_hosts_wsdl_in_both_soap_versions() 
         .await;
         let ours = within(
             "groups",
-            typed.list_of_country_names_grouped_by_continent(
+            typed.list_of_country_names_grouped_by_continent_with(
                 &ListOfCountryNamesGroupedByContinent {},
                 CallOptions::new(),
             ),
@@ -412,21 +422,21 @@ async fn zeep_reads_the_same_values_from_the_hosts_wsdl_in_both_soap_versions() 
         .expect("groups");
         let mut want = BTreeMap::new();
         for (i, g) in ours
-            .ListOfCountryNamesGroupedByContinentResult
-            .tCountryCodeAndNameGroupedByContinent
+            .list_of_country_names_grouped_by_continent_result
+            .t_country_code_and_name_grouped_by_continent
             .iter()
             .enumerate()
         {
             // zeep unwraps the result's one-element ArrayOf wrapper into a list.
             let p = format!("result[{i}]");
-            want.insert(format!("{p}.Continent.sCode"), g.Continent.sCode.clone());
-            want.insert(format!("{p}.Continent.sName"), g.Continent.sName.clone());
-            if g.CountryCodeAndNames.tCountryCodeAndName.is_empty() {
+            want.insert(format!("{p}.Continent.sCode"), g.continent.s_code.clone());
+            want.insert(format!("{p}.Continent.sName"), g.continent.s_name.clone());
+            if g.country_code_and_names.t_country_code_and_name.is_empty() {
                 want.insert(format!("{p}.CountryCodeAndNames"), "None".into());
             }
             names_leaves(
                 &format!("{p}.CountryCodeAndNames.tCountryCodeAndName"),
-                &g.CountryCodeAndNames.tCountryCodeAndName,
+                &g.country_code_and_names.t_country_code_and_name,
                 &mut want,
             );
         }

@@ -3,15 +3,19 @@
 //! GetDynamicDNS (`xs:duration`) and CreateCertificate (`xs:dateTime`,
 //! `xs:base64Binary`) — enums, attributes, extension (`DeviceEntity`
 //! flattened), `xs:any`/`xs:anyAttribute`, vendor additions — decoded from
-//! responses as a camera sends them and encoded back; the four operations'
-//! types, a typed client and a service trait, as the code generator will
-//! emit them.
+//! responses as a camera sends them and encoded back.
+//!
+//! Five of the six tests read and write the types wws-build generates from
+//! the published contract (`wws_codegen_tests::onvif`, cfg `wws_corpus`;
+//! without `../shared/wsdl/` they are left out and `corpus_skipped` says
+//! SKIPPED). The hand-written types below stay for `get_capabilities`
+//! (whose camera answer the generated types rightly refuse, see there) and
+//! for `onvif_service` (whose zeep test reads a hand-written subset WSDL):
+//! the four operations' types, a typed client and a service trait.
 
 use std::future::Future;
 use std::sync::Arc;
-use wws_core::xsd::{
-    AnyUri, Base64Binary, DateTime, Duration, RawXml, SimpleType, Token, XmlAttribute,
-};
+use wws_core::xsd::{AnyUri, RawXml, Token, XmlAttribute};
 
 use wws_core::operation::Reply;
 use wws_core::{BodyElement, Message, ReaderQuotas, XmlType};
@@ -277,45 +281,6 @@ pub struct PrefixedIPv4Address {
     pub prefix_length: i32,
 }
 
-#[derive(XmlType, Debug, Clone, PartialEq)]
-#[xml(namespace = TT)]
-pub enum DynamicDNSType {
-    NoUpdate,
-    ClientUpdates,
-    ServerUpdates,
-    #[xml(other)]
-    Other(String),
-}
-
-#[derive(XmlType, Debug, Clone, PartialEq)]
-#[xml(namespace = TT, rename_all = "PascalCase")]
-pub struct DynamicDNSInformation {
-    pub r#type: DynamicDNSType,
-    pub name: Option<Token>,
-    #[xml(rename = "TTL")]
-    pub ttl: Option<Duration>,
-}
-
-#[derive(XmlType, Debug, Clone, PartialEq)]
-#[xml(namespace = TT, rename_all = "PascalCase")]
-pub struct Certificate {
-    #[xml(rename = "CertificateID")]
-    pub certificate_id: Token,
-    pub certificate: BinaryData,
-}
-
-#[derive(XmlType, Debug, Clone, PartialEq)]
-#[xml(namespace = TT, rename_all = "PascalCase")]
-pub struct BinaryData {
-    pub data: Base64Binary,
-    #[xml(
-        attribute,
-        namespace = "http://www.w3.org/2005/05/xmlmime",
-        rename = "contentType"
-    )]
-    pub content_type: Option<String>,
-}
-
 // ---- tds: operations (http://www.onvif.org/ver10/device/wsdl) ----
 #[derive(XmlType, BodyElement, Debug, Clone, PartialEq)]
 #[xml(namespace = TDS)]
@@ -363,28 +328,6 @@ pub struct GetNetworkInterfacesResponse {
     pub network_interfaces: Vec<NetworkInterface>,
 }
 
-#[derive(XmlType, BodyElement, Debug, Clone, PartialEq)]
-#[xml(namespace = TDS, rename_all = "PascalCase")]
-pub struct GetDynamicDNSResponse {
-    #[xml(rename = "DynamicDNSInformation")]
-    pub info: DynamicDNSInformation,
-}
-
-#[derive(XmlType, BodyElement, Debug, Clone, PartialEq)]
-#[xml(namespace = TDS, rename_all = "PascalCase")]
-pub struct CreateCertificate {
-    #[xml(rename = "CertificateID")]
-    pub certificate_id: Option<Token>,
-    pub subject: Option<String>,
-    pub valid_not_before: Option<DateTime>,
-    pub valid_not_after: Option<DateTime>,
-}
-
-#[derive(XmlType, BodyElement, Debug, Clone, PartialEq)]
-#[xml(namespace = TDS, rename_all = "PascalCase")]
-pub struct CreateCertificateResponse {
-    pub nvt_certificate: Certificate,
-}
 // ---- end of types ----
 
 // ---- operations, client and service trait ----
@@ -504,8 +447,14 @@ fn both_ways<T: BodyElement + PartialEq + std::fmt::Debug>(v: &T) {
     assert_eq!(&back, v, "{}", String::from_utf8_lossy(&wire));
 }
 
+#[cfg(wws_corpus)]
 #[test]
 fn get_system_date_and_time() {
+    // The generated types (wws-codegen-tests, from the published contract).
+    use wws_codegen_tests::onvif::{
+        GetSystemDateAndTime, GetSystemDateAndTimeResponse, SetDateTimeType,
+    };
+    use wws_core::xsd::{DateTime, SimpleType};
     let xml = camera(
         r#"<tds:GetSystemDateAndTimeResponse><tds:SystemDateAndTime hik:since="2019"><tt:DateTimeType>NTP</tt:DateTimeType><tt:DaylightSavings>false</tt:DaylightSavings><tt:TimeZone><tt:TZ>  CST-8  </tt:TZ></tt:TimeZone><tt:UTCDateTime><tt:Time><tt:Hour>7</tt:Hour><tt:Minute>4</tt:Minute><tt:Second>59</tt:Second></tt:Time><tt:Date><tt:Year>2024</tt:Year><tt:Month>2</tt:Month><tt:Day>29</tt:Day></tt:Date></tt:UTCDateTime><tt:LocalDateTime><tt:Time><tt:Hour>15</tt:Hour><tt:Minute>4</tt:Minute><tt:Second>59</tt:Second></tt:Time><tt:Date><tt:Year>2024</tt:Year><tt:Month>2</tt:Month><tt:Day>29</tt:Day></tt:Date></tt:LocalDateTime><tt:Extension><tt:Future>1</tt:Future></tt:Extension></tds:SystemDateAndTime></tds:GetSystemDateAndTimeResponse>"#,
     );
@@ -521,16 +470,18 @@ fn get_system_date_and_time() {
         (7, 4, 59)
     );
     assert_eq!(s.local_date_time.as_ref().map(|l| l.time.hour), Some(15));
+    // The Extension element is kept: its one (unknown) child.
     assert_eq!(
         s.extension
             .as_ref()
+            .and_then(|e| e.any.first())
             .and_then(|e| e.name().ok())
             .map(|q| q.local),
-        Some("Extension".into())
+        Some("Future".into())
     );
-    assert_eq!(s.other_attributes.len(), 1);
+    assert_eq!(s.any_attribute.len(), 1);
     assert_eq!(
-        s.other_attributes[0].name,
+        s.any_attribute[0].name,
         wws_core::QName::new("urn:vendor:hik", "since")
     );
     // As an xs:dateTime (the shape newer ONVIF services use).
@@ -552,8 +503,11 @@ fn get_system_date_and_time() {
     );
 }
 
+#[cfg(wws_corpus)]
 #[test]
 fn get_device_information() {
+    // The generated types (wws-codegen-tests, from the published contract).
+    use wws_codegen_tests::onvif::{GetDeviceInformation, GetDeviceInformationResponse};
     let xml = camera(
         r#"<tds:GetDeviceInformationResponse><tds:Manufacturer>HIKVISION</tds:Manufacturer><tds:Model>DS-2CD2043G0-I</tds:Model><tds:FirmwareVersion>V5.6.3 build 190923</tds:FirmwareVersion><tds:SerialNumber>DS-2CD2043G0-I20191020AAWRD12345678</tds:SerialNumber><tds:HardwareId>88</tds:HardwareId></tds:GetDeviceInformationResponse>"#,
     );
@@ -575,6 +529,12 @@ fn get_device_information() {
     );
 }
 
+// Kept on hand-written types: the camera's answer (the test's input) has a
+// tt:Security of three elements, where ONVIF's schema, and so the generated
+// tt:SecurityCapabilities, requires eight (AccessPolicyConfig, X.509Token,
+// SAMLToken, KerberosToken, RELToken too): the generated type refuses it
+// ("SecurityCapabilities.AccessPolicyConfig is missing"), as a strict reader
+// should; the hand-written one keeps IO, Security and the extensions as raw XML.
 #[test]
 fn get_capabilities() {
     let req = GetCapabilities {
@@ -655,8 +615,13 @@ fn get_capabilities() {
     both_ways(&got);
 }
 
+#[cfg(wws_corpus)]
 #[test]
 fn get_network_interfaces() {
+    // The generated types (wws-codegen-tests, from the published contract).
+    use wws_codegen_tests::onvif::{
+        Duplex, GetNetworkInterfaces, GetNetworkInterfacesResponse, PrefixedIpv4Address,
+    };
     let xml = camera(
         r#"<tds:GetNetworkInterfacesResponse><tds:NetworkInterfaces token="eth0" hik:id="1"><tt:Enabled>true</tt:Enabled><tt:Info><tt:Name>eth0</tt:Name><tt:HwAddress>c0:56:e3:aa:bb:cc</tt:HwAddress><tt:MTU>1500</tt:MTU></tt:Info><tt:Link><tt:AdminSettings><tt:AutoNegotiation>true</tt:AutoNegotiation><tt:Speed>100</tt:Speed><tt:Duplex>Full</tt:Duplex></tt:AdminSettings><tt:OperSettings><tt:AutoNegotiation>true</tt:AutoNegotiation><tt:Speed>100</tt:Speed><tt:Duplex>Quarter</tt:Duplex></tt:OperSettings><tt:InterfaceType>6</tt:InterfaceType></tt:Link><tt:IPv4><tt:Enabled>true</tt:Enabled><tt:Config><tt:Manual><tt:Address>192.168.1.64</tt:Address><tt:PrefixLength>24</tt:PrefixLength></tt:Manual><tt:LinkLocal><tt:Address>169.254.1.2</tt:Address><tt:PrefixLength>16</tt:PrefixLength></tt:LinkLocal><tt:DHCP>false</tt:DHCP><hik:Gateway>192.168.1.1</hik:Gateway></tt:Config></tt:IPv4><tt:IPv6><tt:Enabled>false</tt:Enabled></tt:IPv6></tds:NetworkInterfaces><tds:NetworkInterfaces token="wlan0"><tt:Enabled>false</tt:Enabled></tds:NetworkInterfaces></tds:GetNetworkInterfacesResponse>"#,
     );
@@ -664,9 +629,9 @@ fn get_network_interfaces() {
     let [eth, wlan] = got.network_interfaces.as_slice() else {
         panic!("two interfaces")
     };
-    assert_eq!(eth.entity.token, "eth0");
+    assert_eq!(eth.base.token, "eth0");
     assert!(eth.enabled && !wlan.enabled);
-    assert_eq!(wlan.entity.token, "wlan0");
+    assert_eq!(wlan.base.token, "wlan0");
     let info = eth.info.as_ref().expect("info");
     assert_eq!(
         (info.name.as_deref(), info.hw_address.0.as_str(), info.mtu),
@@ -679,7 +644,7 @@ fn get_network_interfaces() {
     let cfg = &eth.ipv4.as_ref().expect("ipv4").config;
     assert_eq!(
         cfg.manual,
-        vec![PrefixedIPv4Address {
+        vec![PrefixedIpv4Address {
             address: Token("192.168.1.64".into()),
             prefix_length: 24
         }]
@@ -688,7 +653,7 @@ fn get_network_interfaces() {
     assert_eq!((cfg.from_dhcp.as_ref(), cfg.dhcp), (None, false));
     assert_eq!(cfg.any.len(), 1);
     assert!(eth.ipv6.is_some());
-    assert_eq!(eth.other_attributes.len(), 1);
+    assert_eq!(eth.any_attribute.len(), 1);
     both_ways(&got);
     // The base's attribute and the derived elements are written in order, the vendor attribute kept.
     let written = crate::support::to_xml(&got);
@@ -698,10 +663,9 @@ fn get_network_interfaces() {
         ),
         "{written}"
     );
+    // IPv6 is a typed tt:IPv6NetworkInterface (no longer raw XML): written in tt's prefix.
     assert!(
-        written.contains(
-            r#"<tt:IPv6 xmlns="" xmlns:tt="http://www.onvif.org/ver10/schema"><tt:Enabled>"#
-        ),
+        written.contains(r#"<ns1:IPv6><ns1:Enabled>false</ns1:Enabled></ns1:IPv6>"#),
         "{written}"
     );
     assert_eq!(
@@ -711,15 +675,24 @@ fn get_network_interfaces() {
     assert!(written.contains(r#"<NetworkInterfaces token="eth0" xmlns:ns0="urn:vendor:hik" ns0:id="1" xmlns:ns1="http://www.onvif.org/ver10/schema"><ns1:Enabled>true</ns1:Enabled>"#), "{written}");
 }
 
+#[cfg(wws_corpus)]
 #[test]
 fn dynamic_dns_duration_and_certificate_datetime_base64() {
+    // The generated types (wws-codegen-tests, from the published contract).
+    use wws_codegen_tests::onvif::{
+        CreateCertificate, CreateCertificateResponse, DynamicDnsType, GetDynamicDnsResponse,
+    };
+    use wws_core::xsd::{DateTime, SimpleType};
     let xml = camera(
         r#"<tds:GetDynamicDNSResponse><tds:DynamicDNSInformation><tt:Type>ClientUpdates</tt:Type><tt:Name>cam1.example.org</tt:Name><tt:TTL>PT1H30M</tt:TTL></tds:DynamicDNSInformation></tds:GetDynamicDNSResponse>"#,
     );
-    let got: GetDynamicDNSResponse = body(&xml);
-    assert_eq!(got.info.r#type, DynamicDNSType::ClientUpdates);
+    let got: GetDynamicDnsResponse = body(&xml);
     assert_eq!(
-        got.info.ttl.and_then(|d| d.to_std()),
+        got.dynamic_dns_information.type_,
+        DynamicDnsType::ClientUpdates
+    );
+    assert_eq!(
+        got.dynamic_dns_information.ttl.and_then(|d| d.to_std()),
         Some(std::time::Duration::from_secs(5400))
     );
     both_ways(&got);
@@ -757,8 +730,15 @@ EjAQBgNVBAMMCWxvY2FsaG9zdA==</tt:Data></tt:Certificate></tds:NvtCertificate></td
     ));
 }
 
+#[cfg(wws_corpus)]
 #[test]
 fn the_types_match_the_published_contract() {
+    // The generated types (wws-codegen-tests, from the published contract).
+    use wws_codegen_tests::onvif::{
+        CreateCertificate, CreateCertificateResponse, GetCapabilities, GetCapabilitiesResponse,
+        GetDeviceInformationResponse, GetDynamicDnsResponse, GetNetworkInterfacesResponse,
+        GetSystemDateAndTimeResponse,
+    };
     let (Some(wsdl), Some(xsd)) = (
         crate::support::shared_wsdl("onvif-devicemgmt/ver10/device/wsdl/devicemgmt.wsdl"),
         crate::support::shared_wsdl("onvif-devicemgmt/ver10/schema/onvif.xsd"),
@@ -773,7 +753,7 @@ fn the_types_match_the_published_contract() {
         GetCapabilities::NAME,
         GetCapabilitiesResponse::NAME,
         GetNetworkInterfacesResponse::NAME,
-        GetDynamicDNSResponse::NAME,
+        GetDynamicDnsResponse::NAME,
         CreateCertificate::NAME,
         CreateCertificateResponse::NAME,
         "HardwareId",
