@@ -110,10 +110,134 @@ fn scan(xml: &[u8], steps: Option<&mut Vec<Step>>) -> Result<(usize, bool)> {
     Ok((name_end, !declares_default))
 }
 
+/// Whether the well-formed XML `xml` writes `prefix:` anywhere a prefix can
+/// mean something: element and attribute names, attribute values, text,
+/// comments, CDATA and processing instructions (conservative: any `prefix:`
+/// in them counts). Values of namespace declarations are URIs and do not
+/// count (an `xmlns:v="urn:a:prefix:b"` mentions no prefix).
+///
+/// `in_tag`: `xml` starts inside a start tag, among its attributes.
+fn mentions_prefix(xml: &[u8], prefix: &[u8], in_tag: bool) -> bool {
+    let mut needle = prefix.to_vec();
+    needle.push(b':');
+    let has = |part: &[u8]| part.windows(needle.len()).any(|w| w == needle.as_slice());
+    let mut rest = xml;
+    let mut in_tag = in_tag;
+    loop {
+        if std::mem::take(&mut in_tag) {
+            match attributes_mention(rest, 0, &has) {
+                Ok(end) => {
+                    rest = rest.get(end..).unwrap_or_default();
+                    continue;
+                }
+                Err(found) => return found,
+            }
+        }
+        // Text up to the next tag.
+        let Some(lt) = rest.iter().position(|&b| b == b'<') else {
+            return has(rest);
+        };
+        if has(rest.get(..lt).unwrap_or_default()) {
+            return true;
+        }
+        rest = rest.get(lt..).unwrap_or_default();
+        // Comments, CDATA and processing instructions count whole.
+        let markup_end = [
+            (&b"<!--"[..], &b"-->"[..]),
+            (b"<![CDATA[", b"]]>"),
+            (b"<?", b"?>"),
+            (b"<!", b">"),
+        ]
+        .iter()
+        .find(|(open, _)| rest.starts_with(open))
+        .map(|(open, close)| {
+            rest.get(open.len()..)
+                .and_then(|r| r.windows(close.len()).position(|w| w == *close))
+                .map_or(rest.len(), |at| open.len() + at + close.len())
+        });
+        if let Some(end) = markup_end {
+            if has(rest.get(..end).unwrap_or_default()) {
+                return true;
+            }
+            rest = rest.get(end..).unwrap_or_default();
+            continue;
+        }
+        // A start or end tag: its name, then attribute names and values.
+        let mut i = 1;
+        let name_end = rest
+            .iter()
+            .skip(1)
+            .position(|&b| b.is_ascii_whitespace() || b == b'>' || b == b'/')
+            .map_or(rest.len(), |p| p + 1);
+        if has(rest.get(..name_end).unwrap_or_default()) {
+            return true;
+        }
+        i = i.max(name_end);
+        match attributes_mention(rest, i, &has) {
+            Ok(end) => i = end,
+            Err(found) => return found,
+        }
+        rest = rest.get(i..).unwrap_or_default();
+    }
+}
+
+/// Scans the attributes of the tag in `rest` from `i` to just past its `>`:
+/// `Ok(end)` when none mentions the prefix (`has`), `Err(true)` when one does,
+/// `Err(false)` at the end of the input.
+fn attributes_mention(
+    rest: &[u8],
+    mut i: usize,
+    has: &dyn Fn(&[u8]) -> bool,
+) -> Result<usize, bool> {
+    loop {
+        while rest
+            .get(i)
+            .is_some_and(|b| b.is_ascii_whitespace() || *b == b'/')
+        {
+            i += 1;
+        }
+        match rest.get(i) {
+            None => return Err(false),
+            Some(b'>') => return Ok(i + 1),
+            Some(_) => {}
+        }
+        let attr_start = i;
+        while rest
+            .get(i)
+            .is_some_and(|b| *b != b'=' && !b.is_ascii_whitespace())
+        {
+            i += 1;
+        }
+        let attr_name = rest.get(attr_start..i).unwrap_or_default();
+        while rest
+            .get(i)
+            .is_some_and(|b| b.is_ascii_whitespace() || *b == b'=')
+        {
+            i += 1;
+        }
+        let Some(&quote) = rest.get(i).filter(|b| matches!(b, b'"' | b'\'')) else {
+            // Not well-formed after all: count everything.
+            return Err(has(rest));
+        };
+        let value_start = i + 1;
+        let value_end = rest
+            .get(value_start..)
+            .and_then(|v| v.iter().position(|&b| b == quote))
+            .map_or(rest.len(), |p| value_start + p);
+        let declaration = attr_name == b"xmlns" || attr_name.starts_with(b"xmlns:");
+        if has(attr_name)
+            || (!declaration && has(rest.get(value_start..value_end).unwrap_or_default()))
+        {
+            return Err(true);
+        }
+        i = value_end + 1;
+    }
+}
+
 /// Drops the inherited declarations [`XmlReader::capture_element`] wrote
 /// right after the root's name (` xmlns:p="…"`, one per binding) whose
 /// prefix the fragment never writes as `p:` (a conservative test: names,
-/// attribute values and QName text alike count).
+/// attribute values and QName text alike count; see [`mentions_prefix`]).
 fn prune_inherited(xml: Bytes, name_end: usize, own: usize) -> Result<Bytes> {
     let mut probe = XmlReader::new(&xml)?;
     let root = probe.root()?;
@@ -140,11 +264,7 @@ fn prune_inherited(xml: Bytes, name_end: usize, own: usize) -> Result<Bytes> {
             .unwrap_or(0);
         let len = 6 + eq + 2 + value_len + 1;
         let body = xml.get(at + len..).unwrap_or_default();
-        let used = prefix.is_empty() || {
-            let mut needle = prefix.to_vec();
-            needle.push(b':');
-            body.windows(needle.len()).any(|w| w == needle.as_slice())
-        };
+        let used = prefix.is_empty() || mentions_prefix(body, prefix, true);
         if used {
             keep.push(at..at + len);
         } else {
@@ -269,5 +389,51 @@ impl XmlType for RawXml {
 
     fn write_xml(&self, w: &mut XsdWriter<'_>, _name: XmlName) -> Result<()> {
         w.raw(self)
+    }
+}
+
+#[cfg(test)]
+mod prune_tests {
+    use super::mentions_prefix;
+
+    #[test]
+    fn a_prefix_is_mentioned_in_names_values_and_text_but_not_in_namespace_uris() {
+        for (xml, yes) in [
+            (&br#"<a><p:b/></a>"#[..], true),
+            (br#"<a p:x="1"/>"#, true),
+            (br#"<a x="p:v"/>"#, true),
+            (br#"<a x='p:v'/>"#, true),
+            (br#"<a>p:v</a>"#, true),
+            (br#"<a><!-- p: --></a>"#, true),
+            (br#"<a><![CDATA[p:v]]></a>"#, true),
+            (br#"<a xmlns:v="urn:p:1"/>"#, false),
+            (br#"<a xmlns="urn:p:1"><b xmlns:q='p:x'/></a>"#, false),
+            (
+                br#"<v:a xmlns:v="urn:vPOST /c HTTP/1.p:1"><v:k>v</v:k></v:a>"#,
+                false,
+            ),
+            (br#"<a x="1">q:v</a>"#, false),
+        ] {
+            assert_eq!(
+                mentions_prefix(xml, b"p", false),
+                yes,
+                "{}",
+                String::from_utf8_lossy(xml)
+            );
+        }
+        // Inside a start tag, as the prune scans what follows a declaration.
+        for (xml, yes) in [
+            (&br#" xmlns:v="urn:p:1"><v:k/></v:a>"#[..], false),
+            (br#" x="p:1"><v:k/></v:a>"#, true),
+            (br#" xmlns:v="urn:v"><p:k/></p:a>"#, true),
+            (br#"/>"#, false),
+        ] {
+            assert_eq!(
+                mentions_prefix(xml, b"p", true),
+                yes,
+                "{}",
+                String::from_utf8_lossy(xml)
+            );
+        }
     }
 }
