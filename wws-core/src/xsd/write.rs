@@ -193,6 +193,15 @@ impl<'o> XsdWriter<'o> {
         } else {
             (self.fresh_prefix(namespace), true)
         };
+        self.open_tag(&prefix, local);
+        if declare {
+            self.push_declaration(prefix, namespace)?;
+        }
+        Ok(())
+    }
+
+    /// Writes `<prefix:local` (or `<local`) and opens the element.
+    fn open_tag(&mut self, prefix: &str, local: &str) {
         self.out.extend_from_slice(b"<");
         let start = self.out.len();
         if !prefix.is_empty() {
@@ -202,10 +211,6 @@ impl<'o> XsdWriter<'o> {
         self.out.extend_from_slice(local.as_bytes());
         self.open.push((start, self.out.len() - start));
         self.tag_open = true;
-        if declare {
-            self.push_declaration(prefix, namespace)?;
-        }
-        Ok(())
     }
 
     /// A prefix for an attribute in `namespace` on the open start tag (`""` for no namespace).
@@ -355,15 +360,7 @@ impl<'o> XsdWriter<'o> {
             _ if namespace.is_empty() => (String::new(), false),
             _ => (self.fresh_prefix(namespace), true),
         };
-        self.out.extend_from_slice(b"<");
-        let start = self.out.len();
-        if !prefix.is_empty() {
-            self.out.extend_from_slice(prefix.as_bytes());
-            self.out.extend_from_slice(b":");
-        }
-        self.out.extend_from_slice(local.as_bytes());
-        self.open.push((start, self.out.len() - start));
-        self.tag_open = true;
+        self.open_tag(&prefix, local);
         if declare {
             self.push_declaration(prefix, namespace)?;
         }
