@@ -482,17 +482,53 @@ impl Emitter<'_> {
                     "    pub fn {}_with(&self, req: &{req}, opts: ::wws_proxy::CallOptions) -> ::wws_proxy::PendingCall<{resp}> {{\n        self.proxy.invoke::<{m}::{}>(req, opts)\n    }}",
                     op.method, op.ident
                 );
-                if let Some(crate::wsdl::HeaderSet { name: hname, .. }) = &op.headers[0] {
-                    let _ = writeln!(
-                        o,
-                        "\n    /// `{}` with its SOAP headers and call options (fails only when a header cannot be written).",
-                        op.wsdl_name
-                    );
-                    let _ = writeln!(
-                        o,
-                        "    pub fn {}_with_headers(\n        &self,\n        req: &{req},\n        headers: &{hname},\n        opts: ::wws_proxy::CallOptions,\n    ) -> ::wws_core::Result<::wws_proxy::PendingCall<{resp}>> {{\n        let opts = headers.add_to(self.proxy.envelope_version(), opts)?;\n        Ok(self.{}_with(req, opts))\n    }}",
-                        op.method, op.method
-                    );
+                let request_headers = op.headers[0].as_ref().map(|h| h.name.as_str());
+                let response_headers = op.headers[1].as_ref().map(|h| h.name.as_str());
+                // The reply's typed headers come back beside its body.
+                let (out, call) = match response_headers {
+                    Some(rname) => (
+                        format!("({resp}, {rname})"),
+                        format!(
+                            "self.proxy.invoke_with_reply_headers::<{m}::{}, {rname}>(req, opts)",
+                            op.ident
+                        ),
+                    ),
+                    None => (
+                        resp.to_string(),
+                        format!("self.{}_with(req, opts)", op.method),
+                    ),
+                };
+                let returns = if response_headers.is_some() {
+                    " and returns the reply's typed headers beside its body"
+                } else {
+                    ""
+                };
+                match request_headers {
+                    Some(hname) => {
+                        let _ = writeln!(
+                            o,
+                            "\n    /// `{}` with its SOAP headers and call options{returns} (fails only when a header cannot be written).",
+                            op.wsdl_name
+                        );
+                        let _ = writeln!(
+                            o,
+                            "    pub fn {}_with_headers(\n        &self,\n        req: &{req},\n        headers: &{hname},\n        opts: ::wws_proxy::CallOptions,\n    ) -> ::wws_core::Result<::wws_proxy::PendingCall<{out}>> {{\n        let opts = headers.add_to(self.proxy.envelope_version(), opts)?;\n        Ok({call})\n    }}",
+                            op.method
+                        );
+                    }
+                    None if response_headers.is_some() => {
+                        let _ = writeln!(
+                            o,
+                            "\n    /// `{}` with call options{returns}.",
+                            op.wsdl_name
+                        );
+                        let _ = writeln!(
+                            o,
+                            "    pub fn {}_with_headers(\n        &self,\n        req: &{req},\n        opts: ::wws_proxy::CallOptions,\n    ) -> ::wws_proxy::PendingCall<{out}> {{\n        {call}\n    }}",
+                            op.method
+                        );
+                    }
+                    None => {}
                 }
             }
             o.push_str("}\n\n");
@@ -590,7 +626,7 @@ impl Emitter<'_> {
             o,
             "",
             &format!(
-                "The SOAP headers of `{}`'s {dir}: each one absent or set. A client sends request headers with the `_with_headers` method (or `add_to`); \
+                "The SOAP headers of `{}`'s {dir}: each one absent or set. A client sends request headers with the `_with_headers` method (or `add_to`), which also returns the response headers beside the body; \
                  a service reads them with `from_headers(ctx.headers())` and answers response \
                  headers with `to_headers` and `OperationContext::add_reply_header`.",
                 op.wsdl_name
@@ -632,6 +668,10 @@ impl Emitter<'_> {
             );
         }
         o.push_str("            }\n        }\n        Ok(out)\n    }\n}\n\n");
+        let _ = writeln!(
+            o,
+            "impl ::wws_core::FromHeaders for {name} {{\n    fn from_headers(headers: &[::wws_core::Header]) -> ::wws_core::Result<Self> {{\n        {name}::from_headers(headers)\n    }}\n}}\n"
+        );
     }
 }
 

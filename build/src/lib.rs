@@ -59,9 +59,12 @@
 //!   `into_contract`), as the calculator example writes them by hand;
 //! - `soap:header` parts: per operation and direction a struct of the
 //!   header elements (`{Op}RequestHeaders`, `{Op}ResponseHeaders`, each
-//!   field optional) with `to_headers`, `add_to` (call options) and
-//!   `from_headers` (a request's, `OperationContext::headers`), and a client
-//!   method `{op}_with_headers`;
+//!   field optional, implementing `wws_core::FromHeaders`) with
+//!   `to_headers`, `add_to` (call options) and `from_headers` (a request's,
+//!   `OperationContext::headers`), and a client method `{op}_with_headers`
+//!   taking the request headers and, when the output has header parts,
+//!   returning the reply's typed headers beside its body
+//!   (`ServiceProxy::invoke_with_reply_headers`);
 //! - document/literal wrapped and bare (one element part); rpc/literal
 //!   (wrapper elements `{op}` and `{op}Response` in the body's namespace,
 //!   parts as unqualified children); rpc/encoded is generated as literal,
@@ -99,9 +102,8 @@
 //! | ONVIF device management (+ onvif.xsd, common.xsd) | 15,104 | 287 ms | 56 s | 11 (4 remote imports not fetched, and the 7 references into them) |
 //! | Salesforce partner | 14,891 | 102 ms | 18 s | 0 |
 //!
-//! Not yet: reading a reply's typed headers on the client (the proxy's
-//! typed calls return the body), `xsi:type` polymorphism (derived types are
-//! generated, fields use the declared type), substitution groups.
+//! Not yet: `xsi:type` polymorphism (derived types are generated, fields
+//! use the declared type), substitution groups.
 
 mod dom;
 mod emit;

@@ -261,7 +261,14 @@ async fn generated_client_calls_generated_service() {
         let placed = client
             .place_order_with_headers(&req, &auth("secret"), CallOptions::new())
             .expect("headers written");
-        let placed = within(placed).await.expect("placed");
+        let (placed, reply_headers) = within(placed).await.expect("placed");
+        // The service's typed reply header comes back typed.
+        assert_eq!(
+            reply_headers,
+            PlaceOrderResponseHeaders {
+                trace: Some(Trace { id: "t-1".into() }),
+            }
+        );
         assert_eq!(placed.order_id, id);
         assert_eq!(placed.status, Status::Pending);
         assert_eq!(
