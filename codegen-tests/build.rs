@@ -28,6 +28,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         &root.join("build/tests/contracts/shop.wsdl"),
         &out.join("shop.rs"),
     )?;
+    // xsi:type families and a substitution group (a bare schema).
+    generate(
+        &root.join("codegen-tests/contracts/shapes.xsd"),
+        &out.join("shapes.rs"),
+    )?;
     // The ONVIF subset the contracts tests host and zeep reads (their own file).
     generate(
         &root.join("tests/tests/contracts/onvif_device.wsdl"),

@@ -19,6 +19,12 @@ pub mod shop {
     include!(concat!(env!("OUT_DIR"), "/shop.rs"));
 }
 
+/// Generated from `codegen-tests/contracts/shapes.xsd`: `xsi:type` families
+/// and a substitution group.
+pub mod shapes {
+    include!(concat!(env!("OUT_DIR"), "/shapes.rs"));
+}
+
 /// Generated from `tests/tests/contracts/onvif_device.wsdl`: a WSDL the
 /// project wrote with ONVIF's namespaces and a subset of its device
 /// management types (Analytics, Imaging and PTZ as an address and any
@@ -59,6 +65,7 @@ pub fn warnings(module: &str) -> &'static str {
     match module {
         "calculator" => include_str!(concat!(env!("OUT_DIR"), "/calculator.warnings")),
         "shop" => include_str!(concat!(env!("OUT_DIR"), "/shop.warnings")),
+        "shapes" => include_str!(concat!(env!("OUT_DIR"), "/shapes.warnings")),
         "onvif_subset" => include_str!(concat!(env!("OUT_DIR"), "/onvif_subset.warnings")),
         #[cfg(wws_corpus)]
         "tempconvert" => include_str!(concat!(env!("OUT_DIR"), "/tempconvert.warnings")),
