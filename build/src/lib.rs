@@ -98,7 +98,8 @@
 //!
 //! The real-world contracts kept outside the repository (`../shared/wsdl/`)
 //! generate and pass `cargo check` without a warning under the workspace's
-//! lints (`tests/corpus_compile.rs`, ignored by default; figures of
+//! lints, each within a budget of 5 s to generate and 120 s to check on 2
+//! cores (`tests/corpus_compile.rs`, ignored by default; figures of
 //! 2026-12-01 on the loaded 2-core CI box, debug build of wws-build):
 //!
 //! | WSDL | lines | generation | `cargo check` | generator warnings |
