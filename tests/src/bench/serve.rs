@@ -4,6 +4,7 @@
 //!
 //! Kinds:
 //! - `floor`: the bare hyper [`super::floor`] server;
+//! - `floor-tls CERT KEY`: the same over TLS (tokio-rustls, ring);
 //! - `host`: the calculator on [`ServiceHost`] (SOAP 1.1 at `/calculator`,
 //!   SOAP 1.2 at `/calculator12`);
 //! - `host-reporting`: the same with the reporting `Delay`
@@ -31,8 +32,8 @@ pub const MAX_CONNECTIONS: usize = 20_000;
 /// returns the exit code; otherwise `None` (run the bench).
 pub fn serve_if_asked() -> Option<ExitCode> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let kind = match args.as_slice() {
-        [serve, kind] if serve == "serve" => kind.clone(),
+    let (kind, rest) = match args.as_slice() {
+        [serve, kind, rest @ ..] if serve == "serve" => (kind.clone(), rest.to_vec()),
         _ => return None,
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -48,10 +49,14 @@ pub fn serve_if_asked() -> Option<ExitCode> {
     let result = runtime.block_on(async {
         match kind.as_str() {
             "floor" => serve_floor().await,
+            "floor-tls" => match rest.as_slice() {
+                [cert, key] => serve_floor_tls(cert.as_ref(), key.as_ref()).await,
+                _ => Err("usage: serve floor-tls CERT.pem KEY.pem".to_owned()),
+            },
             "host" => serve_host(calc::calculator()).await,
             "host-reporting" => serve_host(calc::reporting_calculator()).await,
             other => Err(format!(
-                "unknown server kind {other:?} (floor, host, host-reporting)"
+                "unknown server kind {other:?} (floor, floor-tls, host, host-reporting)"
             )),
         }
     });
@@ -70,6 +75,19 @@ async fn serve_floor() -> Result<(), String> {
         .map_err(|e| format!("bind: {e}"))?;
     let port = listener.local_addr().map_err(|e| e.to_string())?.port();
     let server = tokio::spawn(floor::serve(listener));
+    println!("listening on {port}");
+    until_stdin_closes().await;
+    server.abort();
+    Ok(())
+}
+
+async fn serve_floor_tls(cert: &std::path::Path, key: &std::path::Path) -> Result<(), String> {
+    let acceptor = floor::tls_acceptor(cert, key)?;
+    let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
+        .await
+        .map_err(|e| format!("bind: {e}"))?;
+    let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+    let server = tokio::spawn(floor::serve_tls(listener, acceptor));
     println!("listening on {port}");
     until_stdin_closes().await;
     server.abort();
