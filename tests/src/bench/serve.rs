@@ -7,6 +7,8 @@
 //! - `floor-tls CERT KEY`: the same over TLS (tokio-rustls, ring);
 //! - `host`: the calculator on [`ServiceHost`] (SOAP 1.1 at `/calculator`,
 //!   SOAP 1.2 at `/calculator12`);
+//! - `host-username`: `host` with the WS-Security `UsernameTokenValidator`
+//!   layer (user [`BENCH_USER`]);
 //! - `host-reporting`: the same with the reporting `Delay`
 //!   ([`super::calc::reporting_calculator`]).
 //!
@@ -54,9 +56,10 @@ pub fn serve_if_asked() -> Option<ExitCode> {
                 _ => Err("usage: serve floor-tls CERT.pem KEY.pem".to_owned()),
             },
             "host" => serve_host(calc::calculator()).await,
+            "host-username" => serve_host_with(calc::calculator(), true).await,
             "host-reporting" => serve_host(calc::reporting_calculator()).await,
             other => Err(format!(
-                "unknown server kind {other:?} (floor, floor-tls, host, host-reporting)"
+                "unknown server kind {other:?} (floor, floor-tls, host, host-username, host-reporting)"
             )),
         }
     });
@@ -95,14 +98,29 @@ async fn serve_floor_tls(cert: &std::path::Path, key: &std::path::Path) -> Resul
 }
 
 async fn serve_host(contract: Contract) -> Result<(), String> {
+    serve_host_with(contract, false).await
+}
+
+/// The user `bench_security` calls as (`host-username`).
+pub const BENCH_USER: (&str, &str) = ("bench", "bench-secret");
+
+async fn serve_host_with(contract: Contract, username_token: bool) -> Result<(), String> {
     let mut props = {
         let mut props = ServiceHostProperties::default();
         props.max_concurrency = MAX_CONNECTIONS;
         props
     };
     props.listener.max_connections = MAX_CONNECTIONS;
-    let host = ServiceHost::with_properties(SocketAddr::from(([127, 0, 0, 1], 0)), props)
-        .expect("valid properties");
+    let mut builder = ServiceHost::builder(SocketAddr::from(([127, 0, 0, 1], 0))).properties(props);
+    if username_token {
+        let users = |name: &str| {
+            (name == BENCH_USER.0).then(|| {
+                wws_security::UserEntry::new(BENCH_USER.1, wws_security::Principal::new("Bench"))
+            })
+        };
+        builder = builder.layer(wws_security::UsernameTokenValidator::new(users));
+    }
+    let host = builder.build().map_err(|e| e.to_string())?;
     let endpoint = |path: &str, version| {
         Endpoint::new(
             path,
