@@ -21,6 +21,7 @@ use std::borrow::Cow;
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
+use wws_core::xml::chars::{find_non_char, is_qname};
 
 /// Why an input cannot be canonicalized.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,7 +87,7 @@ pub fn exclusive(xml: &[u8], inclusive_prefixes: &[&str]) -> Result<Vec<u8>> {
             }
             Event::Empty(_) => return Err(err("empty element not expanded")),
             Event::Text(t) => {
-                let raw = std::str::from_utf8(&t).map_err(|e| err(e.to_string()))?;
+                let raw = chars(&t)?;
                 let text = normalize_line_ends(raw);
                 if names.is_empty() {
                     if !text.trim_matches([' ', '\t', '\n']).is_empty() {
@@ -101,20 +102,21 @@ pub fn exclusive(xml: &[u8], inclusive_prefixes: &[&str]) -> Result<Vec<u8>> {
                     return Err(err("reference outside the element"));
                 }
                 let c = resolve_ref(&r)?;
+                chars(c.as_bytes())?;
                 escape_text(&c, &mut out);
             }
             Event::CData(c) => {
                 if names.is_empty() {
                     return Err(err("CDATA outside the element"));
                 }
-                let raw = std::str::from_utf8(&c).map_err(|e| err(e.to_string()))?;
+                let raw = chars(&c)?;
                 escape_text(&normalize_line_ends(raw), &mut out);
             }
             Event::PI(pi) => {
                 if names.is_empty() {
                     return Err(err("processing instruction outside the element"));
                 }
-                let raw = std::str::from_utf8(&pi).map_err(|e| err(e.to_string()))?;
+                let raw = chars(&pi)?;
                 let raw = normalize_line_ends(raw);
                 let (target, data) = raw
                     .split_once([' ', '\t', '\n'])
@@ -138,6 +140,19 @@ pub fn exclusive(xml: &[u8], inclusive_prefixes: &[&str]) -> Result<Vec<u8>> {
         return Err(err("no complete element"));
     }
     Ok(out)
+}
+
+/// `bytes` as text, if it is UTF-8 of characters XML 1.0 allows (quick-xml
+/// checks neither; a canonical form must read again as the same document).
+fn chars(bytes: &[u8]) -> Result<&str> {
+    let text = std::str::from_utf8(bytes).map_err(|e| err(e.to_string()))?;
+    match find_non_char(bytes) {
+        Some((at, c)) => Err(err(format!(
+            "character U+{:04X} at {at} is not allowed in XML",
+            u32::from(c)
+        ))),
+        None => Ok(text),
+    }
 }
 
 fn resolve_ref(r: &quick_xml::events::BytesRef<'_>) -> Result<String> {
@@ -176,6 +191,10 @@ fn start(
     let name = std::str::from_utf8(tag.name().as_ref())
         .map_err(|e| err(e.to_string()))?
         .to_owned();
+    // quick-xml does not check names: `<a/b/>` would be an element `a/b`.
+    if !is_qname(&name) {
+        return Err(err(format!("element name {name:?} is not a QName")));
+    }
     let mut decls = Vec::new();
     let mut attrs: Vec<(String, String)> = Vec::new();
     for a in tag.attributes() {
@@ -183,8 +202,12 @@ fn start(
         let key = std::str::from_utf8(a.key.as_ref())
             .map_err(|e| err(e.to_string()))?
             .to_owned();
-        let raw = std::str::from_utf8(&a.value).map_err(|e| err(e.to_string()))?;
+        if !is_qname(&key) {
+            return Err(err(format!("attribute name {key:?} is not a QName")));
+        }
+        let raw = chars(&a.value)?;
         let value = attribute_value(raw)?;
+        chars(value.as_bytes())?;
         if key == "xmlns" {
             decls.push((String::new(), value));
         } else if let Some(p) = key.strip_prefix("xmlns:") {

@@ -146,3 +146,37 @@ fn default_in_the_prefix_list_renders_the_default_namespace_on_the_apex() {
         "<a:x xmlns=\"urn:d\" xmlns:a=\"urn:a\"><y></y></a:x>"
     );
 }
+
+/// Found by the `wssecurity_header` fuzz target: quick-xml reads `<\0…\0//>`
+/// as an empty element named `\0…\0/`, whose canonical form did not read
+/// again. Names must be QNames and characters XML's.
+#[test]
+fn names_that_are_not_qnames_and_characters_xml_forbids_are_refused() {
+    for bad in [
+        &b"<\0\0\0\0\0\0\0\0//>"[..],
+        b"<\0Dent\x01\x0c\0\0//>",
+        b"<a/b/>",
+        b"<a b/c=\"1\"/>",
+        b"<a>\0</a>",
+        b"<a>&#x1;</a>",
+        b"<a b=\"\x01\"/>",
+        b"<a b=\"&#0;\"/>",
+        b"<a><![CDATA[\x0b]]></a>",
+        b"<a>\xef\xbf\xbe</a>",
+    ] {
+        assert!(
+            exclusive(bad, &[]).is_err(),
+            "{:?} was canonicalized",
+            String::from_utf8_lossy(bad)
+        );
+    }
+    // Legal characters still pass, whole.
+    assert_eq!(
+        exclusive(
+            "<a b=\"&#x9;\">\t\n&#x10FFFF;\u{10FFFF}</a>".as_bytes(),
+            &[]
+        )
+        .expect("legal"),
+        "<a b=\"&#x9;\">\t\n\u{10FFFF}\u{10FFFF}</a>".as_bytes()
+    );
+}
