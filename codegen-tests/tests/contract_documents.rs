@@ -5,10 +5,12 @@
 //! wsimport loads it and generates Java that compiles (each SKIPPED when
 //! not installed).
 //!
-//! Not here: Mono's svcutil 0.1 writes an empty C# file for the shop
-//! contract even served as static files (python's http.server), while it
-//! converts the calculator's single-file WSDL from the host; .NET's
-//! dotnet-svcutil needs NuGet, which this machine cannot reach.
+//! Not here: Mono's svcutil 0.1 writes an empty C# file for any WSDL whose
+//! types come from an imported schema, whoever serves it: the calculator
+//! contract split into a WSDL and an XSD, as static files from python's
+//! http.server, gives an empty file, while the single-file calculator WSDL
+//! gives 328 lines (from the host too). .NET's dotnet-svcutil needs NuGet,
+//! which this machine cannot reach.
 
 use std::sync::Arc;
 use std::time::Duration;
