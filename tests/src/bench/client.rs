@@ -195,3 +195,70 @@ impl BareClient {
 pub fn contains(hay: &[u8], needle: &[u8]) -> bool {
     needle.is_empty() || hay.windows(needle.len()).any(|w| w == needle)
 }
+
+/// What one side of a comparison did over the slices of a round: calls,
+/// failures, time, and the CPU the client and server spent on them.
+#[derive(Debug, Default, Clone)]
+pub struct Tally {
+    /// Good calls.
+    pub calls: u64,
+    /// Failed calls or bad replies.
+    pub errors: u64,
+    /// Measured seconds.
+    pub seconds: f64,
+    /// Client CPU seconds (user + system).
+    pub client_cpu: f64,
+    /// Server CPU seconds (user + system).
+    pub server_cpu: f64,
+}
+
+impl Tally {
+    /// Adds one slice's `rate` and the CPU seconds spent during it.
+    pub fn add(&mut self, rate: &Rate, client_cpu: f64, server_cpu: f64) {
+        self.calls += rate.calls;
+        self.errors += rate.errors;
+        self.seconds += rate.elapsed.as_secs_f64();
+        self.client_cpu += client_cpu;
+        self.server_cpu += server_cpu;
+    }
+
+    /// Good calls per second.
+    pub fn rate(&self) -> f64 {
+        self.calls as f64 / self.seconds.max(1e-9)
+    }
+
+    /// Client CPU µs per good call.
+    pub fn client_us(&self) -> f64 {
+        self.client_cpu / self.calls.max(1) as f64 * 1e6
+    }
+
+    /// Server CPU µs per good call.
+    pub fn server_us(&self) -> f64 {
+        self.server_cpu / self.calls.max(1) as f64 * 1e6
+    }
+}
+
+/// The benches' request: `Add(1.5, 2.25)`, whose result is 3.75.
+pub const ADD_REQUEST: wws_examples::calculator::Add =
+    wws_examples::calculator::Add { a: 1.5, b: 2.25 };
+
+/// `callers` closed-loop callers of typed `Add` calls on `proxy` for `span`;
+/// a call is good when its result is 3.75.
+///
+/// Cancel safe as [`closed_loop`].
+pub async fn proxy_add_round(
+    proxy: &wws_proxy::ServiceProxy,
+    callers: usize,
+    span: Duration,
+) -> Rate {
+    use wws_examples::calculator::{ADD_ACTION, Add, AddResponse};
+    let callers = vec![proxy.clone(); callers];
+    closed_loop(callers, span, |proxy: wws_proxy::ServiceProxy| async move {
+        let reply = proxy
+            .call::<Add, AddResponse>(ADD_ACTION, &ADD_REQUEST, wws_proxy::CallOptions::new())
+            .await;
+        let good = matches!(reply, Ok(AddResponse { result }) if result == 3.75);
+        (proxy, good)
+    })
+    .await
+}

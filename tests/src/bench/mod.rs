@@ -20,5 +20,37 @@ pub mod table;
 pub mod wrk;
 
 pub use config::Config;
+
+use std::future::Future;
+use std::process::ExitCode;
+
+/// A bench program's `main`: serves when started as `<program> serve
+/// <kind>` (see [`serve`]), else runs `run` on a multi-thread tokio runtime
+/// and reports its error as `<name>: <error>` with a failing exit code.
+pub fn main<F: Future<Output = Result<(), String>>>(
+    name: &str,
+    run: impl FnOnce() -> F,
+) -> ExitCode {
+    if let Some(code) = serve::serve_if_asked() {
+        return code;
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("{name}: runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{name}: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
 pub use stats::{median, percentile};
 pub use table::Table;

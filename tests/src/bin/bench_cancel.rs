@@ -33,26 +33,7 @@ use wws_tests::bench::{Config, Table, limits, median, percentile, serve};
 const FD_HEADROOM: u64 = 512;
 
 fn main() -> ExitCode {
-    if let Some(code) = serve::serve_if_asked() {
-        return code;
-    }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("bench_cancel: runtime: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match runtime.block_on(run()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("bench_cancel: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    wws_tests::bench::main("bench_cancel", run)
 }
 
 fn env_count(name: &str, default: usize) -> Result<usize, String> {

@@ -25,13 +25,13 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use wws_channel::tls::{BuiltInRoots, Certificate, TlsConnector};
 use wws_core::{AddressingVersion, EnvelopeVersion, Message};
-use wws_examples::calculator::{ADD_ACTION, Add, AddResponse};
-use wws_proxy::{CallOptions, ProxyProperties, ServiceProxy};
-use wws_tests::bench::client::{BareClient, Rate, closed_loop};
+use wws_examples::calculator::{ADD_ACTION, Add};
+use wws_proxy::{ProxyProperties, ServiceProxy};
+use wws_tests::bench::client::{BareClient, Rate, Tally, closed_loop, proxy_add_round};
 use wws_tests::bench::process::ChildServer;
 use wws_tests::bench::table::thousands;
 use wws_tests::bench::wrk::{self, Op};
-use wws_tests::bench::{Config, Table, median, process, serve};
+use wws_tests::bench::{Config, Table, median, process};
 use wws_tests::pki::{PemFiles, TestCa};
 
 const CONNECTIONS: usize = 32;
@@ -45,58 +45,7 @@ const SLICE: Duration = Duration::from_secs(1);
 const START_WITHIN: Duration = Duration::from_secs(60);
 
 fn main() -> ExitCode {
-    if let Some(code) = serve::serve_if_asked() {
-        return code;
-    }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("bench_https: runtime: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match runtime.block_on(run()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("bench_https: {e}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-/// What one side did over the slices of a round.
-#[derive(Debug, Default, Clone)]
-struct Tally {
-    calls: u64,
-    bad: u64,
-    seconds: f64,
-    client_cpu: f64,
-    server_cpu: f64,
-}
-
-impl Tally {
-    fn add(&mut self, calls: u64, bad: u64, seconds: f64, client_cpu: f64, server_cpu: f64) {
-        self.calls += calls;
-        self.bad += bad;
-        self.seconds += seconds;
-        self.client_cpu += client_cpu;
-        self.server_cpu += server_cpu;
-    }
-
-    fn rate(&self) -> f64 {
-        self.calls as f64 / self.seconds.max(1e-9)
-    }
-
-    fn client_us(&self) -> f64 {
-        self.client_cpu / self.calls.max(1) as f64 * 1e6
-    }
-
-    fn server_us(&self) -> f64 {
-        self.server_cpu / self.calls.max(1) as f64 * 1e6
-    }
+    wws_tests::bench::main("bench_https", run)
 }
 
 /// The median of per-round ratios `a / b`.
@@ -192,7 +141,12 @@ fn host_rounds(config: &Config, host: &ChildServer, floor: &ChildServer) -> Resu
                 let before = process::cpu_seconds(s.pid())?;
                 let r = wrk::run_url(&url(s), Op::Add, WRK_THREADS, CONNECTIONS, SLICE)?;
                 let cpu = process::cpu_seconds(s.pid())? - before;
-                tallies[i].add(r.replies, r.bad, r.span.as_secs_f64(), 0.0, cpu);
+                let rate = Rate {
+                    calls: r.replies.saturating_sub(r.bad),
+                    errors: r.bad,
+                    elapsed: r.span,
+                };
+                tallies[i].add(&rate, 0.0, cpu);
                 socket_errors[i] += r.socket_errors;
             }
         }
@@ -202,14 +156,14 @@ fn host_rounds(config: &Config, host: &ChildServer, floor: &ChildServer) -> Resu
                 servers[i].0,
                 t.rate(),
                 t.server_us(),
-                t.bad
+                t.errors
             );
             rounds[i].push(t);
         }
     }
     let rates = |t: &[Tally]| t.iter().map(Tally::rate).collect::<Vec<_>>();
     let cpu = |t: &[Tally]| t.iter().map(Tally::server_us).collect::<Vec<_>>();
-    let bad = |t: &[Tally]| t.iter().map(|r| r.bad).sum::<u64>();
+    let bad = |t: &[Tally]| t.iter().map(|r| r.errors).sum::<u64>();
     let mut t = Table::new(&[
         "server",
         ">median calls/s",
@@ -309,7 +263,7 @@ async fn proxy_rounds(
     .map_err(|e| e.to_string())?;
 
     eprintln!("proxy: warm-up");
-    proxy_round(&proxy, SLICE).await;
+    proxy_add_round(&proxy, CALLERS, SLICE).await;
     bare_round(addr, &bare_config, body.clone(), SLICE).await?;
     let me = std::process::id();
     let slices = (config.round.as_secs_f64() / SLICE.as_secs_f64())
@@ -331,20 +285,14 @@ async fn proxy_rounds(
             } {
                 let cpu = (process::cpu_seconds(me)?, process::cpu_seconds(floor_pid)?);
                 let rate = if proxy_turn {
-                    proxy_round(&proxy, SLICE).await
+                    proxy_add_round(&proxy, CALLERS, SLICE).await
                 } else {
                     bare_round(addr, &bare_config, body.clone(), SLICE).await?
                 };
                 let client_cpu = process::cpu_seconds(me)? - cpu.0;
                 let server_cpu = process::cpu_seconds(floor_pid)? - cpu.1;
                 let t = if proxy_turn { &mut p } else { &mut b };
-                t.add(
-                    rate.calls,
-                    rate.errors,
-                    rate.elapsed.as_secs_f64(),
-                    client_cpu,
-                    server_cpu,
-                );
+                t.add(&rate, client_cpu, server_cpu);
             }
         }
         eprintln!(
@@ -361,7 +309,7 @@ async fn proxy_rounds(
     let rates = |t: &[Tally]| t.iter().map(Tally::rate).collect::<Vec<_>>();
     let client = |t: &[Tally]| t.iter().map(Tally::client_us).collect::<Vec<_>>();
     let server = |t: &[Tally]| t.iter().map(Tally::server_us).collect::<Vec<_>>();
-    let errors = |t: &[Tally]| t.iter().map(|r| r.bad).sum::<u64>();
+    let errors = |t: &[Tally]| t.iter().map(|r| r.errors).sum::<u64>();
     let mut t = Table::new(&[
         "client",
         ">median calls/s",
@@ -410,18 +358,6 @@ async fn proxy_rounds(
         "- Proxy: `ProxyProperties::default()` but `max_call_pool_size = {CALLERS}`, its TLS connector trusting the test CA. Bare client: one `hyper::client::conn::http1` connection over tokio-rustls per caller (made anew each slice, as the proxy's pool is warm), the same POST, reply checked for 200 and `3.75`."
     );
     Ok(())
-}
-
-async fn proxy_round(proxy: &ServiceProxy, span: Duration) -> Rate {
-    let callers = vec![proxy.clone(); CALLERS];
-    closed_loop(callers, span, |proxy: ServiceProxy| async move {
-        let reply = proxy
-            .call::<Add, AddResponse>(ADD_ACTION, &REQUEST, CallOptions::new())
-            .await;
-        let good = matches!(reply, Ok(AddResponse { result }) if result == 3.75);
-        (proxy, good)
-    })
-    .await
 }
 
 async fn bare_round(

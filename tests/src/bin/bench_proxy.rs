@@ -17,13 +17,13 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use wws_core::{AddressingVersion, EnvelopeVersion, Message};
-use wws_examples::calculator::{ADD_ACTION, Add, AddResponse};
+use wws_examples::calculator::{ADD_ACTION, Add};
 use wws_proxy::ProxyProperties;
-use wws_proxy::{CallOptions, ServiceProxy};
-use wws_tests::bench::client::{BareClient, Rate, closed_loop};
+use wws_proxy::ServiceProxy;
+use wws_tests::bench::client::{BareClient, Rate, Tally, closed_loop, proxy_add_round};
 use wws_tests::bench::process::ChildServer;
 use wws_tests::bench::table::thousands;
-use wws_tests::bench::{Config, Table, limits, median, process, serve};
+use wws_tests::bench::{Config, Table, limits, median, process};
 
 const CALLERS: usize = 32;
 const PATH: &str = "/calculator";
@@ -33,26 +33,7 @@ const REQUEST: Add = Add { a: 1.5, b: 2.25 };
 const SLICE: Duration = Duration::from_secs(1);
 
 fn main() -> ExitCode {
-    if let Some(code) = serve::serve_if_asked() {
-        return code;
-    }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("bench_proxy: runtime: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match runtime.block_on(run()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("bench_proxy: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    wws_tests::bench::main("bench_proxy", run)
 }
 
 async fn run() -> Result<(), String> {
@@ -93,7 +74,7 @@ async fn run() -> Result<(), String> {
     .expect("to_bytes");
 
     eprintln!("warm-up");
-    proxy_round(&proxy, SLICE).await;
+    proxy_add_round(&proxy, CALLERS, SLICE).await;
     bare_round(addr, body.clone(), SLICE).await?;
 
     let me = std::process::id();
@@ -122,7 +103,7 @@ async fn run() -> Result<(), String> {
                 );
                 limits::perf_control(span, "enable");
                 let rate = if proxy_turn {
-                    proxy_round(&proxy, SLICE).await
+                    proxy_add_round(&proxy, CALLERS, SLICE).await
                 } else {
                     bare_round(addr, body.clone(), SLICE).await?
                 };
@@ -219,50 +200,6 @@ async fn run() -> Result<(), String> {
     println!("{}", load.note());
     println!("- Took {:.0} s.", began.elapsed().as_secs_f64());
     Ok(())
-}
-
-/// What one client did over the slices of a round.
-#[derive(Debug, Default)]
-struct Tally {
-    calls: u64,
-    errors: u64,
-    seconds: f64,
-    client_cpu: f64,
-    server_cpu: f64,
-}
-
-impl Tally {
-    fn add(&mut self, rate: &Rate, client_cpu: f64, server_cpu: f64) {
-        self.calls += rate.calls;
-        self.errors += rate.errors;
-        self.seconds += rate.elapsed.as_secs_f64();
-        self.client_cpu += client_cpu;
-        self.server_cpu += server_cpu;
-    }
-
-    fn rate(&self) -> f64 {
-        self.calls as f64 / self.seconds.max(1e-9)
-    }
-
-    fn client_us(&self) -> f64 {
-        self.client_cpu / self.calls.max(1) as f64 * 1e6
-    }
-
-    fn server_us(&self) -> f64 {
-        self.server_cpu / self.calls.max(1) as f64 * 1e6
-    }
-}
-
-async fn proxy_round(proxy: &ServiceProxy, span: Duration) -> Rate {
-    let callers = vec![proxy.clone(); CALLERS];
-    closed_loop(callers, span, |proxy: ServiceProxy| async move {
-        let reply = proxy
-            .call::<Add, AddResponse>(ADD_ACTION, &REQUEST, CallOptions::new())
-            .await;
-        let good = matches!(reply, Ok(AddResponse { result }) if result == 3.75);
-        (proxy, good)
-    })
-    .await
 }
 
 async fn bare_round(addr: SocketAddr, body: Bytes, span: Duration) -> Result<Rate, String> {

@@ -19,73 +19,21 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use wws_core::{AddressingVersion, EnvelopeVersion};
-use wws_examples::calculator::{ADD_ACTION, Add, AddResponse};
-use wws_proxy::{CallOptions, ProxyProperties, ServiceProxy};
+use wws_proxy::{ProxyProperties, ServiceProxy};
 use wws_security::{UsernameCredentials, UsernameTokenLayer};
-use wws_tests::bench::client::{Rate, closed_loop};
+use wws_tests::bench::client::{Tally, proxy_add_round};
 use wws_tests::bench::process::ChildServer;
 use wws_tests::bench::serve::BENCH_USER;
 use wws_tests::bench::table::thousands;
-use wws_tests::bench::{Config, Table, median, process, serve};
+use wws_tests::bench::{Config, Table, median, process};
 
 const CALLERS: usize = 32;
 const PATH: &str = "/calculator";
-const REQUEST: Add = Add { a: 1.5, b: 2.25 };
 const SLICE: Duration = Duration::from_secs(1);
 const START_WITHIN: Duration = Duration::from_secs(60);
 
 fn main() -> ExitCode {
-    if let Some(code) = serve::serve_if_asked() {
-        return code;
-    }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("bench_security: runtime: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match runtime.block_on(run()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("bench_security: {e}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-#[derive(Debug, Default)]
-struct Tally {
-    calls: u64,
-    errors: u64,
-    seconds: f64,
-    client_cpu: f64,
-    server_cpu: f64,
-}
-
-impl Tally {
-    fn add(&mut self, rate: &Rate, client_cpu: f64, server_cpu: f64) {
-        self.calls += rate.calls;
-        self.errors += rate.errors;
-        self.seconds += rate.elapsed.as_secs_f64();
-        self.client_cpu += client_cpu;
-        self.server_cpu += server_cpu;
-    }
-
-    fn rate(&self) -> f64 {
-        self.calls as f64 / self.seconds.max(1e-9)
-    }
-
-    fn client_us(&self) -> f64 {
-        self.client_cpu / self.calls.max(1) as f64 * 1e6
-    }
-
-    fn server_us(&self) -> f64 {
-        self.server_cpu / self.calls.max(1) as f64 * 1e6
-    }
+    wws_tests::bench::main("bench_security", run)
 }
 
 async fn run() -> Result<(), String> {
@@ -121,18 +69,6 @@ async fn open_proxy(addr: std::net::SocketAddr, secured: bool) -> Result<Service
     Ok(proxy)
 }
 
-async fn round(proxy: &ServiceProxy, span: Duration) -> Rate {
-    let callers = vec![proxy.clone(); CALLERS];
-    closed_loop(callers, span, |proxy: ServiceProxy| async move {
-        let reply = proxy
-            .call::<Add, AddResponse>(ADD_ACTION, &REQUEST, CallOptions::new())
-            .await;
-        let good = matches!(reply, Ok(AddResponse { result }) if result == 3.75);
-        (proxy, good)
-    })
-    .await
-}
-
 async fn username_token(config: &Config) -> Result<(), String> {
     let plain_host = ChildServer::start(
         "host",
@@ -149,8 +85,8 @@ async fn username_token(config: &Config) -> Result<(), String> {
     let plain = open_proxy(plain_host.addr(), false).await?;
     let secured = open_proxy(secured_host.addr(), true).await?;
     eprintln!("UsernameToken: warm-up");
-    round(&plain, SLICE).await;
-    round(&secured, SLICE).await;
+    proxy_add_round(&plain, CALLERS, SLICE).await;
+    proxy_add_round(&secured, CALLERS, SLICE).await;
     let me = std::process::id();
     let slices = (config.round.as_secs_f64() / SLICE.as_secs_f64())
         .round()
@@ -175,7 +111,7 @@ async fn username_token(config: &Config) -> Result<(), String> {
                     (&plain, &plain_host, &mut p)
                 };
                 let before = (process::cpu_seconds(me)?, process::cpu_seconds(host.pid())?);
-                let rate = round(proxy, SLICE).await;
+                let rate = proxy_add_round(proxy, CALLERS, SLICE).await;
                 let client = process::cpu_seconds(me)? - before.0;
                 let server = process::cpu_seconds(host.pid())? - before.1;
                 t.add(&rate, client, server);
