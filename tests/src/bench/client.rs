@@ -104,14 +104,28 @@ impl BareClient {
     ) -> std::io::Result<BareClient> {
         let stream = TcpStream::connect(addr).await?;
         stream.set_nodelay(true)?;
-        let (sender, conn) = http1::handshake(TokioIo::new(stream))
+        Self::over(stream, &addr.to_string(), path, action, body).await
+    }
+
+    /// The HTTP/1.1 handshake over `io`, for POSTs with `Host: host`.
+    async fn over<I>(
+        io: I,
+        host: &str,
+        path: &str,
+        action: &str,
+        body: Bytes,
+    ) -> std::io::Result<BareClient>
+    where
+        I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+    {
+        let (sender, conn) = http1::handshake(TokioIo::new(io))
             .await
             .map_err(std::io::Error::other)?;
         tokio::spawn(conn);
         let bad = |e: http::header::InvalidHeaderValue| std::io::Error::other(e);
         Ok(BareClient {
             sender,
-            host: HeaderValue::from_str(&addr.to_string()).map_err(bad)?,
+            host: HeaderValue::from_str(host).map_err(bad)?,
             path: path.to_owned(),
             soap_action: HeaderValue::from_str(&format!("\"{action}\"")).map_err(bad)?,
             body,
@@ -137,18 +151,8 @@ impl BareClient {
         let tls = tokio_rustls::TlsConnector::from(config)
             .connect(name, stream)
             .await?;
-        let (sender, conn) = http1::handshake(TokioIo::new(tls))
-            .await
-            .map_err(std::io::Error::other)?;
-        tokio::spawn(conn);
-        let bad = |e: http::header::InvalidHeaderValue| std::io::Error::other(e);
-        Ok(BareClient {
-            sender,
-            host: HeaderValue::from_str(&format!("{server_name}:{}", addr.port())).map_err(bad)?,
-            path: path.to_owned(),
-            soap_action: HeaderValue::from_str(&format!("\"{action}\"")).map_err(bad)?,
-            body,
-        })
+        let host = format!("{server_name}:{}", addr.port());
+        Self::over(tls, &host, path, action, body).await
     }
 
     /// Sends the POST and reads the whole reply; true on HTTP 200 with a body

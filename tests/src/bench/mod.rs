@@ -9,6 +9,7 @@
 pub mod calc;
 pub mod cancel;
 pub mod client;
+pub mod compare;
 pub mod config;
 pub mod floor;
 pub mod limits;

@@ -28,6 +28,7 @@ use wws_core::{AddressingVersion, EnvelopeVersion, Message};
 use wws_examples::calculator::{ADD_ACTION, Add};
 use wws_proxy::{ProxyProperties, ServiceProxy};
 use wws_tests::bench::client::{BareClient, Rate, Tally, closed_loop, proxy_add_round};
+use wws_tests::bench::compare::{alternate, client_table, paired};
 use wws_tests::bench::process::ChildServer;
 use wws_tests::bench::table::thousands;
 use wws_tests::bench::wrk::{self, Op};
@@ -46,12 +47,6 @@ const START_WITHIN: Duration = Duration::from_secs(60);
 
 fn main() -> ExitCode {
     wws_tests::bench::main("bench_https", run)
-}
-
-/// The median of per-round ratios `a / b`.
-fn paired(a: &[f64], b: &[f64]) -> String {
-    let r: Vec<f64> = a.iter().zip(b).map(|(x, y)| x / y).collect();
-    format!("{:.2}×", median(&r))
 }
 
 fn list(v: &[f64], f: fn(f64) -> String) -> String {
@@ -265,89 +260,26 @@ async fn proxy_rounds(
     eprintln!("proxy: warm-up");
     proxy_add_round(&proxy, CALLERS, SLICE).await;
     bare_round(addr, &bare_config, body.clone(), SLICE).await?;
-    let me = std::process::id();
-    let slices = (config.round.as_secs_f64() / SLICE.as_secs_f64())
-        .round()
-        .max(1.0) as usize;
-    let (mut proxy_tallies, mut bare_tallies) = (Vec::new(), Vec::new());
-    for round in 0..config.rounds {
-        eprintln!(
-            "proxy: round {}/{}: {slices} slices of {SLICE:?} each",
-            round + 1,
-            config.rounds
-        );
-        let (mut p, mut b) = (Tally::default(), Tally::default());
-        for slice in 0..slices {
-            for proxy_turn in if (slice + round) % 2 == 0 {
-                [true, false]
-            } else {
-                [false, true]
-            } {
-                let cpu = (process::cpu_seconds(me)?, process::cpu_seconds(floor_pid)?);
-                let rate = if proxy_turn {
-                    proxy_add_round(&proxy, CALLERS, SLICE).await
-                } else {
-                    bare_round(addr, &bare_config, body.clone(), SLICE).await?
-                };
-                let client_cpu = process::cpu_seconds(me)? - cpu.0;
-                let server_cpu = process::cpu_seconds(floor_pid)? - cpu.1;
-                let t = if proxy_turn { &mut p } else { &mut b };
-                t.add(&rate, client_cpu, server_cpu);
-            }
-        }
-        eprintln!(
-            "  proxy {:.0} calls/s ({:.1} µs client CPU per call); bare {:.0} calls/s ({:.1} µs)",
-            p.rate(),
-            p.client_us(),
-            b.rate(),
-            b.client_us()
-        );
-        proxy_tallies.push(p);
-        bare_tallies.push(b);
-    }
+    let (proxy_tallies, bare_tallies) = {
+        let (proxy, body, bare_config) = (&proxy, &body, &bare_config);
+        alternate(
+            config,
+            SLICE,
+            floor_pid,
+            ["proxy", "bare"],
+            move || async move { Ok(proxy_add_round(proxy, CALLERS, SLICE).await) },
+            move || bare_round(addr, bare_config, body.clone(), SLICE),
+        )
+        .await?
+    };
     proxy.abort();
-    let rates = |t: &[Tally]| t.iter().map(Tally::rate).collect::<Vec<_>>();
-    let client = |t: &[Tally]| t.iter().map(Tally::client_us).collect::<Vec<_>>();
-    let server = |t: &[Tally]| t.iter().map(Tally::server_us).collect::<Vec<_>>();
-    let errors = |t: &[Tally]| t.iter().map(|r| r.errors).sum::<u64>();
-    let mut t = Table::new(&[
-        "client",
-        ">median calls/s",
-        "rounds (calls/s)",
-        ">client CPU µs/call",
-        ">server CPU µs/call",
-        ">errors",
-        ">vs bare client",
-        ">client CPU vs bare",
-        "target",
-    ]);
-    let ok = errors(&proxy_tallies) == 0;
-    t.row(&[
-        "wws ServiceProxy (typed `call`, TLS connector)".to_owned(),
-        thousands(median(&rates(&proxy_tallies))),
-        list(&rates(&proxy_tallies), thousands),
-        us(median(&client(&proxy_tallies))),
-        us(median(&server(&proxy_tallies))),
-        errors(&proxy_tallies).to_string(),
-        if ok {
-            paired(&rates(&proxy_tallies), &rates(&bare_tallies))
-        } else {
-            "errors: n/a".into()
-        },
-        paired(&client(&proxy_tallies), &client(&bare_tallies)),
-        "≥ 0.80× bare".to_owned(),
-    ]);
-    t.row(&[
-        "bare hyper + rustls client".to_owned(),
-        thousands(median(&rates(&bare_tallies))),
-        list(&rates(&bare_tallies), thousands),
-        us(median(&client(&bare_tallies))),
-        us(median(&server(&bare_tallies))),
-        errors(&bare_tallies).to_string(),
-        "1.00×".to_owned(),
-        "1.00×".to_owned(),
-        String::new(),
-    ]);
+    let t = client_table(
+        "wws ServiceProxy (typed `call`, TLS connector)",
+        &proxy_tallies,
+        "≥ 0.80× floor",
+        "bare hyper + rustls client",
+        &bare_tallies,
+    );
     println!("### Proxy over HTTPS\n");
     print!("{}", t.render());
     println!();

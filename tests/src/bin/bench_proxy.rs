@@ -21,9 +21,9 @@ use wws_examples::calculator::{ADD_ACTION, Add};
 use wws_proxy::ProxyProperties;
 use wws_proxy::ServiceProxy;
 use wws_tests::bench::client::{BareClient, Rate, Tally, closed_loop, proxy_add_round};
+use wws_tests::bench::compare::{alternate, client_table, paired};
 use wws_tests::bench::process::ChildServer;
-use wws_tests::bench::table::thousands;
-use wws_tests::bench::{Config, Table, limits, median, process};
+use wws_tests::bench::{Config, process};
 
 const CALLERS: usize = 32;
 const PATH: &str = "/calculator";
@@ -77,108 +77,32 @@ async fn run() -> Result<(), String> {
     proxy_add_round(&proxy, CALLERS, SLICE).await;
     bare_round(addr, body.clone(), SLICE).await?;
 
-    let me = std::process::id();
-    let slices = (config.round.as_secs_f64() / SLICE.as_secs_f64())
-        .round()
-        .max(1.0) as usize;
-    let (mut proxy_rounds, mut bare_rounds) = (Vec::new(), Vec::new());
-    for round in 0..config.rounds {
-        eprintln!(
-            "round {}/{}: {slices} slices of {SLICE:?} each",
-            round + 1,
-            config.rounds
-        );
-        let (mut p, mut b) = (Tally::default(), Tally::default());
-        for slice in 0..slices {
-            // Alternate which goes first, so that neither always follows the other.
-            for proxy_turn in if (slice + round) % 2 == 0 {
-                [true, false]
-            } else {
-                [false, true]
-            } {
-                let span = if proxy_turn { "proxy" } else { "bare" };
-                let cpu = (
-                    process::cpu_seconds(me)?,
-                    process::cpu_seconds(floor.pid())?,
-                );
-                limits::perf_control(span, "enable");
-                let rate = if proxy_turn {
-                    proxy_add_round(&proxy, CALLERS, SLICE).await
-                } else {
-                    bare_round(addr, body.clone(), SLICE).await?
-                };
-                limits::perf_control(span, "disable");
-                let client_cpu = process::cpu_seconds(me)? - cpu.0;
-                let server_cpu = process::cpu_seconds(floor.pid())? - cpu.1;
-                let t = if proxy_turn { &mut p } else { &mut b };
-                t.add(&rate, client_cpu, server_cpu);
-            }
-        }
-        eprintln!(
-            "  proxy {:.0} calls/s ({:.1} µs client CPU per call, {} errors); bare {:.0} calls/s ({:.1} µs, {} errors)",
-            p.rate(),
-            p.client_us(),
-            p.errors,
-            b.rate(),
-            b.client_us(),
-            b.errors
-        );
-        proxy_rounds.push(p);
-        bare_rounds.push(b);
-    }
+    let (proxy_rounds, bare_rounds) = {
+        let (proxy, body) = (&proxy, &body);
+        alternate(
+            &config,
+            SLICE,
+            floor.pid(),
+            ["proxy", "bare"],
+            move || async move { Ok(proxy_add_round(proxy, CALLERS, SLICE).await) },
+            move || bare_round(addr, body.clone(), SLICE),
+        )
+        .await?
+    };
     proxy.abort();
 
-    let rates = |t: &[Tally]| t.iter().map(Tally::rate).collect::<Vec<_>>();
     let client = |t: &[Tally]| t.iter().map(Tally::client_us).collect::<Vec<_>>();
-    let server = |t: &[Tally]| t.iter().map(Tally::server_us).collect::<Vec<_>>();
-    let list =
-        |v: &[f64], f: fn(f64) -> String| v.iter().map(|x| f(*x)).collect::<Vec<_>>().join(", ");
-    let errors = |t: &[Tally]| t.iter().map(|r| r.errors).sum::<u64>();
-    let paired = |a: &[f64], b: &[f64]| {
-        let r: Vec<f64> = a.iter().zip(b).map(|(x, y)| x / y).collect();
-        format!("{:.2}×", median(&r))
-    };
-    let us = |x: f64| format!("{x:.1}");
-
     println!(
         "Proxy throughput (issue 7 §2): SOAP 1.1 `Add` against the bare hyper floor server (separate process) over loopback, {CALLERS} concurrent callers. {}.\n",
         config.describe()
     );
-    let mut t = Table::new(&[
-        "client",
-        ">median calls/s",
-        "rounds (calls/s)",
-        ">client CPU µs/call",
-        ">server CPU µs/call",
-        ">errors",
-        ">vs bare client",
-        "target",
-    ]);
-    let proxy_ok = errors(&proxy_rounds) == 0;
-    t.row(&[
-        "wws ServiceProxy (typed `call`)".to_owned(),
-        thousands(median(&rates(&proxy_rounds))),
-        list(&rates(&proxy_rounds), thousands),
-        us(median(&client(&proxy_rounds))),
-        us(median(&server(&proxy_rounds))),
-        errors(&proxy_rounds).to_string(),
-        if proxy_ok {
-            paired(&rates(&proxy_rounds), &rates(&bare_rounds))
-        } else {
-            "errors: n/a".into()
-        },
-        "≥ 0.80×".to_owned(),
-    ]);
-    t.row(&[
-        "bare hyper client".to_owned(),
-        thousands(median(&rates(&bare_rounds))),
-        list(&rates(&bare_rounds), thousands),
-        us(median(&client(&bare_rounds))),
-        us(median(&server(&bare_rounds))),
-        errors(&bare_rounds).to_string(),
-        "1.00×".to_owned(),
-        String::new(),
-    ]);
+    let t = client_table(
+        "wws ServiceProxy (typed `call`)",
+        &proxy_rounds,
+        "≥ 0.80×, client CPU ≤ 1.25×",
+        "bare hyper client",
+        &bare_rounds,
+    );
     print!("{}", t.render());
     println!();
     println!(
