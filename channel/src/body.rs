@@ -10,11 +10,14 @@ use http_body_util::BodyExt;
 use hyper::body::{Body, Frame, SizeHint};
 use tokio::sync::oneshot;
 
-/// Why reading a body stopped.
+/// Why [`read_body_limited`] stopped.
 #[derive(Debug)]
-pub(crate) enum ReadError {
+pub enum BodyReadError {
     /// More than `limit` bytes (announced or streamed).
-    TooLarge { limit: usize },
+    TooLarge {
+        /// The limit the body was read under.
+        limit: usize,
+    },
     /// The transport failed mid-body.
     Transport(hyper::Error),
 }
@@ -27,13 +30,13 @@ const INITIAL_RESERVE: usize = 64 * 1024;
 /// Nothing beyond `limit` bytes is buffered: an announced `Content-Length`
 /// over the limit is refused before reading, a streamed one after the chunk
 /// that crosses it. Cancel safe in the sense that dropping it drops the body.
-pub(crate) async fn read_limited<B>(body: &mut B, limit: usize) -> Result<Bytes, ReadError>
+pub async fn read_body_limited<B>(body: &mut B, limit: usize) -> Result<Bytes, BodyReadError>
 where
     B: Body<Data = Bytes, Error = hyper::Error> + Unpin,
 {
     let hint = body.size_hint();
     if hint.lower() > limit as u64 {
-        return Err(ReadError::TooLarge { limit });
+        return Err(BodyReadError::TooLarge { limit });
     }
     // What is announced is reserved only up to a small amount: a peer that
     // announces the quota and sends nothing must not make us commit it.
@@ -44,10 +47,10 @@ where
         .min(INITIAL_RESERVE);
     let mut buf = BytesMut::with_capacity(initial);
     while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(ReadError::Transport)?;
+        let frame = frame.map_err(BodyReadError::Transport)?;
         if let Ok(data) = frame.into_data() {
             if buf.len() + data.len() > limit {
-                return Err(ReadError::TooLarge { limit });
+                return Err(BodyReadError::TooLarge { limit });
             }
             buf.extend_from_slice(&data);
         }
@@ -56,7 +59,7 @@ where
 }
 
 /// Whether a body error is a framing error of the peer (a bad chunk), not a lost connection.
-pub(crate) fn is_malformed_body(e: &hyper::Error) -> bool {
+pub fn is_malformed_body(e: &hyper::Error) -> bool {
     let mut source = std::error::Error::source(e);
     // Bounded by the length of the error chain.
     while let Some(s) = source {

@@ -20,7 +20,7 @@ use crate::connector::{Connector, Forwarding, Http2Mode, HttpVersion, Target};
 use crate::properties::{ChannelBuilder, ChannelProperties};
 
 use crate::binding;
-use crate::body::{FlushSignal, OutgoingBody, ReadError, is_malformed_body, read_limited};
+use crate::body::{BodyReadError, FlushSignal, OutgoingBody, is_malformed_body, read_body_limited};
 use crate::codec;
 use crate::endpoint::Endpoint;
 use crate::io::SignallingIo;
@@ -797,20 +797,20 @@ impl Channel {
         let read = timed(
             props.receive_timeout,
             "receive",
-            read_limited(&mut incoming, limit),
+            read_body_limited(&mut incoming, limit),
         )
         .await;
         // Whatever is left unread, dropping the body resets the stream.
         drop(incoming);
         let bytes = match read {
             Ok(Ok(bytes)) => bytes,
-            Ok(Err(ReadError::TooLarge { limit })) => {
+            Ok(Err(BodyReadError::TooLarge { limit })) => {
                 return Err(StreamError::Failed(Failure::answer(Error::QuotaExceeded {
                     quota: "max message size",
                     limit: limit as u64,
                 })));
             }
-            Ok(Err(ReadError::Transport(e))) => {
+            Ok(Err(BodyReadError::Transport(e))) => {
                 return Err(failed(
                     &sender,
                     disconnected("the stream was lost while receiving the reply", Some(e)),
@@ -943,12 +943,12 @@ impl Channel {
         let read = timed(
             props.receive_timeout,
             "receive",
-            read_limited(&mut incoming, limit),
+            read_body_limited(&mut incoming, limit),
         )
         .await;
         let bytes = match read {
             Ok(Ok(bytes)) => bytes,
-            Ok(Err(ReadError::TooLarge { limit })) => {
+            Ok(Err(BodyReadError::TooLarge { limit })) => {
                 // The rest is not read: close the connection rather than drain it.
                 drop(incoming);
                 *slot = None;
@@ -958,13 +958,13 @@ impl Channel {
                     limit: limit as u64,
                 }));
             }
-            Ok(Err(ReadError::Transport(e))) if is_malformed_body(&e) => {
+            Ok(Err(BodyReadError::Transport(e))) if is_malformed_body(&e) => {
                 *slot = None;
                 return Err(Failure::answer(Error::invalid_format(format!(
                     "the reply's HTTP body framing is invalid: {e}"
                 ))));
             }
-            Ok(Err(ReadError::Transport(_)))
+            Ok(Err(BodyReadError::Transport(_)))
                 if parts.status == StatusCode::PROXY_AUTHENTICATION_REQUIRED =>
             {
                 // A proxy refusing may close without reading the request: its head is the answer.
@@ -977,7 +977,7 @@ impl Channel {
                     },
                 ));
             }
-            Ok(Err(ReadError::Transport(e))) => {
+            Ok(Err(BodyReadError::Transport(e))) => {
                 *slot = None;
                 return Err(Failure::transport(disconnected(
                     "the connection was lost while receiving the reply",

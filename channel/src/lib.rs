@@ -1,12 +1,13 @@
 //! HTTP channels of the wws SOAP stack: [`Channel`], the client request
-//! channel, and [`ReplyChannel`], the server side of one HTTP exchange
-//! (handed out by `wws_listener::Listener`).
+//! channel (the server side of an exchange, `ReplyChannel`, is the
+//! listener's: `wws_listener::ReplyChannel`), and the SOAP HTTP binding
+//! both sides share ([`http_binding`]).
 //!
-//! Both speak SOAP over HTTP/1.1 as DESIGN.md §5 and the SOAP HTTP bindings
+//! A channel speaks SOAP over HTTP/1.1 as DESIGN.md §5 and the SOAP HTTP bindings
 //! say: SOAP 1.1 as `text/xml` with a `SOAPAction` header, SOAP 1.2 as
 //! `application/soap+xml` with an `action` parameter, faults with 500 (1.1)
 //! or 400/500 (1.2). Every message is read under [`wws_core::ReaderQuotas`]
-//! while it streams in. Both can be aborted at any time from any thread:
+//! while it streams in. A channel can be aborted at any time from any thread:
 //! `abort()` is synchronous, never waits on I/O, completes pending operations
 //! with [`wws_core::Error::Aborted`] and closes the socket.
 //!
@@ -82,27 +83,14 @@
 //! - A channel's requests take turns on one keep-alive connection; a
 //!   request that was not yet written when the server closed the idle
 //!   connection is retried once on a new one, a written one never is.
-//! - A [`ReplyChannel`] dropped without an answer is aborted: its connection
-//!   is closed rather than left waiting.
 //! - A server may answer before the request is all sent (refusing a body
 //!   over its quota) and then close: the channel reports that answer rather
 //!   than the broken pipe of its unfinished write, and closes the connection.
-//! - A [`ReplyChannel`]'s answer releases an unread request body (it is not
-//!   read afterwards); the listener then closes the connection gracefully.
 //! - Redirects (3xx) are not followed: a SOAP request is not replayed to
 //!   another address behind the caller's back; the error names the location.
 //! - A response head is read up to [`MAX_RESPONSE_HEAD_SIZE`] (64 KiB); an
 //!   answer that is not HTTP/1.1 or has a broken chunked framing is
 //!   `InvalidFormat`, not "disconnected", and leaves the channel `Open`.
-//! - A [`ReplyChannel`] is handed out by the listener already `Open`, with
-//!   the request head read: the accept is the listener's, so there is no
-//!   `Accepting` state (WWSAPI's server channels have one); an abort
-//!   during accept is `Listener::abort`, which completes the accept with
-//!   `Aborted`.
-//! - [`ReplyChannel`]'s answers (`reply`, `reply_fault`, `reply_http`,
-//!   `close`) hand the response to the connection without waiting today;
-//!   they are `async` so that a transport with flow control (HTTP/2) can
-//!   make them wait for the peer's window without an API change.
 
 pub mod auth;
 mod binding;
@@ -114,13 +102,11 @@ mod endpoint;
 mod io;
 mod properties;
 pub mod proxy;
-mod reply;
 #[cfg(feature = "tls")]
 pub mod tls;
 
 pub use channel::{Channel, MAX_RESPONSE_HEAD_SIZE};
 pub use properties::{ChannelBuilder, ChannelProperties};
-pub use reply::ReplyChannel;
 pub use wws_core::state::ChannelState;
 
 /// Checks, without connecting, that `url` is an address [`Channel::open`]
@@ -142,18 +128,15 @@ pub fn url_without_user_info(url: &str) -> String {
 /// The `http` crate, whose header types the channel's options take.
 pub use http;
 
-/// Plumbing between a listener and the exchanges it hands out; not needed to use channels.
-#[doc(hidden)]
-pub mod server {
-    pub use crate::reply::{ExchangeSettings, NoReply, ReplyBody, ServerConnection};
-}
-
-/// The SOAP HTTP binding's helpers (media types, transport action, fault status codes).
+/// The SOAP HTTP binding's helpers (media types, transport action, fault
+/// status codes, reading a message body under the size quota), shared by
+/// the client channel and the listener's reply channels.
 pub mod http_binding {
     pub use crate::binding::{
         SOAP_ACTION, content_type, envelope_version_of, media_type, media_type_param, reply_status,
         soap_action_header, transport_action,
     };
+    pub use crate::body::{BodyReadError, is_malformed_body, read_body_limited};
 }
 
 #[cfg(test)]
@@ -179,7 +162,6 @@ mod tests {
     #[test]
     fn objects_and_futures_are_send() {
         assert_send_sync::<Channel>();
-        assert_send_sync::<ReplyChannel>();
         let channel = Channel::new();
         let msg = wws_core::Message::new(
             wws_core::EnvelopeVersion::Soap11,
@@ -189,17 +171,5 @@ mod tests {
         assert_send(&channel.request(msg.clone()));
         assert_send(&channel.send(msg));
         assert_send(&channel.close());
-    }
-
-    /// Compile-time only: the exchange's futures can move between threads.
-    #[allow(dead_code)]
-    fn reply_channel_futures_are_send(exchange: &ReplyChannel) {
-        assert_send(&exchange.receive());
-        assert_send(&exchange.reply(wws_core::Message::new(
-            wws_core::EnvelopeVersion::Soap11,
-            wws_core::AddressingVersion::Transport,
-        )));
-        assert_send(&exchange.close());
-        assert_send(&exchange.disconnected());
     }
 }

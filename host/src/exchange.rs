@@ -6,8 +6,8 @@ use std::time::Instant;
 
 use bytes::Bytes;
 use http::{Extensions, HeaderMap, HeaderValue, Method, StatusCode};
-use wws_channel::ReplyChannel;
 use wws_core::{AddressingVersion, EnvelopeVersion, Error, Fault, FaultCode, Header, Message};
+use wws_listener::ReplyChannel;
 
 use crate::context::{CallInfo, CancelReason, OperationContext};
 use crate::contract::{ByAction, Operation, Reply};

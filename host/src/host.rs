@@ -9,9 +9,9 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::Instrument;
-use wws_channel::ReplyChannel;
 use wws_core::state::{OnDrop, ServiceHostEvent, ServiceHostState, StateCell};
 use wws_core::{EnvelopeVersion, Error, Result};
+use wws_listener::ReplyChannel;
 use wws_listener::acceptor::Acceptor;
 use wws_listener::{ExchangeService, Listener, Serving};
 

@@ -6,6 +6,8 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::ReplyChannel;
+use crate::reply::{ExchangeSettings, NoReply, ReplyBody, ServerConnection};
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Response, StatusCode, header};
 use hyper::service::service_fn;
@@ -15,9 +17,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
-use wws_channel::ReplyChannel;
 use wws_channel::connector::HttpVersion;
-use wws_channel::server::{ExchangeSettings, NoReply, ReplyBody, ServerConnection};
 use wws_core::AbortSignal;
 
 use crate::ListenerProperties;

@@ -14,7 +14,7 @@ use tokio::time::Sleep;
 use crate::acceptor::Io;
 use crate::admission::Slot;
 use crate::framing::{Framing, Verdict};
-use wws_channel::server::ServerConnection;
+use crate::reply::ServerConnection;
 
 /// A served stream whose writes fail with `TimedOut` once they have
 /// been held up for `send_timeout` without everything queued being sent.

@@ -90,6 +90,22 @@
 //!   is handed out. Over TLS, a connection over `max_connections` (every
 //!   connection busy) is closed at once, without the plain-text 503 a
 //!   plain HTTP client gets.
+//! - A [`ReplyChannel`] is handed out already `Open`, with the request head
+//!   read: the accept is the listener's, so there is no `Accepting` state
+//!   (WWSAPI's server channels have one); an abort during accept is
+//!   [`Listener::abort`], which completes the accept with `Aborted`.
+//! - A [`ReplyChannel`] dropped without an answer is aborted: its connection
+//!   is closed rather than left waiting. Its answer releases an unread
+//!   request body (it is not read afterwards); the connection then ends
+//!   with the lingering close above.
+//! - [`ReplyChannel`]'s answers (`reply`, `reply_fault`, `reply_http`,
+//!   `close`) hand the response to the connection without waiting today;
+//!   they are `async` so that a transport with flow control (HTTP/2) can
+//!   make them wait for the peer's window without an API change.
+//! - The reply channel lives here, not in `wws-channel`, with the
+//!   per-connection state it shares with the connection task (what the
+//!   client's going away, an abort or a refused body do to the
+//!   connection); both sides share `wws_channel::http_binding`.
 //! - A bind failure other than "address in use" is reported as
 //!   [`Error::AddressInUse`] with the OS error as its source, except an
 //!   address that is not local ([`Error::InvalidEndpointUrl`]).
@@ -100,6 +116,7 @@ mod connection;
 mod framing;
 mod io;
 mod properties;
+mod reply;
 mod service;
 #[cfg(feature = "tls")]
 mod tls;
@@ -115,12 +132,13 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use tracing::field;
-use wws_channel::ReplyChannel;
-use wws_channel::server::ExchangeSettings;
 use wws_core::state::{Lifecycle, ListenerEvent, OnDrop, Ticket};
 use wws_core::{AbortSignal, Error, Result};
 
 pub use properties::{ListenerBuilder, ListenerProperties};
+pub use reply::ReplyChannel;
+
+use reply::ExchangeSettings;
 pub use service::{ExchangeService, Serving};
 pub use wws_core::state::ListenerState;
 
@@ -584,8 +602,21 @@ mod tests {
     fn assert_send_sync<T: Send + Sync>() {}
     fn assert_send<T: Send>(_: &T) {}
 
+    /// Compile-time only: the exchange's futures can move between threads.
+    #[allow(dead_code)]
+    fn reply_channel_futures_are_send(exchange: &ReplyChannel) {
+        assert_send(&exchange.receive());
+        assert_send(&exchange.reply(wws_core::Message::new(
+            wws_core::EnvelopeVersion::Soap11,
+            wws_core::AddressingVersion::Transport,
+        )));
+        assert_send(&exchange.close());
+        assert_send(&exchange.disconnected());
+    }
+
     #[test]
     fn listener_and_its_futures_are_send() {
+        assert_send_sync::<ReplyChannel>();
         assert_send_sync::<Listener>();
         let listener = Listener::new();
         assert_send(&listener.open(([127, 0, 0, 1], 0).into()));

@@ -4,7 +4,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use wws_channel::ReplyChannel;
+use crate::ReplyChannel;
 
 /// The future an [`ExchangeService`] returns for one exchange.
 pub type Serving = Pin<Box<dyn Future<Output = ()> + Send>>;

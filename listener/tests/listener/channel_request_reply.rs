@@ -1,9 +1,10 @@
 //! A request and its reply over loopback, through `wws_listener`, in both SOAP versions.
 
 use crate::common::*;
-use wws_channel::{Channel, ChannelState, ReplyChannel};
+use wws_channel::{Channel, ChannelState};
 use wws_core::{AddressingVersion, EnvelopeVersion, Message, QName};
 use wws_listener::Listener;
+use wws_listener::ReplyChannel;
 
 async fn open_listener() -> Listener {
     let listener = Listener::new();

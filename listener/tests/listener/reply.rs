@@ -29,7 +29,7 @@ async fn exchange(
     listener: &wws_listener::Listener,
     addr: std::net::SocketAddr,
     request: Vec<u8>,
-) -> (wws_channel::ReplyChannel, RawClient) {
+) -> (wws_listener::ReplyChannel, RawClient) {
     let mut client = RawClient::connect(addr).await;
     client.send(&request).await;
     let exchange = listener.accept_channel().await.expect("accept");

@@ -18,7 +18,7 @@ const BIG: usize = 64 << 20;
 async fn stuck_reply(
     listener: &wws_listener::Listener,
     addr: std::net::SocketAddr,
-) -> (wws_channel::ReplyChannel, RawClient) {
+) -> (wws_listener::ReplyChannel, RawClient) {
     let mut client = RawClient::connect(addr).await;
     client
         .send(&soap11_request(

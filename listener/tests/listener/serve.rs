@@ -32,7 +32,7 @@ async fn serving() -> (Listener, SocketAddr, mpsc::UnboundedReceiver<&'static st
         .build()
         .expect("listener");
     listener
-        .serve(move |exchange: wws_channel::ReplyChannel| {
+        .serve(move |exchange: wws_listener::ReplyChannel| {
             let tx = tx.clone();
             async move {
                 let _gone = Dropped(tx.clone(), "service future dropped");
@@ -91,7 +91,7 @@ async fn a_served_listener_answers_through_its_service_and_refuses_accept() {
         ),
         "{r:?}"
     );
-    let r = listener.serve(|_exchange: wws_channel::ReplyChannel| async {});
+    let r = listener.serve(|_exchange: wws_listener::ReplyChannel| async {});
     assert!(
         matches!(
             r,

@@ -1,5 +1,6 @@
-//! [`ReplyChannel`]: the server side of one HTTP exchange, and the plumbing
-//! a listener uses to hand exchanges out.
+//! [`ReplyChannel`]: the server side of one HTTP exchange, and the
+//! per-connection plumbing ([`ServerConnection`]) the listener's connection
+//! tasks share with the exchanges they carry.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -7,29 +8,30 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use http::{HeaderMap, HeaderValue, Method, Response, StatusCode, Uri, header};
 use http_body_util::Full;
 use hyper::body::Incoming;
 use tokio::sync::oneshot;
 use tokio_util::sync::{CancellationToken, DropGuard};
 use tracing::field;
+use wws_channel::connector::TlsInfo;
+use wws_channel::http_binding::{
+    self as binding, BodyReadError, is_malformed_body, read_body_limited,
+};
 use wws_core::state::{ChannelEvent, ChannelState, Lifecycle};
-use wws_core::{AbortSignal, EnvelopeVersion, Error, Fault, Message, ReaderQuotas, Result};
-
-use crate::binding;
-use crate::body::{ReadError, is_malformed_body, read_limited};
-use crate::codec;
-use crate::connector::TlsInfo;
+use wws_core::{
+    AbortSignal, AddressingVersion, EnvelopeVersion, Error, Fault, Message, ReaderQuotas, Result,
+};
 
 const OBJECT: &str = "ReplyChannel";
 
 /// The body type of the responses a [`ReplyChannel`] produces.
-pub type ReplyBody = Full<Bytes>;
+pub(crate) type ReplyBody = Full<Bytes>;
 
 /// What a listener applies to the exchanges it accepts.
 #[derive(Clone, Debug, Default)]
-pub struct ExchangeSettings {
+pub(crate) struct ExchangeSettings {
     /// Quotas for reading request messages.
     pub quotas: ReaderQuotas,
     /// Time the client has to deliver the request body once `receive` starts; `None` is infinite.
@@ -42,7 +44,7 @@ pub struct ExchangeSettings {
 /// the connection when [`killed`](Self::killed) resolves and holds
 /// [`closed_guard`](Self::closed_guard) for as long as the connection lives.
 #[derive(Clone, Debug)]
-pub struct ServerConnection {
+pub(crate) struct ServerConnection {
     inner: Arc<ConnShared>,
 }
 
@@ -62,11 +64,6 @@ struct ConnShared {
 }
 
 impl ServerConnection {
-    /// A connection with the client at `peer`.
-    pub fn new(peer: SocketAddr) -> Self {
-        ServerConnection::with_tls(peer, None)
-    }
-
     /// A connection with the client at `peer`, over TLS when `tls` says what it established.
     pub fn with_tls(peer: SocketAddr, tls: Option<Arc<TlsInfo>>) -> Self {
         ServerConnection {
@@ -222,7 +219,7 @@ impl ReplyControl {
 
 /// The exchange was dropped or aborted without an answer: the listener closes the connection.
 #[derive(Debug)]
-pub struct NoReply;
+pub(crate) struct NoReply;
 
 impl std::fmt::Display for NoReply {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -238,7 +235,7 @@ impl ReplyChannel {
     ///
     /// The future fails with [`NoReply`] when the channel is aborted or
     /// dropped without an answer; the connection should then be closed.
-    pub fn from_request(
+    pub(crate) fn from_request(
         request: http::Request<Incoming>,
         conn: &ServerConnection,
         settings: Arc<ExchangeSettings>,
@@ -395,8 +392,8 @@ impl ReplyChannel {
         let limit = settings.quotas.max_message_size;
         let read = async {
             match settings.body_read_timeout {
-                None => Ok(read_limited(&mut body, limit).await),
-                Some(after) => tokio::time::timeout(after, read_limited(&mut body, limit))
+                None => Ok(read_body_limited(&mut body, limit).await),
+                Some(after) => tokio::time::timeout(after, read_body_limited(&mut body, limit))
                     .await
                     .map_err(|_| Error::TimedOut {
                         what: "receive request body",
@@ -407,26 +404,26 @@ impl ReplyChannel {
         let read = tokio::select! {
             biased;
             _ = self.inner.abort.aborted() => Err(Error::Aborted { object: OBJECT }),
-            _ = self.inner.conn.inner.body_refused.cancelled() => Ok(Err(ReadError::TooLarge { limit })),
+            _ = self.inner.conn.inner.body_refused.cancelled() => Ok(Err(BodyReadError::TooLarge { limit })),
             r = read => r,
         };
         let bytes = match read {
             Ok(Ok(bytes)) => bytes,
-            Ok(Err(ReadError::TooLarge { limit })) => {
+            Ok(Err(BodyReadError::TooLarge { limit })) => {
                 span.record("outcome", "request over the size quota");
                 return Err(Error::QuotaExceeded {
                     quota: "max message size",
                     limit: limit as u64,
                 });
             }
-            Ok(Err(ReadError::Transport(e))) if is_malformed_body(&e) => {
+            Ok(Err(BodyReadError::Transport(e))) if is_malformed_body(&e) => {
                 // The client is there but its framing is broken: it can still get a fault.
                 span.record("outcome", "request body framing invalid");
                 return Err(Error::invalid_format(format!(
                     "the request's HTTP body framing is invalid: {e}"
                 )));
             }
-            Ok(Err(ReadError::Transport(e))) => {
+            Ok(Err(BodyReadError::Transport(e))) => {
                 let err = if self.inner.abort.is_aborted() {
                     Error::Aborted { object: OBJECT }
                 } else {
@@ -456,7 +453,7 @@ impl ReplyChannel {
         };
         self.ctl().body_complete = true;
         span.record("bytes_in", bytes.len());
-        let mut msg = codec::decode_owned(bytes, &settings.quotas)?;
+        let mut msg = decode_owned(bytes, &settings.quotas)?;
         if msg.action.is_none() {
             msg.action = self.inner.transport_action.clone();
         }
@@ -489,8 +486,8 @@ impl ReplyChannel {
     /// Cancel safe: the reply is handed over in one step.
     pub async fn reply(&self, msg: Message) -> Result<()> {
         // The body is looked at once; only a fault is read further.
-        let status = if codec::is_fault(&msg) {
-            match codec::fault_of(&msg).ok().flatten() {
+        let status = if msg.is_fault() {
+            match msg.fault().ok().flatten() {
                 Some(fault) => binding::reply_status(msg.envelope, Some(&fault)),
                 // A fault we cannot read back: still not the sender's fault as far as we know.
                 None => StatusCode::INTERNAL_SERVER_ERROR,
@@ -498,7 +495,7 @@ impl ReplyChannel {
         } else {
             binding::reply_status(msg.envelope, None)
         };
-        let body = codec::encode(&msg)?;
+        let body = encode(&msg)?;
         let content_type = binding::content_type(msg.envelope, msg.action.as_deref())?;
         self.respond(status, Some(content_type), body, HeaderMap::new())
     }
@@ -507,7 +504,12 @@ impl ReplyChannel {
     ///
     /// As [`reply`](Self::reply). Cancel safe.
     pub async fn reply_fault(&self, envelope: EnvelopeVersion, fault: &Fault) -> Result<()> {
-        self.reply(codec::from_fault(envelope, fault)?).await
+        self.reply(Message::from_fault(
+            envelope,
+            AddressingVersion::Transport,
+            fault,
+        )?)
+        .await
     }
 
     /// Sends a non-SOAP answer: `status` with `content_type`, `body` and
@@ -665,5 +667,25 @@ impl Drop for ReplyInner {
             tracing::debug!(target: "wws.reply", "reply channel dropped without a reply; closing the connection");
             self.conn.kill();
         }
+    }
+}
+
+/// The message as envelope bytes; an addressing field XML cannot carry is an error.
+fn encode(msg: &Message) -> Result<Bytes> {
+    let mut buf = BytesMut::with_capacity(512 + msg.body.len());
+    msg.write(&mut buf)?;
+    Ok(buf.freeze())
+}
+
+/// Requests at least this large are read in place (the body a slice of the
+/// input, no copy); below it copying is cheaper than sharing the buffer.
+const READ_IN_PLACE_FROM: usize = 16 * 1024;
+
+/// The message in `bytes`, read under `quotas`, sharing `bytes` when large.
+fn decode_owned(bytes: Bytes, quotas: &ReaderQuotas) -> Result<Message> {
+    if bytes.len() >= READ_IN_PLACE_FROM {
+        Message::read_bytes(bytes, quotas)
+    } else {
+        Message::read(&bytes, quotas)
     }
 }
