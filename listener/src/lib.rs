@@ -135,7 +135,7 @@ use tracing::field;
 use wws_core::state::{Lifecycle, ListenerEvent, OnDrop, Ticket};
 use wws_core::{AbortSignal, Error, Result};
 
-pub use properties::{ListenerBuilder, ListenerProperties};
+pub use properties::{Http2Limits, ListenerBuilder, ListenerProperties};
 pub use reply::ReplyChannel;
 
 use reply::ExchangeSettings;
