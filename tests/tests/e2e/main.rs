@@ -7,6 +7,8 @@ mod abort_host;
 mod calls;
 mod close_host;
 mod faults;
+mod http2_abandon;
+mod http2_abort;
 mod http_auth;
 mod http_proxy;
 mod https;
