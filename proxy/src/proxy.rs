@@ -66,6 +66,9 @@ struct Shared {
     /// HTTP/2 connections, each shared by the calls it carries, by key.
     multiplexed: HashMap<u64, Multiplexed>,
     next_mux_key: u64,
+    /// An HTTP/2 connection was opened: new connections are pooled as
+    /// HTTP/2 while they open (calls join them rather than each opening one).
+    http2_seen: bool,
     /// The channel `open()` is connecting, so that `abort()` can close it.
     opening: Option<Channel>,
     /// Parent of every call's signal; replaced by each `open()`.
@@ -78,6 +81,31 @@ struct Shared {
 struct Multiplexed {
     channel: Channel,
     calls: usize,
+    /// While the connection is being opened: tells the calls that joined
+    /// it whether it opened speaking HTTP/2 (`Some(true)`).
+    opening: Option<watch::Receiver<Option<bool>>>,
+}
+
+impl Multiplexed {
+    /// Whether it may take calls: open, or being opened.
+    fn usable(&self) -> bool {
+        match &self.opening {
+            // The call opening it may have gone (abandoned mid-open).
+            Some(opening) => opening.has_changed().is_ok(),
+            None => self.channel.state() == ChannelState::Open,
+        }
+    }
+}
+
+/// The connection [`Inner::checkout`] found a call.
+enum Checkout {
+    /// Open: an idle HTTP/1.1 one, or a stream on an HTTP/2 one.
+    Ready(Channel),
+    /// New, to open; with the pool's key and the sender telling the calls
+    /// that join it while it opens, when it is pooled as HTTP/2 at once.
+    Fresh(Channel, Option<(u64, watch::Sender<Option<bool>>)>),
+    /// A stream on an HTTP/2 connection another call is opening.
+    Join(Channel, watch::Receiver<Option<bool>>),
 }
 
 /// One pending call.
@@ -118,7 +146,7 @@ impl Shared {
             // Lost (the channel faulted): it takes no new calls, and is
             // closed once the last on it ended (each fails on its own;
             // closing it sooner would make theirs `Aborted`).
-            if m.calls == 0 && m.channel.state() != ChannelState::Open {
+            if m.calls == 0 && !m.usable() {
                 if let Some(m) = self.multiplexed.remove(&key) {
                     m.channel.abort();
                 }
@@ -127,7 +155,18 @@ impl Shared {
     }
 
     /// Adds an HTTP/2 connection to the pool, carrying `slot`'s call.
-    fn share(&mut self, channel: Channel, slot_key: u64) {
+    fn share(&mut self, channel: Channel, slot_key: u64) -> u64 {
+        self.share_opening(channel, slot_key, None)
+    }
+
+    /// As [`share`](Self::share), for a connection still being opened.
+    fn share_opening(
+        &mut self,
+        channel: Channel,
+        slot_key: u64,
+        opening: Option<watch::Receiver<Option<bool>>>,
+    ) -> u64 {
+        self.http2_seen = true;
         let key = self.next_mux_key;
         self.next_mux_key += 1;
         let carries = match self.calls.get_mut(&slot_key) {
@@ -143,8 +182,10 @@ impl Shared {
             Multiplexed {
                 channel,
                 calls: carries,
+                opening,
             },
         );
+        key
     }
 }
 
@@ -262,6 +303,7 @@ impl ServiceProxy {
                     idle: Vec::new(),
                     multiplexed: HashMap::new(),
                     next_mux_key: 0,
+                    http2_seen: false,
                     opening: None,
                     signal: AbortSignal::new(),
                     runtime: None,
@@ -375,7 +417,7 @@ impl ServiceProxy {
             {
                 Ok(_) => {
                     if channel.http_version() == Some(HttpVersion::Http2) {
-                        shared.share(channel, u64::MAX);
+                        let _ = shared.share(channel, u64::MAX);
                     } else if inner.props.max_call_pool_size > 0 {
                         shared.idle.push(channel);
                     } else {
@@ -904,26 +946,89 @@ impl Inner {
         message: Message,
         http_headers: HeaderMap,
     ) -> Result<Message> {
-        let (channel, fresh) = self
-            .checkout(key)
-            .ok_or(Error::Aborted { object: OBJECT })?;
-        if fresh {
-            // Boxed: connecting is only one phase; the pending exchange need
-            // not keep its space while waiting for the reply.
-            Box::pin(channel.open(&self.open_url)).await?;
-            if channel.http_version() == Some(HttpVersion::Http2) {
-                // Later calls may share it.
-                let mut shared = self.lock();
-                if shared
-                    .calls
-                    .get(&key)
-                    .is_some_and(|s| s.stream_of.is_none())
-                {
-                    shared.share(channel.clone(), key);
+        // A call that waited on a connection whose open failed tries once more.
+        let mut attempts = 0;
+        let channel = loop {
+            attempts += 1;
+            match self
+                .checkout(key)
+                .ok_or(Error::Aborted { object: OBJECT })?
+            {
+                Checkout::Ready(channel) => break channel,
+                Checkout::Fresh(channel, pooled) => {
+                    // Boxed: connecting is only one phase; the pending exchange need
+                    // not keep its space while waiting for the reply.
+                    let opened = Box::pin(channel.open(&self.open_url)).await;
+                    let http2 =
+                        opened.is_ok() && channel.http_version() == Some(HttpVersion::Http2);
+                    match pooled {
+                        Some((mux_key, joined)) => self.opened(key, mux_key, http2, joined),
+                        None if http2 => {
+                            // Later calls may share it.
+                            let mut shared = self.lock();
+                            if shared
+                                .calls
+                                .get(&key)
+                                .is_some_and(|s| s.stream_of.is_none())
+                            {
+                                let _ = shared.share(channel.clone(), key);
+                            }
+                        }
+                        None => {}
+                    }
+                    opened?;
+                    break channel;
+                }
+                Checkout::Join(channel, mut opening) => {
+                    let http2 = matches!(
+                        opening.wait_for(Option::is_some).await.as_deref(),
+                        Ok(Some(true))
+                    );
+                    if http2 {
+                        break channel;
+                    }
+                    // Not an HTTP/2 connection after all (or not opened): leave it.
+                    let mut shared = self.lock();
+                    let shared = &mut *shared;
+                    if let Some(mut slot) = shared.calls.remove(&key) {
+                        shared.release_stream(&mut slot);
+                        shared.calls.insert(key, slot);
+                    }
+                    if attempts >= 2 {
+                        return Err(Error::EndpointUnreachable {
+                            url: self.url.clone(),
+                            source: Some(
+                                "the HTTP/2 connection this call waited for did not open".into(),
+                            ),
+                        });
+                    }
+                }
+            }
+        };
+        channel.request_with_headers(message, http_headers).await
+    }
+
+    /// A connection pooled as HTTP/2 while call `key` opened it is open
+    /// (`http2`), or is not usable as such: then it leaves the pool (the
+    /// call keeps it as its own, if it opened) and the calls that joined
+    /// it are told.
+    fn opened(&self, key: u64, mux_key: u64, http2: bool, joined: watch::Sender<Option<bool>>) {
+        {
+            let mut shared = self.lock();
+            let shared = &mut *shared;
+            if http2 {
+                if let Some(m) = shared.multiplexed.get_mut(&mux_key) {
+                    m.opening = None;
+                }
+            } else if let Some(m) = shared.multiplexed.remove(&mux_key) {
+                if let Some(slot) = shared.calls.get_mut(&key) {
+                    // Its own connection now (HTTP/1.1), closed or pooled when it ends.
+                    slot.stream_of = None;
+                    slot.channel = Some(m.channel);
                 }
             }
         }
-        channel.request_with_headers(message, http_headers).await
+        joined.send_replace(Some(http2));
     }
 
     /// A channel with the proxy's properties and connector, not yet opened.
@@ -934,42 +1039,50 @@ impl Inner {
     /// Gives call `key` a connection: a stream on an HTTP/2 connection
     /// with room, an idle one from the pool, else a new (not yet opened)
     /// one. `None` when the call is no longer pending.
-    fn checkout(&self, key: u64) -> Option<(Channel, bool)> {
-        {
+    fn checkout(&self, key: u64) -> Option<Checkout> {
+        let http2_seen = {
             let mut shared = self.lock();
             let shared = &mut *shared;
             shared.calls.get(&key)?;
-            if let Some(channel) = self.share_stream(shared, key) {
-                return Some((channel, false));
+            if let Some(found) = self.share_stream(shared, key) {
+                return Some(found);
             }
             while let Some(channel) = shared.idle.pop() {
                 if channel.state() == ChannelState::Open {
                     if channel.http_version() == Some(HttpVersion::Http2) {
-                        shared.share(channel.clone(), key);
+                        let _ = shared.share(channel.clone(), key);
                     } else if let Some(slot) = shared.calls.get_mut(&key) {
                         slot.channel = Some(channel.clone());
                     }
-                    return Some((channel, false));
+                    return Some(Checkout::Ready(channel));
                 }
                 // A pooled connection the server closed meanwhile.
                 channel.abort();
             }
-        }
+            shared.http2_seen
+        };
         // Made outside the lock; its properties were checked when the proxy was built.
         let channel = self.new_channel().ok()?;
         let mut shared = self.lock();
+        shared.calls.get(&key)?;
+        if http2_seen {
+            // The endpoint speaks HTTP/2: calls that come while this opens join it.
+            let (tx, rx) = watch::channel(None);
+            let mux_key = shared.share_opening(channel.clone(), key, Some(rx));
+            return Some(Checkout::Fresh(channel, Some((mux_key, tx))));
+        }
         let slot = shared.calls.get_mut(&key)?;
         slot.channel = Some(channel.clone());
-        Some((channel, true))
+        Some(Checkout::Fresh(channel, None))
     }
 
     /// A stream for call `key` on a pooled HTTP/2 connection: the least
     /// busy one with room, or when the pool is full, the least busy one.
-    fn share_stream(&self, shared: &mut Shared, key: u64) -> Option<Channel> {
+    fn share_stream(&self, shared: &mut Shared, key: u64) -> Option<Checkout> {
         let lost: Vec<u64> = shared
             .multiplexed
             .iter()
-            .filter(|(_, m)| m.calls == 0 && m.channel.state() != ChannelState::Open)
+            .filter(|(_, m)| m.calls == 0 && !m.usable())
             .map(|(k, _)| *k)
             .collect();
         for k in lost {
@@ -977,12 +1090,7 @@ impl Inner {
                 m.channel.abort();
             }
         }
-        let open = || {
-            shared
-                .multiplexed
-                .iter()
-                .filter(|(_, m)| m.channel.state() == ChannelState::Open)
-        };
+        let open = || shared.multiplexed.iter().filter(|(_, m)| m.usable());
         let (&mux_key, m) = open().min_by_key(|(_, m)| m.calls)?;
         let full = open().count() >= self.props.max_call_pool_size.max(1);
         if m.calls >= self.props.max_streams_per_connection && !full {
@@ -991,10 +1099,14 @@ impl Inner {
         let m = shared.multiplexed.get_mut(&mux_key)?;
         m.calls += 1;
         let channel = m.channel.clone();
+        let opening = m.opening.clone();
         let slot = shared.calls.get_mut(&key)?;
         slot.channel = Some(channel.clone());
         slot.stream_of = Some(mux_key);
-        Some(channel)
+        Some(match opening {
+            Some(opening) => Checkout::Join(channel, opening),
+            None => Checkout::Ready(channel),
+        })
     }
 
     /// Completes call `key` with `outcome`; puts its connection back in the

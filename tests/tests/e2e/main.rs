@@ -9,6 +9,7 @@ mod close_host;
 mod faults;
 mod http2_abandon;
 mod http2_abort;
+mod http2_pool;
 mod http_auth;
 mod http_proxy;
 mod https;
