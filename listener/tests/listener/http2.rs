@@ -285,6 +285,68 @@ async fn streams_over_the_limit_are_refused_not_served() {
     listener.abort();
 }
 
+/// Opens a stream and resets it at once (CANCEL), `streams` times (the
+/// "rapid reset" flood), then pings: the GOAWAY error code the server
+/// sent, or `None` when it answered the ping with the connection alive.
+async fn reset_flood(addr: SocketAddr, streams: u32) -> Option<u32> {
+    let mut tcp = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let mut out = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".to_vec();
+    out.extend_from_slice(&[0, 0, 0, 4, 0, 0, 0, 0, 0]);
+    let block: &[u8] = &[0x83, 0x86, 0x84, 0x41, 0x01, b'a'];
+    for i in 0..streams {
+        let id = (2 * i + 1).to_be_bytes();
+        out.extend_from_slice(&[0, 0, block.len() as u8, 1, 0x4]);
+        out.extend_from_slice(&id);
+        out.extend_from_slice(block);
+        out.extend_from_slice(&[0, 0, 4, 3, 0]);
+        out.extend_from_slice(&id);
+        out.extend_from_slice(&8u32.to_be_bytes());
+    }
+    // PING with an 8-byte payload.
+    out.extend_from_slice(&[0, 0, 8, 6, 0, 0, 0, 0, 0]);
+    out.extend_from_slice(b"wws-ping");
+    let _ = tcp.write_all(&out).await;
+    tokio::time::timeout(STEP, async {
+        loop {
+            let mut head = [0u8; 9];
+            if tcp.read_exact(&mut head).await.is_err() {
+                return None;
+            }
+            let len = u32::from_be_bytes([0, head[0], head[1], head[2]]) as usize;
+            let mut payload = vec![0u8; len];
+            if tcp.read_exact(&mut payload).await.is_err() {
+                return None;
+            }
+            match head[3] {
+                7 => {
+                    return payload
+                        .get(4..8)
+                        .map(|c| u32::from_be_bytes([c[0], c[1], c[2], c[3]]));
+                }
+                6 if head[4] & 1 == 1 => return None,
+                _ => {}
+            }
+        }
+    })
+    .await
+    .expect("the server answers")
+}
+
+#[tokio::test]
+async fn a_flood_of_reset_streams_closes_the_connection_at_the_limit() {
+    const ENHANCE_YOUR_CALM: u32 = 0xb;
+    let (listener, addr, seen) = serving(no_timeouts()).await;
+    assert_eq!(reset_flood(addr, 200).await, Some(ENHANCE_YOUR_CALM));
+    assert!(*seen.started.borrow() < 200, "not every stream was served");
+    listener.abort();
+    // The limit is the listener's: raised, the same flood is served.
+    let mut props = no_timeouts();
+    props.http2.max_pending_reset_streams = 1000;
+    let (listener, addr, _) = serving(props).await;
+    assert_eq!(reset_flood(addr, 200).await, None, "the ping is answered");
+    listener.abort();
+}
+
 #[tokio::test]
 async fn the_http2_limits_are_checked_by_the_builder() {
     let mut props = no_timeouts();
