@@ -10,6 +10,7 @@ mod faults;
 mod http2_abandon;
 mod http2_abort;
 mod http2_pool;
+mod http2_sockets;
 mod http_auth;
 mod http_proxy;
 mod https;
