@@ -5,7 +5,6 @@ use std::future::{Future, poll_fn};
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use crate::ReplyChannel;
@@ -16,7 +15,7 @@ use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 use wws_channel::connector::HttpVersion;
@@ -276,10 +275,10 @@ impl Served {
         let _closed = conn.closed_guard();
         let slot = self.registered.slot.clone();
         let streams = Arc::new(Streams {
-            open: AtomicUsize::new(0),
+            open: watch::Sender::new(0),
             slot: slot.clone(),
         });
-        let service = self.exchange_service(&conn, Tracker::Streams(streams));
+        let service = self.exchange_service(&conn, Tracker::Streams(streams.clone()));
         let io = ServedIo::new(
             io,
             self.send_timeout,
@@ -298,6 +297,18 @@ impl Served {
             _ = slot.evicted() => None,
             _ = silent_for(&slot, self.first_byte_timeout) => None,
             r = &mut http => Some(r),
+            _ = idle_for(&streams, self.header_read_timeout) => {
+                // As an idle HTTP/1.1 keep-alive connection: GOAWAY, then closed.
+                tracing::debug!(target: "wws.listener", "HTTP/2 connection idle: closing");
+                http.as_mut().graceful_shutdown();
+                let limit = self.header_read_timeout.unwrap_or(REFUSAL_WRITE);
+                tokio::select! {
+                    biased;
+                    _ = conn.killed() => None,
+                    _ = self.aborted.cancelled() => None,
+                    r = tokio::time::timeout(limit, &mut http) => r.ok(),
+                }
+            }
             _ = self.shutdown.cancelled() => {
                 // GOAWAY: no new streams; those in progress may finish.
                 http.as_mut().graceful_shutdown();
@@ -490,7 +501,8 @@ enum Tracker {
 }
 
 struct Streams {
-    open: AtomicUsize,
+    /// How many streams have an exchange not yet answered.
+    open: watch::Sender<usize>,
     slot: Arc<Slot>,
 }
 
@@ -499,7 +511,7 @@ impl Tracker {
         match self {
             Tracker::Single(slot) => slot.exchange_started(),
             Tracker::Streams(s) => {
-                s.open.fetch_add(1, Ordering::AcqRel);
+                s.open.send_modify(|n| *n += 1);
                 s.slot.exchange_started();
             }
         }
@@ -509,7 +521,12 @@ impl Tracker {
         match self {
             Tracker::Single(slot) => slot.exchange_answered(),
             Tracker::Streams(s) => {
-                if s.open.fetch_sub(1, Ordering::AcqRel) == 1 {
+                let mut idle = false;
+                s.open.send_modify(|n| {
+                    *n = n.saturating_sub(1);
+                    idle = *n == 0;
+                });
+                if idle {
                     s.slot.exchange_answered();
                 }
             }
@@ -530,6 +547,30 @@ async fn silent_for(slot: &Slot, limit: Option<Duration>) {
         std::future::pending::<()>().await;
     }
     tracing::debug!(target: "wws.listener", ?limit, "nothing received in time: closed");
+}
+
+/// Resolves once an HTTP/2 connection has had no stream with an exchange
+/// in progress for `limit` (the header read timeout, which closes an idle
+/// HTTP/1.1 keep-alive connection); pending for ever without a limit.
+async fn idle_for(streams: &Streams, limit: Option<Duration>) {
+    let Some(limit) = limit else {
+        return std::future::pending().await;
+    };
+    let mut open = streams.open.subscribe();
+    // Each turn waits for the connection to go idle, then for a stream or the limit.
+    loop {
+        if open.wait_for(|n| *n == 0).await.map(drop).is_err() {
+            return std::future::pending().await;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(limit) => return,
+            r = async { open.wait_for(|n| *n > 0).await.map(drop) } => {
+                if r.is_err() {
+                    return std::future::pending().await;
+                }
+            }
+        }
+    }
 }
 
 /// How long a refusal (408, 503) may take to write before the connection is just closed.

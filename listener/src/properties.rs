@@ -60,7 +60,9 @@ pub struct ListenerProperties {
 ///
 /// A client that opens streams faster than it reads replies is held by
 /// `max_concurrent_streams` and the send buffer; the send timeout then
-/// drops its connection as over HTTP/1.1.
+/// drops its connection as over HTTP/1.1. A connection with no exchange
+/// in progress for `header_read_timeout` is sent `GOAWAY` and closed, as
+/// an idle HTTP/1.1 keep-alive connection is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Http2Limits {

@@ -348,6 +348,46 @@ async fn a_flood_of_reset_streams_closes_the_connection_at_the_limit() {
 }
 
 #[tokio::test]
+async fn an_idle_http2_connection_is_sent_goaway_and_closed_at_the_header_timeout() {
+    let mut props = no_timeouts();
+    props.header_read_timeout = Some(Duration::from_millis(200));
+    let (listener, addr, _) = serving(props).await;
+    // A client that opens an HTTP/2 connection and then no stream.
+    let mut tcp = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let mut out = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".to_vec();
+    out.extend_from_slice(&[0, 0, 0, 4, 0, 0, 0, 0, 0]);
+    tcp.write_all(&out).await.expect("write");
+    let mut goaway = false;
+    let closed = tokio::time::timeout(STEP, async {
+        loop {
+            let mut head = [0u8; 9];
+            if tcp.read_exact(&mut head).await.is_err() {
+                return;
+            }
+            let len = u32::from_be_bytes([0, head[0], head[1], head[2]]) as usize;
+            let mut payload = vec![0u8; len];
+            if tcp.read_exact(&mut payload).await.is_err() {
+                return;
+            }
+            match head[3] {
+                7 => goaway = true,
+                // Answer the server's PING (graceful shutdown waits for it).
+                6 if head[4] & 1 == 0 => {
+                    let mut ack = vec![0, 0, 8, 6, 1, 0, 0, 0, 0];
+                    ack.extend_from_slice(&payload);
+                    let _ = tcp.write_all(&ack).await;
+                }
+                _ => {}
+            }
+        }
+    })
+    .await;
+    assert!(closed.is_ok(), "the idle connection was closed");
+    assert!(goaway, "with a GOAWAY first");
+    listener.abort();
+}
+
+#[tokio::test]
 async fn the_http2_limits_are_checked_by_the_builder() {
     let mut props = no_timeouts();
     props.http2.max_concurrent_streams = 0;
