@@ -27,6 +27,10 @@ use crate::io::SignallingIo;
 
 pub(crate) const OBJECT: &str = "Channel";
 
+/// How long an HTTP/2 connection the channel closed may take to send its
+/// `GOAWAY` before its socket is closed regardless.
+const GOAWAY_GRACE: Duration = Duration::from_millis(100);
+
 /// Largest response head (status line and headers) a [`Channel`] reads; a
 /// larger one is refused with [`Error::QuotaExceeded`] as it streams in.
 pub const MAX_RESPONSE_HEAD_SIZE: usize = 64 * 1024;
@@ -165,7 +169,9 @@ impl Drop for Counted<'_> {
 
 impl Drop for Connection {
     fn drop(&mut self) {
-        // The task owns the socket; ending it closes the connection.
+        // The task owns the socket (HTTP/1.1), or hyper's task does and
+        // closes it with GOAWAY once this task let go (HTTP/2, bounded by
+        // GOAWAY_GRACE); ending it closes the connection.
         self.kill.abort();
         if let Some(task) = self.task.take() {
             task.abort();
@@ -564,15 +570,17 @@ impl Channel {
                 }
                 v => v,
             };
-            let stream = connected.io;
             let flush = Arc::new(FlushSignal::default());
-            let io = TokioIo::new(SignallingIo::new(stream, flush.clone()));
+            let io = SignallingIo::new(connected.io, flush.clone());
             let handshake_failed = |e: hyper::Error| Error::EndpointUnreachable {
                 url: endpoint.url.clone(),
                 source: Some(Box::new(e)),
             };
             let kill = abort.child();
             let (sender, task) = if version == HttpVersion::Http2 {
+                // hyper's own task drives the HTTP/2 connection: when the
+                // channel lets go (kill) it sends GOAWAY and closes, within GOAWAY_GRACE.
+                let io = TokioIo::new(io.cut_after(kill.clone(), GOAWAY_GRACE));
                 let (sender, conn) = http2::Builder::new(TokioExecutor::new())
                     .timer(TokioTimer::new())
                     .max_header_list_size(MAX_RESPONSE_HEAD_SIZE as u32)
@@ -582,6 +590,7 @@ impl Channel {
                 let task = tokio::spawn(drive_connection(conn, kill.clone(), id));
                 (Sender::Http2(sender), task)
             } else {
+                let io = TokioIo::new(io);
                 let (sender, conn) = http1::Builder::new()
                     .max_header_size(MAX_RESPONSE_HEAD_SIZE)
                     .handshake(io)

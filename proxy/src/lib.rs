@@ -170,8 +170,9 @@
 //! while a connection opens wait for it rather than open their own).
 //! Abandon, drop and a call's timeout reset the call's stream only
 //! (`RST_STREAM` with `CANCEL`): the connection and the other calls go on,
-//! and the host tells the operation `ChannelFaulted`. Abort and close drop
-//! the connections. [`ServiceProxy::http2_connections`] says how many
+//! and the host tells the operation `ChannelFaulted`. Abort and close end
+//! the connections (`GOAWAY`, then the socket closed within 100 ms).
+//! [`ServiceProxy::http2_connections`] says how many
 //! there are.
 //!
 //! ```

@@ -537,7 +537,7 @@ impl ServiceProxy {
                 }
             }
             let mut idle = std::mem::take(&mut shared.idle);
-            // Dropping an HTTP/2 connection ends all its streams at once.
+            // Aborting an HTTP/2 channel ends all its streams at once (GOAWAY, then closed).
             idle.extend(shared.multiplexed.drain().map(|(_, m)| m.channel));
             idle.extend(shared.opening.take());
             inner.publish_pending(&shared);

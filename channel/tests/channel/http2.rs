@@ -291,3 +291,63 @@ async fn futures_join_all<F: std::future::Future>(
     .await;
     out.into_iter().flatten().collect()
 }
+
+/// Reads one HTTP/2 frame: (type, payload); `None` at EOF.
+async fn read_frame(tcp: &mut tokio::net::TcpStream) -> Option<(u8, Vec<u8>)> {
+    use tokio::io::AsyncReadExt;
+    let mut head = [0u8; 9];
+    tcp.read_exact(&mut head).await.ok()?;
+    let len = u32::from_be_bytes([0, head[0], head[1], head[2]]) as usize;
+    let mut payload = vec![0u8; len];
+    tcp.read_exact(&mut payload).await.ok()?;
+    Some((head[3], payload))
+}
+
+#[tokio::test]
+async fn abort_says_goaway_and_closes_the_socket() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let channel = h2c_channel(|_| {});
+    channel.open(&url(addr, "/x")).await.expect("open");
+    let (mut tcp, _) = listener.accept().await.expect("accept");
+    let mut preface = [0u8; 24];
+    tcp.read_exact(&mut preface).await.expect("preface");
+    assert_eq!(&preface, b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+    // An empty SETTINGS, and the ACK of the client's.
+    tcp.write_all(&[0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 4, 1, 0, 0, 0, 0])
+        .await
+        .expect("settings");
+    let request = tokio::spawn({
+        let channel = channel.clone();
+        async move { channel.request(hold()).await }
+    });
+    // The request's HEADERS arrive; this server never answers.
+    tokio::time::timeout(STEP, async {
+        while let Some((kind, _)) = read_frame(&mut tcp).await {
+            if kind == 1 {
+                return;
+            }
+        }
+        panic!("closed before the request");
+    })
+    .await
+    .expect("bounded");
+    channel.abort();
+    let r = tokio::time::timeout(STEP, request)
+        .await
+        .expect("bounded")
+        .expect("task");
+    assert!(is_channel_aborted(&r), "{r:?}");
+    // The server reads GOAWAY, then the end of the stream: the socket is closed.
+    let frames = tokio::time::timeout(STEP, async {
+        let mut kinds = Vec::new();
+        while let Some((kind, _)) = read_frame(&mut tcp).await {
+            kinds.push(kind);
+        }
+        kinds
+    })
+    .await
+    .expect("the socket is closed");
+    assert!(frames.contains(&7), "GOAWAY among {frames:?}");
+}

@@ -50,7 +50,8 @@ async fn proxy_abort_ends_every_stream_and_closes_the_connection() {
         "{:?}",
         t0.elapsed()
     );
-    // The connection is dropped: every stream ends with it.
+    // GOAWAY, then the connection closes: every stream ends with it.
+    reaches(&relay.goaways, 1).await;
     reaches(&relay.closed, 1).await;
     for _ in 0..5 {
         let (_, _, reason, _) = served.cancelled().await;
