@@ -233,4 +233,6 @@ pub use call::{CallOptions, PendingCall};
 pub use layer::{CallInfo, ProxyLayer};
 pub use properties::{ProxyBuilder, ProxyProperties};
 pub use proxy::ServiceProxy;
+/// Whether the proxy speaks HTTP/2 ([`ProxyBuilder::http2`]).
+pub use wws_channel::connector::Http2Mode;
 pub use wws_core::state::ServiceProxyState;
