@@ -1,5 +1,6 @@
 //! Generates the modules of `src/lib.rs` with wws-build, as a user's build.rs would:
-//! the calculator (examples/calculator.wsdl), the project's shop contract, and
+//! the calculator (examples/calculator.wsdl), the project's shop contract, the
+//! ONVIF subset the contracts tests serve (tests/tests/contracts/onvif_device.wsdl), and
 //! TempConvert, NumberConversion, CountryInfoService and ONVIF device management from `../shared/wsdl/` when it is there
 //! (cfg `wws_corpus`; the tests say SKIPPED otherwise).
 
@@ -26,6 +27,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     generate(
         &root.join("build/tests/contracts/shop.wsdl"),
         &out.join("shop.rs"),
+    )?;
+    // xsi:type families and a substitution group (a bare schema).
+    generate(
+        &root.join("codegen-tests/contracts/shapes.xsd"),
+        &out.join("shapes.rs"),
+    )?;
+    // The ONVIF subset the contracts tests host and zeep reads (their own file).
+    generate(
+        &root.join("tests/tests/contracts/onvif_device.wsdl"),
+        &out.join("onvif_subset.rs"),
     )?;
     let corpus = root.join("../shared/wsdl");
     println!("cargo:rerun-if-changed={}", corpus.display());

@@ -23,7 +23,7 @@ fn target(items: &[Item], ty: &Ty) -> Option<usize> {
     match ty {
         Ty::Item(i) => match &items[*i].body {
             Body::Alias(t) => target(items, t),
-            Body::Struct { .. } | Body::Choice { .. } => Some(*i),
+            Body::Struct { .. } | Body::Choice { .. } | Body::Family { .. } => Some(*i),
             _ => None,
         },
         _ => None,
@@ -48,8 +48,15 @@ fn visit(items: &mut [Item], i: usize, state: &mut [u8], warn: &mut Warnings) {
                     .map(|t| (n, Some(t)))
             })
             .collect(),
+        Body::Family { variants } => variants
+            .iter()
+            .enumerate()
+            .map(|(n, &(_, t))| (n, Some(t)))
+            .collect(),
         _ => Vec::new(),
     };
+    // Derived types a family cannot hold by value (they hold the family).
+    let mut dropped = Vec::new();
     for (n, t) in edges {
         let Some(t) = t else { continue };
         if state[t] == 1 {
@@ -78,10 +85,23 @@ fn visit(items: &mut [Item], i: usize, state: &mut [u8], warn: &mut Warnings) {
                         v.3 = Some(Ty::Raw);
                     }
                 }
+                Body::Family { variants } if n > 0 => {
+                    warn.push(format!(
+                        "{owner}: {} holds a {owner} by value, so it cannot be one of its \
+                         variants; sent in its base's place it reads as the base",
+                        variants[n].0
+                    ));
+                    dropped.push(n);
+                }
                 _ => {}
             }
         } else if state[t] == 0 {
             visit(items, t, state, warn);
+        }
+    }
+    if let Body::Family { variants } = &mut items[i].body {
+        for n in dropped.into_iter().rev() {
+            variants.remove(n);
         }
     }
     state[i] = 2;
@@ -123,6 +143,8 @@ pub fn defaults(items: &[Item]) -> Vec<bool> {
                         || (f.nillable && f.kind == Kind::Element)
                         || ty_ok(items, &d, &f.ty)
                 }),
+                // Its default is the base's.
+                Body::Family { variants } => variants.first().is_some_and(|&(_, b)| d[b]),
                 _ => false,
             };
             if ok {
@@ -239,6 +261,32 @@ impl Emitter<'_> {
                     }
                 }
                 o.push_str("}\n");
+            }
+            Body::Family { variants } => {
+                o.push_str("#[derive(Debug, Clone, PartialEq, ::wws_core::XmlType)]\n");
+                o.push_str("#[allow(clippy::large_enum_variant)]\n");
+                o.push_str("#[xml(polymorphic)]\n");
+                let _ = writeln!(o, "pub enum {} {{", item.name);
+                for (n, (v, t)) in variants.iter().enumerate() {
+                    let what = if n == 0 {
+                        "The base type"
+                    } else {
+                        "Derived type"
+                    };
+                    let t = &self.items[*t];
+                    let _ = writeln!(o, "    /// {what} `{}`.", t.xml_name);
+                    let _ = writeln!(o, "    {v}({}),", t.name);
+                }
+                o.push_str("}\n");
+                if let Some((v, b)) = variants.first()
+                    && self.defaults[i]
+                {
+                    let _ = writeln!(
+                        o,
+                        "\nimpl Default for {} {{\n    fn default() -> Self {{\n        {}::{v}({}::default())\n    }}\n}}",
+                        item.name, item.name, self.items[*b].name
+                    );
+                }
             }
             Body::Struct { fields, element } => {
                 let mut derives = "Debug, Clone, PartialEq".to_owned();
@@ -482,17 +530,53 @@ impl Emitter<'_> {
                     "    pub fn {}_with(&self, req: &{req}, opts: ::wws_proxy::CallOptions) -> ::wws_proxy::PendingCall<{resp}> {{\n        self.proxy.invoke::<{m}::{}>(req, opts)\n    }}",
                     op.method, op.ident
                 );
-                if let Some(crate::wsdl::HeaderSet { name: hname, .. }) = &op.headers[0] {
-                    let _ = writeln!(
-                        o,
-                        "\n    /// `{}` with its SOAP headers and call options (fails only when a header cannot be written).",
-                        op.wsdl_name
-                    );
-                    let _ = writeln!(
-                        o,
-                        "    pub fn {}_with_headers(\n        &self,\n        req: &{req},\n        headers: &{hname},\n        opts: ::wws_proxy::CallOptions,\n    ) -> ::wws_core::Result<::wws_proxy::PendingCall<{resp}>> {{\n        let opts = headers.add_to(self.proxy.envelope_version(), opts)?;\n        Ok(self.{}_with(req, opts))\n    }}",
-                        op.method, op.method
-                    );
+                let request_headers = op.headers[0].as_ref().map(|h| h.name.as_str());
+                let response_headers = op.headers[1].as_ref().map(|h| h.name.as_str());
+                // The reply's typed headers come back beside its body.
+                let (out, call) = match response_headers {
+                    Some(rname) => (
+                        format!("({resp}, {rname})"),
+                        format!(
+                            "self.proxy.invoke_with_reply_headers::<{m}::{}, {rname}>(req, opts)",
+                            op.ident
+                        ),
+                    ),
+                    None => (
+                        resp.to_string(),
+                        format!("self.{}_with(req, opts)", op.method),
+                    ),
+                };
+                let returns = if response_headers.is_some() {
+                    " and returns the reply's typed headers beside its body"
+                } else {
+                    ""
+                };
+                match request_headers {
+                    Some(hname) => {
+                        let _ = writeln!(
+                            o,
+                            "\n    /// `{}` with its SOAP headers and call options{returns} (fails only when a header cannot be written).",
+                            op.wsdl_name
+                        );
+                        let _ = writeln!(
+                            o,
+                            "    pub fn {}_with_headers(\n        &self,\n        req: &{req},\n        headers: &{hname},\n        opts: ::wws_proxy::CallOptions,\n    ) -> ::wws_core::Result<::wws_proxy::PendingCall<{out}>> {{\n        let opts = headers.add_to(self.proxy.envelope_version(), opts)?;\n        Ok({call})\n    }}",
+                            op.method
+                        );
+                    }
+                    None if response_headers.is_some() => {
+                        let _ = writeln!(
+                            o,
+                            "\n    /// `{}` with call options{returns}.",
+                            op.wsdl_name
+                        );
+                        let _ = writeln!(
+                            o,
+                            "    pub fn {}_with_headers(\n        &self,\n        req: &{req},\n        opts: ::wws_proxy::CallOptions,\n    ) -> ::wws_proxy::PendingCall<{out}> {{\n        {call}\n    }}",
+                            op.method
+                        );
+                    }
+                    None => {}
                 }
             }
             o.push_str("}\n\n");
@@ -590,7 +674,7 @@ impl Emitter<'_> {
             o,
             "",
             &format!(
-                "The SOAP headers of `{}`'s {dir}: each one absent or set. A client sends request headers with the `_with_headers` method (or `add_to`); \
+                "The SOAP headers of `{}`'s {dir}: each one absent or set. A client sends request headers with the `_with_headers` method (or `add_to`), which also returns the response headers beside the body; \
                  a service reads them with `from_headers(ctx.headers())` and answers response \
                  headers with `to_headers` and `OperationContext::add_reply_header`.",
                 op.wsdl_name
@@ -632,6 +716,10 @@ impl Emitter<'_> {
             );
         }
         o.push_str("            }\n        }\n        Ok(out)\n    }\n}\n\n");
+        let _ = writeln!(
+            o,
+            "impl ::wws_core::FromHeaders for {name} {{\n    fn from_headers(headers: &[::wws_core::Header]) -> ::wws_core::Result<Self> {{\n        {name}::from_headers(headers)\n    }}\n}}\n"
+        );
     }
 }
 
@@ -651,6 +739,7 @@ fn default_doc(item: &Item) -> String {
         Body::Enum { .. } => "enumeration",
         Body::Choice { .. } => "choice",
         Body::Alias(_) => "simple type",
+        Body::Family { .. } => "type family",
         _ => "type",
     };
     if item.xml_name.is_empty() {

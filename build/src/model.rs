@@ -68,6 +68,9 @@ pub enum Body {
     },
     /// A named simple type that is another type.
     Alias(Ty),
+    /// A named complex type and the types derived from it (`xsi:type`):
+    /// `(variant, item)`, the base first.
+    Family { variants: Vec<(String, usize)> },
 }
 
 /// A generated item.

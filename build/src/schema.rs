@@ -2,7 +2,7 @@
 //! choices choice enums, other simple types aliases; what cannot be mapped
 //! becomes raw XML and a warning.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::Warnings;
 use crate::dom::{Node, XML, XS};
@@ -61,6 +61,11 @@ pub struct Gen<'a> {
     elements: BTreeMap<QName, usize>,
     /// Items that are structs (complex types, elements), known before they are translated.
     structs: std::collections::BTreeSet<usize>,
+    /// Substitution groups: head element → the elements naming it as their
+    /// `substitutionGroup` directly.
+    substitutes: BTreeMap<QName, Vec<QName>>,
+    /// The choice item made for each substitution group head used.
+    groups: BTreeMap<QName, usize>,
     pub warn: &'a mut Warnings,
 }
 
@@ -143,8 +148,20 @@ impl<'a> Gen<'a> {
             simple: BTreeMap::new(),
             elements: BTreeMap::new(),
             structs: Default::default(),
+            substitutes: BTreeMap::new(),
+            groups: BTreeMap::new(),
             warn,
         };
+        for (q, def) in &ix.elements {
+            if let Some(head) = def
+                .node
+                .attr("substitutionGroup")
+                .and_then(|h| def.node.qname(h))
+                && head != *q
+            {
+                g.substitutes.entry(head).or_default().push(q.clone());
+            }
+        }
         for (kind, q) in &ix.order {
             match *kind {
                 "complex" => {
@@ -211,6 +228,87 @@ impl<'a> Gen<'a> {
                     fields,
                     element: Some(q.1.clone()),
                 };
+            }
+        }
+    }
+
+    /// `xsi:type` polymorphism: each named complex type that other named
+    /// types extend (`complexContent/extension`, at any depth) gets a
+    /// family enum (`{Base}Family`: the base first, then every derived type
+    /// in schema order), and the element fields and choice alternatives
+    /// declared with the base type hold the family, so a derived value sent
+    /// in the base's place keeps its own content. The bases' own derived
+    /// structs keep flattening the base itself, and body elements keep
+    /// their declared type.
+    pub fn polymorphism(&mut self) {
+        let named: BTreeSet<usize> = self.complex.values().copied().collect();
+        let mut children: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for &i in &named {
+            if let Body::Struct {
+                fields,
+                element: None,
+            } = &self.items[i].body
+                && let Some(Field {
+                    kind: Kind::Flatten,
+                    ty: Ty::Item(b),
+                    ..
+                }) = fields.first()
+                && named.contains(b)
+                && *b != i
+            {
+                children.entry(*b).or_default().push(i);
+            }
+        }
+        let mut family = BTreeMap::new();
+        for &base in children.keys() {
+            // Every type derived from `base`, depth first in schema order (a
+            // cycle of extensions, which XSD forbids, is cut by `seen`).
+            let mut seen = BTreeSet::from([base]);
+            let mut order = Vec::new();
+            let mut stack: Vec<usize> = children[&base].iter().rev().copied().collect();
+            while let Some(d) = stack.pop() {
+                if !seen.insert(d) {
+                    continue;
+                }
+                order.push(d);
+                if let Some(c) = children.get(&d) {
+                    stack.extend(c.iter().rev().copied());
+                }
+            }
+            let (ns, xml_name, name) = {
+                let b = &self.items[base];
+                (b.ns.clone(), b.xml_name.clone(), b.name.clone())
+            };
+            let f = self.alloc(&format!("{name}Family"), "", &ns, &xml_name, true);
+            let variants = std::iter::once(base)
+                .chain(order)
+                .map(|i| (self.items[i].name.clone(), i))
+                .collect();
+            self.items[f].doc = format!(
+                "`{name}` or a type derived from it, told apart by `xsi:type` \
+                 (a type this contract does not define reads as `{name}`)."
+            );
+            self.items[f].body = Body::Family { variants };
+            family.insert(base, f);
+        }
+        let retarget = |ty: &mut Ty| {
+            if let Ty::Item(i) = ty
+                && let Some(&f) = family.get(i)
+            {
+                *ty = Ty::Item(f);
+            }
+        };
+        for item in &mut self.items {
+            match &mut item.body {
+                Body::Struct { fields, .. } => fields
+                    .iter_mut()
+                    .filter(|f| f.kind == Kind::Element)
+                    .for_each(|f| retarget(&mut f.ty)),
+                Body::Choice { variants } => variants
+                    .iter_mut()
+                    .filter_map(|v| v.3.as_mut())
+                    .for_each(retarget),
+                _ => {}
             }
         }
     }
@@ -341,7 +439,7 @@ impl<'a> Gen<'a> {
         match ty {
             Ty::Raw => true,
             Ty::Item(i) => match &self.items[*i].body {
-                Body::Struct { .. } | Body::Choice { .. } => true,
+                Body::Struct { .. } | Body::Choice { .. } | Body::Family { .. } => true,
                 Body::Enum { .. } => false,
                 Body::Alias(t) => self.is_struct(t),
                 Body::Pending => self.structs.contains(i),
@@ -392,6 +490,68 @@ impl<'a> Gen<'a> {
             q.0, q.1
         ));
         Ty::Raw
+    }
+
+    /// For a reference to `head` when other elements name it as their
+    /// `substitutionGroup` (at any depth): a choice of the head (unless
+    /// abstract) and every member, one variant each, made once per head.
+    fn substitution_group(&mut self, head: &QName, owner: usize) -> Option<usize> {
+        if let Some(&i) = self.groups.get(head) {
+            return Some(i);
+        }
+        // Members depth first, in name order; `seen` cuts a cycle (which XSD forbids).
+        let mut members = Vec::new();
+        let mut seen = BTreeSet::from([head.clone()]);
+        let mut stack: Vec<QName> = self.substitutes.get(head)?.iter().rev().cloned().collect();
+        while let Some(m) = stack.pop() {
+            if !seen.insert(m.clone()) {
+                continue;
+            }
+            if let Some(next) = self.substitutes.get(&m) {
+                stack.extend(next.iter().rev().cloned());
+            }
+            members.push(m);
+        }
+        let abstract_head = self
+            .ix
+            .elements
+            .get(head)
+            .is_some_and(|d| d.node.attr("abstract") == Some("true"));
+        let i = self.alloc(&format!("{}Group", head.1), "", &head.0, "", true);
+        self.groups.insert(head.clone(), i);
+        self.items[i].doc = format!(
+            "Element `{}` or an element of its substitution group, told apart by name.",
+            head.1
+        );
+        let mut scope = Scope::with(&[]);
+        let mut variants = Vec::new();
+        let all = std::iter::once(head.clone())
+            .filter(|_| !abstract_head)
+            .chain(members);
+        for m in all {
+            if self
+                .ix
+                .elements
+                .get(&m)
+                .is_some_and(|d| d.node.attr("abstract") == Some("true"))
+            {
+                continue;
+            }
+            let (ty, _) = self.top_element_ty(&m, owner);
+            variants.push((
+                scope.unique(&pascal(&m.1)),
+                m.1.clone(),
+                m.0.clone(),
+                Some(ty),
+            ));
+        }
+        self.items[i].body = if variants.is_empty() {
+            // Every element of the group is abstract: nothing can stand there.
+            Body::Alias(Ty::Raw)
+        } else {
+            Body::Choice { variants }
+        };
+        Some(i)
     }
 
     /// The value type of a top-level element, and whether it is nillable.
@@ -659,7 +819,11 @@ impl<'a> Gen<'a> {
         }
         if let Some(r) = el.attr("ref") {
             let q = el.qname(r)?;
-            let (ty, nillable) = self.top_element_ty(&q, owner);
+            let (ty, nillable) = match self.substitution_group(&q, owner) {
+                // The head or any element of its group, told apart by name.
+                Some(group) => (Ty::Item(group), false),
+                None => self.top_element_ty(&q, owner),
+            };
             let doc = match self.ix.elements.get(&q) {
                 Some(d) if el.documentation().is_empty() => d.node.documentation(),
                 _ => el.documentation(),

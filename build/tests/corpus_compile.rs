@@ -1,12 +1,21 @@
 //! Every corpus WSDL (`../shared/wsdl/`, SKIPPED when absent) generates
 //! into a scratch crate depending on wws-core, wws-proxy and wws-host, which
 //! `cargo check` must accept without a warning under the workspace's lints.
-//! Slow (Salesforce and ONVIF are ~24k lines of derives), so ignored by
+//! Slow (Salesforce and ONVIF are ~31k lines of derives), so ignored by
 //! default: `cargo test -p wws-build --test corpus_compile -- --ignored --nocapture`.
+//!
+//! The budget on 2 cores, per WSDL: [`GENERATION_BUDGET`] to generate (a
+//! debug build of wws-build) and [`CHECK_BUDGET`] for its `cargo check`,
+//! the dependencies already checked; over it is a failure.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+/// Most a corpus WSDL may take to generate.
+const GENERATION_BUDGET: Duration = Duration::from_secs(5);
+/// Most its generated module may take to `cargo check`.
+const CHECK_BUDGET: Duration = Duration::from_secs(120);
 
 const CORPUS: [(&str, &str); 5] = [
     ("countryinfo", "countryinfo/CountryInfoService.wsdl"),
@@ -103,6 +112,11 @@ fn corpus_compiles_without_warnings() {
         );
         if !out.status.success() || rustc_warnings > 0 {
             failed.push(format!("{wsdl}:\n{stderr}"));
+        }
+        if took > GENERATION_BUDGET || compile > CHECK_BUDGET {
+            failed.push(format!(
+                "{wsdl}: over the budget ({took:?} to generate, {compile:?} to check; budget {GENERATION_BUDGET:?}, {CHECK_BUDGET:?})"
+            ));
         }
     }
     assert!(failed.is_empty(), "{}", failed.join("\n"));

@@ -448,3 +448,65 @@ fn broken_references_never_panic() {
     let _ = std::fs::remove_dir_all(&dir);
     assert!(runs > 100, "{runs}");
 }
+
+#[test]
+fn derived_types_are_families_and_substitution_groups_choices() {
+    let xsd = format!(
+        r#"{HEAD}
+  <xs:complexType name="Shape" abstract="true"><xs:sequence><xs:element name="label" type="xs:string"/></xs:sequence></xs:complexType>
+  <xs:complexType name="Circle"><xs:complexContent><xs:extension base="t:Shape"><xs:sequence><xs:element name="r" type="xs:double"/></xs:sequence></xs:extension></xs:complexContent></xs:complexType>
+  <xs:complexType name="Ring"><xs:complexContent><xs:extension base="t:Circle"><xs:sequence><xs:element name="inner" type="xs:double"/></xs:sequence></xs:extension></xs:complexContent></xs:complexType>
+  <xs:complexType name="Group"><xs:complexContent><xs:extension base="t:Shape"><xs:sequence><xs:element name="member" type="t:Shape" minOccurs="0"/></xs:sequence></xs:extension></xs:complexContent></xs:complexType>
+  <xs:complexType name="Drawing"><xs:sequence>
+    <xs:element name="shape" type="t:Shape" maxOccurs="unbounded"/>
+    <xs:element name="ring" type="t:Ring" minOccurs="0"/>
+    <xs:element ref="t:item" maxOccurs="unbounded"/>
+  </xs:sequence></xs:complexType>
+  <xs:element name="item" type="xs:string"/>
+  <xs:element name="note" type="xs:string" substitutionGroup="t:item"/>
+  <xs:element name="price" type="xs:decimal" substitutionGroup="t:item"/>
+  <xs:element name="discount" type="xs:decimal" substitutionGroup="t:price"/>
+  <xs:element name="Canvas" type="t:Drawing"/>
+</xs:schema>"#
+    );
+    let g = generate_text("family", &[("family.xsd", &xsd)]);
+    let code = &g.code;
+    let w = g.warnings.join("\n");
+    // A field of a base type holds the base's family, every derived type at any depth;
+    // a field of a type nothing derives from keeps it.
+    assert!(code.contains("pub shape: Vec<ShapeFamily>,"), "{code}");
+    assert!(code.contains("pub ring: Option<Ring>,"), "{code}");
+    assert!(
+        code.contains(
+            "#[xml(polymorphic)]\npub enum ShapeFamily {\n    /// The base type `Shape`.\n    Shape(Shape),\n    /// Derived type `Circle`.\n    Circle(Circle),\n    /// Derived type `Ring`.\n    Ring(Ring),\n}"
+        ),
+        "{code}"
+    );
+    assert!(
+        code.contains("pub enum CircleFamily {\n    /// The base type `Circle`.\n    Circle(Circle),\n    /// Derived type `Ring`.\n    Ring(Ring),\n}"),
+        "{code}"
+    );
+    // Derived structs flatten the base itself.
+    assert!(
+        code.contains("#[xml(flatten)]\n    pub base: Circle,"),
+        "{code}"
+    );
+    // A derived type holding its own family by value (Group, through an
+    // Option) cannot be one of its variants: it reads as the base there, with a warning.
+    assert!(
+        w.contains("ShapeFamily: Group holds a ShapeFamily by value"),
+        "{w}"
+    );
+    assert!(code.contains("pub member: Option<ShapeFamily>,"), "{code}");
+    // A substitution group head: a choice of the head and every member, at any depth.
+    assert!(code.contains("pub item: Vec<ItemGroup>,"), "{code}");
+    for variant in [
+        "#[xml(rename = \"item\")]\n    Item(String),",
+        "#[xml(rename = \"note\")]\n    Note(String),",
+        "#[xml(rename = \"price\")]\n    Price(::wws_core::xsd::Decimal),",
+        "#[xml(rename = \"discount\")]\n    Discount(::wws_core::xsd::Decimal),",
+    ] {
+        assert!(code.contains(variant), "{variant}\n{code}");
+    }
+    assert!(generate_text("family", &[("family.xsd", &xsd)]).code == *code);
+}

@@ -19,6 +19,21 @@ pub mod shop {
     include!(concat!(env!("OUT_DIR"), "/shop.rs"));
 }
 
+/// Generated from `codegen-tests/contracts/shapes.xsd`: `xsi:type` families
+/// and a substitution group.
+pub mod shapes {
+    include!(concat!(env!("OUT_DIR"), "/shapes.rs"));
+}
+
+/// Generated from `tests/tests/contracts/onvif_device.wsdl`: a WSDL the
+/// project wrote with ONVIF's namespaces and a subset of its device
+/// management types (Analytics, Imaging and PTZ as an address and any
+/// content; IO, Security and the extensions as any content), which the
+/// contracts tests host and zeep reads from the host's `?wsdl`.
+pub mod onvif_subset {
+    include!(concat!(env!("OUT_DIR"), "/onvif_subset.rs"));
+}
+
 /// Generated from `../shared/wsdl/tempconvert/TempConvert.wsdl`.
 #[cfg(wws_corpus)]
 pub mod tempconvert {
@@ -50,6 +65,8 @@ pub fn warnings(module: &str) -> &'static str {
     match module {
         "calculator" => include_str!(concat!(env!("OUT_DIR"), "/calculator.warnings")),
         "shop" => include_str!(concat!(env!("OUT_DIR"), "/shop.warnings")),
+        "shapes" => include_str!(concat!(env!("OUT_DIR"), "/shapes.warnings")),
+        "onvif_subset" => include_str!(concat!(env!("OUT_DIR"), "/onvif_subset.warnings")),
         #[cfg(wws_corpus)]
         "tempconvert" => include_str!(concat!(env!("OUT_DIR"), "/tempconvert.warnings")),
         #[cfg(wws_corpus)]

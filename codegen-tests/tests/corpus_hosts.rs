@@ -14,7 +14,11 @@ fn corpus_hosts() {
 }
 
 #[cfg(wws_corpus)]
+mod support;
+
+#[cfg(wws_corpus)]
 mod corpus {
+    use super::support::zeep;
     use std::sync::Arc;
     use std::time::Duration;
 
@@ -140,39 +144,6 @@ mod corpus {
     fn corpus_wsdl(path: &str) -> String {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/wsdl");
         std::fs::read_to_string(dir.join(path)).expect("corpus WSDL")
-    }
-
-    /// Runs `script` with python3 and zeep (`None` when zeep is not installed).
-    async fn zeep(script: &'static str, args: Vec<String>) -> Option<String> {
-        let have = std::process::Command::new("python3")
-            .args(["-c", "import zeep"])
-            .output()
-            .is_ok_and(|o| o.status.success());
-        if !have {
-            println!(
-                "SKIPPED: python3 with zeep is not installed; zeep does not call the generated host"
-            );
-            return None;
-        }
-        let run = tokio::task::spawn_blocking(move || {
-            std::process::Command::new("python3")
-                .arg("-c")
-                .arg(script)
-                .args(args)
-                .output()
-        });
-        let out = tokio::time::timeout(Duration::from_secs(60), run)
-            .await
-            .expect("zeep in time")
-            .expect("joined")
-            .expect("python3 runs");
-        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-        assert!(
-            out.status.success(),
-            "zeep failed:\n{stdout}\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        Some(stdout)
     }
 
     /// zeep loads the WSDL from the host and calls every operation on both SOAP ports.

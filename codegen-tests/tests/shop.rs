@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use wws_codegen_tests::shop::{
     Address, Auth, CheckStock, CheckStockResponse, Currency, GetOrder, GetOrderResponse, Line,
-    Money, Order, OrderChoice, OrderFault, OrderGift, OrderTags, Ping, PlaceOrder,
+    Money, Order, OrderChoice, OrderFamily, OrderFault, OrderGift, OrderTags, Ping, PlaceOrder,
     PlaceOrderRequestHeaders, PlaceOrderResponse, PlaceOrderResponseHeaders, Pong, PriorityOrder,
     ShopClient, ShopService, Status, StockClient, StockService, Trace,
     shop_port_type_op as shop_op, stock_port_type_op as stock_op,
@@ -28,7 +28,7 @@ async fn within<F: std::future::Future>(f: F) -> F::Output {
 
 #[derive(Default)]
 struct Shop {
-    orders: Mutex<Vec<Order>>,
+    orders: Mutex<Vec<OrderFamily>>,
 }
 
 impl ShopService for Shop {
@@ -51,7 +51,12 @@ impl ShopService for Shop {
         for h in trace {
             ctx.add_reply_header(h);
         }
-        let order = req.order;
+        let family = req.order;
+        // A PriorityOrder may come in an Order's place (xsi:type).
+        let order = match &family {
+            OrderFamily::Order(o) => o,
+            OrderFamily::PriorityOrder(p) => &p.base,
+        };
         if order.line.is_empty() {
             return Err(ServiceFault::with_detail(
                 Fault::sender("an order needs lines"),
@@ -75,9 +80,9 @@ impl ShopService for Shop {
             .orders
             .lock()
             .map_err(|_| Fault::receiver("poisoned"))?;
-        orders.push(order);
+        orders.push(family);
         if let Some(rush) = req.rush {
-            orders.push(rush.base);
+            orders.push(OrderFamily::PriorityOrder(rush));
         }
         Ok(PlaceOrderResponse {
             order_id: id,
@@ -95,7 +100,13 @@ impl ShopService for Shop {
             .lock()
             .map_err(|_| Fault::receiver("poisoned"))?;
         Ok(GetOrderResponse {
-            order: orders.iter().find(|o| o.id == req.id).cloned(),
+            order: orders
+                .iter()
+                .find(|o| match o {
+                    OrderFamily::Order(o) => o.id == req.id,
+                    OrderFamily::PriorityOrder(p) => p.base.id == req.id,
+                })
+                .cloned(),
         })
     }
 
@@ -243,7 +254,7 @@ async fn generated_client_calls_generated_service() {
             }),
         };
         let req = PlaceOrder {
-            order: order(id),
+            order: OrderFamily::Order(order(id)),
             rush: Some(PriorityOrder {
                 base: rush.clone(),
                 priority: 1,
@@ -261,7 +272,14 @@ async fn generated_client_calls_generated_service() {
         let placed = client
             .place_order_with_headers(&req, &auth("secret"), CallOptions::new())
             .expect("headers written");
-        let placed = within(placed).await.expect("placed");
+        let (placed, reply_headers) = within(placed).await.expect("placed");
+        // The service's typed reply header comes back typed.
+        assert_eq!(
+            reply_headers,
+            PlaceOrderResponseHeaders {
+                trace: Some(Trace { id: "t-1".into() }),
+            }
+        );
         assert_eq!(placed.order_id, id);
         assert_eq!(placed.status, Status::Pending);
         assert_eq!(
@@ -274,11 +292,47 @@ async fn generated_client_calls_generated_service() {
         let got = within(client.get_order(&GetOrder { id }))
             .await
             .expect("got");
-        assert_eq!(got.order, Some(order(id)), "{envelope:?}");
+        assert_eq!(
+            got.order,
+            Some(OrderFamily::Order(order(id))),
+            "{envelope:?}"
+        );
         let got = within(client.get_order(&GetOrder { id: 100 + id }))
             .await
             .expect("got");
-        assert_eq!(got.order, Some(rush), "{envelope:?}");
+        // Stored as the derived type, it comes back as one (xsi:type) where an Order is declared.
+        assert_eq!(
+            got.order,
+            Some(OrderFamily::PriorityOrder(PriorityOrder {
+                base: rush.clone(),
+                priority: 1
+            })),
+            "{envelope:?}"
+        );
+        // And a derived value sent in the base's place reaches the service whole.
+        let urgent = PriorityOrder {
+            base: order(200 + id),
+            priority: 9,
+        };
+        let placed = client
+            .place_order_with_headers(
+                &PlaceOrder {
+                    order: OrderFamily::PriorityOrder(urgent.clone()),
+                    rush: None,
+                },
+                &auth("secret"),
+                CallOptions::new(),
+            )
+            .expect("headers written");
+        within(placed).await.expect("placed");
+        let got = within(client.get_order(&GetOrder { id: 200 + id }))
+            .await
+            .expect("got");
+        assert_eq!(
+            got.order,
+            Some(OrderFamily::PriorityOrder(urgent)),
+            "{envelope:?}"
+        );
         let none = within(client.get_order(&GetOrder { id: -1 }))
             .await
             .expect("none");
@@ -290,7 +344,7 @@ async fn generated_client_calls_generated_service() {
         let call = client
             .place_order_with_headers(
                 &PlaceOrder {
-                    order: empty,
+                    order: OrderFamily::Order(empty),
                     rush: None,
                 },
                 &auth("secret"),

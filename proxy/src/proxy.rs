@@ -14,7 +14,7 @@ use wws_channel::{Channel, ChannelBuilder, ChannelState};
 use wws_core::state::{OnDrop, ServiceProxyEvent, ServiceProxyState, StateCell};
 use wws_core::{
     AbortSignal, AddressingVersion, BodyElement, CallId, CallIdGenerator, EnvelopeVersion, Error,
-    Message, Operation, QName, Result,
+    FromHeaders, Message, Operation, QName, Result,
 };
 
 use crate::addressing::fresh_message_id;
@@ -660,6 +660,45 @@ impl ServiceProxy {
         req: &O::Request,
         opts: CallOptions,
     ) -> PendingCall<O::Response> {
+        self.invoke_decoded::<O, _>(req, opts, read_body::<O::Response>)
+    }
+
+    /// [`invoke`](Self::invoke), returning the reply's SOAP header blocks
+    /// beside its body: `H` reads the ones it knows (a generated
+    /// `{Op}ResponseHeaders`, or `Vec<Header>` for all of them).
+    ///
+    /// Errors as [`invoke`](Self::invoke); a header block of `H` that does
+    /// not read as its type is [`Error::InvalidFormat`].
+    ///
+    /// ```no_run
+    /// # use wws_core::{XmlType, BodyElement, Header};
+    /// # const NS: &str = "urn:t";
+    /// # #[derive(XmlType, BodyElement)] #[xml(namespace = NS)] pub struct Ping {}
+    /// # #[derive(XmlType, BodyElement)] #[xml(namespace = NS)] pub struct Pong {}
+    /// # mod op { wws_core::operations! { namespace = super::NS, port_type = "P"; pub Ping(super::Ping) -> super::Pong { action: "urn:t/Ping" } } }
+    /// # async fn f(proxy: wws_proxy::ServiceProxy) -> wws_core::Result<()> {
+    /// let call = proxy.invoke_with_reply_headers::<op::Ping, Vec<Header>>(&Ping {}, wws_proxy::CallOptions::new());
+    /// let (Pong {}, headers) = call.await?;
+    /// for h in &headers {
+    ///     println!("reply header {:?}", h.name);
+    /// }
+    /// # Ok(()) }
+    /// # fn main() {}
+    /// ```
+    pub fn invoke_with_reply_headers<O: Operation, H: FromHeaders>(
+        &self,
+        req: &O::Request,
+        opts: CallOptions,
+    ) -> PendingCall<(O::Response, H)> {
+        self.invoke_decoded::<O, _>(req, opts, read_body_and_headers::<O::Response, H>)
+    }
+
+    fn invoke_decoded<O: Operation, T>(
+        &self,
+        req: &O::Request,
+        opts: CallOptions,
+        decode: Decode<T>,
+    ) -> PendingCall<T> {
         let inner = &self.inner;
         // WS-Addressing needs an action where a WSDL's soapAction may be "".
         let action = match inner.addressing {
@@ -667,7 +706,7 @@ impl ServiceProxy {
             _ => O::request_action(),
         };
         match Message::from_body(inner.envelope, inner.addressing, action, req) {
-            Ok(message) => self.start(message, opts, read_body::<O::Response>),
+            Ok(message) => self.start(message, opts, decode),
             Err(e) => {
                 let id = opts.chosen_id().unwrap_or_else(|| inner.ids.next_id());
                 PendingCall::failed(id, e)
@@ -828,6 +867,11 @@ fn check_reply(reply: &Message, message_id: Option<&str>, understood: &[QName]) 
 
 fn read_body<T: BodyElement>(message: Message) -> Result<T> {
     message.read_body::<T>()
+}
+
+fn read_body_and_headers<T: BodyElement, H: FromHeaders>(message: Message) -> Result<(T, H)> {
+    let body = message.read_body::<T>()?;
+    Ok((body, H::from_headers(&message.headers)?))
 }
 
 /// What a call carries to its exchange besides its message.

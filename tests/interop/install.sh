@@ -7,6 +7,7 @@
 #   mono-devel libmono-system-servicemodel4.0a-cil (WCF on Mono, client and
 #   server), libjaxws-java (JAX-WS RI, on the installed JDK).
 #   tinyproxy (an HTTP proxy for tests/tests/e2e/tinyproxy.rs; not started here).
+#   nghttp2-client (h2load: HTTP/2 load for bench_h2).
 #   PyPI: zeep (client), spyne (server), pinned below.
 #   npm: soap (node-soap), pinned in lib.sh, into $(node_soap_dir) outside the
 #   repository (default under $XDG_CACHE_HOME or ~/.cache).
@@ -29,6 +30,7 @@ declare -A DEB_PEERS=(
     [wcf]="mono-devel libmono-system-servicemodel4.0a-cil"
     [jaxws]="libjaxws-java"
     [tinyproxy]="tinyproxy"
+    [h2load]="nghttp2-client"
 )
 skipped=()
 
@@ -67,7 +69,7 @@ if ! command -v dpkg-query >/dev/null; then
         skipped+=("$peer: not a Debian system (no dpkg-query)")
     done
 else
-    for peer in gsoap php wrk wcf jaxws tinyproxy; do
+    for peer in gsoap php wrk wcf jaxws tinyproxy h2load; do
         read -r -a pkgs <<<"${DEB_PEERS[$peer]}"
         absent="$(deb_missing "${pkgs[@]}")"
         if [ -z "$absent" ]; then

@@ -89,7 +89,7 @@ pub use cancel::{AbortSignal, CallId, CallIdGenerator};
 pub use error::{Error, Result, SecurityCheck};
 pub use fault::{Fault, FaultCode, FaultReason};
 pub use message::{AddressingVersion, EnvelopeVersion, Header, Message, QName};
-pub use operation::{NoFault, Operation, ServiceFault};
+pub use operation::{FromHeaders, NoFault, Operation, ServiceFault};
 pub use properties::ReaderQuotas;
 /// Derives [`BodyElement`] for an [`XmlType`] given `#[xml(namespace, name)]`; see [`xsd`].
 pub use wws_derive::BodyElement;

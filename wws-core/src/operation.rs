@@ -76,6 +76,7 @@ use bytes::BytesMut;
 use crate::body::BodyElement;
 use crate::error::{Error, Result};
 use crate::fault::Fault;
+use crate::message::Header;
 use crate::xsd::RawXml;
 
 /// One operation of a WSDL port type, as a type (usually a unit struct, see
@@ -145,6 +146,23 @@ pub fn default_action(namespace: &str, port_type: &str, message: &str) -> String
         namespace.strip_suffix('/').unwrap_or(namespace)
     };
     format!("{namespace}{delimiter}{port_type}{delimiter}{message}")
+}
+
+/// SOAP header blocks a typed call reads from its reply beside the body
+/// (`ServiceProxy::invoke_with_reply_headers` in wws-proxy): a struct of an
+/// operation's typed header elements, as wws-build generates for a WSDL's
+/// `soap:header` parts, or `Vec<Header>` for every block as it came.
+pub trait FromHeaders: Sized {
+    /// The blocks of `Self` found among `headers` (others are ignored); an
+    /// error when one of them does not read as its type.
+    fn from_headers(headers: &[Header]) -> Result<Self>;
+}
+
+/// Every header block, as it came.
+impl FromHeaders for Vec<Header> {
+    fn from_headers(headers: &[Header]) -> Result<Self> {
+        Ok(headers.to_vec())
+    }
 }
 
 /// What a typed handler answers: the response, or a fault with the

@@ -118,6 +118,39 @@ impl BareClient {
         })
     }
 
+    /// [`connect`](Self::connect) over TLS: `config` checks the server's
+    /// certificate for `server_name`, as a user's bare hyper + rustls client would.
+    ///
+    /// Cancel safe: dropping it closes the half-made connection.
+    pub async fn connect_tls(
+        addr: SocketAddr,
+        server_name: &str,
+        config: std::sync::Arc<rustls::ClientConfig>,
+        path: &str,
+        action: &str,
+        body: Bytes,
+    ) -> std::io::Result<BareClient> {
+        let stream = TcpStream::connect(addr).await?;
+        stream.set_nodelay(true)?;
+        let name = rustls_pki_types::ServerName::try_from(server_name.to_owned())
+            .map_err(std::io::Error::other)?;
+        let tls = tokio_rustls::TlsConnector::from(config)
+            .connect(name, stream)
+            .await?;
+        let (sender, conn) = http1::handshake(TokioIo::new(tls))
+            .await
+            .map_err(std::io::Error::other)?;
+        tokio::spawn(conn);
+        let bad = |e: http::header::InvalidHeaderValue| std::io::Error::other(e);
+        Ok(BareClient {
+            sender,
+            host: HeaderValue::from_str(&format!("{server_name}:{}", addr.port())).map_err(bad)?,
+            path: path.to_owned(),
+            soap_action: HeaderValue::from_str(&format!("\"{action}\"")).map_err(bad)?,
+            body,
+        })
+    }
+
     /// Sends the POST and reads the whole reply; true on HTTP 200 with a body
     /// that contains `expect`.
     ///

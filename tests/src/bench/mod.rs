@@ -7,6 +7,7 @@
 //! and the server never share a process or a runtime.
 
 pub mod calc;
+pub mod cancel;
 pub mod client;
 pub mod config;
 pub mod floor;

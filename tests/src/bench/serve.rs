@@ -4,8 +4,11 @@
 //!
 //! Kinds:
 //! - `floor`: the bare hyper [`super::floor`] server;
+//! - `floor-tls CERT KEY`: the same over TLS (tokio-rustls, ring);
 //! - `host`: the calculator on [`ServiceHost`] (SOAP 1.1 at `/calculator`,
 //!   SOAP 1.2 at `/calculator12`);
+//! - `host-username`: `host` with the WS-Security `UsernameTokenValidator`
+//!   layer (user [`BENCH_USER`]);
 //! - `host-reporting`: the same with the reporting `Delay`
 //!   ([`super::calc::reporting_calculator`]).
 //!
@@ -31,8 +34,8 @@ pub const MAX_CONNECTIONS: usize = 20_000;
 /// returns the exit code; otherwise `None` (run the bench).
 pub fn serve_if_asked() -> Option<ExitCode> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let kind = match args.as_slice() {
-        [serve, kind] if serve == "serve" => kind.clone(),
+    let (kind, rest) = match args.as_slice() {
+        [serve, kind, rest @ ..] if serve == "serve" => (kind.clone(), rest.to_vec()),
         _ => return None,
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -48,10 +51,15 @@ pub fn serve_if_asked() -> Option<ExitCode> {
     let result = runtime.block_on(async {
         match kind.as_str() {
             "floor" => serve_floor().await,
+            "floor-tls" => match rest.as_slice() {
+                [cert, key] => serve_floor_tls(cert.as_ref(), key.as_ref()).await,
+                _ => Err("usage: serve floor-tls CERT.pem KEY.pem".to_owned()),
+            },
             "host" => serve_host(calc::calculator()).await,
+            "host-username" => serve_host_with(calc::calculator(), true).await,
             "host-reporting" => serve_host(calc::reporting_calculator()).await,
             other => Err(format!(
-                "unknown server kind {other:?} (floor, host, host-reporting)"
+                "unknown server kind {other:?} (floor, floor-tls, host, host-username, host-reporting)"
             )),
         }
     });
@@ -76,15 +84,43 @@ async fn serve_floor() -> Result<(), String> {
     Ok(())
 }
 
+async fn serve_floor_tls(cert: &std::path::Path, key: &std::path::Path) -> Result<(), String> {
+    let acceptor = floor::tls_acceptor(cert, key)?;
+    let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
+        .await
+        .map_err(|e| format!("bind: {e}"))?;
+    let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+    let server = tokio::spawn(floor::serve_tls(listener, acceptor));
+    println!("listening on {port}");
+    until_stdin_closes().await;
+    server.abort();
+    Ok(())
+}
+
 async fn serve_host(contract: Contract) -> Result<(), String> {
+    serve_host_with(contract, false).await
+}
+
+/// The user `bench_security` calls as (`host-username`).
+pub const BENCH_USER: (&str, &str) = ("bench", "bench-secret");
+
+async fn serve_host_with(contract: Contract, username_token: bool) -> Result<(), String> {
     let mut props = {
         let mut props = ServiceHostProperties::default();
         props.max_concurrency = MAX_CONNECTIONS;
         props
     };
     props.listener.max_connections = MAX_CONNECTIONS;
-    let host = ServiceHost::with_properties(SocketAddr::from(([127, 0, 0, 1], 0)), props)
-        .expect("valid properties");
+    let mut builder = ServiceHost::builder(SocketAddr::from(([127, 0, 0, 1], 0))).properties(props);
+    if username_token {
+        let users = |name: &str| {
+            (name == BENCH_USER.0).then(|| {
+                wws_security::UserEntry::new(BENCH_USER.1, wws_security::Principal::new("Bench"))
+            })
+        };
+        builder = builder.layer(wws_security::UsernameTokenValidator::new(users));
+    }
+    let host = builder.build().map_err(|e| e.to_string())?;
     let endpoint = |path: &str, version| {
         Endpoint::new(
             path,

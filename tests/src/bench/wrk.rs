@@ -53,6 +53,24 @@ pub fn run(
     connections: usize,
     span: Duration,
 ) -> Result<WrkRun, String> {
+    run_url(
+        &format!("http://{addr}{path}"),
+        op,
+        threads,
+        connections,
+        span,
+    )
+}
+
+/// As [`run`], against `url` (`https://` too: wrk does not check the
+/// server's certificate).
+pub fn run_url(
+    url: &str,
+    op: Op,
+    threads: usize,
+    connections: usize,
+    span: Duration,
+) -> Result<WrkRun, String> {
     let mut cmd = Command::new("wrk");
     cmd.arg(format!("-t{threads}"))
         .arg(format!("-c{connections}"))
@@ -61,7 +79,7 @@ pub fn run(
         .arg("10s")
         .arg("-s")
         .arg(script())
-        .arg(format!("http://{addr}{path}"))
+        .arg(url)
         .env("WWS_SOAP", "1.1");
     match op {
         Op::Add => cmd.env("WWS_OP", "add"),

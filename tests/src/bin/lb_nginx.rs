@@ -27,6 +27,12 @@
 //!    [`LOAD_CALLERS`] callers, each call bounded by [`CALL_BOUND`]): every
 //!    call answered correctly or failed with a transport error, none hung.
 //!
+//! 6. Our proxy over HTTPS to nginx in front of gSOAP (the interop peer's
+//!    calculator server, `tests/interop/serve_peer.py gsoap`, behind
+//!    `location /gsoap/`): Add calls answered correctly, each one logged by
+//!    nginx with the gSOAP server as its upstream. SKIPPED loudly when
+//!    gSOAP cannot be built here.
+//!
 //! `WWS_LB_IGNORE_CLIENT_ABORT=on` writes `proxy_ignore_client_abort on;`
 //! instead of nginx's default `off`: checks 2 and 4 then fail, which shows
 //! that they see what nginx does; `WWS_LB_IGNORE_CLIENT_ABORT=default`
@@ -271,8 +277,28 @@ fn version_numbers(version: &str) -> (u32, u32, u32) {
 
 /// The nginx configuration: TLS and HTTP/2 on `listen`, both hosts upstream.
 /// The README's "Several hosts behind nginx" shows the same.
-fn nginx_conf(dir: &Path, listen: u16, hosts: [SocketAddr; 2], version: (u32, u32, u32)) -> String {
+fn nginx_conf(
+    dir: &Path,
+    listen: u16,
+    hosts: [SocketAddr; 2],
+    gsoap: Option<u16>,
+    version: (u32, u32, u32),
+) -> String {
     let d = dir.display();
+    // gSOAP's calculator server behind `/gsoap/` (its own path after it).
+    let gsoap = gsoap.map_or_else(String::new, |port| {
+        format!(
+            "
+        location /gsoap/ {{
+            proxy_pass http://127.0.0.1:{port}/;
+            proxy_http_version 1.1;
+            proxy_set_header Connection \"\";
+            proxy_connect_timeout 2s;
+            proxy_read_timeout 30s;
+        }}
+"
+        )
+    });
     // `http2 on;` exists from 1.25.1; before it, `listen ... ssl http2`.
     let (listen_http2, http2_on) = if version >= (1, 25, 1) {
         ("", "        http2 on;\n")
@@ -316,7 +342,7 @@ http {{
 {ignore}            proxy_connect_timeout 2s;
             proxy_read_timeout 30s;
         }}
-    }}
+{gsoap}    }}
 }}
 ",
         a = hosts[0],
@@ -803,6 +829,105 @@ fn curl_add(dir: &Path, port: u16) -> Check {
     }
 }
 
+/// gSOAP's calculator server (the interop peer) on a free port, or why not.
+fn start_gsoap() -> Result<(Proc, u16), String> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("interop/serve_peer.py");
+    let mut cmd = Command::new("python3");
+    cmd.arg(&script).args(["gsoap", "0"]);
+    let mut proc = spawn("gSOAP", cmd)?;
+    // A first run builds the server (a minute or two on 2 cores).
+    let bound = Duration::from_secs(300);
+    let start = Instant::now();
+    while start.elapsed() < bound {
+        if let Some(line) = proc
+            .lines()
+            .into_iter()
+            .find(|l| l.starts_with("listening on "))
+        {
+            let port = line["listening on ".len()..]
+                .trim()
+                .parse()
+                .map_err(|e| format!("gSOAP: bad port in {line:?}: {e}"))?;
+            return Ok((proc, port));
+        }
+        if let Ok(Some(status)) = proc.child.try_wait() {
+            let why = proc
+                .lines()
+                .into_iter()
+                .find(|l| l.starts_with("SKIPPED"))
+                .unwrap_or_else(|| format!("serve_peer.py gsoap exited ({status})"));
+            return Err(why);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Err(format!("gSOAP did not listen within {bound:?}"))
+}
+
+/// Check 6: our proxy over HTTPS through nginx to gSOAP.
+async fn gsoap_through_nginx(url: &str, ca: &Path, dir: &Path, gsoap_port: u16) -> Check {
+    const CALLS: usize = 20;
+    let what = format!("{CALLS} Add calls over HTTPS through nginx to gSOAP");
+    let upstream = format!("upstream=127.0.0.1:{gsoap_port} ");
+    let logged = || {
+        std::fs::read_to_string(dir.join("access.log"))
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| {
+                l.contains("/gsoap/calculator") && l.contains(" 200 ") && l.contains(&upstream)
+            })
+            .count()
+    };
+    let before = logged();
+    let proxy = match proxy(url, ca) {
+        Ok(p) => p,
+        Err(e) => {
+            return Check {
+                what,
+                shown: e,
+                passed: false,
+            };
+        }
+    };
+    if let Err(e) = proxy.open().await {
+        return Check {
+            what,
+            shown: format!("opening the proxy to {url}: {e}"),
+            passed: false,
+        };
+    }
+    let client = CalculatorClient::new(proxy.clone());
+    let mut correct = 0;
+    let mut errors = Vec::new();
+    for i in 0..CALLS {
+        let (a, b) = (i as f64, 0.25);
+        match client.add(&Add { a, b }).await {
+            Ok(r) if r.result == a + b => correct += 1,
+            Ok(r) => errors.push(format!("{a}+{b} answered {}", r.result)),
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    let _ = proxy.close().await;
+    errors.truncate(3);
+    // nginx writes a request's log line when it has answered it (bounded wait).
+    let waited = Instant::now();
+    while logged() - before < correct && waited.elapsed() < TOLD_BOUND {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let via = logged() - before;
+    Check {
+        what,
+        shown: format!(
+            "{correct}/{CALLS} correct; {via} logged by nginx with gSOAP upstream{}",
+            if errors.is_empty() {
+                String::new()
+            } else {
+                format!("; errors: {}", errors.join(" | "))
+            }
+        ),
+        passed: correct == CALLS && via == CALLS,
+    }
+}
+
 fn print_table(version: &str, checks: &[Check]) {
     println!();
     println!(
@@ -882,8 +1007,28 @@ fn run(nginx: &Path, version: &str) -> Result<Vec<Check>, String> {
     let mut hosts = [host_a, host_b];
     println!("host A on {addr_a}, host B on {addr_b}");
 
+    let gsoap = match start_gsoap() {
+        Ok((proc, gport)) => {
+            println!("gSOAP on 127.0.0.1:{gport}");
+            Some((proc, gport))
+        }
+        Err(why) => {
+            println!("=====");
+            println!("SKIPPED: check 6 (our proxy through nginx to gSOAP): {why}");
+            println!("=====");
+            None
+        }
+    };
+    let gsoap_port = gsoap.as_ref().map(|(_, p)| *p);
+
     let port = free_port()?;
-    let conf = nginx_conf(&dir.0, port, [addr_a, addr_b], version_numbers(version));
+    let conf = nginx_conf(
+        &dir.0,
+        port,
+        [addr_a, addr_b],
+        gsoap_port,
+        version_numbers(version),
+    );
     write("nginx.conf", &conf)?;
     let conf_path = dir.0.join("nginx.conf");
     let mut test = Command::new(nginx);
@@ -938,9 +1083,14 @@ fn run(nginx: &Path, version: &str) -> Result<Vec<Check>, String> {
         checks.push(curl_add(&dir.0, port));
         checks.push(curl_dropped(&dir.0, port, &hosts));
         checks.push(kill_mid_load(&client, &mut hosts, &dir.0).await);
+        if let Some(gport) = gsoap_port {
+            let url = format!("https://localhost:{port}/gsoap/calculator");
+            checks.push(gsoap_through_nginx(&url, &ca_path, &dir.0, gport).await);
+        }
         Ok::<(), String>(())
     })?;
     let _ = std::io::stdout().flush();
     drop(lb);
+    drop(gsoap);
     Ok(checks)
 }

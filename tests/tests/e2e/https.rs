@@ -295,3 +295,72 @@ async fn the_wsdl_served_over_https_gives_https_addresses() {
     assert!(!text.contains("location=\"http://"), "{text}");
     served.host.close().await.expect("host close");
 }
+
+/// zeep (requests underneath) loads the WSDL over HTTPS trusting the test
+/// CA, calls Add on both SOAP ports at the `https://` addresses the host's
+/// `?wsdl` gives, and refuses the host when it trusts only the system roots.
+const ZEEP_HTTPS: &str = r#"
+import sys
+import requests
+from zeep import Client
+from zeep.transports import Transport
+
+wsdl, ca = sys.argv[1], sys.argv[2]
+session = requests.Session()
+session.verify = ca
+client = Client(wsdl, transport=Transport(session=session))
+for port in ("CalculatorSoap11Port", "CalculatorSoap12Port"):
+    service = client.bind("CalculatorService", port)
+    print(port, service._binding_options["address"].split(":")[0], service.Add(a=2.5, b=4))
+try:
+    Client(wsdl)
+    print("UNTRUSTED ACCEPTED")
+except requests.exceptions.SSLError:
+    print("UNTRUSTED REFUSED")
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn zeep_calls_the_host_over_https_trusting_the_test_ca() {
+    let have = std::process::Command::new("python3")
+        .args(["-c", "import zeep, requests"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have {
+        println!(
+            "SKIPPED: python3 with zeep is not installed; zeep does not call the host over HTTPS"
+        );
+        return;
+    }
+    let (ca, files) = (TestCa::new("wws test CA"), PemFiles::new("e2e-zeep-https"));
+    let ca_file = files.write("ca.crt", &ca.cert_pem);
+    let served = serve_https(&ca, &files).await;
+    let wsdl = format!("https://localhost:{}/calculator?wsdl", served.addr.port());
+    let run = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("timeout")
+            .args(["60", "python3", "-c", ZEEP_HTTPS, &wsdl])
+            .arg(&ca_file)
+            // requests lets these override a session's own CA (its documented precedence).
+            .env_remove("REQUESTS_CA_BUNDLE")
+            .env_remove("CURL_CA_BUNDLE")
+            .output()
+    });
+    let out = tokio::time::timeout(Duration::from_secs(90), run)
+        .await
+        .expect("zeep in time")
+        .expect("joined")
+        .expect("python3 runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "zeep failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for want in [
+        "CalculatorSoap11Port https 6.5",
+        "CalculatorSoap12Port https 6.5",
+        "UNTRUSTED REFUSED",
+    ] {
+        assert!(stdout.lines().any(|l| l == want), "{want}\n{stdout}");
+    }
+    served.host.close().await.expect("host close");
+}
