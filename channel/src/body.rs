@@ -108,16 +108,35 @@ impl FlushSignal {
 pub(crate) struct OutgoingBody {
     data: Option<Bytes>,
     len: u64,
-    on_end: Option<(Arc<FlushSignal>, oneshot::Sender<()>)>,
+    on_end: Option<OnEnd>,
+}
+
+/// What an [`OutgoingBody`] does once its last byte was handed over.
+#[derive(Debug)]
+enum OnEnd {
+    /// Arms the connection's flush signal: sent once the socket took it (HTTP/1.1).
+    Flush(Arc<FlushSignal>, oneshot::Sender<()>),
+    /// Sent at once: HTTP/2 framed it for its stream, the connection writes it.
+    Taken(oneshot::Sender<()>),
 }
 
 impl OutgoingBody {
     /// A body of `data` that arms `signal` with `tx` when fully handed over.
     pub(crate) fn new(data: Bytes, signal: Arc<FlushSignal>, tx: oneshot::Sender<()>) -> Self {
+        Self::with_end(data, OnEnd::Flush(signal, tx))
+    }
+
+    /// A body of `data` that fires `tx` when handed over whole to an
+    /// HTTP/2 stream (whose connection is shared, so no flush is its own).
+    pub(crate) fn for_stream(data: Bytes, tx: oneshot::Sender<()>) -> Self {
+        Self::with_end(data, OnEnd::Taken(tx))
+    }
+
+    fn with_end(data: Bytes, on_end: OnEnd) -> Self {
         let mut body = OutgoingBody {
             len: data.len() as u64,
             data: (!data.is_empty()).then_some(data),
-            on_end: Some((signal, tx)),
+            on_end: Some(on_end),
         };
         if body.data.is_none() {
             // The transport never polls an empty body; the head's flush ends the send.
@@ -127,8 +146,12 @@ impl OutgoingBody {
     }
 
     fn finish(&mut self) {
-        if let Some((signal, tx)) = self.on_end.take() {
-            signal.arm(tx);
+        match self.on_end.take() {
+            Some(OnEnd::Flush(signal, tx)) => signal.arm(tx),
+            Some(OnEnd::Taken(tx)) => {
+                let _ = tx.send(());
+            }
+            None => {}
         }
     }
 }

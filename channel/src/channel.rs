@@ -1,22 +1,22 @@
-//! [`Channel`]: the client request channel over HTTP/1.1.
+//! [`Channel`]: the client request channel over HTTP/1.1 or HTTP/2.
 
 use std::future::Future;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use bytes::Bytes;
 use http::{HeaderMap, Request, StatusCode, header};
-use hyper::client::conn::http1::SendRequest;
-use hyper_util::rt::TokioIo;
-use tokio::sync::oneshot;
+use hyper::client::conn::{http1, http2};
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 use tracing::{Instrument, field};
 use wws_core::state::{ChannelEvent, ChannelState, Lifecycle, OnDrop, Ticket};
 use wws_core::{AbortSignal, EnvelopeVersion, Error, Message, Result};
 
-use crate::connector::{Connector, Forwarding, HttpVersion, Target};
+use crate::connector::{Connector, Forwarding, Http2Mode, HttpVersion, Target};
 use crate::properties::{ChannelBuilder, ChannelProperties};
 
 use crate::binding;
@@ -27,6 +27,10 @@ use crate::io::SignallingIo;
 
 pub(crate) const OBJECT: &str = "Channel";
 
+/// How long an HTTP/2 connection the channel closed may take to send its
+/// `GOAWAY` before its socket is closed regardless.
+const GOAWAY_GRACE: Duration = Duration::from_millis(100);
+
 /// Largest response head (status line and headers) a [`Channel`] reads; a
 /// larger one is refused with [`Error::QuotaExceeded`] as it streams in.
 pub const MAX_RESPONSE_HEAD_SIZE: usize = 64 * 1024;
@@ -36,13 +40,15 @@ fn aborted() -> Error {
 }
 
 /// A client request channel: sends SOAP requests over one HTTP/1.1
-/// keep-alive connection and reads the replies (WWSAPI's
-/// `WS_CHANNEL_TYPE_REQUEST` on `WS_HTTP_CHANNEL_BINDING`).
+/// keep-alive connection or one HTTP/2 connection and reads the replies
+/// (WWSAPI's `WS_CHANNEL_TYPE_REQUEST` on `WS_HTTP_CHANNEL_BINDING`).
 ///
-/// Cheap to clone; clones share the channel. Requests on one channel are
-/// serialized over its one connection; open several channels for parallel
-/// requests. A connection the server closed while idle is replaced
-/// transparently before the next request.
+/// Cheap to clone; clones share the channel. Over HTTP/1.1 requests on one
+/// channel are serialized over its one connection (open several channels
+/// for parallel requests); over HTTP/2 ([`ChannelProperties::http2`]) they
+/// run concurrently, one stream each, on its one connection. A connection
+/// the server closed while idle is replaced transparently before the next
+/// request.
 ///
 /// # Errors and state
 ///
@@ -53,7 +59,9 @@ fn aborted() -> Error {
 /// that complete the HTTP exchange — a SOAP fault, 404, 503, a malformed or
 /// oversized reply — leave the channel `Open` (an oversized reply also closes
 /// the connection, since the rest of it is not read; the next request
-/// reconnects).
+/// reconnects). Over HTTP/2 a failure confined to one stream (its
+/// timeout, a reset by the server, an oversized reply) leaves the channel
+/// `Open` and its other requests running; losing the connection faults it.
 #[derive(Clone, Debug)]
 pub struct Channel {
     inner: Arc<Inner>,
@@ -68,7 +76,15 @@ struct Inner {
     /// `abort` never touches it.
     conn: tokio::sync::Mutex<Option<Connection>>,
     next_conn_id: AtomicU64,
+    /// The HTTP version of the last connection made (`VERSION_*`).
+    version: AtomicU8,
+    /// HTTP/2 exchanges in flight, which do not hold the I/O lock; `close` waits for none.
+    streams: watch::Sender<usize>,
 }
+
+const VERSION_NONE: u8 = 0;
+const VERSION_1: u8 = 1;
+const VERSION_2: u8 = 2;
 
 #[derive(Debug)]
 struct Control {
@@ -91,11 +107,11 @@ impl Control {
     }
 }
 
-/// One HTTP/1.1 connection; dropping it closes the socket.
+/// One HTTP connection; dropping it closes the socket.
 #[derive(Debug)]
 struct Connection {
     id: u64,
-    sender: SendRequest<OutgoingBody>,
+    sender: Sender,
     flush: Arc<FlushSignal>,
     kill: AbortSignal,
     task: Option<JoinHandle<()>>,
@@ -103,9 +119,59 @@ struct Connection {
     forwarding: Option<Arc<Forwarding>>,
 }
 
+/// How requests are handed to a connection.
+#[derive(Debug)]
+enum Sender {
+    /// One exchange at a time, under the I/O lock.
+    Http1(http1::SendRequest<OutgoingBody>),
+    /// Any number at once: each clone opens its own stream.
+    Http2(http2::SendRequest<OutgoingBody>),
+}
+
+impl Connection {
+    fn is_closed(&self) -> bool {
+        match &self.sender {
+            Sender::Http1(s) => s.is_closed(),
+            Sender::Http2(s) => s.is_closed(),
+        }
+    }
+}
+
+/// What an HTTP/2 exchange needs of its connection, taken out of the I/O lock.
+struct Stream {
+    sender: http2::SendRequest<OutgoingBody>,
+    conn_id: u64,
+    forwarding: Option<Arc<Forwarding>>,
+}
+
+/// Why an HTTP/2 exchange ended without an answer.
+enum StreamError {
+    /// The connection went before it took the request: safe to retry once.
+    NotSent,
+    Failed(Failure),
+}
+
+/// Counts an HTTP/2 exchange in flight while it lives.
+struct Counted<'a>(&'a watch::Sender<usize>);
+
+impl<'a> Counted<'a> {
+    fn new(streams: &'a watch::Sender<usize>) -> Self {
+        streams.send_modify(|n| *n += 1);
+        Counted(streams)
+    }
+}
+
+impl Drop for Counted<'_> {
+    fn drop(&mut self) {
+        self.0.send_modify(|n| *n = n.saturating_sub(1));
+    }
+}
+
 impl Drop for Connection {
     fn drop(&mut self) {
-        // The task owns the socket; ending it closes the connection.
+        // The task owns the socket (HTTP/1.1), or hyper's task does and
+        // closes it with GOAWAY once this task let go (HTTP/2, bounded by
+        // GOAWAY_GRACE); ending it closes the connection.
         self.kill.abort();
         if let Some(task) = self.task.take() {
             task.abort();
@@ -181,6 +247,8 @@ impl Channel {
                 }),
                 conn: tokio::sync::Mutex::new(None),
                 next_conn_id: AtomicU64::new(1),
+                version: AtomicU8::new(VERSION_NONE),
+                streams: watch::Sender::new(0),
             }),
         }
     }
@@ -210,6 +278,17 @@ impl Channel {
     /// info, if it had any), until [`reset`](Self::reset).
     pub fn url(&self) -> Option<String> {
         self.ctl().endpoint.as_ref().map(|e| e.url.clone())
+    }
+
+    /// The HTTP version of the channel's connection (the last one made),
+    /// `None` before the first connect: [`HttpVersion::Http2`] when ALPN
+    /// or prior knowledge chose it, so that requests may run concurrently.
+    pub fn http_version(&self) -> Option<HttpVersion> {
+        match self.inner.version.load(Ordering::Acquire) {
+            VERSION_1 => Some(HttpVersion::Http1),
+            VERSION_2 => Some(HttpVersion::Http2),
+            _ => None,
+        }
     }
 
     /// The properties the channel was made with.
@@ -298,9 +377,11 @@ impl Channel {
     /// [`ChannelProperties`] [`Error::TimedOut`] naming the phase.
     ///
     /// Cancel safety: dropping the future abandons the exchange; if it was
-    /// already on the wire, its connection is closed (HTTP/1.1 cannot cancel
-    /// one exchange otherwise) and the next request reconnects. The channel
-    /// stays `Open`.
+    /// already on the wire, over HTTP/1.1 its connection is closed (HTTP/1.1
+    /// cannot cancel one exchange otherwise) and the next request
+    /// reconnects; over HTTP/2 only its stream is reset (`RST_STREAM`
+    /// with `CANCEL`) and the connection and the other requests go on.
+    /// The channel stays `Open`.
     pub async fn request(&self, msg: Message) -> Result<Message> {
         self.request_with_headers(msg, HeaderMap::new()).await
     }
@@ -364,6 +445,13 @@ impl Channel {
         let mut dropped = OnDrop::new(|| self.abort_if_current(ticket));
         let span = tracing::info_span!("wws.channel.close", outcome = field::Empty);
         let result = async {
+            // HTTP/2 exchanges run outside the I/O lock: wait for them first.
+            let mut streams = self.inner.streams.subscribe();
+            tokio::select! {
+                biased;
+                _ = closing.aborted() => return Err(aborted()),
+                _ = streams.wait_for(|n| *n == 0) => {}
+            };
             let task = tokio::select! {
                 biased;
                 _ = closing.aborted() => return Err(aborted()),
@@ -457,44 +545,66 @@ impl Channel {
                     },
                 },
             };
+            let mode = self.inner.props.http2;
             let target = Target::new(
                 endpoint.scheme.clone(),
                 endpoint.host.clone(),
                 endpoint.port,
-            );
+            )
+            .with_http2_offer(mode != Http2Mode::Off);
             let connected = self
                 .inner
                 .connector
                 .connect(&target)
                 .await
                 .map_err(unreachable)?;
-            if connected.version != HttpVersion::Http1 {
-                return Err(Error::EndpointUnreachable {
-                    url: endpoint.url.clone(),
-                    source: Some(
-                        format!(
-                            "the connector chose {:?}, which this channel does not speak yet",
-                            connected.version
-                        )
-                        .into(),
-                    ),
-                });
-            }
             let forwarding = connected.forwarding;
-            let stream = connected.io;
+            // Prior knowledge is for the origin in the clear; a forwarding proxy speaks HTTP/1.1.
+            let version = match connected.version {
+                HttpVersion::Http1
+                    if mode == Http2Mode::PriorKnowledge
+                        && endpoint.scheme == "http"
+                        && forwarding.is_none() =>
+                {
+                    HttpVersion::Http2
+                }
+                v => v,
+            };
             let flush = Arc::new(FlushSignal::default());
-            let io = TokioIo::new(SignallingIo::new(stream, flush.clone()));
-            let (sender, conn) = hyper::client::conn::http1::Builder::new()
-                .max_header_size(MAX_RESPONSE_HEAD_SIZE)
-                .handshake(io)
-                .await
-                .map_err(|e| Error::EndpointUnreachable {
-                    url: endpoint.url.clone(),
-                    source: Some(Box::new(e)),
-                })?;
+            let io = SignallingIo::new(connected.io, flush.clone());
+            let handshake_failed = |e: hyper::Error| Error::EndpointUnreachable {
+                url: endpoint.url.clone(),
+                source: Some(Box::new(e)),
+            };
             let kill = abort.child();
-            let task = tokio::spawn(drive_connection(conn, kill.clone(), id));
-            tracing::debug!(target: "wws.channel", conn = id, url = %endpoint.url, "connected");
+            let (sender, task) = if version == HttpVersion::Http2 {
+                // hyper's own task drives the HTTP/2 connection: when the
+                // channel lets go (kill) it sends GOAWAY and closes, within GOAWAY_GRACE.
+                let io = TokioIo::new(io.cut_after(kill.clone(), GOAWAY_GRACE));
+                let (sender, conn) = http2::Builder::new(TokioExecutor::new())
+                    .timer(TokioTimer::new())
+                    .max_header_list_size(MAX_RESPONSE_HEAD_SIZE as u32)
+                    .handshake(io)
+                    .await
+                    .map_err(handshake_failed)?;
+                let task = tokio::spawn(drive_connection(conn, kill.clone(), id));
+                (Sender::Http2(sender), task)
+            } else {
+                let io = TokioIo::new(io);
+                let (sender, conn) = http1::Builder::new()
+                    .max_header_size(MAX_RESPONSE_HEAD_SIZE)
+                    .handshake(io)
+                    .await
+                    .map_err(handshake_failed)?;
+                let task = tokio::spawn(drive_connection(conn, kill.clone(), id));
+                (Sender::Http1(sender), task)
+            };
+            let code = match version {
+                HttpVersion::Http2 => VERSION_2,
+                _ => VERSION_1,
+            };
+            self.inner.version.store(code, Ordering::Release);
+            tracing::debug!(target: "wws.channel", conn = id, url = %endpoint.url, ?version, "connected");
             Ok(Connection {
                 id,
                 sender,
@@ -572,14 +682,177 @@ impl Channel {
         expect: Expect,
         headers: &HeaderMap,
     ) -> Result<Option<Message>, Failure> {
+        let mut retried = false;
+        loop {
+            let mut slot = self.inner.conn.lock().await;
+            if !matches!(&*slot, Some(c) if !c.is_closed()) {
+                *slot = None;
+                let conn = self
+                    .connect(endpoint, abort)
+                    .await
+                    .map_err(Failure::transport)?;
+                *slot = Some(conn);
+            }
+            let stream = match slot.as_ref() {
+                Some(Connection {
+                    sender: Sender::Http2(sender),
+                    id,
+                    forwarding,
+                    ..
+                }) => Stream {
+                    sender: sender.clone(),
+                    conn_id: *id,
+                    forwarding: forwarding.clone(),
+                },
+                _ => {
+                    return self
+                        .exchange_http1(slot, endpoint, abort, msg, body, expect, headers)
+                        .await;
+                }
+            };
+            // Other requests may use the connection while this one runs.
+            drop(slot);
+            let conn_id = stream.conn_id;
+            match self
+                .exchange_http2(stream, endpoint, msg, body.clone(), expect, headers)
+                .await
+            {
+                Ok(reply) => return Ok(reply),
+                Err(StreamError::Failed(f)) => return Err(f),
+                Err(StreamError::NotSent) if !retried => {
+                    // The server closed the connection (GOAWAY) before taking the request.
+                    retried = true;
+                    let mut slot = self.inner.conn.lock().await;
+                    if slot.as_ref().is_some_and(|c| c.id == conn_id) {
+                        *slot = None;
+                    }
+                    tracing::debug!(target: "wws.channel", conn = conn_id, "HTTP/2 connection closed before the request; reconnecting");
+                }
+                Err(StreamError::NotSent) => {
+                    return Err(Failure::transport(disconnected(
+                        "the connection closed before the request was sent",
+                        None,
+                    )));
+                }
+            }
+        }
+    }
+
+    /// One exchange on its own HTTP/2 stream of a shared connection. Its
+    /// failures fault the channel only when the connection itself is gone;
+    /// dropping the future resets the stream alone.
+    async fn exchange_http2(
+        &self,
+        stream: Stream,
+        endpoint: &Endpoint,
+        msg: &Message,
+        body: Bytes,
+        expect: Expect,
+        headers: &HeaderMap,
+    ) -> Result<Option<Message>, StreamError> {
         let props = &self.inner.props;
-        let mut slot = self.inner.conn.lock().await;
+        let _counted = Counted::new(&self.inner.streams);
+        let Stream {
+            mut sender,
+            conn_id,
+            forwarding,
+        } = stream;
+        tracing::Span::current().record("conn", conn_id);
+        let failed = |sender: &http2::SendRequest<OutgoingBody>, error| {
+            StreamError::Failed(if sender.is_closed() {
+                Failure::transport(error)
+            } else {
+                Failure::answer(error)
+            })
+        };
+        let (sent_tx, sent_rx) = oneshot::channel();
+        let no_headers = HeaderMap::new();
+        let proxy_headers = forwarding.as_deref().map_or(&no_headers, |f| &f.headers);
+        let extra = [
+            proxy_headers,
+            &endpoint.basic_auth,
+            &props.http_headers,
+            headers,
+        ];
+        let request = build_request(
+            endpoint,
+            Form::Http2,
+            msg,
+            &extra,
+            OutgoingBody::for_stream(body, sent_tx),
+        )
+        .map_err(|e| StreamError::Failed(Failure::answer(e)))?;
+        let send_deadline = props.send_timeout.map(|d| Instant::now() + d);
+        let ready = tokio::select! {
+            r = sender.ready() => Some(r.is_ok()),
+            _ = sleep_until(send_deadline) => None,
+        };
+        match ready {
+            None => return Err(failed(&sender, timed_out("send", props.send_timeout))),
+            Some(false) => return Err(StreamError::NotSent),
+            Some(true) => {}
+        }
+        let response = sender.try_send_request(request);
+        let response = match self.await_response(response, sent_rx, send_deadline).await {
+            Ok((response, _)) => response,
+            Err(ResponseError::NotSent) => return Err(StreamError::NotSent),
+            Err(ResponseError::Failed(e) | ResponseError::Malformed(e)) => {
+                return Err(failed(&sender, e));
+            }
+        };
+        let (parts, mut incoming) = response.into_parts();
+        tracing::Span::current().record("status", parts.status.as_u16());
+        let limit = props.quotas.max_message_size;
+        let read = timed(
+            props.receive_timeout,
+            "receive",
+            read_body_limited(&mut incoming, limit),
+        )
+        .await;
+        // Whatever is left unread, dropping the body resets the stream.
+        drop(incoming);
+        let bytes = match read {
+            Ok(Ok(bytes)) => bytes,
+            Ok(Err(BodyReadError::TooLarge { limit })) => {
+                return Err(StreamError::Failed(Failure::answer(Error::QuotaExceeded {
+                    quota: "max message size",
+                    limit: limit as u64,
+                })));
+            }
+            Ok(Err(BodyReadError::Transport(e))) => {
+                return Err(failed(
+                    &sender,
+                    disconnected("the stream was lost while receiving the reply", Some(e)),
+                ));
+            }
+            Err(e) => return Err(failed(&sender, e)),
+        };
+        tracing::Span::current().record("bytes_in", bytes.len());
+        let proxy_url = forwarding.as_deref().map(|f| f.proxy_url.as_str());
+        classify(&parts, &bytes, props, expect, &endpoint.url, proxy_url)
+            .map_err(|e| StreamError::Failed(Failure::answer(e)))
+    }
+
+    /// One exchange on the HTTP/1.1 connection in `slot`, holding the I/O
+    /// lock throughout (the connection carries one exchange at a time).
+    #[allow(clippy::too_many_arguments)]
+    async fn exchange_http1(
+        &self,
+        mut slot: tokio::sync::MutexGuard<'_, Option<Connection>>,
+        endpoint: &Endpoint,
+        abort: &AbortSignal,
+        msg: &Message,
+        body: Bytes,
+        expect: Expect,
+        headers: &HeaderMap,
+    ) -> Result<Option<Message>, Failure> {
+        let props = &self.inner.props;
         let mut reconnects = 0;
         // Dropping this future mid-exchange leaves the connection in an unknown
         // state: the guard closes it, and the next request reconnects.
         let mut in_flight = KillOnDrop(None);
         let (response, conn_id, sent_whole, forwarding) = loop {
-            let reusable = matches!(&*slot, Some(c) if !c.sender.is_closed());
+            let reusable = matches!(&*slot, Some(c) if !c.is_closed());
             if !reusable {
                 *slot = None;
                 let conn = self
@@ -590,6 +863,13 @@ impl Channel {
             }
             let Some(conn) = slot.as_mut() else {
                 return Err(Failure::transport(disconnected("no connection", None)));
+            };
+            let Sender::Http1(sender) = &mut conn.sender else {
+                // A reconnect that ALPN took to HTTP/2: the next request uses it.
+                return Err(Failure::transport(disconnected(
+                    "the endpoint changed HTTP version on reconnect",
+                    None,
+                )));
             };
             tracing::Span::current().record("conn", conn.id);
             let (sent_tx, sent_rx) = oneshot::channel();
@@ -602,20 +882,22 @@ impl Channel {
                 &props.http_headers,
                 headers,
             ];
+            let form = match forwarding {
+                Some(_) => Form::Absolute,
+                None => Form::Origin,
+            };
             let request = build_request(
                 endpoint,
-                forwarding.is_some(),
+                form,
                 msg,
                 &extra,
-                body.clone(),
-                conn.flush.clone(),
-                sent_tx,
+                OutgoingBody::new(body.clone(), conn.flush.clone(), sent_tx),
             )
             .map_err(Failure::answer)?;
             let send_deadline = props.send_timeout.map(|d| Instant::now() + d);
             // An idle connection may still be finishing the previous exchange.
             let ready = tokio::select! {
-                r = conn.sender.ready() => Some(r.is_ok()),
+                r = sender.ready() => Some(r.is_ok()),
                 _ = sleep_until(send_deadline) => None,
             };
             let Some(ready) = ready else {
@@ -635,7 +917,7 @@ impl Channel {
                 )));
             }
             in_flight.0 = Some(conn.kill.clone());
-            let response = conn.sender.try_send_request(request);
+            let response = sender.try_send_request(request);
             let conn_id = conn.id;
             match self.await_response(response, sent_rx, send_deadline).await {
                 Ok((resp, sent_whole)) => break (resp, conn_id, sent_whole, forwarding),
@@ -840,31 +1122,44 @@ where
     }
 }
 
+/// The request target's form.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum Form {
+    /// The path, with a `Host` header (HTTP/1.1 to the origin).
+    Origin,
+    /// The whole URL, with a `Host` header (HTTP/1.1 through a forwarding proxy).
+    Absolute,
+    /// The whole URL, which HTTP/2 sends as `:scheme`, `:authority` and `:path`.
+    Http2,
+}
+
 fn build_request(
     endpoint: &Endpoint,
-    absolute_form: bool,
+    form: Form,
     msg: &Message,
     extra: &[&HeaderMap],
-    body: Bytes,
-    flush: Arc<FlushSignal>,
-    sent: oneshot::Sender<()>,
+    body: OutgoingBody,
 ) -> Result<Request<OutgoingBody>> {
     let action = msg.action.as_deref();
     // A forwarding proxy needs the whole URL (RFC 9112 §3.2.2); an origin server the path.
-    let target = if absolute_form {
+    let target = if form == Form::Origin {
+        endpoint.target.clone()
+    } else {
         format!(
             "{}://{}{}",
             endpoint.scheme, endpoint.authority, endpoint.target
         )
-    } else {
-        endpoint.target.clone()
     };
-    let mut builder = Request::post(target.as_str())
-        .header(header::HOST, endpoint.authority.as_str())
-        .header(
-            header::CONTENT_TYPE,
-            binding::content_type(msg.envelope, action)?,
-        );
+    let mut builder = Request::post(target.as_str());
+    if form == Form::Http2 {
+        builder = builder.version(http::Version::HTTP_2);
+    } else {
+        builder = builder.header(header::HOST, endpoint.authority.as_str());
+    }
+    let mut builder = builder.header(
+        header::CONTENT_TYPE,
+        binding::content_type(msg.envelope, action)?,
+    );
     if msg.envelope == EnvelopeVersion::Soap11 {
         builder = builder.header(binding::SOAP_ACTION, binding::soap_action_header(action)?);
     }
@@ -880,7 +1175,7 @@ fn build_request(
         }
     }
     builder
-        .body(OutgoingBody::new(body, flush, sent))
+        .body(body)
         .map_err(|e| Error::invalid_format(format!("cannot build the HTTP request: {e}")))
 }
 

@@ -7,7 +7,9 @@
 //! [`TlsConnector`](crate::tls::TlsConnector) (feature `tls`), which wraps
 //! such a stream in TLS for `https://` and reports the ALPN result as the
 //! [`HttpVersion`]; without the feature it is [`TcpConnector`]. HTTP/2 and
-//! HTTP proxies plug in as other connectors.
+//! HTTP proxies plug in as other connectors. A channel asks for HTTP/2
+//! with [`Target::offer_http2`] ([`Http2Mode`]); a connector that cannot
+//! negotiate it reports [`HttpVersion::Http1`] and the channel speaks that.
 //!
 //! ```
 //! use std::future::Future;
@@ -43,6 +45,34 @@ use tokio::net::TcpStream;
 pub trait Io: AsyncRead + AsyncWrite + Send + Unpin + 'static {}
 
 impl<T: AsyncRead + AsyncWrite + Send + Unpin + 'static> Io for T {}
+
+/// Whether a channel speaks HTTP/2, and how it finds out that the server does.
+///
+/// ```
+/// use wws_channel::{Channel, connector::Http2Mode};
+///
+/// // `https://`: ALPN offers `h2` and `http/1.1`, the server picks;
+/// // `http://`: HTTP/1.1, since nothing can be negotiated in the clear.
+/// let channel = Channel::builder().http2(Http2Mode::Negotiate).build()?;
+/// // `http://` spoken as HTTP/2 from the first byte (h2c, RFC 9113 §3.3).
+/// let h2c = Channel::builder().http2(Http2Mode::PriorKnowledge).build()?;
+/// # let _ = (channel, h2c);
+/// # Ok::<(), wws_core::Error>(())
+/// ```
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Http2Mode {
+    /// HTTP/1.1 only: ALPN offers `http/1.1` (default).
+    #[default]
+    Off,
+    /// Over TLS, ALPN offers `h2` and `http/1.1` and the server picks;
+    /// cleartext connections speak HTTP/1.1.
+    Negotiate,
+    /// As [`Negotiate`](Self::Negotiate) over TLS; cleartext connections
+    /// speak HTTP/2 at once (h2c with prior knowledge), for servers known
+    /// to accept it.
+    PriorKnowledge,
+}
 
 /// The HTTP version spoken on a connection.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -130,6 +160,10 @@ pub struct Target {
     pub host: String,
     /// TCP port (the scheme's default when the URL has none).
     pub port: u16,
+    /// Whether the channel speaks HTTP/2 if the server agrees: a TLS
+    /// connector then offers `h2` before `http/1.1` by ALPN and reports
+    /// the server's choice as [`Connected::version`].
+    pub offer_http2: bool,
 }
 
 impl Target {
@@ -139,7 +173,14 @@ impl Target {
             scheme: scheme.into(),
             host: host.into(),
             port,
+            offer_http2: false,
         }
+    }
+
+    /// The same target, with `h2` offered by ALPN when `yes`.
+    pub fn with_http2_offer(mut self, yes: bool) -> Self {
+        self.offer_http2 = yes;
+        self
     }
 }
 

@@ -1,12 +1,16 @@
 //! A socket wrapper that reports flushes, so the client knows when a request
 //! is on the wire, and that lets an early answer win over a failed write.
 
+use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::time::Sleep;
+use wws_core::AbortSignal;
 
 use crate::body::FlushSignal;
 
@@ -23,6 +27,18 @@ pub(crate) struct SignallingIo<T> {
     inner: T,
     signal: Arc<FlushSignal>,
     write_failed: bool,
+    cut: Option<Cut>,
+}
+
+/// Fails the stream's I/O a grace period after a signal: an HTTP/2
+/// connection's socket belongs to hyper's own task, which says goodbye
+/// (`GOAWAY`) once the channel let go of it; this bounds that goodbye, so
+/// a peer that does not read cannot keep the socket open.
+#[derive(Debug)]
+struct Cut {
+    signal: AbortSignal,
+    grace: Duration,
+    deadline: Option<Pin<Box<Sleep>>>,
 }
 
 impl<T> SignallingIo<T> {
@@ -32,6 +48,39 @@ impl<T> SignallingIo<T> {
             inner,
             signal,
             write_failed: false,
+            cut: None,
+        }
+    }
+
+    /// The same stream, whose I/O fails `grace` after `signal` is aborted.
+    pub(crate) fn cut_after(mut self, signal: AbortSignal, grace: Duration) -> Self {
+        self.cut = Some(Cut {
+            signal,
+            grace,
+            deadline: None,
+        });
+        self
+    }
+
+    /// Ready with the error to fail with once the cut is due; else pending
+    /// (and woken when it is due, if it was signalled).
+    fn poll_cut(&mut self, cx: &mut Context<'_>) -> Poll<io::Error> {
+        let Some(cut) = &mut self.cut else {
+            return Poll::Pending;
+        };
+        if !cut.signal.is_aborted() {
+            return Poll::Pending;
+        }
+        let grace = cut.grace;
+        let deadline = cut
+            .deadline
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(grace)));
+        match deadline.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(io::Error::new(
+                io::ErrorKind::ConnectionAborted,
+                "the channel closed the connection",
+            )),
+            Poll::Pending => Poll::Pending,
         }
     }
 
@@ -66,6 +115,9 @@ impl<T: AsyncRead + Unpin> AsyncRead for SignallingIo<T> {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
+        if let Poll::Ready(e) = self.poll_cut(cx) {
+            return Poll::Ready(Err(e));
+        }
         Pin::new(&mut self.inner).poll_read(cx, buf)
     }
 }
@@ -76,6 +128,9 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for SignallingIo<T> {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
+        if let Poll::Ready(e) = self.poll_cut(cx) {
+            return Poll::Ready(Err(e));
+        }
         if self.write_failed {
             return Poll::Pending;
         }
@@ -88,6 +143,9 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for SignallingIo<T> {
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
+        if let Poll::Ready(e) = self.poll_cut(cx) {
+            return Poll::Ready(Err(e));
+        }
         if self.write_failed {
             return Poll::Pending;
         }
@@ -100,6 +158,9 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for SignallingIo<T> {
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        if let Poll::Ready(e) = self.poll_cut(cx) {
+            return Poll::Ready(Err(e));
+        }
         if self.write_failed {
             return Poll::Pending;
         }
@@ -111,7 +172,7 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for SignallingIo<T> {
     }
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        if self.write_failed {
+        if self.write_failed || self.poll_cut(cx).is_ready() {
             // Nothing more can be written; the connection is closing anyway.
             return Poll::Ready(Ok(()));
         }

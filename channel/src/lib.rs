@@ -3,7 +3,7 @@
 //! listener's: `wws_listener::ReplyChannel`), and the SOAP HTTP binding
 //! both sides share ([`http_binding`]).
 //!
-//! A channel speaks SOAP over HTTP/1.1 as DESIGN.md §5 and the SOAP HTTP bindings
+//! A channel speaks SOAP over HTTP/1.1 (or HTTP/2, see [HTTP/2](#http2)) as DESIGN.md §5 and the SOAP HTTP bindings
 //! say: SOAP 1.1 as `text/xml` with a `SOAPAction` header, SOAP 1.2 as
 //! `application/soap+xml` with an `action` parameter, faults with 500 (1.1)
 //! or 400/500 (1.2). Every message is read under [`wws_core::ReaderQuotas`]
@@ -58,6 +58,25 @@
 //! A certificate check that fails is
 //! [`Error::SecurityVerificationFailure`](wws_core::Error::SecurityVerificationFailure)
 //! naming it; it faults the channel like any transport error.
+//!
+//! # HTTP/2
+//!
+//! [`ChannelBuilder::http2`] with [`connector::Http2Mode::Negotiate`]
+//! offers `h2` before `http/1.1` by ALPN over TLS;
+//! [`connector::Http2Mode::PriorKnowledge`] also speaks HTTP/2 in the clear
+//! (h2c). On an HTTP/2 connection the channel's requests run at once, one
+//! stream each ([`Channel::http_version`] says which version the
+//! connection speaks); dropping a request, its timeout or an oversized
+//! reply resets its stream only, and the channel stays `Open`.
+//!
+//! ```
+//! use wws_channel::Channel;
+//! use wws_channel::connector::Http2Mode;
+//!
+//! let channel = Channel::builder().http2(Http2Mode::PriorKnowledge).build()?;
+//! assert_eq!(channel.properties().http2, Http2Mode::PriorKnowledge);
+//! # Ok::<(), wws_core::Error>(())
+//! ```
 //!
 //! # HTTP proxies
 //!

@@ -9,7 +9,7 @@ use wws_core::{ReaderQuotas, Result};
 
 use crate::Channel;
 use crate::channel::OBJECT;
-use crate::connector::{Connector, default_connector};
+use crate::connector::{Connector, Http2Mode, default_connector};
 
 /// Properties of a client request channel, with WWSAPI's defaults. A
 /// timeout of `None` is infinite.
@@ -30,6 +30,10 @@ pub struct ChannelProperties {
     /// [`auth`](crate::auth)); empty by default. The headers the SOAP
     /// binding owns (`Host`, `Content-Type`, `SOAPAction`, ...) are refused.
     pub http_headers: HeaderMap,
+    /// Whether the channel speaks HTTP/2 (default [`Http2Mode::Off`]): by
+    /// ALPN over TLS, or with prior knowledge in the clear. Over HTTP/2
+    /// the channel's requests run concurrently on one connection.
+    pub http2: Http2Mode,
 }
 
 impl Default for ChannelProperties {
@@ -42,6 +46,7 @@ impl Default for ChannelProperties {
             receive_timeout: t,
             quotas: ReaderQuotas::default(),
             http_headers: HeaderMap::new(),
+            http2: Http2Mode::Off,
         }
     }
 }
@@ -56,6 +61,7 @@ impl ChannelProperties {
             receive_timeout: None,
             quotas: ReaderQuotas::default(),
             http_headers: HeaderMap::new(),
+            http2: Http2Mode::Off,
         }
     }
 
@@ -142,6 +148,12 @@ impl ChannelBuilder {
     /// (replacing a value set before); see [`ChannelProperties::http_headers`].
     pub fn http_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
         self.props.http_headers.insert(name, value);
+        self
+    }
+
+    /// Whether the channel speaks HTTP/2; see [`Http2Mode`].
+    pub fn http2(mut self, mode: Http2Mode) -> Self {
+        self.props.http2 = mode;
         self
     }
 

@@ -89,6 +89,14 @@
 //! Cancellation is as over TCP: a client that leaves a TLS connection is
 //! [`CancelReason::ChannelFaulted`].
 //!
+//! HTTP/2 is served next to HTTP/1.1 on the same port, by ALPN `h2` over
+//! TLS and by its preface in the clear (h2c), with the limits of
+//! `ServiceHostProperties::listener.http2` (`wws_listener::Http2Limits`).
+//! A client that resets one stream (an abandoned call) cancels that
+//! operation alone with `ChannelFaulted`; close sends `GOAWAY` and lets
+//! streams finish up to `close_timeout`; abort drops the connections
+//! (`HostAborted`).
+//!
 //! ```no_run
 //! use wws_host::ServiceHost;
 //!

@@ -2,7 +2,10 @@
 //! stream HTTP is served on, and which HTTP version that is (the server
 //! side of the channel's connector).
 //!
-//! [`PlainAcceptor`] is the default: the TCP stream as it is, HTTP/1.1.
+//! [`PlainAcceptor`] is the default: the TCP stream as it is, HTTP/1.1
+//! (the listener serves it HTTP/2 when the client opens with HTTP/2's
+//! preface). An acceptor that says [`HttpVersion::Http2`] (the TLS one,
+//! when ALPN chose `h2`) gets HTTP/2 at once.
 //! [`TlsAcceptor`] (feature `tls`) runs the TLS handshake here, in the
 //! connection's own task, so a slow handshake holds up no other client;
 //! it is bounded by the listener's `header_read_timeout` like a request
@@ -83,7 +86,8 @@ pub trait Acceptor: Send + Sync + Debug + 'static {
     }
 }
 
-/// The TCP stream as it is, HTTP/1.1.
+/// The TCP stream as it is: HTTP/1.1, or HTTP/2 when the client opens
+/// with its preface (h2c with prior knowledge).
 #[derive(Clone, Debug, Default)]
 pub struct PlainAcceptor {
     _private: (),

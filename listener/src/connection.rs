@@ -1,4 +1,5 @@
-//! The accept loop and the HTTP/1.1 connections it serves.
+//! The accept loop and the connections it serves: HTTP/1.1, or HTTP/2
+//! when the client opens with HTTP/2's preface or chose `h2` by ALPN.
 
 use std::future::{Future, poll_fn};
 use std::net::SocketAddr;
@@ -11,19 +12,19 @@ use crate::reply::{ExchangeSettings, NoReply, ReplyBody, ServerConnection};
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Response, StatusCode, header};
 use hyper::service::service_fn;
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 use wws_channel::connector::HttpVersion;
 use wws_core::AbortSignal;
 
 use crate::ListenerProperties;
-use crate::acceptor::{Acceptor, Io, TlsInfo};
+use crate::acceptor::{Accepted, Acceptor, Io, TlsInfo};
 use crate::admission::{Admission, Phase, Registered, Registry, Slot};
-use crate::io::ServedIo;
+use crate::io::{Prefixed, ServedIo};
 use crate::service::ExchangeService;
 
 /// Pause after an accept error such as too many open files, so the loop does not spin.
@@ -52,6 +53,7 @@ impl AcceptLoop {
             .max_header_size(crate::MAX_REQUEST_HEAD_SIZE)
             .keep_alive(true);
         let http = Arc::new(http);
+        let http2 = Arc::new(http2_builder(&self.props));
         loop {
             // Always accept: at max_connections the registry makes room or
             // the newcomer is told 503, so nobody waits in the kernel's backlog.
@@ -88,6 +90,7 @@ impl AcceptLoop {
                         aborted: self.aborted.clone(),
                         settings: self.settings.clone(),
                         http: http.clone(),
+                        http2: http2.clone(),
                         send_timeout: self.props.send_timeout,
                     };
                     let span = tracing::debug_span!("wws.listener.connection", %peer);
@@ -119,7 +122,69 @@ struct Served {
     aborted: CancellationToken,
     settings: Arc<ExchangeSettings>,
     http: Arc<hyper::server::conn::http1::Builder>,
+    http2: Arc<Http2Builder>,
     send_timeout: Option<Duration>,
+}
+
+type Http2Builder = hyper::server::conn::http2::Builder<TokioExecutor>;
+
+/// The HTTP/2 settings of the listener's connections, from its properties.
+fn http2_builder(props: &ListenerProperties) -> Http2Builder {
+    let limits = &props.http2;
+    let quota = u32::try_from(props.quotas.max_message_size).unwrap_or(u32::MAX);
+    // A stream need not be let send more than one message; HTTP/2's floor still applies.
+    let stream_window = limits.initial_stream_window_size.min(quota).max(65_535);
+    let mut http2 = hyper::server::conn::http2::Builder::new(TokioExecutor::new());
+    http2
+        .timer(TokioTimer::new())
+        .max_concurrent_streams(limits.max_concurrent_streams)
+        .max_header_list_size(crate::MAX_REQUEST_HEAD_SIZE as u32)
+        .initial_stream_window_size(stream_window)
+        .initial_connection_window_size(limits.initial_connection_window_size)
+        .max_send_buf_size(limits.max_send_buffer_size)
+        .max_pending_accept_reset_streams(limits.max_pending_reset_streams)
+        .max_local_error_reset_streams(limits.max_local_error_reset_streams);
+    http2
+}
+
+/// What an HTTP/2 client sends first (RFC 9113 §3.4).
+const PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+
+/// What the first bytes of a connection said.
+enum Sniffed {
+    /// HTTP/2's preface (read, to be read again by hyper).
+    Http2(Vec<u8>),
+    /// Anything else: HTTP/1.1 (these bytes read again by hyper).
+    Http1(Vec<u8>),
+    /// The client closed before saying anything that tells.
+    Closed,
+}
+
+/// Reads just enough of the stream to tell HTTP/2's preface from an
+/// HTTP/1.1 request: at most the preface's 24 bytes, usually 2 (`PO`).
+async fn sniff(io: &mut Box<dyn Io>, slot: &Slot) -> std::io::Result<Sniffed> {
+    let mut seen = Vec::with_capacity(PREFACE.len());
+    let mut chunk = [0u8; PREFACE.len()];
+    // Bounded: each turn reads at least one byte of the 24, or ends.
+    loop {
+        let want = PREFACE.len() - seen.len();
+        let n = io.read(&mut chunk[..want]).await?;
+        if n == 0 {
+            return Ok(if seen.is_empty() {
+                Sniffed::Closed
+            } else {
+                Sniffed::Http1(seen)
+            });
+        }
+        slot.received();
+        seen.extend_from_slice(&chunk[..n]);
+        if !PREFACE.starts_with(&seen) {
+            return Ok(Sniffed::Http1(seen));
+        }
+        if seen.len() == PREFACE.len() {
+            return Ok(Sniffed::Http2(seen));
+        }
+    }
 }
 
 /// The service's response future, boxed so the connection is `Unpin` and
@@ -152,11 +217,116 @@ impl Served {
                 return;
             }
         };
-        if accepted.version != HttpVersion::Http1 {
-            tracing::debug!(target: "wws.listener", version = ?accepted.version, "the acceptor chose an HTTP version this listener does not serve yet; closed");
-            return;
+        let Accepted {
+            mut io,
+            version,
+            tls,
+        } = accepted;
+        if version == HttpVersion::Http2 {
+            return self.serve_http2(io, tls).await;
         }
-        self.serve(accepted.io, accepted.tls).await;
+        // ALPN said http/1.1: no preface to look for.
+        if tls
+            .as_ref()
+            .is_some_and(|t| t.alpn_protocol() == Some(b"http/1.1"))
+        {
+            return self.serve(io, tls).await;
+        }
+        let slot = self.registered.slot.clone();
+        let sniffed = tokio::select! {
+            biased;
+            _ = self.shutdown.cancelled() => return,
+            _ = slot.evicted() => return,
+            _ = silent_for(&slot, self.first_byte_timeout) => return,
+            r = async {
+                match limit {
+                    Some(limit) => tokio::time::timeout(limit, sniff(&mut io, &slot)).await.ok(),
+                    None => Some(sniff(&mut io, &slot).await),
+                }
+            } => r,
+        };
+        match sniffed {
+            Some(Ok(Sniffed::Http2(seen))) => {
+                tracing::debug!(target: "wws.listener", "HTTP/2 preface: serving HTTP/2");
+                self.serve_http2(Box::new(Prefixed::new(seen, io)), tls)
+                    .await
+            }
+            Some(Ok(Sniffed::Http1(seen))) => {
+                self.serve(Box::new(Prefixed::new(seen, io)), tls).await
+            }
+            Some(Ok(Sniffed::Closed)) => {}
+            Some(Err(e)) => {
+                tracing::debug!(target: "wws.listener", error = %e, "connection ended before its first request");
+            }
+            None => {
+                // A few bytes of a head (or of a preface), not the rest in time.
+                tracing::debug!(target: "wws.listener", "request head timed out: 408");
+                let _ = tokio::time::timeout(REFUSAL_WRITE, io.write_all(TIMEOUT_408)).await;
+            }
+        }
+    }
+
+    /// Serves an HTTP/2 connection: each stream is an exchange, run on a
+    /// task of its own (hyper's), ended alone when the client resets it.
+    async fn serve_http2(self, io: Box<dyn Io>, tls: Option<Arc<TlsInfo>>) {
+        let serving = self.service.is_some();
+        let conn = ServerConnection::http2(self.peer, tls);
+        // Marks the connection closed for `ReplyChannel::disconnected` however this task ends.
+        let _closed = conn.closed_guard();
+        let slot = self.registered.slot.clone();
+        let streams = Arc::new(Streams {
+            open: watch::Sender::new(0),
+            slot: slot.clone(),
+        });
+        let service = self.exchange_service(&conn, Tracker::Streams(streams.clone()));
+        let io = ServedIo::new(
+            io,
+            self.send_timeout,
+            slot.clone(),
+            conn.clone(),
+            self.settings.quotas.max_message_size,
+        )
+        .http2();
+        let http = self.http2.serve_connection(TokioIo::new(io), service);
+        tokio::pin!(http);
+        // Dropping the connection drops every stream's exchange (the host
+        // tells their operations why) and closes the socket.
+        let result = tokio::select! {
+            biased;
+            _ = conn.killed() => None,
+            _ = slot.evicted() => None,
+            _ = silent_for(&slot, self.first_byte_timeout) => None,
+            r = &mut http => Some(r),
+            _ = idle_for(&streams, self.header_read_timeout) => {
+                // As an idle HTTP/1.1 keep-alive connection: GOAWAY, then closed.
+                tracing::debug!(target: "wws.listener", "HTTP/2 connection idle: closing");
+                http.as_mut().graceful_shutdown();
+                let limit = self.header_read_timeout.unwrap_or(REFUSAL_WRITE);
+                tokio::select! {
+                    biased;
+                    _ = conn.killed() => None,
+                    _ = self.aborted.cancelled() => None,
+                    r = tokio::time::timeout(limit, &mut http) => r.ok(),
+                }
+            }
+            _ = self.shutdown.cancelled() => {
+                // GOAWAY: no new streams; those in progress may finish.
+                http.as_mut().graceful_shutdown();
+                tokio::select! {
+                    biased;
+                    _ = conn.killed() => None,
+                    _ = self.aborted.cancelled(), if serving => None,
+                    r = &mut http => Some(r),
+                }
+            }
+        };
+        match result {
+            None => tracing::debug!(target: "wws.listener", "HTTP/2 connection dropped"),
+            Some(Ok(())) => tracing::debug!(target: "wws.listener", "HTTP/2 connection closed"),
+            Some(Err(e)) => {
+                tracing::debug!(target: "wws.listener", error = %e, "HTTP/2 connection ended")
+            }
+        }
     }
 
     async fn serve(self, io: Box<dyn Io>, tls: Option<Arc<TlsInfo>>) {
@@ -165,68 +335,7 @@ impl Served {
         // Marks the connection closed for `ReplyChannel::disconnected` however this task ends.
         let _closed = conn.closed_guard();
         let slot = self.registered.slot.clone();
-        let service = {
-            let conn = conn.clone();
-            let slot = slot.clone();
-            let queue = self.queue.clone();
-            let settings = self.settings.clone();
-            let aborted = self.aborted.clone();
-            let serving = self.service.clone();
-            service_fn(move |request| -> ResponseFuture {
-                slot.exchange_started();
-                let (channel, response) =
-                    ReplyChannel::from_request(request, &conn, settings.clone());
-                let answered = Answered(slot.clone());
-                let response = async move {
-                    let r = response.await;
-                    drop(answered);
-                    r
-                };
-                if let Some(serving) = &serving {
-                    // Run on this connection's task: no queue, no hand-off. If
-                    // the connection goes first (client gone, kill), hyper
-                    // drops this future and the exchange's with it.
-                    let mut exchange = serving.serve(channel);
-                    return Box::pin(async move {
-                        let mut response = std::pin::pin!(response);
-                        tokio::select! {
-                            biased;
-                            () = &mut exchange => response.await,
-                            // Answered while the service goes on (a one-way
-                            // operation acknowledged with 202): the answer goes
-                            // out now, the rest of the work on a task of its own.
-                            answer = &mut response => {
-                                tokio::spawn(exchange);
-                                answer
-                            }
-                        }
-                    });
-                }
-                let queue = queue.clone();
-                let aborted = aborted.clone();
-                Box::pin(async move {
-                    if let Err(mpsc::error::SendError(channel)) = queue.send(channel).await {
-                        // The listener stopped before the exchange could be handed out:
-                        // after an abort the connection just closes, after a close it says so.
-                        if aborted.is_cancelled() {
-                            channel.abort();
-                            return response.await;
-                        }
-                        let mut headers = HeaderMap::new();
-                        headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
-                        let _ = channel
-                            .reply_http(
-                                StatusCode::SERVICE_UNAVAILABLE,
-                                None,
-                                Bytes::new(),
-                                headers,
-                            )
-                            .await;
-                    }
-                    response.await
-                })
-            })
-        };
+        let service = self.exchange_service(&conn, Tracker::Single(slot.clone()));
         let mut http = self.http.serve_connection(
             TokioIo::new(ServedIo::new(
                 io,
@@ -294,13 +403,134 @@ impl Served {
     }
 }
 
+impl Served {
+    /// The hyper service of a connection: each request becomes a
+    /// [`ReplyChannel`], served on the spot or queued for `accept_channel`.
+    fn exchange_service(
+        &self,
+        conn: &ServerConnection,
+        tracker: Tracker,
+    ) -> impl hyper::service::Service<
+        http::Request<hyper::body::Incoming>,
+        Response = Response<ReplyBody>,
+        Error = NoReply,
+        Future = ResponseFuture,
+    > + Clone
+    + use<> {
+        {
+            let conn = conn.clone();
+            let queue = self.queue.clone();
+            let settings = self.settings.clone();
+            let aborted = self.aborted.clone();
+            let serving = self.service.clone();
+            service_fn(move |request| -> ResponseFuture {
+                tracker.started();
+                let (channel, response) =
+                    ReplyChannel::from_request(request, &conn, settings.clone());
+                let answered = Answered(tracker.clone());
+                let response = async move {
+                    let r = response.await;
+                    drop(answered);
+                    r
+                };
+                if let Some(serving) = &serving {
+                    // Run on this connection's task: no queue, no hand-off. If
+                    // the connection goes first (client gone, kill), hyper
+                    // drops this future and the exchange's with it.
+                    let mut exchange = serving.serve(channel);
+                    return Box::pin(async move {
+                        let mut response = std::pin::pin!(response);
+                        tokio::select! {
+                            biased;
+                            () = &mut exchange => response.await,
+                            // Answered while the service goes on (a one-way
+                            // operation acknowledged with 202): the answer goes
+                            // out now, the rest of the work on a task of its own.
+                            answer = &mut response => {
+                                tokio::spawn(exchange);
+                                answer
+                            }
+                        }
+                    });
+                }
+                let queue = queue.clone();
+                let aborted = aborted.clone();
+                Box::pin(async move {
+                    if let Err(mpsc::error::SendError(channel)) = queue.send(channel).await {
+                        // The listener stopped before the exchange could be handed out:
+                        // after an abort the connection just closes, after a close it says so.
+                        if aborted.is_cancelled() {
+                            channel.abort();
+                            return response.await;
+                        }
+                        let mut headers = HeaderMap::new();
+                        headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
+                        let _ = channel
+                            .reply_http(
+                                StatusCode::SERVICE_UNAVAILABLE,
+                                None,
+                                Bytes::new(),
+                                headers,
+                            )
+                            .await;
+                    }
+                    response.await
+                })
+            })
+        }
+    }
+}
+
 /// Marks the exchange answered (the connection idle) when its response
 /// future ends, however it ends.
-struct Answered(Arc<Slot>);
+struct Answered(Tracker);
 
 impl Drop for Answered {
     fn drop(&mut self) {
-        self.0.exchange_answered();
+        self.0.answered();
+    }
+}
+
+/// Tells the connection's slot when it is busy: with one exchange at a
+/// time (HTTP/1.1), or while any of its streams is open (HTTP/2), so that
+/// a connection is only ever evicted as idle when no stream is open.
+#[derive(Clone)]
+enum Tracker {
+    Single(Arc<Slot>),
+    Streams(Arc<Streams>),
+}
+
+struct Streams {
+    /// How many streams have an exchange not yet answered.
+    open: watch::Sender<usize>,
+    slot: Arc<Slot>,
+}
+
+impl Tracker {
+    fn started(&self) {
+        match self {
+            Tracker::Single(slot) => slot.exchange_started(),
+            Tracker::Streams(s) => {
+                s.open.send_modify(|n| *n += 1);
+                s.slot.exchange_started();
+            }
+        }
+    }
+
+    fn answered(&self) {
+        match self {
+            Tracker::Single(slot) => slot.exchange_answered(),
+            Tracker::Streams(s) => {
+                let mut idle = false;
+                s.open.send_modify(|n| {
+                    *n = n.saturating_sub(1);
+                    idle = *n == 0;
+                });
+                if idle {
+                    s.slot.exchange_answered();
+                }
+            }
+        }
     }
 }
 
@@ -317,6 +547,30 @@ async fn silent_for(slot: &Slot, limit: Option<Duration>) {
         std::future::pending::<()>().await;
     }
     tracing::debug!(target: "wws.listener", ?limit, "nothing received in time: closed");
+}
+
+/// Resolves once an HTTP/2 connection has had no stream with an exchange
+/// in progress for `limit` (the header read timeout, which closes an idle
+/// HTTP/1.1 keep-alive connection); pending for ever without a limit.
+async fn idle_for(streams: &Streams, limit: Option<Duration>) {
+    let Some(limit) = limit else {
+        return std::future::pending().await;
+    };
+    let mut open = streams.open.subscribe();
+    // Each turn waits for the connection to go idle, then for a stream or the limit.
+    loop {
+        if open.wait_for(|n| *n == 0).await.map(drop).is_err() {
+            return std::future::pending().await;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(limit) => return,
+            r = async { open.wait_for(|n| *n > 0).await.map(drop) } => {
+                if r.is_err() {
+                    return std::future::pending().await;
+                }
+            }
+        }
+    }
 }
 
 /// How long a refusal (408, 503) may take to write before the connection is just closed.

@@ -68,6 +68,14 @@ impl Framing {
     }
 
     /// Whether it still follows the connection.
+    /// Follows nothing: for a connection that does not speak HTTP/1.1 (HTTP/2).
+    pub(crate) fn blind(quota: usize) -> Self {
+        Framing {
+            state: State::Blind,
+            quota: quota as u64,
+        }
+    }
+
     pub(crate) fn is_watching(&self) -> bool {
         !matches!(self.state, State::Blind)
     }

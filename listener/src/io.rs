@@ -61,6 +61,13 @@ impl ServedIo {
         }
     }
 
+    /// The same stream, its bytes not followed as HTTP/1.1 framing (HTTP/2
+    /// frames its own messages, and hyper's h2 refuses oversized ones).
+    pub(crate) fn http2(mut self) -> Self {
+        self.framing = Framing::blind(0);
+        self
+    }
+
     /// The socket, for a lingering close.
     pub(crate) fn into_inner(self) -> Box<dyn Io> {
         self.stream
@@ -143,5 +150,93 @@ impl AsyncWrite for ServedIo {
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Pin::new(&mut self.stream).poll_shutdown(cx)
+    }
+}
+
+/// A stream whose first bytes were already read (to tell HTTP/2's preface
+/// from an HTTP/1.1 request): they are read again first.
+pub(crate) struct Prefixed {
+    prefix: Vec<u8>,
+    read: usize,
+    stream: Box<dyn Io>,
+}
+
+impl Prefixed {
+    pub(crate) fn new(prefix: Vec<u8>, stream: Box<dyn Io>) -> Self {
+        Prefixed {
+            prefix,
+            read: 0,
+            stream,
+        }
+    }
+}
+
+impl AsyncRead for Prefixed {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = &mut *self;
+        if let Some(rest) = this.prefix.get(this.read..).filter(|r| !r.is_empty()) {
+            let n = rest.len().min(buf.remaining());
+            buf.put_slice(&rest[..n]);
+            this.read += n;
+            if this.read == this.prefix.len() {
+                this.prefix = Vec::new();
+                this.read = 0;
+            }
+            return Poll::Ready(Ok(()));
+        }
+        Pin::new(&mut this.stream).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for Prefixed {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.stream).poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_shutdown(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::AsyncReadExt;
+
+    #[tokio::test]
+    async fn a_prefixed_stream_reads_its_prefix_then_the_stream() {
+        let (mut a, b) = tokio::io::duplex(64);
+        tokio::io::AsyncWriteExt::write_all(&mut a, b" world")
+            .await
+            .expect("write");
+        drop(a);
+        let mut s = Prefixed::new(b"hello".to_vec(), Box::new(b));
+        let mut out = String::new();
+        s.read_to_string(&mut out).await.expect("read");
+        assert_eq!(out, "hello world");
     }
 }

@@ -3,7 +3,8 @@
 //!
 //! HTTP/1.1 with keep-alive: one connection carries many exchanges in turn,
 //! and the next request on a connection is read only after the previous
-//! exchange was answered. [`ListenerProperties`] bound what a client can
+//! exchange was answered; HTTP/2 on the same port carries them at once
+//! (see [HTTP/2](#http2)). [`ListenerProperties`] bound what a client can
 //! hold: `max_connections` (beyond it no more TCP connections are accepted
 //! until one closes), `max_accepting_channels`, `header_read_timeout` (also
 //! for an idle keep-alive connection), `body_read_timeout` and
@@ -65,6 +66,31 @@
 //!     .tls_pem_files("server.crt", "server.key")
 //!     .build()?;
 //! # let _ = listener; Ok(()) }
+//! ```
+//!
+//! # HTTP/2
+//!
+//! HTTP/1.1 and HTTP/2 are served on the same port, detected per
+//! connection: ALPN `h2` over TLS (the [`acceptor::TlsAcceptor`] offers
+//! `h2` first, then `http/1.1`), and in the clear the client's first bytes
+//! (HTTP/2's preface, `PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n`: h2c with prior
+//! knowledge; read under the first-byte and header-read timeouts, and
+//! given back to the HTTP/1.1 parser when they are not it). Each stream
+//! is an exchange, a [`ReplyChannel`] like any other: its abort, or a drop
+//! without an answer, resets its stream and leaves the connection and its
+//! other streams alone; a client that resets the stream (an abandoned
+//! call) makes [`ReplyChannel::disconnected`] resolve, and a served
+//! exchange is dropped, as when an HTTP/1.1 connection closes. Close sends
+//! `GOAWAY` and lets streams in progress finish; abort drops the
+//! connection. [`Http2Limits`] (in [`ListenerProperties::http2`]) bound
+//! what one connection may hold, with the defaults in its docs.
+//!
+//! ```
+//! use wws_listener::Listener;
+//!
+//! let listener = Listener::builder().http2_max_concurrent_streams(256).build()?;
+//! assert_eq!(listener.properties().http2.max_concurrent_streams, 256);
+//! # Ok::<(), wws_core::Error>(())
 //! ```
 //!
 //! # Decisions where the spec is silent
@@ -135,7 +161,7 @@ use tracing::field;
 use wws_core::state::{Lifecycle, ListenerEvent, OnDrop, Ticket};
 use wws_core::{AbortSignal, Error, Result};
 
-pub use properties::{ListenerBuilder, ListenerProperties};
+pub use properties::{Http2Limits, ListenerBuilder, ListenerProperties};
 pub use reply::ReplyChannel;
 
 use reply::ExchangeSettings;

@@ -37,6 +37,105 @@ pub struct ListenerProperties {
     pub send_timeout: Option<Duration>,
     /// Quotas applied to the requests read.
     pub quotas: ReaderQuotas,
+    /// Limits of HTTP/2 connections (served next to HTTP/1.1 on the same
+    /// port, detected by the client's preface or by ALPN `h2`).
+    pub http2: Http2Limits,
+}
+
+/// Limits of an HTTP/2 connection, so that one client multiplexing many
+/// streams is bounded as HTTP/1.1 clients are by `max_connections`.
+///
+/// A request head is limited to [`MAX_REQUEST_HEAD_SIZE`](crate::MAX_REQUEST_HEAD_SIZE)
+/// (as the header list size, `SETTINGS_MAX_HEADER_LIST_SIZE`) and its
+/// body by the message size quota, as over HTTP/1.1. The defaults:
+///
+/// | limit | default | bounds |
+/// |---|---|---|
+/// | `max_concurrent_streams` | 100 | exchanges open at once on one connection (`SETTINGS_MAX_CONCURRENT_STREAMS`); a client that opens more is refused them (`REFUSED_STREAM`) |
+/// | `initial_stream_window_size` | 1 MiB (at most the message size quota) | request bytes a client may send on one stream before the host reads them |
+/// | `initial_connection_window_size` | 4 MiB | the same, for all streams of a connection together |
+/// | `max_send_buffer_size` | 400 KiB | reply bytes buffered per stream for a client that does not read them |
+/// | `max_pending_reset_streams` | 20 | streams a client opened and reset before they were served; beyond, the connection is closed (the "rapid reset" flood, CVE-2023-44487) |
+/// | `max_local_error_reset_streams` | 1024 | streams the server had to reset for a client's errors; beyond, the connection is closed |
+///
+/// A client that opens streams faster than it reads replies is held by
+/// `max_concurrent_streams` and the send buffer; the send timeout then
+/// drops its connection as over HTTP/1.1. A connection with no exchange
+/// in progress for `header_read_timeout` is sent `GOAWAY` and closed, as
+/// an idle HTTP/1.1 keep-alive connection is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Http2Limits {
+    /// Streams open at once on one connection (default 100).
+    pub max_concurrent_streams: u32,
+    /// Flow-control window of each stream, in bytes (default 1 MiB, and
+    /// never more than the message size quota).
+    pub initial_stream_window_size: u32,
+    /// Flow-control window of a connection, in bytes (default 4 MiB).
+    pub initial_connection_window_size: u32,
+    /// Reply bytes buffered per stream (default 400 KiB).
+    pub max_send_buffer_size: usize,
+    /// Streams reset by the client before they were served, at once (default 20).
+    pub max_pending_reset_streams: usize,
+    /// Streams reset by the server for the client's errors (default 1024).
+    pub max_local_error_reset_streams: usize,
+}
+
+impl Default for Http2Limits {
+    fn default() -> Self {
+        Http2Limits {
+            max_concurrent_streams: 100,
+            initial_stream_window_size: 1 << 20,
+            initial_connection_window_size: 4 << 20,
+            max_send_buffer_size: 400 << 10,
+            max_pending_reset_streams: 20,
+            max_local_error_reset_streams: 1024,
+        }
+    }
+}
+
+/// Smallest flow-control window HTTP/2 allows a peer to start with (RFC 9113 §6.9.2).
+const MIN_WINDOW: u32 = 65_535;
+/// Largest flow-control window (RFC 9113 §6.9.1).
+const MAX_WINDOW: u32 = (1 << 31) - 1;
+
+impl Http2Limits {
+    /// Checks every limit; the error names the first one out of range.
+    pub fn validate(&self) -> Result<()> {
+        at_least(
+            OBJECT,
+            "http2.max_concurrent_streams",
+            self.max_concurrent_streams as usize,
+            1,
+        )?;
+        for (property, window) in [
+            (
+                "http2.initial_stream_window_size",
+                self.initial_stream_window_size,
+            ),
+            (
+                "http2.initial_connection_window_size",
+                self.initial_connection_window_size,
+            ),
+        ] {
+            if !(MIN_WINDOW..=MAX_WINDOW).contains(&window) {
+                return Err(wws_core::Error::InvalidProperty {
+                    object: OBJECT,
+                    property,
+                    reason: format!(
+                        "{window} is outside HTTP/2's window range {MIN_WINDOW}..={MAX_WINDOW}"
+                    ),
+                });
+            }
+        }
+        at_least(
+            OBJECT,
+            "http2.max_send_buffer_size",
+            self.max_send_buffer_size,
+            1,
+        )?;
+        Ok(())
+    }
 }
 
 impl Default for ListenerProperties {
@@ -49,6 +148,7 @@ impl Default for ListenerProperties {
             body_read_timeout: Some(Duration::from_secs(30)),
             send_timeout: Some(Duration::from_secs(30)),
             quotas: ReaderQuotas::default(),
+            http2: Http2Limits::default(),
         }
     }
 }
@@ -78,6 +178,7 @@ impl ListenerProperties {
         timeout(OBJECT, "first_byte_timeout", self.first_byte_timeout)?;
         timeout(OBJECT, "body_read_timeout", self.body_read_timeout)?;
         timeout(OBJECT, "send_timeout", self.send_timeout)?;
+        self.http2.validate()?;
         self.quotas.validate(OBJECT)
     }
 }
@@ -159,6 +260,18 @@ impl ListenerBuilder {
     /// Largest request accepted, in bytes.
     pub fn max_message_size(mut self, bytes: usize) -> Self {
         self.props.quotas.max_message_size = bytes;
+        self
+    }
+
+    /// Limits of HTTP/2 connections; see [`Http2Limits`].
+    pub fn http2_limits(mut self, limits: Http2Limits) -> Self {
+        self.props.http2 = limits;
+        self
+    }
+
+    /// Streams open at once on one HTTP/2 connection.
+    pub fn http2_max_concurrent_streams(mut self, n: u32) -> Self {
+        self.props.http2.max_concurrent_streams = n;
         self
     }
 

@@ -61,6 +61,9 @@ struct ConnShared {
     body_refused: CancellationToken,
     /// How many exchanges the connection has carried; the last is the current one.
     exchanges: AtomicU64,
+    /// HTTP/2: the exchanges are streams, each ended on its own (reset),
+    /// never by killing the connection they share.
+    multiplexed: bool,
 }
 
 impl ServerConnection {
@@ -75,6 +78,7 @@ impl ServerConnection {
                 unread_body: AtomicBool::new(false),
                 body_refused: CancellationToken::new(),
                 exchanges: AtomicU64::new(0),
+                multiplexed: false,
             }),
         }
     }
@@ -133,6 +137,30 @@ impl ServerConnection {
         self.inner.exchanges.load(Ordering::Acquire) > 0
     }
 
+    /// An HTTP/2 connection with the client at `peer`: an exchange that
+    /// ends without an answer resets its stream and leaves the connection.
+    pub fn http2(peer: SocketAddr, tls: Option<Arc<TlsInfo>>) -> Self {
+        let mut conn = ServerConnection::with_tls(peer, tls);
+        if let Some(inner) = Arc::get_mut(&mut conn.inner) {
+            inner.multiplexed = true;
+        }
+        conn
+    }
+
+    /// Whether the exchanges are HTTP/2 streams of this connection.
+    pub fn is_multiplexed(&self) -> bool {
+        self.inner.multiplexed
+    }
+
+    /// Ends what an exchange that failed or went unanswered held: the
+    /// connection (HTTP/1.1), or nothing more than its stream (HTTP/2,
+    /// reset by hyper when the exchange's response future fails).
+    fn end_exchange(&self) {
+        if !self.inner.multiplexed {
+            self.kill();
+        }
+    }
+
     /// Numbers a new exchange on this connection.
     fn next_exchange(&self) -> u64 {
         self.inner.exchanges.fetch_add(1, Ordering::AcqRel) + 1
@@ -143,7 +171,7 @@ impl ServerConnection {
     /// A later exchange on the same keep-alive connection means `seq` was
     /// answered in full; killing the connection would lose the later one.
     fn kill_exchange(&self, seq: u64) {
-        if self.inner.exchanges.load(Ordering::Acquire) == seq {
+        if !self.inner.multiplexed && self.inner.exchanges.load(Ordering::Acquire) == seq {
             self.kill();
         }
     }
@@ -192,6 +220,9 @@ struct ReplyInner {
     seq: u64,
     settings: Arc<ExchangeSettings>,
     abort: AbortSignal,
+    /// HTTP/2: cancelled when the stream is gone (the client reset it, or
+    /// the connection went), which ends hyper's response future.
+    stream_gone: Option<CancellationToken>,
     span: tracing::Span,
     ctl: Mutex<ReplyControl>,
 }
@@ -257,6 +288,8 @@ impl ReplyChannel {
             outcome = field::Empty,
         );
         let (tx, rx) = oneshot::channel();
+        let stream_gone = conn.is_multiplexed().then(CancellationToken::new);
+        let gone_on_drop = stream_gone.clone().map(CancellationToken::drop_guard);
         let channel = ReplyChannel {
             inner: Arc::new(ReplyInner {
                 method: parts.method,
@@ -267,6 +300,7 @@ impl ReplyChannel {
                 seq: conn.next_exchange(),
                 settings,
                 abort: AbortSignal::new(),
+                stream_gone,
                 span,
                 ctl: Mutex::new(ReplyControl {
                     life: Lifecycle::new(ChannelState::Open),
@@ -276,7 +310,11 @@ impl ReplyChannel {
                 }),
             }),
         };
-        (channel, async move { rx.await.map_err(|_| NoReply) })
+        (channel, async move {
+            // hyper drops this future when the client resets the stream.
+            let _gone_on_drop = gone_on_drop;
+            rx.await.map_err(|_| NoReply)
+        })
     }
 
     fn ctl(&self) -> MutexGuard<'_, ReplyControl> {
@@ -460,7 +498,8 @@ impl ReplyChannel {
         Ok(msg)
     }
 
-    /// Faults the channel after a transport failure and drops the connection.
+    /// Faults the channel after a transport failure and drops the
+    /// connection (HTTP/2: resets the stream).
     fn fail(&self, err: Error) -> Error {
         {
             let mut ctl = self.ctl();
@@ -468,7 +507,7 @@ impl ReplyChannel {
             let _ = ctl.life.apply(ChannelEvent::Fault);
             ctl.responder = None;
         }
-        self.inner.conn.kill();
+        self.inner.conn.end_exchange();
         self.inner.span.record("outcome", err.to_string());
         err
     }
@@ -626,7 +665,8 @@ impl ReplyChannel {
     ///
     /// Once the answer was written and the connection carries the client's
     /// next exchange, the connection is that exchange's: abort then only
-    /// changes this channel's state.
+    /// changes this channel's state. Over HTTP/2 abort resets this
+    /// exchange's stream only; the connection carries on.
     pub fn abort(&self) {
         {
             let mut ctl = self.ctl();
@@ -649,13 +689,32 @@ impl ReplyChannel {
     /// from a closed socket, and HTTP/1.1 clients do not half-close. While
     /// the client has already pipelined its next request, its going away is
     /// seen only when the answer is written. Cancel safe.
+    ///
+    /// Over HTTP/2 it resolves when this exchange's stream is gone too (the
+    /// client reset it: an abandoned call), while the connection and its
+    /// other exchanges go on.
     pub async fn disconnected(&self) {
-        self.inner.conn.inner.closed.cancelled().await
+        let closed = self.inner.conn.inner.closed.cancelled();
+        match &self.inner.stream_gone {
+            Some(gone) => {
+                tokio::select! {
+                    _ = closed => {}
+                    _ = gone.cancelled() => {}
+                }
+            }
+            None => closed.await,
+        }
     }
 
     /// Whether the exchange can no longer be answered (the client went away).
     pub fn is_disconnected(&self) -> bool {
-        self.inner.conn.is_closed() || self.ctl().responder.as_ref().is_some_and(|r| r.is_closed())
+        self.inner.conn.is_closed()
+            || self
+                .inner
+                .stream_gone
+                .as_ref()
+                .is_some_and(CancellationToken::is_cancelled)
+            || self.ctl().responder.as_ref().is_some_and(|r| r.is_closed())
     }
 }
 
@@ -664,8 +723,8 @@ impl Drop for ReplyInner {
         let ctl = self.ctl.get_mut().unwrap_or_else(PoisonError::into_inner);
         if ctl.responder.take().is_some() {
             // Dropped without an answer: an abort, so the client is not left waiting.
-            tracing::debug!(target: "wws.reply", "reply channel dropped without a reply; closing the connection");
-            self.conn.kill();
+            tracing::debug!(target: "wws.reply", "reply channel dropped without a reply; closing the connection (HTTP/2: resetting its stream)");
+            self.conn.end_exchange();
         }
     }
 }

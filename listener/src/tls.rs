@@ -15,8 +15,8 @@ use crate::acceptor::{Accepted, Accepting, Acceptor, HttpVersion, TlsInfo};
 
 const OBJECT: &str = "TlsAcceptor";
 
-/// The ALPN protocols served: HTTP/1.1 only (`h2` once HTTP/2 is served).
-const ALPN: &[&[u8]] = &[b"http/1.1"];
+/// The ALPN protocols served, in the server's order of preference.
+const ALPN: &[&[u8]] = &[b"h2", b"http/1.1"];
 
 /// Whether a [`TlsAcceptor`] asks clients for a certificate.
 #[derive(Clone, Debug, Default)]
@@ -36,8 +36,10 @@ pub enum ClientAuth {
 /// Runs the TLS handshake on each accepted connection (the listener's
 /// [`Acceptor`] for HTTPS), so HTTP is served over TLS.
 ///
-/// ALPN offers `http/1.1` (a client that offers only `h2` is refused, as
-/// RFC 7301 says). What the handshake established — the client's
+/// ALPN offers `h2` and `http/1.1`, preferring `h2`: the listener serves
+/// the protocol chosen (a client that offers neither is refused, as RFC
+/// 7301 says; one that offers none gets HTTP/1.1 or, if it opens with the
+/// HTTP/2 preface, HTTP/2). What the handshake established — the client's
 /// certificate chain under [`ClientAuth`], the SNI name — is the
 /// connection's [`TlsInfo`], seen by each exchange (`ReplyChannel::tls`,
 /// and the host's `OperationContext`). The handshake runs on the

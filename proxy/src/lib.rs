@@ -158,6 +158,36 @@
 //! (up to `max_call_pool_size` are kept) or a new one. So calls are truly
 //! concurrent over HTTP/1.1 and a stalled call never delays another.
 //!
+//! # HTTP/2
+//!
+//! With [`ProxyBuilder::http2`] the proxy speaks HTTP/2 where the server
+//! does (`Http2Mode::Negotiate`: by ALPN over `https://`;
+//! `Http2Mode::PriorKnowledge`: in the clear too). Calls then share
+//! connections, a stream each: a call takes the least busy connection
+//! carrying fewer than `max_streams_per_connection` calls (default 100),
+//! a new one opens when all are that busy, up to `max_call_pool_size`,
+//! and beyond that calls queue on the least busy one (calls that come
+//! while a connection opens wait for it rather than open their own).
+//! Abandon, drop and a call's timeout reset the call's stream only
+//! (`RST_STREAM` with `CANCEL`): the connection and the other calls go on,
+//! and the host tells the operation `ChannelFaulted`. Abort and close end
+//! the connections (`GOAWAY`, then the socket closed within 100 ms).
+//! [`ServiceProxy::http2_connections`] says how many
+//! there are.
+//!
+//! ```
+//! use wws_channel::connector::Http2Mode;
+//! use wws_proxy::ServiceProxy;
+//!
+//! let proxy = ServiceProxy::builder("http://127.0.0.1:8080/calculator")
+//!     .http2(Http2Mode::PriorKnowledge)
+//!     .max_streams_per_connection(1000)
+//!     .max_pending_calls(10_000)
+//!     .build()?;
+//! assert_eq!(proxy.properties().max_streams_per_connection, 1000);
+//! # Ok::<(), wws_core::Error>(())
+//! ```
+//!
 //! - [`abandon_call(id)`](ServiceProxy::abandon_call) completes every pending
 //!   call with that id with [`Abandoned`](wws_core::Error::Abandoned) before
 //!   it returns, and closes those calls' connections, so the server sees the
@@ -203,4 +233,6 @@ pub use call::{CallOptions, PendingCall};
 pub use layer::{CallInfo, ProxyLayer};
 pub use properties::{ProxyBuilder, ProxyProperties};
 pub use proxy::ServiceProxy;
+/// Whether the proxy speaks HTTP/2 ([`ProxyBuilder::http2`]).
+pub use wws_channel::connector::Http2Mode;
 pub use wws_core::state::ServiceProxyState;

@@ -6,7 +6,7 @@ use std::time::Duration;
 use http::header::AUTHORIZATION;
 use http::{HeaderName, HeaderValue};
 use wws_channel::ChannelProperties;
-use wws_channel::connector::{Connector, default_connector};
+use wws_channel::connector::{Connector, Http2Mode, default_connector};
 use wws_core::properties::{at_least, timeout};
 use wws_core::{AddressingVersion, EnvelopeVersion, Error, Result};
 
@@ -23,8 +23,16 @@ pub struct ProxyProperties {
     pub max_pending_calls: usize,
     /// How long `close` waits for pending calls before aborting (default 5 s).
     pub max_close_timeout: Duration,
-    /// Idle connections kept for reuse (default 5).
+    /// Idle connections kept for reuse (default 5); over HTTP/2, the most
+    /// connections calls are spread over (at least one).
     pub max_call_pool_size: usize,
+    /// Over HTTP/2, the calls one connection carries at once (one stream
+    /// each) before another connection is opened (default 100, the
+    /// concurrent-stream limit most servers announce). Once
+    /// `max_call_pool_size` connections carry this many, further calls
+    /// queue on the least busy one, and the server's own stream limit
+    /// applies on top.
+    pub max_streams_per_connection: usize,
     /// Properties of the channels the proxy opens.
     pub channel: ChannelProperties,
 }
@@ -36,6 +44,7 @@ impl Default for ProxyProperties {
             max_pending_calls: 100,
             max_close_timeout: Duration::from_secs(5),
             max_call_pool_size: 5,
+            max_streams_per_connection: 100,
             channel: ChannelProperties::default(),
         }
     }
@@ -46,6 +55,12 @@ impl ProxyProperties {
     pub fn validate(&self) -> Result<()> {
         timeout(OBJECT, "call_timeout", self.call_timeout)?;
         at_least(OBJECT, "max_pending_calls", self.max_pending_calls, 1)?;
+        at_least(
+            OBJECT,
+            "max_streams_per_connection",
+            self.max_streams_per_connection,
+            1,
+        )?;
         self.channel.validate().map_err(|e| match e {
             Error::InvalidProperty {
                 property, reason, ..
@@ -142,6 +157,23 @@ impl ProxyBuilder {
     /// Idle connections kept for reuse.
     pub fn max_call_pool_size(mut self, n: usize) -> Self {
         self.props.max_call_pool_size = n;
+        self
+    }
+
+    /// Over HTTP/2, the calls one connection carries at once; see
+    /// [`ProxyProperties::max_streams_per_connection`].
+    pub fn max_streams_per_connection(mut self, n: usize) -> Self {
+        self.props.max_streams_per_connection = n;
+        self
+    }
+
+    /// Whether the proxy speaks HTTP/2 (default [`Http2Mode::Off`]): by
+    /// ALPN over `https://` ([`Http2Mode::Negotiate`]), and in the clear
+    /// too with [`Http2Mode::PriorKnowledge`]. Over HTTP/2 concurrent calls
+    /// share a connection, and an abandoned, dropped or timed-out call
+    /// resets its stream only.
+    pub fn http2(mut self, mode: Http2Mode) -> Self {
+        self.props.channel.http2 = mode;
         self
     }
 

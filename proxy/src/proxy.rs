@@ -9,7 +9,7 @@ use tokio::runtime::Handle;
 use tokio::sync::{oneshot, watch};
 use tokio::time::Instant;
 use tracing::Instrument;
-use wws_channel::connector::Connector;
+use wws_channel::connector::{Connector, HttpVersion};
 use wws_channel::{Channel, ChannelBuilder, ChannelState};
 use wws_core::state::{OnDrop, ServiceProxyEvent, ServiceProxyState, StateCell};
 use wws_core::{
@@ -63,6 +63,12 @@ struct Shared {
     calls: HashMap<u64, Slot>,
     next_key: u64,
     idle: Vec<Channel>,
+    /// HTTP/2 connections, each shared by the calls it carries, by key.
+    multiplexed: HashMap<u64, Multiplexed>,
+    next_mux_key: u64,
+    /// An HTTP/2 connection was opened: new connections are pooled as
+    /// HTTP/2 while they open (calls join them rather than each opening one).
+    http2_seen: bool,
     /// The channel `open()` is connecting, so that `abort()` can close it.
     opening: Option<Channel>,
     /// Parent of every call's signal; replaced by each `open()`.
@@ -71,23 +77,115 @@ struct Shared {
     runtime: Option<Handle>,
 }
 
+/// An HTTP/2 connection of the pool and how many calls it carries.
+struct Multiplexed {
+    channel: Channel,
+    calls: usize,
+    /// While the connection is being opened: tells the calls that joined
+    /// it whether it opened speaking HTTP/2 (`Some(true)`).
+    opening: Option<watch::Receiver<Option<bool>>>,
+}
+
+impl Multiplexed {
+    /// Whether it may take calls: open, or being opened.
+    fn usable(&self) -> bool {
+        match &self.opening {
+            // The call opening it may have gone (abandoned mid-open).
+            Some(opening) => opening.has_changed().is_ok(),
+            None => self.channel.state() == ChannelState::Open,
+        }
+    }
+}
+
+/// The connection [`Inner::checkout`] found a call.
+enum Checkout {
+    /// Open: an idle HTTP/1.1 one, or a stream on an HTTP/2 one.
+    Ready(Channel),
+    /// New, to open; with the pool's key and the sender telling the calls
+    /// that join it while it opens, when it is pooled as HTTP/2 at once.
+    Fresh(Channel, Option<(u64, watch::Sender<Option<bool>>)>),
+    /// A stream on an HTTP/2 connection another call is opening.
+    Join(Channel, watch::Receiver<Option<bool>>),
+}
+
 /// One pending call.
 struct Slot {
     id: CallId,
     signal: AbortSignal,
     done: oneshot::Sender<Result<Message>>,
-    /// The connection the call runs on, once it has one.
+    /// The connection the call runs on, once it has one (its own over HTTP/1.1).
     channel: Option<Channel>,
+    /// The shared HTTP/2 connection the call has a stream on, by key.
+    stream_of: Option<u64>,
 }
 
 impl Slot {
-    /// Completes the call with `error` and tears its exchange down.
+    /// Completes the call with `error` and tears its exchange down: the
+    /// call task ends, dropping its exchange (over HTTP/2 that resets its
+    /// stream), and a connection of its own is closed.
     fn cancel(self, error: Error) {
         let _ = self.done.send(Err(error));
         self.signal.abort();
         if let Some(channel) = self.channel {
             channel.abort();
         }
+    }
+}
+
+impl Shared {
+    /// Takes the call's stream off its shared connection: the slot keeps
+    /// only a connection of its own, to be closed or pooled.
+    fn release_stream(&mut self, slot: &mut Slot) {
+        let Some(key) = slot.stream_of.take() else {
+            return;
+        };
+        // Shared: never closed for one call; the dropped exchange resets its stream.
+        slot.channel = None;
+        if let Some(m) = self.multiplexed.get_mut(&key) {
+            m.calls = m.calls.saturating_sub(1);
+            // Lost (the channel faulted): it takes no new calls, and is
+            // closed once the last on it ended (each fails on its own;
+            // closing it sooner would make theirs `Aborted`).
+            if m.calls == 0 && !m.usable() {
+                if let Some(m) = self.multiplexed.remove(&key) {
+                    m.channel.abort();
+                }
+            }
+        }
+    }
+
+    /// Adds an HTTP/2 connection to the pool, carrying `slot`'s call.
+    fn share(&mut self, channel: Channel, slot_key: u64) -> u64 {
+        self.share_opening(channel, slot_key, None)
+    }
+
+    /// As [`share`](Self::share), for a connection still being opened.
+    fn share_opening(
+        &mut self,
+        channel: Channel,
+        slot_key: u64,
+        opening: Option<watch::Receiver<Option<bool>>>,
+    ) -> u64 {
+        self.http2_seen = true;
+        let key = self.next_mux_key;
+        self.next_mux_key += 1;
+        let carries = match self.calls.get_mut(&slot_key) {
+            Some(slot) => {
+                slot.channel = Some(channel.clone());
+                slot.stream_of = Some(key);
+                1
+            }
+            None => 0,
+        };
+        self.multiplexed.insert(
+            key,
+            Multiplexed {
+                channel,
+                calls: carries,
+                opening,
+            },
+        );
+        key
     }
 }
 
@@ -107,6 +205,7 @@ fn complete_slots(
     for slot in slots {
         let _ = slot.done.send(Err(error(slot.id)));
         signals.push(slot.signal);
+        // A shared connection (released before) is not the call's to close.
         channels.extend(slot.channel);
     }
     (signals, channels)
@@ -202,6 +301,9 @@ impl ServiceProxy {
                     calls: HashMap::new(),
                     next_key: 0,
                     idle: Vec::new(),
+                    multiplexed: HashMap::new(),
+                    next_mux_key: 0,
+                    http2_seen: false,
                     opening: None,
                     signal: AbortSignal::new(),
                     runtime: None,
@@ -242,9 +344,16 @@ impl ServiceProxy {
         self.inner.lock().calls.len()
     }
 
-    /// How many idle connections the pool holds.
+    /// How many idle connections the pool holds (HTTP/1.1; an HTTP/2
+    /// connection is never idle in this sense: see [`http2_connections`](Self::http2_connections)).
     pub fn idle_connections(&self) -> usize {
         self.inner.lock().idle.len()
+    }
+
+    /// How many HTTP/2 connections the pool holds, each shared by the
+    /// calls it carries.
+    pub fn http2_connections(&self) -> usize {
+        self.inner.lock().multiplexed.len()
     }
 
     /// Opens the proxy: `Created` → `Opening` → `Open`.
@@ -307,7 +416,9 @@ impl ServiceProxy {
                 .complete(ticket, ServiceProxyEvent::OpenSucceeded)
             {
                 Ok(_) => {
-                    if inner.props.max_call_pool_size > 0 {
+                    if channel.http_version() == Some(HttpVersion::Http2) {
+                        let _ = shared.share(channel, u64::MAX);
+                    } else if inner.props.max_call_pool_size > 0 {
                         shared.idle.push(channel);
                     } else {
                         drop(shared);
@@ -378,7 +489,12 @@ impl ServiceProxy {
         // plain FIN). Awaiting each channel's close() could take one timeout
         // per connection past max_close_timeout, or wait on a runtime that
         // is not running.
-        let idle = std::mem::take(&mut inner.lock().idle);
+        let idle = {
+            let mut shared = inner.lock();
+            let mut idle = std::mem::take(&mut shared.idle);
+            idle.extend(shared.multiplexed.drain().map(|(_, m)| m.channel));
+            idle
+        };
         for channel in idle {
             channel.abort();
         }
@@ -413,8 +529,16 @@ impl ServiceProxy {
             let mut shared = inner.lock();
             // Abort is allowed in every state.
             let _ = inner.state.apply(ServiceProxyEvent::Abort);
-            let slots: Vec<Slot> = shared.calls.drain().map(|(_, slot)| slot).collect();
+            let mut slots: Vec<Slot> = shared.calls.drain().map(|(_, slot)| slot).collect();
+            for slot in &mut slots {
+                // A shared connection is closed once, below, with the pool.
+                if slot.stream_of.take().is_some() {
+                    slot.channel = None;
+                }
+            }
             let mut idle = std::mem::take(&mut shared.idle);
+            // Aborting an HTTP/2 channel ends all its streams at once (GOAWAY, then closed).
+            idle.extend(shared.multiplexed.drain().map(|(_, m)| m.channel));
             idle.extend(shared.opening.take());
             inner.publish_pending(&shared);
             // Cloned: a later open() replaces it, this abort ends the old one.
@@ -441,7 +565,9 @@ impl ServiceProxy {
 
     /// Abandons every pending call with `id` ([`CallId::ALL`]: every call
     /// pending now): each completes at once with [`Error::Abandoned`], its
-    /// connection is closed (the server sees the client go) and never reused.
+    /// exchange is torn down so the server sees the client go: over
+    /// HTTP/1.1 its connection is closed and never reused, over HTTP/2 its
+    /// stream is reset and the connection goes on carrying the others.
     /// Other calls continue; the proxy stays usable.
     ///
     /// An id with no pending call is Ok. Allowed while `Open` or `Closing`;
@@ -457,10 +583,13 @@ impl ServiceProxy {
                 .filter(|(_, slot)| id.is_all() || slot.id == id)
                 .map(|(key, _)| *key)
                 .collect();
-            let slots: Vec<Slot> = keys
+            let mut slots: Vec<Slot> = keys
                 .iter()
                 .filter_map(|key| shared.calls.remove(key))
                 .collect();
+            for slot in &mut slots {
+                shared.release_stream(slot);
+            }
             self.inner.publish_pending(&shared);
             (slots, shared.runtime.clone())
         };
@@ -658,6 +787,7 @@ impl ServiceProxy {
                     signal: signal.clone(),
                     done: tx,
                     channel: None,
+                    stream_of: None,
                 },
             );
             inner.publish_pending(&shared);
@@ -860,15 +990,89 @@ impl Inner {
         message: Message,
         http_headers: HeaderMap,
     ) -> Result<Message> {
-        let (channel, fresh) = self
-            .checkout(key)
-            .ok_or(Error::Aborted { object: OBJECT })?;
-        if fresh {
-            // Boxed: connecting is only one phase; the pending exchange need
-            // not keep its space while waiting for the reply.
-            Box::pin(channel.open(&self.open_url)).await?;
-        }
+        // A call that waited on a connection whose open failed tries once more.
+        let mut attempts = 0;
+        let channel = loop {
+            attempts += 1;
+            match self
+                .checkout(key)
+                .ok_or(Error::Aborted { object: OBJECT })?
+            {
+                Checkout::Ready(channel) => break channel,
+                Checkout::Fresh(channel, pooled) => {
+                    // Boxed: connecting is only one phase; the pending exchange need
+                    // not keep its space while waiting for the reply.
+                    let opened = Box::pin(channel.open(&self.open_url)).await;
+                    let http2 =
+                        opened.is_ok() && channel.http_version() == Some(HttpVersion::Http2);
+                    match pooled {
+                        Some((mux_key, joined)) => self.opened(key, mux_key, http2, joined),
+                        None if http2 => {
+                            // Later calls may share it.
+                            let mut shared = self.lock();
+                            if shared
+                                .calls
+                                .get(&key)
+                                .is_some_and(|s| s.stream_of.is_none())
+                            {
+                                let _ = shared.share(channel.clone(), key);
+                            }
+                        }
+                        None => {}
+                    }
+                    opened?;
+                    break channel;
+                }
+                Checkout::Join(channel, mut opening) => {
+                    let http2 = matches!(
+                        opening.wait_for(Option::is_some).await.as_deref(),
+                        Ok(Some(true))
+                    );
+                    if http2 {
+                        break channel;
+                    }
+                    // Not an HTTP/2 connection after all (or not opened): leave it.
+                    let mut shared = self.lock();
+                    let shared = &mut *shared;
+                    if let Some(mut slot) = shared.calls.remove(&key) {
+                        shared.release_stream(&mut slot);
+                        shared.calls.insert(key, slot);
+                    }
+                    if attempts >= 2 {
+                        return Err(Error::EndpointUnreachable {
+                            url: self.url.clone(),
+                            source: Some(
+                                "the HTTP/2 connection this call waited for did not open".into(),
+                            ),
+                        });
+                    }
+                }
+            }
+        };
         channel.request_with_headers(message, http_headers).await
+    }
+
+    /// A connection pooled as HTTP/2 while call `key` opened it is open
+    /// (`http2`), or is not usable as such: then it leaves the pool (the
+    /// call keeps it as its own, if it opened) and the calls that joined
+    /// it are told.
+    fn opened(&self, key: u64, mux_key: u64, http2: bool, joined: watch::Sender<Option<bool>>) {
+        {
+            let mut shared = self.lock();
+            let shared = &mut *shared;
+            if http2 {
+                if let Some(m) = shared.multiplexed.get_mut(&mux_key) {
+                    m.opening = None;
+                }
+            } else if let Some(m) = shared.multiplexed.remove(&mux_key) {
+                if let Some(slot) = shared.calls.get_mut(&key) {
+                    // Its own connection now (HTTP/1.1), closed or pooled when it ends.
+                    slot.stream_of = None;
+                    slot.channel = Some(m.channel);
+                }
+            }
+        }
+        joined.send_replace(Some(http2));
     }
 
     /// A channel with the proxy's properties and connector, not yet opened.
@@ -876,28 +1080,77 @@ impl Inner {
         self.channels.clone().build()
     }
 
-    /// Gives call `key` a connection: an idle one from the pool, else a new
-    /// (not yet opened) one. `None` when the call is no longer pending.
-    fn checkout(&self, key: u64) -> Option<(Channel, bool)> {
-        {
+    /// Gives call `key` a connection: a stream on an HTTP/2 connection
+    /// with room, an idle one from the pool, else a new (not yet opened)
+    /// one. `None` when the call is no longer pending.
+    fn checkout(&self, key: u64) -> Option<Checkout> {
+        let http2_seen = {
             let mut shared = self.lock();
             let shared = &mut *shared;
-            let slot = shared.calls.get_mut(&key)?;
+            shared.calls.get(&key)?;
+            if let Some(found) = self.share_stream(shared, key) {
+                return Some(found);
+            }
             while let Some(channel) = shared.idle.pop() {
                 if channel.state() == ChannelState::Open {
-                    slot.channel = Some(channel.clone());
-                    return Some((channel, false));
+                    if channel.http_version() == Some(HttpVersion::Http2) {
+                        let _ = shared.share(channel.clone(), key);
+                    } else if let Some(slot) = shared.calls.get_mut(&key) {
+                        slot.channel = Some(channel.clone());
+                    }
+                    return Some(Checkout::Ready(channel));
                 }
                 // A pooled connection the server closed meanwhile.
                 channel.abort();
             }
-        }
+            shared.http2_seen
+        };
         // Made outside the lock; its properties were checked when the proxy was built.
         let channel = self.new_channel().ok()?;
         let mut shared = self.lock();
+        shared.calls.get(&key)?;
+        if http2_seen {
+            // The endpoint speaks HTTP/2: calls that come while this opens join it.
+            let (tx, rx) = watch::channel(None);
+            let mux_key = shared.share_opening(channel.clone(), key, Some(rx));
+            return Some(Checkout::Fresh(channel, Some((mux_key, tx))));
+        }
         let slot = shared.calls.get_mut(&key)?;
         slot.channel = Some(channel.clone());
-        Some((channel, true))
+        Some(Checkout::Fresh(channel, None))
+    }
+
+    /// A stream for call `key` on a pooled HTTP/2 connection: the least
+    /// busy one with room, or when the pool is full, the least busy one.
+    fn share_stream(&self, shared: &mut Shared, key: u64) -> Option<Checkout> {
+        let lost: Vec<u64> = shared
+            .multiplexed
+            .iter()
+            .filter(|(_, m)| m.calls == 0 && !m.usable())
+            .map(|(k, _)| *k)
+            .collect();
+        for k in lost {
+            if let Some(m) = shared.multiplexed.remove(&k) {
+                m.channel.abort();
+            }
+        }
+        let open = || shared.multiplexed.iter().filter(|(_, m)| m.usable());
+        let (&mux_key, m) = open().min_by_key(|(_, m)| m.calls)?;
+        let full = open().count() >= self.props.max_call_pool_size.max(1);
+        if m.calls >= self.props.max_streams_per_connection && !full {
+            return None;
+        }
+        let m = shared.multiplexed.get_mut(&mux_key)?;
+        m.calls += 1;
+        let channel = m.channel.clone();
+        let opening = m.opening.clone();
+        let slot = shared.calls.get_mut(&key)?;
+        slot.channel = Some(channel.clone());
+        slot.stream_of = Some(mux_key);
+        Some(match opening {
+            Some(opening) => Checkout::Join(channel, opening),
+            None => Checkout::Ready(channel),
+        })
     }
 
     /// Completes call `key` with `outcome`; puts its connection back in the
@@ -909,6 +1162,7 @@ impl Inner {
             let Some(mut slot) = shared.calls.remove(&key) else {
                 return;
             };
+            shared.release_stream(&mut slot);
             let mut discard = slot.channel.take();
             // The channel faults itself on transport errors; a fault reply leaves it open.
             if reusable
@@ -933,7 +1187,10 @@ impl Inner {
     pub(crate) fn forget_call(&self, key: u64) {
         let slot = {
             let mut shared = self.lock();
-            let slot = shared.calls.remove(&key);
+            let mut slot = shared.calls.remove(&key);
+            if let Some(slot) = &mut slot {
+                shared.release_stream(slot);
+            }
             self.publish_pending(&shared);
             slot
         };

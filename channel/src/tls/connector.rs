@@ -14,8 +14,10 @@ use crate::connector::{Connected, Connecting, Connector, HttpVersion, Target, Tc
 
 const OBJECT: &str = "TlsConnector";
 
-/// The ALPN protocols offered: HTTP/1.1 only, the one the channel speaks.
+/// The ALPN protocols offered when the channel speaks HTTP/1.1 only.
 const ALPN: &[&[u8]] = &[b"http/1.1"];
+/// The ALPN protocols offered when the channel may speak HTTP/2 (preferred).
+const ALPN_H2: &[&[u8]] = &[b"h2", b"http/1.1"];
 
 /// Which roots a [`TlsConnector`] trusts besides the CAs added to it.
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
@@ -38,7 +40,9 @@ pub enum BuiltInRoots {
 ///
 /// Server certificates are verified against the built-in roots
 /// ([`BuiltInRoots`]) and the CAs added, for the URL's host name (sent as
-/// SNI unless it is an IP address); ALPN offers `http/1.1`. A failed check is
+/// SNI unless it is an IP address); ALPN offers `http/1.1`, and `h2`
+/// first when the channel asks for HTTP/2 ([`Target::offer_http2`](crate::connector::Target::offer_http2)),
+/// the server's choice becoming the connection's version. A failed check is
 /// [`Error::SecurityVerificationFailure`] naming it. Cheap to clone; clones
 /// share the configuration. [`TlsConnector::new`] reads the platform roots
 /// on the first `https://` connect (once per process), a built connector at
@@ -65,7 +69,8 @@ pub struct TlsConnector {
 
 struct Shared {
     settings: Settings,
-    config: OnceLock<Arc<ClientConfig>>,
+    /// The configuration offering `http/1.1`, and the one offering `h2` too.
+    config: OnceLock<(Arc<ClientConfig>, Arc<ClientConfig>)>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -119,14 +124,21 @@ impl TlsConnector {
         }
     }
 
-    /// The rustls configuration, made on first use.
-    fn config(&self) -> Result<Arc<ClientConfig>> {
+    /// The rustls configuration (offering `h2` by ALPN when `http2`), made on first use.
+    fn config(&self, http2: bool) -> Result<Arc<ClientConfig>> {
+        let pick = |c: &(Arc<ClientConfig>, Arc<ClientConfig>)| {
+            if http2 { c.1.clone() } else { c.0.clone() }
+        };
         if let Some(config) = self.inner.config.get() {
-            return Ok(config.clone());
+            return Ok(pick(config));
         }
-        let config = Arc::new(client_config(&self.inner.settings)?);
+        let mut h1 = client_config(&self.inner.settings)?;
+        let mut h2 = h1.clone();
+        h1.alpn_protocols = ALPN.iter().map(|p| p.to_vec()).collect();
+        h2.alpn_protocols = ALPN_H2.iter().map(|p| p.to_vec()).collect();
+        let config = (Arc::new(h1), Arc::new(h2));
         // Two first connects may race; either configuration is the same.
-        Ok(self.inner.config.get_or_init(|| config).clone())
+        Ok(pick(self.inner.config.get_or_init(|| config)))
     }
 }
 
@@ -158,7 +170,7 @@ impl TlsConnector {
     ) -> io::Result<Connected> {
         {
             let config = self
-                .config()
+                .config(target.offer_http2)
                 .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
             let name = ServerName::try_from(target.host.clone()).map_err(|e| {
                 io::Error::new(
@@ -242,7 +254,7 @@ impl TlsConnectorBuilder {
             return Err(e);
         }
         let connector = TlsConnector::from_settings(self.settings);
-        connector.config()?;
+        connector.config(false)?;
         Ok(connector)
     }
 }
@@ -272,13 +284,12 @@ fn client_config(s: &Settings) -> Result<ClientConfig> {
     } else {
         builder.with_root_certificates(root_store(s)?)
     };
-    let mut config = match &s.identity {
+    let config = match &s.identity {
         Some(id) => builder
             .with_client_auth_cert(id.certificate_chain().to_vec(), id.private_key())
             .map_err(|e| invalid("identity", e))?,
         None => builder.with_no_client_auth(),
     };
-    config.alpn_protocols = ALPN.iter().map(|p| p.to_vec()).collect();
     Ok(config)
 }
 

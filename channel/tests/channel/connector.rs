@@ -105,8 +105,11 @@ async fn requests_go_through_the_channels_connector() {
     channel.close().await.expect("close");
 }
 
+/// A connector that says HTTP/2 to a server that speaks only HTTP/1.1:
+/// the channel speaks HTTP/2 as told, and the server's HTTP/1.1 answer to
+/// the preface fails the request (an error, not a hang).
 #[tokio::test]
-async fn an_http_version_the_channel_does_not_speak_is_an_error_not_a_hang() {
+async fn http2_to_a_server_that_does_not_speak_it_is_an_error_not_a_hang() {
     let addr = echo_server().await;
     let channel = Channel::builder()
         .properties(no_timeouts())
@@ -116,14 +119,18 @@ async fn an_http_version_the_channel_does_not_speak_is_an_error_not_a_hang() {
         })
         .build()
         .expect("channel");
-    let r = tokio::time::timeout(
-        std::time::Duration::from_secs(10),
-        channel.open(&format!("https://{addr}/x")),
-    )
+    let r = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        channel.open(&format!("https://{addr}/x")).await?;
+        assert_eq!(channel.http_version(), Some(HttpVersion::Http2));
+        channel.request(echo(EnvelopeVersion::Soap11, "1")).await
+    })
     .await
     .expect("bounded");
     assert!(
-        matches!(&r, Err(Error::EndpointUnreachable { .. })),
+        matches!(
+            &r,
+            Err(Error::EndpointUnreachable { .. } | Error::EndpointDisconnected { .. })
+        ),
         "{r:?}"
     );
 }

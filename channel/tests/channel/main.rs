@@ -14,6 +14,7 @@ mod drop_channel;
 mod drop_open_close;
 mod drop_request;
 mod early_answer_then_reset;
+mod http2;
 mod http_headers;
 mod informational_and_redirect;
 mod keep_alive;

@@ -91,9 +91,17 @@ async fn tls_server(
                         .header("content-type", "text/xml; charset=utf-8")
                         .body(Full::new(Bytes::from(body)))
                 });
-                let _ = hyper::server::conn::http1::Builder::new()
+                if conn.alpn_protocol() == Some(b"h2") {
+                    let _ = hyper::server::conn::http2::Builder::new(
+                        hyper_util::rt::TokioExecutor::new(),
+                    )
                     .serve_connection(TokioIo::new(tls), service)
                     .await;
+                } else {
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(tls), service)
+                        .await;
+                }
             });
         }
     });
@@ -160,6 +168,38 @@ async fn a_callers_ca_is_trusted_the_name_goes_as_sni_and_alpn_is_http11() {
     assert_eq!(seen[0].sni.as_deref(), Some("localhost"));
     // The server offers h2 first; the channel offers only what it speaks.
     assert_eq!(seen[0].alpn.as_deref(), Some(&b"http/1.1"[..]));
+    ch.close().await.expect("close");
+}
+
+#[tokio::test]
+async fn with_http2_alpn_offers_h2_and_the_channel_speaks_what_the_server_picks() {
+    let ca = TestCa::new("wws test CA");
+    let (addr, seen) = tls_server(&ca.server(&["localhost"]), None).await;
+    let mut props = no_timeouts();
+    props.receive_response_timeout = Some(STEP);
+    props.http2 = wws_channel::connector::Http2Mode::Negotiate;
+    let ch = Channel::builder()
+        .properties(props)
+        .connector(trusting(&ca))
+        .build()
+        .expect("channel");
+    call(&ch, &format!("https://localhost:{}/x", addr.port()))
+        .await
+        .expect("call over h2");
+    assert_eq!(
+        ch.http_version(),
+        Some(wws_channel::connector::HttpVersion::Http2)
+    );
+    // Two at once, on the one connection.
+    let (a, b) = tokio::join!(
+        ch.request(echo(EnvelopeVersion::Soap11, "a")),
+        ch.request(echo(EnvelopeVersion::Soap11, "b"))
+    );
+    a.expect("a");
+    b.expect("b");
+    let seen = seen.lock().expect("seen").clone();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert_eq!(seen[0].alpn.as_deref(), Some(&b"h2"[..]));
     ch.close().await.expect("close");
 }
 

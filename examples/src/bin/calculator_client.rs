@@ -22,6 +22,10 @@
 //! directly, as curl's options do; `--proxy-env` takes both from
 //! `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` instead.
 //!
+//! `--http2` offers HTTP/2 by ALPN over `https://`, and
+//! `--http2-prior-knowledge` speaks it over `http://` too (h2c), as
+//! curl's options of those names do.
+//!
 //! Prints the result, or `fault: CODE: REASON` for a SOAP fault. Exits 0 on
 //! success, 1 on a fault or an error, 2 on a usage error. Ctrl-C abandons the
 //! call (the server sees the client go) and exits 130.
@@ -33,6 +37,7 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
+use wws_channel::connector::Http2Mode;
 use wws_channel::proxy::ProxyConnector;
 use wws_channel::tls::{Identity, TlsConnector};
 use wws_core::{AddressingVersion, EnvelopeVersion, Error, Fault, FaultCode};
@@ -41,7 +46,7 @@ use wws_proxy::ProxyProperties;
 use wws_proxy::{PendingCall, ServiceProxy};
 
 const USAGE: &str = "usage: calculator_client [--url URL] [--soap12] [--wsa] [--timeout SECONDS] \
-                     [--ca-file FILE] [--cert FILE --key FILE] \
+                     [--http2 | --http2-prior-knowledge] [--ca-file FILE] [--cert FILE --key FILE] \
                      [--proxy URL] [--noproxy LIST] [--proxy-env] \
                      (add A B | divide A B | echo TEXT | delay MS)";
 
@@ -63,6 +68,7 @@ struct Args {
     proxy: Option<String>,
     no_proxy: Option<String>,
     proxy_env: bool,
+    http2: Http2Mode,
     operation: Operation,
 }
 
@@ -73,6 +79,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
     let mut timeout = None;
     let (mut ca_file, mut cert, mut key) = (None, None, None);
     let (mut proxy, mut no_proxy, mut proxy_env) = (None, None, false);
+    let mut http2 = Http2Mode::Off;
     let mut words = Vec::new();
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -95,6 +102,8 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
             "--proxy" => proxy = Some(args.next().ok_or("--proxy needs a URL")?),
             "--noproxy" => no_proxy = Some(args.next().ok_or("--noproxy needs a list")?),
             "--proxy-env" => proxy_env = true,
+            "--http2" => http2 = Http2Mode::Negotiate,
+            "--http2-prior-knowledge" => http2 = Http2Mode::PriorKnowledge,
             "-h" | "--help" => return Err(String::new()),
             s if s.starts_with("--url=") => url = Some(s["--url=".len()..].to_owned()),
             s if s.starts_with("--") => return Err(format!("unknown option {s}")),
@@ -136,6 +145,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
         proxy,
         no_proxy,
         proxy_env,
+        http2,
         operation,
     })
 }
@@ -245,7 +255,8 @@ async fn main() -> ExitCode {
     let mut builder = ServiceProxy::builder(&url)
         .envelope(args.envelope)
         .addressing(args.addressing)
-        .properties(props);
+        .properties(props)
+        .http2(args.http2);
     let through_proxy = args.proxy.is_some() || args.proxy_env;
     if args.ca_file.is_some() || args.client_cert.is_some() || through_proxy {
         let connector =

@@ -24,6 +24,7 @@ mod expect_continue;
 mod half_close;
 mod header_timeout;
 mod http10;
+mod http2;
 mod keep_alive;
 mod lingering_close;
 mod listen_backlog;

@@ -117,6 +117,56 @@ async fn an_https_exchange_sees_the_server_name_and_alpn() {
 }
 
 #[tokio::test]
+async fn an_h2_client_is_served_http2_by_alpn() {
+    let ca = TestCa::new("wws test CA");
+    let tls = TlsAcceptor::new(identity(&ca.server(&["localhost"]))).expect("acceptor");
+    let (listener, port) = open_tls(tls).await;
+    let mut props = channel_no_timeouts();
+    props.http2 = wws_channel::connector::Http2Mode::Negotiate;
+    let channel = Channel::builder()
+        .properties(props)
+        .connector(connector(&ca, None))
+        .build()
+        .expect("channel");
+    let url = format!("https://localhost:{port}/echo");
+    let client = tokio::spawn({
+        let channel = channel.clone();
+        async move {
+            channel.open(&url).await?;
+            channel
+                .request(echo_request(EnvelopeVersion::Soap11, "hi"))
+                .await
+        }
+    });
+    let exchange = tokio::time::timeout(STEP, listener.accept_channel())
+        .await
+        .expect("bounded")
+        .expect("accept");
+    let alpn = exchange
+        .tls()
+        .and_then(|t| t.alpn_protocol().map(<[u8]>::to_vec));
+    assert_eq!(alpn.as_deref(), Some(&b"h2"[..]));
+    exchange.receive().await.expect("request");
+    exchange
+        .reply(reply_message(
+            EnvelopeVersion::Soap11,
+            "<t:EchoResponse xmlns:t=\"urn:test\"/>",
+        ))
+        .await
+        .expect("reply");
+    tokio::time::timeout(STEP, client)
+        .await
+        .expect("bounded")
+        .expect("task")
+        .expect("reply over h2");
+    assert_eq!(
+        channel.http_version(),
+        Some(wws_channel::connector::HttpVersion::Http2)
+    );
+    listener.close().await.expect("close");
+}
+
+#[tokio::test]
 async fn a_required_client_certificate_is_seen_by_the_exchange_and_its_absence_refused() {
     let ca = TestCa::new("wws test CA");
     let tls = TlsAcceptor::builder(identity(&ca.server(&["localhost"])))
@@ -207,18 +257,26 @@ async fn handshake(port: u16, ca: &TestCa, alpn: &[&[u8]]) -> std::io::Result<Op
 }
 
 #[tokio::test]
-async fn alpn_agrees_on_http11_and_refuses_a_client_that_offers_only_h2() {
+async fn alpn_prefers_h2_agrees_on_http11_and_refuses_a_protocol_it_does_not_serve() {
     let ca = TestCa::new("wws test CA");
     let tls = TlsAcceptor::new(identity(&ca.server(&["localhost"]))).expect("acceptor");
     let (_listener, port) = open_tls(tls).await;
-    let agreed = handshake(port, &ca, &[b"h2", b"http/1.1"])
+    let agreed = handshake(port, &ca, &[b"http/1.1", b"h2"])
+        .await
+        .expect("handshake");
+    assert_eq!(
+        agreed.as_deref(),
+        Some(&b"h2"[..]),
+        "the server's preference"
+    );
+    let agreed = handshake(port, &ca, &[b"http/1.1"])
         .await
         .expect("handshake");
     assert_eq!(agreed.as_deref(), Some(&b"http/1.1"[..]));
     assert_eq!(handshake(port, &ca, &[]).await.expect("no ALPN"), None);
     assert!(
-        handshake(port, &ca, &[b"h2"]).await.is_err(),
-        "h2 is not served yet"
+        handshake(port, &ca, &[b"spdy/3.1"]).await.is_err(),
+        "a protocol not served is refused"
     );
 }
 

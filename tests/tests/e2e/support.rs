@@ -141,3 +141,191 @@ pub fn fault_of(r: &wws_core::Result<wws_core::Message>) -> Option<wws_core::Fau
         Err(e) => e.fault().cloned(),
     }
 }
+
+/// A TCP relay in front of a host that reads the HTTP/2 frames clients
+/// send through it: what went on the wire, not what either end says.
+pub struct H2Relay {
+    /// Where clients connect.
+    pub addr: SocketAddr,
+    /// Connections clients opened through it.
+    pub connections: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    /// Client connections that ended (the client closed or dropped them).
+    pub closed: tokio::sync::watch::Sender<usize>,
+    /// RST_STREAM frames clients sent.
+    pub resets: tokio::sync::watch::Sender<usize>,
+    /// RST_STREAM frames with the error code CANCEL (8).
+    pub cancels: tokio::sync::watch::Sender<usize>,
+    /// GOAWAY frames clients sent.
+    pub goaways: tokio::sync::watch::Sender<usize>,
+}
+
+/// Follows the client's side of an HTTP/2 connection frame by frame.
+struct FrameCounter {
+    preface_left: usize,
+    head: Vec<u8>,
+    /// Payload bytes of the current frame still to come.
+    payload_left: usize,
+    /// The current frame's type, and the start of its payload (for RST_STREAM's code).
+    kind: u8,
+    payload: Vec<u8>,
+}
+
+impl FrameCounter {
+    fn new() -> Self {
+        FrameCounter {
+            preface_left: 24,
+            head: Vec::with_capacity(9),
+            payload_left: 0,
+            kind: 0,
+            payload: Vec::new(),
+        }
+    }
+
+    /// Follows `bytes`; calls `frame(kind, first payload bytes)` for each frame completed.
+    fn feed(&mut self, mut bytes: &[u8], frame: &mut impl FnMut(u8, &[u8])) {
+        while !bytes.is_empty() {
+            if self.preface_left > 0 {
+                let n = self.preface_left.min(bytes.len());
+                self.preface_left -= n;
+                bytes = &bytes[n..];
+            } else if self.head.len() < 9 {
+                let n = (9 - self.head.len()).min(bytes.len());
+                self.head.extend_from_slice(&bytes[..n]);
+                bytes = &bytes[n..];
+                if self.head.len() == 9 {
+                    self.payload_left =
+                        u32::from_be_bytes([0, self.head[0], self.head[1], self.head[2]]) as usize;
+                    self.kind = self.head[3];
+                    self.payload.clear();
+                    if self.payload_left == 0 {
+                        frame(self.kind, &[]);
+                        self.head.clear();
+                    }
+                }
+            } else {
+                let n = self.payload_left.min(bytes.len());
+                if self.payload.len() < 8 {
+                    let keep = n.min(8 - self.payload.len());
+                    self.payload.extend_from_slice(&bytes[..keep]);
+                }
+                self.payload_left -= n;
+                bytes = &bytes[n..];
+                if self.payload_left == 0 {
+                    frame(self.kind, &self.payload);
+                    self.head.clear();
+                }
+            }
+        }
+    }
+}
+
+/// Starts an [`H2Relay`] to `upstream`.
+pub async fn h2_relay(upstream: SocketAddr) -> H2Relay {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let relay = H2Relay {
+        addr: listener.local_addr().expect("addr"),
+        connections: Default::default(),
+        closed: tokio::sync::watch::Sender::new(0),
+        resets: tokio::sync::watch::Sender::new(0),
+        cancels: tokio::sync::watch::Sender::new(0),
+        goaways: tokio::sync::watch::Sender::new(0),
+    };
+    let (connections, closed, resets, cancels, goaways) = (
+        relay.connections.clone(),
+        relay.closed.clone(),
+        relay.resets.clone(),
+        relay.cancels.clone(),
+        relay.goaways.clone(),
+    );
+    tokio::spawn(async move {
+        // Ends with the test's runtime.
+        while let Ok((client, _)) = listener.accept().await {
+            connections.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let Ok(server) = tokio::net::TcpStream::connect(upstream).await else {
+                continue;
+            };
+            let _ = client.set_nodelay(true);
+            let _ = server.set_nodelay(true);
+            let (mut client_rd, mut client_wr) = client.into_split();
+            let (mut server_rd, mut server_wr) = server.into_split();
+            tokio::spawn(async move {
+                let _ = tokio::io::copy(&mut server_rd, &mut client_wr).await;
+                let _ = client_wr.shutdown().await;
+            });
+            let (closed, resets, cancels, goaways) = (
+                closed.clone(),
+                resets.clone(),
+                cancels.clone(),
+                goaways.clone(),
+            );
+            tokio::spawn(async move {
+                let mut counter = FrameCounter::new();
+                let mut buf = vec![0u8; 64 * 1024];
+                loop {
+                    let n = match client_rd.read(&mut buf).await {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => n,
+                    };
+                    counter.feed(&buf[..n], &mut |kind, payload| match kind {
+                        3 => {
+                            resets.send_modify(|n| *n += 1);
+                            if payload.get(..4) == Some(&8u32.to_be_bytes()[..]) {
+                                cancels.send_modify(|n| *n += 1);
+                            }
+                        }
+                        7 => goaways.send_modify(|n| *n += 1),
+                        _ => {}
+                    });
+                    if server_wr.write_all(&buf[..n]).await.is_err() {
+                        break;
+                    }
+                }
+                let _ = server_wr.shutdown().await;
+                closed.send_modify(|n| *n += 1);
+            });
+        }
+    });
+    relay
+}
+
+/// Waits until `counter` reaches `at_least`, within [`STEP`].
+pub async fn reaches(counter: &tokio::sync::watch::Sender<usize>, at_least: usize) {
+    let mut rx = counter.subscribe();
+    within(rx.wait_for(|n| *n >= at_least))
+        .await
+        .expect("counter");
+}
+
+/// An open proxy speaking h2c (prior knowledge) through `relay`.
+pub async fn h2_proxy(
+    relay: &H2Relay,
+    envelope: EnvelopeVersion,
+    addressing: AddressingVersion,
+    max_calls: usize,
+) -> ServiceProxy {
+    let path = match envelope {
+        EnvelopeVersion::Soap11 => calculator::PATH_SOAP11,
+        EnvelopeVersion::Soap12 => calculator::PATH_SOAP12,
+    };
+    let p = ServiceProxy::builder(&calculator::url(relay.addr, path))
+        .envelope(envelope)
+        .addressing(addressing)
+        .http2(wws_channel::connector::Http2Mode::PriorKnowledge)
+        .max_pending_calls(max_calls)
+        .max_streams_per_connection(max_calls)
+        .build()
+        .expect("proxy");
+    p.open().await.expect("proxy open");
+    p
+}
+
+/// Host properties whose HTTP/2 connections take `streams` streams at once.
+pub fn h2_host(streams: u32) -> ServiceHostProperties {
+    let mut props = ServiceHostProperties::default();
+    props.listener.http2.max_concurrent_streams = streams;
+    props.max_concurrency = props.max_concurrency.max(streams as usize);
+    props
+}
