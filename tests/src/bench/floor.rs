@@ -156,6 +156,24 @@ fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).rposition(|w| w == needle)
 }
 
+/// [`serve`] over HTTP/2 with prior knowledge (h2c): hyper's HTTP/2 server,
+/// each stream answered as [`serve`] answers a request.
+///
+/// Cancel safe as [`serve`].
+pub async fn serve_h2(listener: TcpListener) -> std::io::Result<()> {
+    loop {
+        let (stream, _) = listener.accept().await?;
+        let _ = stream.set_nodelay(true);
+        tokio::spawn(async move {
+            let conn =
+                hyper::server::conn::http2::Builder::new(hyper_util::rt::TokioExecutor::new())
+                    .serve_connection(TokioIo::new(stream), service_fn(handle));
+            // A client that goes away is no error of the floor's.
+            let _ = conn.await;
+        });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

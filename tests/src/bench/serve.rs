@@ -5,6 +5,7 @@
 //! Kinds:
 //! - `floor`: the bare hyper [`super::floor`] server;
 //! - `floor-tls CERT KEY`: the same over TLS (tokio-rustls, ring);
+//! - `floor-h2`: the same over HTTP/2 with prior knowledge (h2c);
 //! - `host`: the calculator on [`ServiceHost`] (SOAP 1.1 at `/calculator`,
 //!   SOAP 1.2 at `/calculator12`);
 //! - `host-username`: `host` with the WS-Security `UsernameTokenValidator`
@@ -12,8 +13,9 @@
 //! - `host-reporting`: the same with the reporting `Delay`
 //!   ([`super::calc::reporting_calculator`]).
 //!
-//! The hosts run with `max_concurrency` and the listener's `max_connections`
-//! raised to [`MAX_CONNECTIONS`] (defaults 1024), so that the 10,000-call
+//! The hosts run with `max_concurrency`, the listener's `max_connections`
+//! and its HTTP/2 `max_concurrent_streams` raised to [`MAX_CONNECTIONS`]
+//! (defaults 1024, 8192 and 100), so that the 10,000-call
 //! benches are not queued by them; nothing else differs from the defaults.
 
 use std::io::Read;
@@ -51,6 +53,7 @@ pub fn serve_if_asked() -> Option<ExitCode> {
     let result = runtime.block_on(async {
         match kind.as_str() {
             "floor" => serve_floor().await,
+            "floor-h2" => serve_floor_h2().await,
             "floor-tls" => match rest.as_slice() {
                 [cert, key] => serve_floor_tls(cert.as_ref(), key.as_ref()).await,
                 _ => Err("usage: serve floor-tls CERT.pem KEY.pem".to_owned()),
@@ -59,7 +62,7 @@ pub fn serve_if_asked() -> Option<ExitCode> {
             "host-username" => serve_host_with(calc::calculator(), true).await,
             "host-reporting" => serve_host(calc::reporting_calculator()).await,
             other => Err(format!(
-                "unknown server kind {other:?} (floor, floor-tls, host, host-username, host-reporting)"
+                "unknown server kind {other:?} (floor, floor-h2, floor-tls, host, host-username, host-reporting)"
             )),
         }
     });
@@ -78,6 +81,18 @@ async fn serve_floor() -> Result<(), String> {
         .map_err(|e| format!("bind: {e}"))?;
     let port = listener.local_addr().map_err(|e| e.to_string())?.port();
     let server = tokio::spawn(floor::serve(listener));
+    println!("listening on {port}");
+    until_stdin_closes().await;
+    server.abort();
+    Ok(())
+}
+
+async fn serve_floor_h2() -> Result<(), String> {
+    let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
+        .await
+        .map_err(|e| format!("bind: {e}"))?;
+    let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+    let server = tokio::spawn(floor::serve_h2(listener));
     println!("listening on {port}");
     until_stdin_closes().await;
     server.abort();
@@ -111,6 +126,8 @@ async fn serve_host_with(contract: Contract, username_token: bool) -> Result<(),
         props
     };
     props.listener.max_connections = MAX_CONNECTIONS;
+    // And as many HTTP/2 streams on one connection (bench_h2's pending calls).
+    props.listener.http2.max_concurrent_streams = MAX_CONNECTIONS as u32;
     let mut builder = ServiceHost::builder(SocketAddr::from(([127, 0, 0, 1], 0))).properties(props);
     if username_token {
         let users = |name: &str| {
