@@ -8,13 +8,19 @@ use crate::names::{doc, lit};
 use crate::wsdl::Port;
 
 /// Breaks by-value cycles (a type holding itself through single or
-/// optional fields, which Rust cannot size): the closing field becomes raw XML.
+/// optional fields, which Rust cannot size): in each cycle, the latest
+/// element field or choice alternative on it becomes raw XML. A family
+/// (`xsi:type`) keeps all its variants: a type that holds, by value, a
+/// family it belongs to has that field kept as raw XML, and a derived type's
+/// flattened base is never cut.
 pub fn break_cycles(items: &mut [Item], warn: &mut Warnings) {
     // 0 unvisited, 1 on the stack, 2 done.
     let mut state = vec![0u8; items.len()];
+    let mut path = Vec::new();
+    let mut cut = std::collections::BTreeSet::new();
     for start in 0..items.len() {
         if state[start] == 0 {
-            visit(items, start, &mut state, warn);
+            visit(items, start, &mut state, &mut path, &mut cut, warn);
         }
     }
 }
@@ -30,78 +36,106 @@ fn target(items: &[Item], ty: &Ty) -> Option<usize> {
     }
 }
 
-fn visit(items: &mut [Item], i: usize, state: &mut [u8], warn: &mut Warnings) {
-    state[i] = 1;
-    let edges: Vec<(usize, Option<usize>)> = match &items[i].body {
+/// The by-value edges of item `i`: (edge number, target item).
+fn edges(items: &[Item], i: usize) -> Vec<(usize, usize)> {
+    match &items[i].body {
         Body::Struct { fields, .. } => fields
             .iter()
             .enumerate()
             .filter(|(_, f)| f.occurs != Occurs::Many)
-            .filter_map(|(n, f)| target(items, &f.ty).map(|t| (n, Some(t))))
+            .filter_map(|(n, f)| target(items, &f.ty).map(|t| (n, t)))
             .collect(),
         Body::Choice { variants } => variants
             .iter()
             .enumerate()
-            .filter_map(|(n, v)| {
-                v.3.as_ref()
-                    .and_then(|t| target(items, t))
-                    .map(|t| (n, Some(t)))
-            })
+            .filter_map(|(n, v)| v.3.as_ref().and_then(|t| target(items, t)).map(|t| (n, t)))
             .collect(),
         Body::Family { variants } => variants
             .iter()
             .enumerate()
-            .map(|(n, &(_, t))| (n, Some(t)))
+            .map(|(n, &(_, t))| (n, t))
             .collect(),
         _ => Vec::new(),
-    };
-    // Derived types a family cannot hold by value (they hold the family).
-    let mut dropped = Vec::new();
-    for (n, t) in edges {
-        let Some(t) = t else { continue };
-        if state[t] == 1 {
-            let owner = items[i].name.clone();
-            match &mut items[i].body {
-                Body::Struct { fields, .. } => {
-                    if let Some(f) = fields.get_mut(n) {
-                        warn.push(format!(
-                            "{owner}.{}: a recursive type held by value is kept as raw XML",
-                            f.name
-                        ));
-                        if f.kind == Kind::Flatten {
-                            f.kind = Kind::Any;
-                            f.occurs = Occurs::Many;
-                        }
-                        f.ty = Ty::Raw;
-                        f.nillable = false;
-                    }
-                }
-                Body::Choice { variants } => {
-                    if let Some(v) = variants.get_mut(n) {
-                        warn.push(format!(
-                            "{owner}::{}: a recursive type held by value is kept as raw XML",
-                            v.0
-                        ));
-                        v.3 = Some(Ty::Raw);
-                    }
-                }
-                Body::Family { variants } if n > 0 => {
-                    warn.push(format!(
-                        "{owner}: {} holds a {owner} by value, so it cannot be one of its \
-                         variants; sent in its base's place it reads as the base",
-                        variants[n].0
-                    ));
-                    dropped.push(n);
-                }
-                _ => {}
-            }
-        } else if state[t] == 0 {
-            visit(items, t, state, warn);
-        }
     }
-    if let Body::Family { variants } = &mut items[i].body {
-        for n in dropped.into_iter().rev() {
-            variants.remove(n);
+}
+
+/// Whether edge `n` of item `i` may be cut: an element field or a choice
+/// alternative (not a flattened base, not a family's variant).
+fn cuttable(items: &[Item], (i, n): (usize, usize)) -> bool {
+    match &items[i].body {
+        Body::Struct { fields, .. } => fields.get(n).is_some_and(|f| f.kind != Kind::Flatten),
+        Body::Choice { .. } => true,
+        _ => false,
+    }
+}
+
+/// Makes edge `n` of item `i` raw XML, with a warning.
+fn cut_edge(items: &mut [Item], (i, n): (usize, usize), warn: &mut Warnings) {
+    let owner = items[i].name.clone();
+    match &mut items[i].body {
+        Body::Struct { fields, .. } => {
+            if let Some(f) = fields.get_mut(n) {
+                warn.push(format!(
+                    "{owner}.{}: a recursive type held by value is kept as raw XML",
+                    f.name
+                ));
+                if f.kind == Kind::Flatten {
+                    f.kind = Kind::Any;
+                    f.occurs = Occurs::Many;
+                }
+                f.ty = Ty::Raw;
+                f.nillable = false;
+            }
+        }
+        Body::Choice { variants } => {
+            if let Some(v) = variants.get_mut(n) {
+                warn.push(format!(
+                    "{owner}::{}: a recursive type held by value is kept as raw XML",
+                    v.0
+                ));
+                v.3 = Some(Ty::Raw);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn visit(
+    items: &mut [Item],
+    i: usize,
+    state: &mut [u8],
+    path: &mut Vec<(usize, usize)>,
+    cut: &mut std::collections::BTreeSet<(usize, usize)>,
+    warn: &mut Warnings,
+) {
+    state[i] = 1;
+    for (n, t) in edges(items, i) {
+        if cut.contains(&(i, n)) {
+            continue;
+        }
+        if state[t] == 1 {
+            // The cycle: the path from `t` to here, then this edge.
+            let from = path
+                .iter()
+                .rposition(|&(p, _)| p == t)
+                .unwrap_or(path.len());
+            let cycle: Vec<(usize, usize)> = path[from..].iter().copied().chain([(i, n)]).collect();
+            if cycle.iter().any(|e| cut.contains(e)) {
+                continue;
+            }
+            // The latest edge of the cycle that may be cut; else this one.
+            let edge = cycle
+                .iter()
+                .rev()
+                .copied()
+                .find(|&e| cuttable(items, e))
+                .unwrap_or((i, n));
+            cut.insert(edge);
+            cut_edge(items, edge, warn);
+        } else if state[t] == 0 {
+            path.push((i, n));
+            visit(items, t, state, path, cut, warn);
+            path.pop();
         }
     }
     state[i] = 2;
@@ -674,10 +708,17 @@ impl Emitter<'_> {
             o,
             "",
             &format!(
-                "The SOAP headers of `{}`'s {dir}: each one absent or set. A client sends request headers with the `_with_headers` method (or `add_to`), which also returns the response headers beside the body; \
-                 a service reads them with `from_headers(ctx.headers())` and answers response \
-                 headers with `to_headers` and `OperationContext::add_reply_header`.",
-                op.wsdl_name
+                "The SOAP headers of `{}`'s {dir}: each one absent or set. {}",
+                op.wsdl_name,
+                if dir == "request" {
+                    "A client sends them with the `_with_headers` method (or `add_to`); a \
+                     service reads them with `from_headers(ctx.headers())`."
+                } else {
+                    "A service answers them with `to_headers` and \
+                     `OperationContext::add_reply_header`; a client gets them back, typed, \
+                     from the `_with_headers` method (they are understood there when marked \
+                     `mustUnderstand`)."
+                }
             ),
         );
         o.push_str(
@@ -716,9 +757,17 @@ impl Emitter<'_> {
             );
         }
         o.push_str("            }\n        }\n        Ok(out)\n    }\n}\n\n");
+        let names: Vec<String> = fields
+            .iter()
+            .map(|h| {
+                let t = &items[h.item].name;
+                format!("::wws_core::QName::new(<{t} as ::wws_core::BodyElement>::NAMESPACE, <{t} as ::wws_core::BodyElement>::NAME)")
+            })
+            .collect();
         let _ = writeln!(
             o,
-            "impl ::wws_core::FromHeaders for {name} {{\n    fn from_headers(headers: &[::wws_core::Header]) -> ::wws_core::Result<Self> {{\n        {name}::from_headers(headers)\n    }}\n}}\n"
+            "impl ::wws_core::FromHeaders for {name} {{\n    fn from_headers(headers: &[::wws_core::Header]) -> ::wws_core::Result<Self> {{\n        {name}::from_headers(headers)\n    }}\n\n    fn understands() -> Vec<::wws_core::QName> {{\n        vec![{}]\n    }}\n}}\n",
+            names.join(", ")
         );
     }
 }

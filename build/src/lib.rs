@@ -112,7 +112,12 @@
 //!
 //! Salesforce's one warning: `SoqlNotCondition` extends `SoqlWhereCondition`
 //! and holds one by value, so its `condition` (which would hold the family)
-//! is kept as raw XML; Rust cannot size a type that holds itself.
+//! is kept as raw XML; Rust cannot size a type that holds itself. The rule
+//! for such cycles: the latest element field (or choice alternative) on
+//! the cycle becomes raw XML; a family keeps every variant and a derived
+//! type its flattened base. A family's abstract base is still a variant
+//! (written without `xsi:type`), and types derived by restriction are not
+//! in families (in strict mode their `xsi:type` is refused).
 
 mod dom;
 mod emit;

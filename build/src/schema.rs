@@ -780,6 +780,19 @@ impl<'a> Gen<'a> {
                 continue;
             };
             occ = combine(occ, f.occurs);
+            // A substitution group head: its elements are alternatives of this choice.
+            let group = match f.ty {
+                Ty::Item(g) if self.groups.values().any(|&i| i == g) => Some(g),
+                _ => None,
+            };
+            if let Some(g) = group {
+                if let Body::Choice { variants: members } = &self.items[g].body {
+                    for (name, xml, ns, ty) in members.clone() {
+                        variants.push((vscope.unique(&name), xml, ns, ty));
+                    }
+                }
+                continue;
+            }
             let v = vscope.unique(&pascal(&f.xml_name));
             variants.push((v, f.xml_name, f.ns, Some(f.ty)));
         }

@@ -467,6 +467,8 @@ fn derived_types_are_families_and_substitution_groups_choices() {
   <xs:element name="price" type="xs:decimal" substitutionGroup="t:item"/>
   <xs:element name="discount" type="xs:decimal" substitutionGroup="t:price"/>
   <xs:element name="Canvas" type="t:Drawing"/>
+  <xs:complexType name="Node"><xs:sequence><xs:element name="next" type="t:Node" minOccurs="0"/></xs:sequence></xs:complexType>
+  <xs:complexType name="Leaf"><xs:complexContent><xs:extension base="t:Node"><xs:sequence><xs:element name="v" type="xs:int"/></xs:sequence></xs:extension></xs:complexContent></xs:complexType>
 </xs:schema>"#
     );
     let g = generate_text("family", &[("family.xsd", &xsd)]);
@@ -478,7 +480,7 @@ fn derived_types_are_families_and_substitution_groups_choices() {
     assert!(code.contains("pub ring: Option<Ring>,"), "{code}");
     assert!(
         code.contains(
-            "#[xml(polymorphic)]\npub enum ShapeFamily {\n    /// The base type `Shape`.\n    Shape(Shape),\n    /// Derived type `Circle`.\n    Circle(Circle),\n    /// Derived type `Ring`.\n    Ring(Ring),\n}"
+            "#[xml(polymorphic)]\npub enum ShapeFamily {\n    /// The base type `Shape`.\n    Shape(Shape),\n    /// Derived type `Circle`.\n    Circle(Circle),\n    /// Derived type `Ring`.\n    Ring(Ring),\n    /// Derived type `Group`.\n    Group(Group),\n}"
         ),
         "{code}"
     );
@@ -492,12 +494,30 @@ fn derived_types_are_families_and_substitution_groups_choices() {
         "{code}"
     );
     // A derived type holding its own family by value (Group, through an
-    // Option) cannot be one of its variants: it reads as the base there, with a warning.
+    // Option) stays a variant; the field that closes the cycle is raw XML.
     assert!(
-        w.contains("ShapeFamily: Group holds a ShapeFamily by value"),
+        w.contains("Group.member: a recursive type held by value"),
         "{w}"
     );
-    assert!(code.contains("pub member: Option<ShapeFamily>,"), "{code}");
+    assert!(
+        code.contains("pub member: Option<::wws_core::xsd::RawXml>,"),
+        "{code}"
+    );
+    // So does a base that holds its own family (Node.next); the derived
+    // type keeps its flattened base.
+    assert!(
+        w.contains("Node.next: a recursive type held by value"),
+        "{w}"
+    );
+    assert!(
+        code.contains("pub next: Option<::wws_core::xsd::RawXml>,"),
+        "{code}"
+    );
+    assert!(
+        code.contains("#[xml(flatten)]\n    pub base: Node,"),
+        "{code}"
+    );
+    assert!(code.contains("pub enum NodeFamily {"), "{code}");
     // A substitution group head: a choice of the head and every member, at any depth.
     assert!(code.contains("pub item: Vec<ItemGroup>,"), "{code}");
     for variant in [
@@ -509,4 +529,57 @@ fn derived_types_are_families_and_substitution_groups_choices() {
         assert!(code.contains(variant), "{variant}\n{code}");
     }
     assert!(generate_text("family", &[("family.xsd", &xsd)]).code == *code);
+}
+
+#[test]
+fn header_parts_give_with_headers_methods_in_every_combination() {
+    // Request headers only, response headers only, and both.
+    let wsdl = r#"<?xml version="1.0"?>
+<wsdl:definitions xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:t="urn:h" targetNamespace="urn:h">
+  <wsdl:types><xs:schema targetNamespace="urn:h" elementFormDefault="qualified">
+    <xs:element name="In"><xs:complexType><xs:sequence/></xs:complexType></xs:element>
+    <xs:element name="Out"><xs:complexType><xs:sequence/></xs:complexType></xs:element>
+    <xs:element name="Auth" type="xs:string"/>
+    <xs:element name="Trace" type="xs:string"/>
+  </xs:schema></wsdl:types>
+  <wsdl:message name="InMsg"><wsdl:part name="p" element="t:In"/></wsdl:message>
+  <wsdl:message name="OutMsg"><wsdl:part name="p" element="t:Out"/></wsdl:message>
+  <wsdl:message name="AuthMsg"><wsdl:part name="auth" element="t:Auth"/></wsdl:message>
+  <wsdl:message name="TraceMsg"><wsdl:part name="trace" element="t:Trace"/></wsdl:message>
+  <wsdl:portType name="P">
+    <wsdl:operation name="Req"><wsdl:input message="t:InMsg"/><wsdl:output message="t:OutMsg"/></wsdl:operation>
+    <wsdl:operation name="Resp"><wsdl:input message="t:InMsg"/><wsdl:output message="t:OutMsg"/></wsdl:operation>
+    <wsdl:operation name="Both"><wsdl:input message="t:InMsg"/><wsdl:output message="t:OutMsg"/></wsdl:operation>
+  </wsdl:portType>
+  <wsdl:binding name="B" type="t:P"><soap:binding style="document" transport="http://schemas.xmlsoap.org/soap/http"/>
+    <wsdl:operation name="Req"><soap:operation soapAction="urn:h/Req"/>
+      <wsdl:input><soap:body use="literal"/><soap:header message="t:AuthMsg" part="auth" use="literal"/></wsdl:input>
+      <wsdl:output><soap:body use="literal"/></wsdl:output></wsdl:operation>
+    <wsdl:operation name="Resp"><soap:operation soapAction="urn:h/Resp"/>
+      <wsdl:input><soap:body use="literal"/></wsdl:input>
+      <wsdl:output><soap:body use="literal"/><soap:header message="t:TraceMsg" part="trace" use="literal"/></wsdl:output></wsdl:operation>
+    <wsdl:operation name="Both"><soap:operation soapAction="urn:h/Both"/>
+      <wsdl:input><soap:body use="literal"/><soap:header message="t:AuthMsg" part="auth" use="literal"/></wsdl:input>
+      <wsdl:output><soap:body use="literal"/><soap:header message="t:TraceMsg" part="trace" use="literal"/></wsdl:output></wsdl:operation>
+  </wsdl:binding>
+  <wsdl:service name="S"><wsdl:port name="SP" binding="t:B"><soap:address location="http://localhost/h"/></wsdl:port></wsdl:service>
+</wsdl:definitions>"#;
+    let g = generate_text("headers", &[("headers.wsdl", wsdl)]);
+    let code = &g.code;
+    let flat: String = code.split_whitespace().collect::<Vec<_>>().join(" ");
+    for want in [
+        // Request only: headers in, the body out.
+        "pub fn req_with_headers( &self, req: &In, headers: &ReqRequestHeaders, opts: ::wws_proxy::CallOptions, ) -> ::wws_core::Result<::wws_proxy::PendingCall<Out>>",
+        // Response only: no headers in, the body and the typed reply headers out.
+        "pub fn resp_with_headers( &self, req: &In, opts: ::wws_proxy::CallOptions, ) -> ::wws_proxy::PendingCall<(Out, RespResponseHeaders)>",
+        "self.proxy.invoke_with_reply_headers::<op::Resp, RespResponseHeaders>(req, opts)",
+        // Both.
+        "pub fn both_with_headers( &self, req: &In, headers: &BothRequestHeaders, opts: ::wws_proxy::CallOptions, ) -> ::wws_core::Result<::wws_proxy::PendingCall<(Out, BothResponseHeaders)>>",
+        // A reply header set understands its elements (mustUnderstand).
+        "impl ::wws_core::FromHeaders for RespResponseHeaders",
+        "fn understands() -> Vec<::wws_core::QName> { vec![::wws_core::QName::new(<Trace as ::wws_core::BodyElement>::NAMESPACE, <Trace as ::wws_core::BodyElement>::NAME)] }",
+    ] {
+        assert!(flat.contains(want), "{want}\n{code}");
+    }
 }

@@ -12,6 +12,7 @@ use tokio::sync::oneshot;
 
 /// Why [`read_body_limited`] stopped.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum BodyReadError {
     /// More than `limit` bytes (announced or streamed).
     TooLarge {
@@ -20,6 +21,26 @@ pub enum BodyReadError {
     },
     /// The transport failed mid-body.
     Transport(hyper::Error),
+}
+
+impl std::fmt::Display for BodyReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BodyReadError::TooLarge { limit } => {
+                write!(f, "the body is larger than the {limit}-byte limit")
+            }
+            BodyReadError::Transport(e) => write!(f, "the body could not be read: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for BodyReadError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BodyReadError::TooLarge { .. } => None,
+            BodyReadError::Transport(e) => Some(e),
+        }
+    }
 }
 
 /// Most a body read reserves before its bytes arrive.

@@ -4,7 +4,8 @@
 //! another peer's prefixes read the same.
 
 use wws_codegen_tests::shapes::{
-    Circle, CircleFamily, Drawing, RemarkGroup, Ring, Shape, ShapeFamily, Square,
+    Circle, CircleFamily, Drawing, Leaf, Node, NodeFamily, Note, NoteChoice, RemarkGroup, Ring,
+    Shape, ShapeFamily, Square,
 };
 use wws_core::BodyElement;
 use wws_core::bytes::BytesMut;
@@ -52,6 +53,22 @@ fn derived_types_and_group_members_round_trip() {
             RemarkGroup::Warning("mind the ring".into()),
             RemarkGroup::Cost("12.50".parse().expect("decimal")),
         ],
+        // A base that holds itself (its `next` is raw XML), sent as its derived type.
+        tree: Some(NodeFamily::Leaf(Leaf {
+            base: Node {
+                next: Some(
+                    wws_core::xsd::RawXml::parse(
+                        r#"<next xmlns="urn:wws:shapes"><next/></next>"#.to_owned(),
+                    )
+                    .expect("raw"),
+                ),
+            },
+            value: 7,
+        })),
+        // A group member as a choice's alternative.
+        note: Some(Note {
+            choice: NoteChoice::Warning("in a choice".into()),
+        }),
     };
     let text = xml(&drawing);
     // Each derived value says its type; each member is its own element.
@@ -60,6 +77,7 @@ fn derived_types_and_group_members_round_trip() {
         r#"xsi:type="ns0:Square""#,
         "<warning>mind the ring</warning>",
         "<cost>12.50</cost>",
+        "<warning>in a choice</warning>",
     ] {
         assert!(
             text.contains(want) || text.contains(&want.replace("ns0:", "")),
@@ -78,6 +96,7 @@ fn another_peers_prefixes_and_unknown_types_read() {
   <d:shape i:type="d:Triangle" id="t"><d:label>c</d:label><d:corners>3</d:corners></d:shape>
   <d:outline id="o"><d:label>plain circle</d:label><d:radius>4</d:radius></d:outline>
   <d:cost>3</d:cost><d:remark>x</d:remark><d:warning>w</d:warning>
+  <d:note><d:cost>1.5</d:cost></d:note>
 </d:Drawing>"#;
     let d = Drawing::read_element(text.as_bytes()).expect("reads");
     assert!(matches!(&d.shape[0], ShapeFamily::Circle(c) if c.radius == 1.0 && c.base.id == "c"));
@@ -98,5 +117,9 @@ fn another_peers_prefixes_and_unknown_types_read() {
             RemarkGroup::Remark("x".into()),
             RemarkGroup::Warning("w".into()),
         ]
+    );
+    assert_eq!(
+        d.note.map(|n| n.choice),
+        Some(NoteChoice::Cost("1.5".parse().expect("decimal")))
     );
 }

@@ -49,6 +49,20 @@ impl ShopService for Shop {
             .to_headers(EnvelopeVersion::Soap12)
             .map_err(|e| Fault::receiver(e.to_string()))?;
         for h in trace {
+            // Marked mustUnderstand for either SOAP version: the client's
+            // typed reply headers understand it.
+            let xml = String::from_utf8_lossy(&h.xml).into_owned();
+            let (name_end, _) = xml
+                .char_indices()
+                .find(|&(_, c)| c == ' ' || c == '>')
+                .ok_or_else(|| Fault::receiver("header without a name"))?;
+            let marked = format!(
+                r#"{} xmlns:mu11="http://schemas.xmlsoap.org/soap/envelope/" xmlns:mu12="http://www.w3.org/2003/05/soap-envelope" mu11:mustUnderstand="1" mu12:mustUnderstand="true"{}"#,
+                &xml[..name_end],
+                &xml[name_end..]
+            );
+            let h = wws_core::Header::from_xml(EnvelopeVersion::Soap12, marked)
+                .map_err(|e| Fault::receiver(e.to_string()))?;
             ctx.add_reply_header(h);
         }
         let family = req.order;
@@ -273,7 +287,8 @@ async fn generated_client_calls_generated_service() {
             .place_order_with_headers(&req, &auth("secret"), CallOptions::new())
             .expect("headers written");
         let (placed, reply_headers) = within(placed).await.expect("placed");
-        // The service's typed reply header comes back typed.
+        // The service's typed reply header comes back typed, though it is
+        // marked mustUnderstand and no layer of the proxy understands it.
         assert_eq!(
             reply_headers,
             PlaceOrderResponseHeaders {

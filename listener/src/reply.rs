@@ -461,7 +461,7 @@ impl ReplyChannel {
                     "the request's HTTP body framing is invalid: {e}"
                 )));
             }
-            Ok(Err(BodyReadError::Transport(e))) => {
+            Ok(Err(e)) => {
                 let err = if self.inner.abort.is_aborted() {
                     Error::Aborted { object: OBJECT }
                 } else {

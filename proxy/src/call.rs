@@ -10,7 +10,7 @@ use std::time::Duration;
 use http::header::AUTHORIZATION;
 use http::{Extensions, HeaderMap, HeaderName, HeaderValue};
 use tokio::sync::oneshot;
-use wws_core::{CallId, Error, Header, Message, Result};
+use wws_core::{CallId, Error, Header, Message, QName, Result};
 
 use crate::proxy::Inner;
 
@@ -24,6 +24,9 @@ pub struct CallOptions {
     /// Why an option given could not be used; the call fails with it.
     invalid: Option<String>,
     extensions: Extensions,
+    /// Reply header blocks this call reads itself (its typed reply headers),
+    /// understood besides the layers' when they are `mustUnderstand`.
+    understood: Vec<QName>,
 }
 
 impl CallOptions {
@@ -117,6 +120,14 @@ impl CallOptions {
 
     pub(crate) fn take_headers(&mut self) -> Vec<Header> {
         std::mem::take(&mut self.headers)
+    }
+
+    pub(crate) fn understand(&mut self, names: impl IntoIterator<Item = QName>) {
+        self.understood.extend(names);
+    }
+
+    pub(crate) fn take_understood(&mut self) -> Vec<QName> {
+        std::mem::take(&mut self.understood)
     }
 }
 

@@ -668,7 +668,10 @@ impl ServiceProxy {
     /// `{Op}ResponseHeaders`, or `Vec<Header>` for all of them).
     ///
     /// Errors as [`invoke`](Self::invoke); a header block of `H` that does
-    /// not read as its type is [`Error::InvalidFormat`].
+    /// not read as its type is [`Error::InvalidFormat`]. The blocks `H`
+    /// [understands](FromHeaders::understands) are understood by this call:
+    /// a reply marking them `mustUnderstand` is accepted, as one marking a
+    /// block no layer and no `H` understands is refused.
     ///
     /// ```no_run
     /// # use wws_core::{XmlType, BodyElement, Header};
@@ -688,8 +691,10 @@ impl ServiceProxy {
     pub fn invoke_with_reply_headers<O: Operation, H: FromHeaders>(
         &self,
         req: &O::Request,
-        opts: CallOptions,
+        mut opts: CallOptions,
     ) -> PendingCall<(O::Response, H)> {
+        // The blocks `H` reads are understood by this call, mustUnderstand or not.
+        opts.understand(H::understands());
         self.invoke_decoded::<O, _>(req, opts, read_body_and_headers::<O::Response, H>)
     }
 
@@ -812,6 +817,7 @@ impl ServiceProxy {
                     PerCall {
                         http_headers,
                         extensions: opts.take_extensions(),
+                        understood: opts.take_understood(),
                     },
                     deadline,
                 )
@@ -881,6 +887,8 @@ struct PerCall {
     http_headers: HeaderMap,
     /// Values for the layers (`CallOptions::extension`).
     extensions: Extensions,
+    /// Reply header blocks the caller reads itself (`FromHeaders::understands`).
+    understood: Vec<QName>,
 }
 
 impl Inner {
@@ -959,6 +967,7 @@ impl Inner {
         let PerCall {
             mut http_headers,
             extensions,
+            understood,
         } = per_call;
         let call = (!self.layers.is_empty()).then(|| CallInfo {
             id,
@@ -975,7 +984,12 @@ impl Inner {
         }
         let message_id = message.message_id.clone();
         let mut reply = self.request(key, message, http_headers).await?;
-        check_reply(&reply, message_id.as_deref(), &self.understood)?;
+        if understood.is_empty() {
+            check_reply(&reply, message_id.as_deref(), &self.understood)?;
+        } else {
+            let both: Vec<QName> = self.understood.iter().cloned().chain(understood).collect();
+            check_reply(&reply, message_id.as_deref(), &both)?;
+        }
         if let Some(call) = &call {
             for layer in self.layers.iter().rev() {
                 layer.on_reply(call, &mut reply)?;

@@ -76,7 +76,7 @@ use bytes::BytesMut;
 use crate::body::BodyElement;
 use crate::error::{Error, Result};
 use crate::fault::Fault;
-use crate::message::Header;
+use crate::message::{Header, QName};
 use crate::xsd::RawXml;
 
 /// One operation of a WSDL port type, as a type (usually a unit struct, see
@@ -156,9 +156,16 @@ pub trait FromHeaders: Sized {
     /// The blocks of `Self` found among `headers` (others are ignored); an
     /// error when one of them does not read as its type.
     fn from_headers(headers: &[Header]) -> Result<Self>;
+
+    /// The header elements `Self` reads, which a call that returns it
+    /// understands (SOAP `mustUnderstand`). None by default.
+    fn understands() -> Vec<QName> {
+        Vec::new()
+    }
 }
 
-/// Every header block, as it came.
+/// Every header block, as it came. It understands none of them: a
+/// `mustUnderstand` block still needs a layer (or a typed header set) that does.
 impl FromHeaders for Vec<Header> {
     fn from_headers(headers: &[Header]) -> Result<Self> {
         Ok(headers.to_vec())

@@ -44,6 +44,20 @@ where
     F: Fn(S) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = (S, bool)> + Send + 'static,
 {
+    closed_loop_keep(callers, span, call).await.0
+}
+
+/// [`closed_loop`], giving back the callers' states at the end (those that
+/// ended their last call within 5 s), so that connections can serve the
+/// next slice without being made again inside its measured span.
+///
+/// Cancel safe as [`closed_loop`].
+pub async fn closed_loop_keep<S, F, Fut>(callers: Vec<S>, span: Duration, call: F) -> (Rate, Vec<S>)
+where
+    S: Send + 'static,
+    F: Fn(S) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = (S, bool)> + Send + 'static,
+{
     let call = Arc::new(call);
     let stop = Arc::new(AtomicBool::new(false));
     let calls = Arc::new(AtomicU64::new(0));
@@ -61,6 +75,7 @@ where
                 let counter = if good { &calls } else { &errors };
                 counter.fetch_add(1, Ordering::Relaxed);
             }
+            state
         });
     }
     tokio::time::sleep(span).await;
@@ -70,16 +85,22 @@ where
     let elapsed = start.elapsed();
     stop.store(true, Ordering::Relaxed);
     // Each caller ends after its current call; a stuck one is not waited for long.
+    let mut states = Vec::new();
     let _ = tokio::time::timeout(Duration::from_secs(5), async {
-        while tasks.join_next().await.is_some() {}
+        while let Some(done) = tasks.join_next().await {
+            if let Ok(state) = done {
+                states.push(state);
+            }
+        }
     })
     .await;
     tasks.abort_all();
-    Rate {
+    let rate = Rate {
         calls: counted,
         errors: failed,
         elapsed,
-    }
+    };
+    (rate, states)
 }
 
 /// One keep-alive HTTP/1.1 connection sending the same SOAP POST over and

@@ -114,7 +114,7 @@ pub fn client_table(a_label: &str, a: &[Tally], target: &str, b_label: &str, b: 
         us(median(&client(a))),
         us(median(&server(a))),
         errors(a).to_string(),
-        if errors(a) == 0 {
+        if errors(a) == 0 && errors(b) == 0 {
             paired(&rates(a), &rates(b))
         } else {
             "errors: n/a".into()

@@ -19,7 +19,7 @@
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -27,7 +27,7 @@ use wws_channel::tls::{BuiltInRoots, Certificate, TlsConnector};
 use wws_core::{AddressingVersion, EnvelopeVersion, Message};
 use wws_examples::calculator::{ADD_ACTION, Add};
 use wws_proxy::{ProxyProperties, ServiceProxy};
-use wws_tests::bench::client::{BareClient, Rate, Tally, closed_loop, proxy_add_round};
+use wws_tests::bench::client::{BareClient, Rate, Tally, closed_loop_keep, proxy_add_round};
 use wws_tests::bench::compare::{alternate, client_table, paired};
 use wws_tests::bench::process::ChildServer;
 use wws_tests::bench::table::thousands;
@@ -257,18 +257,19 @@ async fn proxy_rounds(
     .and_then(|m| m.to_bytes())
     .map_err(|e| e.to_string())?;
 
+    let pool = Mutex::new(Vec::new());
     eprintln!("proxy: warm-up");
     proxy_add_round(&proxy, CALLERS, SLICE).await;
-    bare_round(addr, &bare_config, body.clone(), SLICE).await?;
+    bare_round(addr, &bare_config, &pool, body.clone(), SLICE).await?;
     let (proxy_tallies, bare_tallies) = {
-        let (proxy, body, bare_config) = (&proxy, &body, &bare_config);
+        let (proxy, body, bare_config, pool) = (&proxy, &body, &bare_config, &pool);
         alternate(
             config,
             SLICE,
             floor_pid,
             ["proxy", "bare"],
             move || async move { Ok(proxy_add_round(proxy, CALLERS, SLICE).await) },
-            move || bare_round(addr, bare_config, body.clone(), SLICE),
+            move || bare_round(addr, bare_config, pool, body.clone(), SLICE),
         )
         .await?
     };
@@ -287,19 +288,22 @@ async fn proxy_rounds(
         "- {CALLERS} callers each, against the TLS floor; proxy and bare client alternate in {SLICE:?} slices (which goes first alternates too). Both run in this process on one tokio runtime; client CPU is this process's user + system time."
     );
     println!(
-        "- Proxy: `ProxyProperties::default()` but `max_call_pool_size = {CALLERS}`, its TLS connector trusting the test CA. Bare client: one `hyper::client::conn::http1` connection over tokio-rustls per caller (made anew each slice, as the proxy's pool is warm), the same POST, reply checked for 200 and `3.75`."
+        "- Proxy: `ProxyProperties::default()` but `max_call_pool_size = {CALLERS}`, its TLS connector trusting the test CA. Bare client: one `hyper::client::conn::http1` connection over tokio-rustls per caller, made in the warm-up and kept from slice to slice as the proxy's pool is (no handshake inside a measured span), the same POST, reply checked for 200 and `3.75`."
     );
     Ok(())
 }
 
+/// One slice of the bare client: the connections `pool` kept from the last
+/// slice (made anew only when missing, as in the warm-up), given back after.
 async fn bare_round(
     addr: SocketAddr,
     config: &Arc<rustls::ClientConfig>,
+    pool: &Mutex<Vec<BareClient>>,
     body: Bytes,
     span: Duration,
 ) -> Result<Rate, String> {
-    let mut callers = Vec::with_capacity(CALLERS);
-    for _ in 0..CALLERS {
+    let mut callers = std::mem::take(&mut *pool.lock().map_err(|_| "pool poisoned")?);
+    while callers.len() < CALLERS {
         let c = BareClient::connect_tls(
             addr,
             "localhost",
@@ -312,9 +316,11 @@ async fn bare_round(
         .map_err(|e| format!("bare TLS client connect: {e}"))?;
         callers.push(c);
     }
-    Ok(closed_loop(callers, span, |mut c: BareClient| async move {
+    let (rate, kept) = closed_loop_keep(callers, span, |mut c: BareClient| async move {
         let good = c.call(b"3.75").await;
         (c, good)
     })
-    .await)
+    .await;
+    *pool.lock().map_err(|_| "pool poisoned")? = kept;
+    Ok(rate)
 }

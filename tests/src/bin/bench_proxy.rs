@@ -13,6 +13,7 @@
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -20,7 +21,7 @@ use wws_core::{AddressingVersion, EnvelopeVersion, Message};
 use wws_examples::calculator::{ADD_ACTION, Add};
 use wws_proxy::ProxyProperties;
 use wws_proxy::ServiceProxy;
-use wws_tests::bench::client::{BareClient, Rate, Tally, closed_loop, proxy_add_round};
+use wws_tests::bench::client::{BareClient, Rate, Tally, closed_loop_keep, proxy_add_round};
 use wws_tests::bench::compare::{alternate, client_table, paired};
 use wws_tests::bench::process::ChildServer;
 use wws_tests::bench::{Config, process};
@@ -73,19 +74,20 @@ async fn run() -> Result<(), String> {
     .to_bytes()
     .expect("to_bytes");
 
+    let pool = Mutex::new(Vec::new());
     eprintln!("warm-up");
     proxy_add_round(&proxy, CALLERS, SLICE).await;
-    bare_round(addr, body.clone(), SLICE).await?;
+    bare_round(addr, &pool, body.clone(), SLICE).await?;
 
     let (proxy_rounds, bare_rounds) = {
-        let (proxy, body) = (&proxy, &body);
+        let (proxy, body, pool) = (&proxy, &body, &pool);
         alternate(
             &config,
             SLICE,
             floor.pid(),
             ["proxy", "bare"],
             move || async move { Ok(proxy_add_round(proxy, CALLERS, SLICE).await) },
-            move || bare_round(addr, body.clone(), SLICE),
+            move || bare_round(addr, pool, body.clone(), SLICE),
         )
         .await?
     };
@@ -113,30 +115,39 @@ async fn run() -> Result<(), String> {
         "- A round is a sequence of {SLICE:?} slices, proxy and bare client alternating (which goes first alternates too); its calls/s is a client's calls over its measured time. The ratio is the median of per-round ratios."
     );
     println!(
-        "- Both clients run in this process on one tokio runtime (2 worker threads); the server is the same floor process for both."
+        "- Both clients run in this process on one tokio runtime (a worker thread per core); the server is the same floor process for both."
     );
     println!(
         "- Proxy: `ProxyProperties::default()` but `max_call_pool_size = {CALLERS}` (default 5), so that it keeps one connection per caller as the bare client does. Each caller awaits `proxy.call::<Add, AddResponse>(..)` and checks the result is 3.75."
     );
     println!(
-        "- Bare client: one `hyper::client::conn::http1` connection per caller (made anew each slice), POSTing the envelope the proxy writes (same headers), reading the whole reply and checking status 200 and `3.75` in it."
+        "- Bare client: one `hyper::client::conn::http1` connection per caller, made in the warm-up and kept from slice to slice as the proxy's pool is, POSTing the envelope the proxy writes (same headers), reading the whole reply and checking status 200 and `3.75` in it."
     );
     println!("{}", load.note());
     println!("- Took {:.0} s.", began.elapsed().as_secs_f64());
     Ok(())
 }
 
-async fn bare_round(addr: SocketAddr, body: Bytes, span: Duration) -> Result<Rate, String> {
-    let mut callers = Vec::with_capacity(CALLERS);
-    for _ in 0..CALLERS {
+/// One slice of the bare client: the connections `pool` kept from the last
+/// slice (made anew only when missing, as in the warm-up), given back after.
+async fn bare_round(
+    addr: SocketAddr,
+    pool: &Mutex<Vec<BareClient>>,
+    body: Bytes,
+    span: Duration,
+) -> Result<Rate, String> {
+    let mut callers = std::mem::take(&mut *pool.lock().map_err(|_| "pool poisoned")?);
+    while callers.len() < CALLERS {
         let c = BareClient::connect(addr, PATH, ADD_ACTION, body.clone())
             .await
             .map_err(|e| format!("bare client connect: {e}"))?;
         callers.push(c);
     }
-    Ok(closed_loop(callers, span, |mut c: BareClient| async move {
+    let (rate, kept) = closed_loop_keep(callers, span, |mut c: BareClient| async move {
         let good = c.call(b"3.75").await;
         (c, good)
     })
-    .await)
+    .await;
+    *pool.lock().map_err(|_| "pool poisoned")? = kept;
+    Ok(rate)
 }
