@@ -368,6 +368,22 @@ impl RawXml {
         RawXml::parse(out.freeze())
     }
 
+    /// Whether the fragment writes `prefix:` somewhere (see
+    /// [`mentions_prefix`]) without declaring `prefix` on its root: pasted
+    /// where a writer binds `prefix`, it would read differently.
+    pub(crate) fn relies_on_prefix(&self, prefix: &str) -> bool {
+        if !mentions_prefix(&self.xml, prefix.as_bytes(), false) {
+            return false;
+        }
+        let declares = XmlReader::new(&self.xml)
+            .and_then(|mut r| {
+                let root = r.root()?;
+                Ok(r.own_declarations(&root).iter().any(|(p, _)| *p == prefix))
+            })
+            .unwrap_or(false);
+        !declares
+    }
+
     /// The bytes to paste where the default namespace is `default`: an
     /// `xmlns=""` is added if the element relies on having none.
     pub(crate) fn pieces(&self, default: &str) -> (&[u8], Option<&[u8]>) {

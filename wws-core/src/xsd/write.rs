@@ -38,6 +38,14 @@ pub struct XsdWriter<'o> {
     /// was in scope: [`value_element`](Self::value_element) writes its
     /// element again with the default undeclared.
     needs_no_default: bool,
+    /// Prefixes this writer must not make up: raw XML written earlier
+    /// mentioned them (see [`clashed`](Self::clashed)).
+    reserved: Vec<String>,
+    /// Prefixes bound by this writer that a raw fragment mentions without
+    /// declaring them itself: the fragment would read differently under
+    /// them (a `p:x` in its text or values now resolving), so the value is
+    /// written again with them reserved.
+    clashed: Vec<String>,
 }
 
 fn well_known_prefix(namespace: &str) -> Option<&'static str> {
@@ -90,6 +98,8 @@ impl<'o> XsdWriter<'o> {
             next_prefix: 0,
             scratch: String::new(),
             needs_no_default: false,
+            reserved: Vec::new(),
+            clashed: Vec::new(),
         }
     }
 
@@ -137,15 +147,17 @@ impl<'o> XsdWriter<'o> {
 
     /// A prefix not bound yet, well-known for `xsi` and `xs`.
     fn fresh_prefix(&mut self, namespace: &str) -> String {
-        let known =
-            well_known_prefix(namespace).filter(|p| !self.bindings.iter().any(|b| b.prefix == *p));
+        let free = |w: &Self, p: &str| {
+            !w.bindings.iter().any(|b| b.prefix == p) && !w.reserved.iter().any(|r| r == p)
+        };
+        let known = well_known_prefix(namespace).filter(|p| free(self, p));
         if let Some(p) = known {
             return p.to_owned();
         }
         loop {
             let p = format!("ns{}", self.next_prefix);
             self.next_prefix += 1;
-            if !self.bindings.iter().any(|b| b.prefix == p) {
+            if free(self, &p) {
                 return p;
             }
         }
@@ -264,6 +276,14 @@ impl<'o> XsdWriter<'o> {
     /// Appends a raw element, closing the start tag.
     pub fn raw(&mut self, xml: &RawXml) -> Result<()> {
         self.close_tag();
+        for b in &self.bindings {
+            if !b.prefix.is_empty()
+                && !self.clashed.contains(&b.prefix)
+                && xml.relies_on_prefix(&b.prefix)
+            {
+                self.clashed.push(b.prefix.clone());
+            }
+        }
         match xml.pieces(self.default_namespace()) {
             (all, None) => self.out.extend_from_slice(all),
             (head, Some(tail)) => {
@@ -500,12 +520,29 @@ pub fn write_element<T: XmlType>(
     name: &'static str,
 ) -> Result<()> {
     let mark = out.len();
-    let mut w = XsdWriter::new(out);
-    w.prefix_root(T::UNQUALIFIED_CHILDREN);
-    let result = value.write_xml(&mut w, XmlName::new(namespace, name));
-    if result.is_err() {
-        // No half-written element is left behind.
-        out.truncate(mark);
+    let mut reserved: Vec<String> = Vec::new();
+    // Each pass reserves the prefixes raw XML clashed with in the one before;
+    // a fragment names finitely many, so this ends (bounded all the same).
+    for _ in 0..MAX_PASSES {
+        let mut w = XsdWriter::new(out);
+        w.prefix_root(T::UNQUALIFIED_CHILDREN);
+        w.reserved = reserved.clone();
+        let result = value.write_xml(&mut w, XmlName::new(namespace, name));
+        let clashed = std::mem::take(&mut w.clashed);
+        if result.is_err() || !clashed.is_empty() {
+            // No half-written element is left behind.
+            out.truncate(mark);
+        }
+        if result.is_err() || clashed.is_empty() {
+            return result;
+        }
+        reserved.extend(clashed);
     }
-    result
+    Err(Error::InvalidFormat(format!(
+        "raw XML in {name} mentions too many of the prefixes the writer would use"
+    )))
 }
+
+/// Passes of [`write_element`] before raw XML that keeps clashing with the
+/// writer's prefixes is an error.
+const MAX_PASSES: usize = 32;
