@@ -30,8 +30,10 @@
 //! 6. Our proxy over HTTPS to nginx in front of gSOAP (the interop peer's
 //!    calculator server, `tests/interop/serve_peer.py gsoap`, behind
 //!    `location /gsoap/`): Add calls answered correctly, each one logged by
-//!    nginx with the gSOAP server as its upstream. SKIPPED loudly when
-//!    gSOAP cannot be built here.
+//!    nginx as an HTTP/1.1 request with the gSOAP server as its upstream.
+//! 7. The same with the proxy speaking HTTP/2 (`Http2Mode::Negotiate`: h2
+//!    by ALPN), each call logged by nginx as an HTTP/2.0 request.
+//!    6 and 7 are SKIPPED loudly when gSOAP cannot be built here.
 //!
 //! `WWS_LB_IGNORE_CLIENT_ABORT=on` writes `proxy_ignore_client_abort on;`
 //! instead of nginx's default `off`: checks 2 and 4 then fail, which shows
@@ -51,6 +53,7 @@ use std::process::{Child, Command, ExitCode, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use wws_channel::connector::Http2Mode;
 use wws_channel::tls::TlsConnector;
 use wws_core::{EnvelopeVersion, Error};
 use wws_examples::calculator::{Add, CalculatorClient, Delay};
@@ -414,6 +417,12 @@ fn started_count(host: &Proc, request_prefix: &str) -> usize {
 }
 
 fn proxy(url: &str, ca: &Path) -> Result<ServiceProxy, String> {
+    proxy_with(url, ca, Http2Mode::Off)
+}
+
+/// A SOAP 1.1 proxy for `url` trusting the test CA `ca`, speaking HTTP/2
+/// as `http2` says (off: HTTP/1.1; negotiate: h2 by ALPN when nginx offers it).
+fn proxy_with(url: &str, ca: &Path, http2: Http2Mode) -> Result<ServiceProxy, String> {
     let tls = TlsConnector::builder()
         .add_root_certificates_pem_file(ca)
         .build()
@@ -424,6 +433,7 @@ fn proxy(url: &str, ca: &Path) -> Result<ServiceProxy, String> {
         .envelope(EnvelopeVersion::Soap11)
         .properties(props)
         .connector(tls)
+        .http2(http2)
         .build()
         .map_err(|e| format!("proxy for {url}: {e}"))
 }
@@ -864,21 +874,36 @@ fn start_gsoap() -> Result<(Proc, u16), String> {
 }
 
 /// Check 6: our proxy over HTTPS through nginx to gSOAP.
-async fn gsoap_through_nginx(url: &str, ca: &Path, dir: &Path, gsoap_port: u16) -> Check {
+async fn gsoap_through_nginx(
+    url: &str,
+    ca: &Path,
+    dir: &Path,
+    gsoap_port: u16,
+    http2: bool,
+) -> Check {
     const CALLS: usize = 20;
-    let what = format!("{CALLS} Add calls over HTTPS through nginx to gSOAP");
+    let (mode, over, request) = if http2 {
+        (Http2Mode::Negotiate, "HTTPS and HTTP/2", "HTTP/2.0\"")
+    } else {
+        (Http2Mode::Off, "HTTPS (HTTP/1.1)", "HTTP/1.1\"")
+    };
+    let what = format!("{CALLS} Add calls over {over} through nginx to gSOAP");
     let upstream = format!("upstream=127.0.0.1:{gsoap_port} ");
+    // nginx logs the client's protocol in `$request`: each call, on its protocol.
     let logged = || {
         std::fs::read_to_string(dir.join("access.log"))
             .unwrap_or_default()
             .lines()
             .filter(|l| {
-                l.contains("/gsoap/calculator") && l.contains(" 200 ") && l.contains(&upstream)
+                l.contains("/gsoap/calculator")
+                    && l.contains(request)
+                    && l.contains(" 200 ")
+                    && l.contains(&upstream)
             })
             .count()
     };
     let before = logged();
-    let proxy = match proxy(url, ca) {
+    let proxy = match proxy_with(url, ca, mode) {
         Ok(p) => p,
         Err(e) => {
             return Check {
@@ -917,7 +942,8 @@ async fn gsoap_through_nginx(url: &str, ca: &Path, dir: &Path, gsoap_port: u16) 
     Check {
         what,
         shown: format!(
-            "{correct}/{CALLS} correct; {via} logged by nginx with gSOAP upstream{}",
+            "{correct}/{CALLS} correct; {via} logged by nginx as {} requests with gSOAP upstream{}",
+            request.trim_end_matches('"'),
             if errors.is_empty() {
                 String::new()
             } else {
@@ -1085,7 +1111,8 @@ fn run(nginx: &Path, version: &str) -> Result<Vec<Check>, String> {
         checks.push(kill_mid_load(&client, &mut hosts, &dir.0).await);
         if let Some(gport) = gsoap_port {
             let url = format!("https://localhost:{port}/gsoap/calculator");
-            checks.push(gsoap_through_nginx(&url, &ca_path, &dir.0, gport).await);
+            checks.push(gsoap_through_nginx(&url, &ca_path, &dir.0, gport, false).await);
+            checks.push(gsoap_through_nginx(&url, &ca_path, &dir.0, gport, true).await);
         }
         Ok::<(), String>(())
     })?;
