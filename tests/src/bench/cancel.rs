@@ -14,7 +14,8 @@ use wws_proxy::ProxyProperties;
 
 use super::calc::unix_nanos;
 use super::pending::{self, AwaitedCalls, HostEvent, ReportingHost};
-use super::{limits, percentile, process};
+use super::table::thousands;
+use super::{Table, limits, percentile, process};
 
 /// Bound on setting up the pending calls of one round.
 pub const SETUP_WITHIN: Duration = Duration::from_secs(120);
@@ -347,4 +348,42 @@ async fn bare_abort(
         dropped_ms: last.duration_since(t0).as_secs_f64() * 1e3,
         told_ms,
     })
+}
+
+/// A latency in ms, or `n/a`.
+pub fn ms(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x:.3} ms")
+    } else {
+        "n/a".into()
+    }
+}
+
+/// The abandon latencies of some rounds: `abandon_call(id)` → the call's
+/// error (`abandon` ms), and → the host's `on_cancel` (`told` ms; `missing`
+/// never told), with `told_label` after the measure's name.
+pub fn latency_table(abandon: &[f64], told: &[f64], missing: usize, told_label: &str) -> Table {
+    let mut t = Table::new(&["measure", ">p50", ">p99", ">max", "samples", "target"]);
+    t.row(&[
+        "`abandon_call(id)` → that call's error".to_owned(),
+        ms(percentile(abandon, 50.0)),
+        ms(percentile(abandon, 99.0)),
+        ms(percentile(abandon, 100.0)),
+        thousands(abandon.len() as f64),
+        "p99 < 1 ms".to_owned(),
+    ]);
+    let never = if missing > 0 {
+        format!(" ({missing} never told)")
+    } else {
+        String::new()
+    };
+    t.row(&[
+        format!("`abandon_call(id)` → host's `on_cancel(ChannelFaulted)`{told_label}"),
+        ms(percentile(told, 50.0)),
+        ms(percentile(told, 99.0)),
+        ms(percentile(told, 100.0)),
+        format!("{}{never}", thousands(told.len() as f64)),
+        "p99 < 10 ms".to_owned(),
+    ]);
+    t
 }

@@ -24,10 +24,10 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
-use wws_tests::bench::cancel::{BareAbort, Round, round};
+use wws_tests::bench::cancel::{BareAbort, Round, latency_table, ms, round};
 use wws_tests::bench::pending;
 use wws_tests::bench::table::thousands;
-use wws_tests::bench::{Config, Table, limits, median, percentile, serve};
+use wws_tests::bench::{Config, Table, limits, median, serve};
 
 /// File descriptors besides the sockets of the calls.
 const FD_HEADROOM: u64 = 512;
@@ -111,31 +111,7 @@ async fn run() -> Result<(), String> {
         "Cancellation latency (issue 7 §3): {pending} `Delay` calls pending on one `ServiceProxy` (SOAP 1.1, one connection each) against the calculator host in a separate process; {} rounds, each with a fresh host and proxy, {samples} abandon samples per round.\n",
         config.rounds
     );
-    let mut t = Table::new(&["measure", ">p50", ">p99", ">max", "samples", "target"]);
-    t.row(&[
-        "`abandon_call(id)` → that call's error".to_owned(),
-        ms(percentile(&abandon, 50.0)),
-        ms(percentile(&abandon, 99.0)),
-        ms(percentile(&abandon, 100.0)),
-        thousands(abandon.len() as f64),
-        "p99 < 1 ms".to_owned(),
-    ]);
-    t.row(&[
-        "`abandon_call(id)` → host's `on_cancel(ChannelFaulted)`".to_owned(),
-        ms(percentile(&told, 50.0)),
-        ms(percentile(&told, 99.0)),
-        ms(percentile(&told, 100.0)),
-        format!(
-            "{}{}",
-            thousands(told.len() as f64),
-            if missing > 0 {
-                format!(" ({missing} never told)")
-            } else {
-                String::new()
-            }
-        ),
-        "< 10 ms".to_owned(),
-    ]);
+    let t = latency_table(&abandon, &told, missing, "");
     print!("{}", t.render());
     println!();
     let mut a = Table::new(&["measure", ">median", "rounds", "target"]);
@@ -216,12 +192,4 @@ async fn run() -> Result<(), String> {
     println!("{}", load.note());
     println!("- Took {:.0} s.", began.elapsed().as_secs_f64());
     Ok(())
-}
-
-fn ms(x: f64) -> String {
-    if x.is_finite() {
-        format!("{x:.3} ms")
-    } else {
-        "n/a".into()
-    }
 }

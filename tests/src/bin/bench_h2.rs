@@ -23,10 +23,10 @@ use std::time::{Duration, Instant};
 use wws_channel::connector::Http2Mode;
 use wws_core::{AddressingVersion, EnvelopeVersion, Message};
 use wws_examples::calculator::{ADD_ACTION, Add};
-use wws_tests::bench::cancel::{Round, round};
+use wws_tests::bench::cancel::{Round, latency_table, ms, round};
 use wws_tests::bench::process::ChildServer;
 use wws_tests::bench::table::thousands;
-use wws_tests::bench::{Config, Table, median, pending, percentile, process, serve};
+use wws_tests::bench::{Config, Table, median, pending, process, serve};
 
 const CONNECTIONS: usize = 8;
 const STREAMS: usize = 16;
@@ -287,44 +287,13 @@ async fn pending_rounds(config: &Config) -> Result<(), String> {
     let abort_told = per_round(|r| r.abort_told_all_ms);
     let missing: usize = rounds.iter().map(|r| r.told_missing).sum();
     let wrong: usize = rounds.iter().map(|r| r.wrong_errors).sum();
-    let ms = |x: f64| {
-        if x.is_finite() {
-            format!("{x:.3} ms")
-        } else {
-            "n/a".to_owned()
-        }
-    };
     let list = |v: &[f64], digits: usize| {
         v.iter()
             .map(|x| format!("{x:.digits$}"))
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let mut t = Table::new(&["measure", ">p50", ">p99", ">max", "samples", "target"]);
-    t.row(&[
-        "`abandon_call(id)` → that call's error".to_owned(),
-        ms(percentile(&abandon, 50.0)),
-        ms(percentile(&abandon, 99.0)),
-        ms(percentile(&abandon, 100.0)),
-        thousands(abandon.len() as f64),
-        "p99 < 1 ms".to_owned(),
-    ]);
-    t.row(&[
-        "`abandon_call(id)` → host's `on_cancel(ChannelFaulted)` (stream reset)".to_owned(),
-        ms(percentile(&told, 50.0)),
-        ms(percentile(&told, 99.0)),
-        ms(percentile(&told, 100.0)),
-        format!(
-            "{}{}",
-            thousands(told.len() as f64),
-            if missing > 0 {
-                format!(" ({missing} never told)")
-            } else {
-                String::new()
-            }
-        ),
-        "p99 < 10 ms".to_owned(),
-    ]);
+    let t = latency_table(&abandon, &told, missing, " (stream reset)");
     println!("### {wanted} calls pending on one proxy over h2c\n");
     print!("{}", t.render());
     println!();
