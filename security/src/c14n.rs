@@ -49,23 +49,70 @@ const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 /// for the default namespace): those namespaces are rendered, where in
 /// scope, as inclusive c14n would.
 pub fn exclusive(xml: &[u8], inclusive_prefixes: &[&str]) -> Result<Vec<u8>> {
+    scan(xml, inclusive_prefixes, None).map(|found| found.canonical)
+}
+
+/// Which element of a document [`exclusive_in`] canonicalizes.
+#[derive(Clone, Copy, Debug)]
+pub enum Select<'a> {
+    /// The one element whose ID is this value: its `wsu:Id` (WSS utility
+    /// namespace), unqualified `Id` (XML Signature's own elements) or
+    /// `xml:id`. Two elements with that ID, under any of the three names,
+    /// are an error: a reference must not be ambiguous.
+    Id(&'a str),
+    /// The one element at this path of (namespace URI, local name) from the
+    /// root. Two elements at the path are an error.
+    Path(&'a [(&'a str, &'a str)]),
+}
+
+/// An element found in a document and its exclusive canonical form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Found {
+    /// (Namespace URI, local name) of the element and each ancestor, root first.
+    pub path: Vec<(String, String)>,
+    /// The element's exclusive canonical form, in the namespace context of its document.
+    pub canonical: Vec<u8>,
+}
+
+/// The exclusive canonical form of one element of the document `doc`, in
+/// its namespace context (the declarations of its ancestors that it or its
+/// descendants visibly use are rendered on it, as XML Signature requires of
+/// a same-document reference), with where it was found. The whole document
+/// is read, so that a second element the selection matches is found too.
+pub fn exclusive_in(doc: &[u8], select: Select<'_>, inclusive_prefixes: &[&str]) -> Result<Found> {
+    scan(doc, inclusive_prefixes, Some(select))
+}
+
+/// The ID attribute values of an element: (prefix-resolved name, value).
+fn is_id_attribute(ns: &str, local: &str) -> bool {
+    (local == "Id" && (ns.is_empty() || ns == crate::ns::WSU)) || (ns == XML_NS && local == "id")
+}
+
+fn scan(xml: &[u8], inclusive_prefixes: &[&str], select: Option<Select<'_>>) -> Result<Found> {
     let mut reader = Reader::from_reader(xml);
     reader.config_mut().expand_empty_elements = true;
     let inclusive: Vec<&str> = inclusive_prefixes
         .iter()
         .map(|p| if *p == "#default" { "" } else { *p })
         .collect();
-    let mut out = Vec::with_capacity(xml.len());
+    let mut out = Vec::with_capacity(if select.is_some() { 1024 } else { xml.len() });
     // Declarations in the input, per open element.
     let mut declared: Vec<Vec<(String, String)>> = Vec::new();
-    // Declarations rendered in the output, per open element.
+    // Declarations rendered in the output, per open output element.
     let mut rendered: Vec<Vec<(String, String)>> = Vec::new();
     let mut names: Vec<Vec<u8>> = Vec::new();
+    // (Namespace, local name) of each open element.
+    let mut path: Vec<(String, String)> = Vec::new();
+    // Output happens while `names.len() > capture_from` (the selected
+    // element's depth); without a selection, from the root on.
+    let mut capture_from: Option<usize> = None;
+    let mut found: Option<Vec<(String, String)>> = None;
     let mut seen_root = false;
     loop {
         let event = reader
             .read_event()
             .map_err(|e| err(format!("at {}: {e}", reader.buffer_position())))?;
+        let capturing = capture_from.is_some_and(|d| names.len() > d);
         match event {
             Event::Start(tag) => {
                 if names.is_empty() {
@@ -74,27 +121,57 @@ pub fn exclusive(xml: &[u8], inclusive_prefixes: &[&str]) -> Result<Vec<u8>> {
                     }
                     seen_root = true;
                 }
-                start(&tag, &inclusive, &mut declared, &mut rendered, &mut out)?;
-                names.push(tag.name().as_ref().to_vec());
+                let parsed = parse_start(&tag, &mut declared)?;
+                path.push(parsed.resolved(&declared));
+                let selected = match select {
+                    None => names.is_empty(),
+                    Some(Select::Id(id)) => parsed.has_id(&declared, id)?,
+                    Some(Select::Path(want)) => {
+                        want.len() == path.len()
+                            && want
+                                .iter()
+                                .zip(&path)
+                                .all(|((n, l), (pn, pl))| n == pn && l == pl)
+                    }
+                };
+                if selected {
+                    if found.is_some() {
+                        return Err(err("the selected element is not unique in the document"));
+                    }
+                    found = Some(path.clone());
+                    if !capturing {
+                        capture_from = Some(names.len());
+                    }
+                }
+                if capturing || selected {
+                    render_start(&parsed, &inclusive, &declared, &mut rendered, &mut out)?;
+                }
+                names.push(parsed.name.into_bytes());
             }
             Event::End(_) => {
                 let name = names.pop().ok_or_else(|| err("end without start"))?;
                 declared.pop();
-                rendered.pop();
-                out.extend_from_slice(b"</");
-                out.extend_from_slice(&name);
-                out.push(b'>');
+                path.pop();
+                if capturing {
+                    rendered.pop();
+                    out.extend_from_slice(b"</");
+                    out.extend_from_slice(&name);
+                    out.push(b'>');
+                    if capture_from == Some(names.len()) && select.is_some() {
+                        // The selected element is complete; read on for a second match.
+                        capture_from = None;
+                    }
+                }
             }
             Event::Empty(_) => return Err(err("empty element not expanded")),
             Event::Text(t) => {
                 let raw = chars(&t)?;
-                let text = normalize_line_ends(raw);
                 if names.is_empty() {
-                    if !text.trim_matches([' ', '\t', '\n']).is_empty() {
+                    if !raw.trim_matches([' ', '\t', '\n', '\r']).is_empty() {
                         return Err(err("text outside the element"));
                     }
-                } else {
-                    escape_text(&text, &mut out);
+                } else if capturing {
+                    escape_text(&normalize_line_ends(raw), &mut out);
                 }
             }
             Event::GeneralRef(r) => {
@@ -103,20 +180,27 @@ pub fn exclusive(xml: &[u8], inclusive_prefixes: &[&str]) -> Result<Vec<u8>> {
                 }
                 let c = resolve_ref(&r)?;
                 chars(c.as_bytes())?;
-                escape_text(&c, &mut out);
+                if capturing {
+                    escape_text(&c, &mut out);
+                }
             }
             Event::CData(c) => {
                 if names.is_empty() {
                     return Err(err("CDATA outside the element"));
                 }
                 let raw = chars(&c)?;
-                escape_text(&normalize_line_ends(raw), &mut out);
+                if capturing {
+                    escape_text(&normalize_line_ends(raw), &mut out);
+                }
             }
             Event::PI(pi) => {
-                if names.is_empty() {
+                let raw = chars(&pi)?;
+                if names.is_empty() && select.is_none() {
                     return Err(err("processing instruction outside the element"));
                 }
-                let raw = chars(&pi)?;
+                if !capturing {
+                    continue;
+                }
                 let raw = normalize_line_ends(raw);
                 let (target, data) = raw
                     .split_once([' ', '\t', '\n'])
@@ -139,7 +223,17 @@ pub fn exclusive(xml: &[u8], inclusive_prefixes: &[&str]) -> Result<Vec<u8>> {
     if !names.is_empty() || !seen_root {
         return Err(err("no complete element"));
     }
-    Ok(out)
+    match (select, found) {
+        (None, _) => Ok(Found {
+            path: Vec::new(),
+            canonical: out,
+        }),
+        (Some(_), Some(path)) => Ok(Found {
+            path,
+            canonical: out,
+        }),
+        (Some(_), None) => Err(err("no element in the document is the one selected")),
+    }
 }
 
 /// `bytes` as text, if it is UTF-8 of characters XML 1.0 allows (quick-xml
@@ -181,13 +275,41 @@ fn split(qname: &str) -> (&str, &str) {
     qname.split_once(':').unwrap_or(("", qname))
 }
 
-fn start(
-    tag: &BytesStart<'_>,
-    inclusive: &[&str],
-    declared: &mut Vec<Vec<(String, String)>>,
-    rendered: &mut Vec<Vec<(String, String)>>,
-    out: &mut Vec<u8>,
-) -> Result<()> {
+/// A start tag, checked and split into declarations and attributes.
+struct Parsed {
+    name: String,
+    attrs: Vec<(String, String)>,
+}
+
+impl Parsed {
+    /// (Namespace, local name) of the element, given the declarations in scope.
+    fn resolved(&self, declared: &[Vec<(String, String)>]) -> (String, String) {
+        let (p, local) = split(&self.name);
+        let ns = match p {
+            "xml" => XML_NS,
+            _ => lookup(declared, p).unwrap_or(""),
+        };
+        (ns.to_owned(), local.to_owned())
+    }
+
+    /// Whether one of its ID attributes holds `id`.
+    fn has_id(&self, declared: &[Vec<(String, String)>], id: &str) -> Result<bool> {
+        for (k, v) in &self.attrs {
+            let (p, local) = split(k);
+            let ns = match p {
+                "" => "",
+                "xml" => XML_NS,
+                _ => lookup(declared, p).ok_or_else(|| err(format!("undeclared prefix {p}")))?,
+            };
+            if is_id_attribute(ns, local) && v == id {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+}
+
+fn parse_start(tag: &BytesStart<'_>, declared: &mut Vec<Vec<(String, String)>>) -> Result<Parsed> {
     let name = std::str::from_utf8(tag.name().as_ref())
         .map_err(|e| err(e.to_string()))?
         .to_owned();
@@ -217,10 +339,25 @@ fn start(
         }
     }
     declared.push(decls);
+    let (p, _) = split(&name);
+    if !p.is_empty() && p != "xml" && lookup(declared, p).is_none() {
+        return Err(err(format!("undeclared prefix {p}")));
+    }
+    Ok(Parsed { name, attrs })
+}
 
+fn render_start(
+    tag: &Parsed,
+    inclusive: &[&str],
+    declared: &[Vec<(String, String)>],
+    rendered: &mut Vec<Vec<(String, String)>>,
+    out: &mut Vec<u8>,
+) -> Result<()> {
+    let name = &tag.name;
+    let attrs = &tag.attrs;
     // The prefixes this element visibly uses, then the inclusive ones in scope.
-    let mut used: Vec<&str> = vec![split(&name).0];
-    for (k, _) in &attrs {
+    let mut used: Vec<&str> = vec![split(name).0];
+    for (k, _) in attrs {
         let (p, _) = split(k);
         if !p.is_empty() {
             used.push(p);
@@ -257,7 +394,7 @@ fn start(
     // Attributes by namespace URI, then local name.
     let mut keyed = Vec::with_capacity(attrs.len());
     for (k, v) in attrs {
-        let (p, local) = split(&k);
+        let (p, local) = split(k);
         let ns = match p {
             "" => String::new(),
             "xml" => XML_NS.to_owned(),
@@ -265,7 +402,7 @@ fn start(
                 .ok_or_else(|| err(format!("undeclared prefix {p}")))?
                 .to_owned(),
         };
-        keyed.push((ns, local.to_owned(), k.clone(), v));
+        keyed.push((ns, local.to_owned(), k.as_str(), v.as_str()));
     }
     keyed.sort();
 

@@ -23,6 +23,10 @@ pub enum SecurityFault {
     FailedAuthentication,
     /// `wsu:MessageExpired`: the timestamp or the token's `Created` is outside the freshness window.
     MessageExpired,
+    /// `wsse:UnsupportedAlgorithm`: a signature or digest algorithm this layer does not accept.
+    UnsupportedAlgorithm,
+    /// `wsse:FailedCheck`: a signature or a digest does not verify.
+    FailedCheck,
 }
 
 impl SecurityFault {
@@ -34,6 +38,8 @@ impl SecurityFault {
             SecurityFault::InvalidSecurityToken => (ns::WSSE, "InvalidSecurityToken"),
             SecurityFault::FailedAuthentication => (ns::WSSE, "FailedAuthentication"),
             SecurityFault::MessageExpired => (ns::WSU, "MessageExpired"),
+            SecurityFault::UnsupportedAlgorithm => (ns::WSSE, "UnsupportedAlgorithm"),
+            SecurityFault::FailedCheck => (ns::WSSE, "FailedCheck"),
         };
         QName::new(namespace, local)
     }
@@ -50,6 +56,10 @@ impl SecurityFault {
                 "The security token could not be authenticated or authorized"
             }
             SecurityFault::MessageExpired => "The message has expired",
+            SecurityFault::UnsupportedAlgorithm => {
+                "An unsupported signature or encryption algorithm was used"
+            }
+            SecurityFault::FailedCheck => "The signature or decryption was invalid",
         }
     }
 
@@ -73,6 +83,8 @@ impl SecurityFault {
             SecurityFault::InvalidSecurityToken,
             SecurityFault::FailedAuthentication,
             SecurityFault::MessageExpired,
+            SecurityFault::UnsupportedAlgorithm,
+            SecurityFault::FailedCheck,
         ]
         .into_iter()
         .find(|f| f.code() == *code)
@@ -97,6 +109,8 @@ mod tests {
             SecurityFault::FailedAuthentication,
             SecurityFault::MessageExpired,
             SecurityFault::InvalidSecurity,
+            SecurityFault::UnsupportedAlgorithm,
+            SecurityFault::FailedCheck,
         ] {
             let f11 = f.to_fault(EnvelopeVersion::Soap11);
             assert_eq!(f11.code, FaultCode::Other(f.code()));

@@ -105,8 +105,13 @@
 //! # Toward signatures
 //!
 //! [`c14n`] is exclusive XML canonicalization (the transform XML Signature
-//! uses in WS-Security), checked against libxml2's; signing and verifying
-//! (issue 15 §2) are not written yet.
+//! uses in WS-Security), checked against libxml2's, of a standalone element
+//! or of one element of a document in its context ([`c14n::exclusive_in`]).
+//! [`dsig`] is the verifying core of X.509 signatures: RSA-SHA256 over
+//! `SignedInfo`, the certificate from a `BinarySecurityToken` verified up
+//! to a trust anchor, SHA-256 references by ID with what each covered told
+//! by position (the signature-wrapping defence). Signing on the client and
+//! the host and proxy layers over it are not written yet.
 
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -114,6 +119,7 @@ use std::time::SystemTime;
 pub mod c14n;
 mod client;
 mod digest;
+pub mod dsig;
 mod faults;
 pub mod header;
 mod host;

@@ -1,0 +1,313 @@
+//! X.509 signatures, verifying core (`wws_security::dsig`, issue 15 §2):
+//! an envelope signed here (RSA-SHA256 by ring, exclusive c14n, a
+//! BinarySecurityToken) verifies, tells by position what it covered, and
+//! each tampering and known wrapping attack ends with a fault or with the
+//! processed Body reported unsigned.
+
+use std::time::SystemTime;
+
+use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+use ring::rand::SystemRandom;
+use ring::signature::{RSA_PKCS1_SHA256, RsaKeyPair};
+use wws_core::xsd::{Base64Binary, SimpleType};
+use wws_security::SecurityFault;
+use wws_security::c14n::{Select, exclusive_in};
+use wws_security::dsig::{self, DS, EXC_C14N, RSA_SHA256, SHA256, X509V3};
+use wws_security::ns::{BASE64_BINARY, WSSE, WSU};
+
+const SOAP11: &str = "http://schemas.xmlsoap.org/soap/envelope/";
+/// A test-only RSA key (`openssl genpkey -algorithm RSA`): ring signs with
+/// RSA keys but cannot make them, and the signer needs one.
+const SIGNER_KEY: &str = include_str!("data/rsa-2048-test-key.pem");
+
+fn b64(bytes: &[u8]) -> String {
+    let mut s = String::new();
+    Base64Binary(bytes.to_vec()).format(&mut s).expect("base64");
+    s
+}
+
+/// A CA, and the signer's certificate it issued (for the test RSA key).
+struct Pki {
+    ca_der: Vec<u8>,
+    signer_der: Vec<u8>,
+    signer_pkcs8: Vec<u8>,
+}
+
+fn pki(ca_name: &str) -> Pki {
+    let mut ca = CertificateParams::new(Vec::<String>::new()).expect("ca params");
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca.distinguished_name.push(DnType::CommonName, ca_name);
+    let ca_key = KeyPair::generate().expect("ca key");
+    let ca_cert = ca.self_signed(&ca_key).expect("ca cert");
+    let issuer = Issuer::new(ca, ca_key);
+    let key = KeyPair::from_pem(SIGNER_KEY).expect("test key");
+    let mut ee = CertificateParams::new(Vec::<String>::new()).expect("signer params");
+    ee.distinguished_name.push(DnType::CommonName, "signer");
+    let cert = ee.signed_by(&key, &issuer).expect("signer cert");
+    Pki {
+        ca_der: ca_cert.der().to_vec(),
+        signer_der: cert.der().to_vec(),
+        signer_pkcs8: key.serialize_der(),
+    }
+}
+
+fn reference(id: &str) -> String {
+    format!(
+        r##"<ds:Reference URI="#{id}"><ds:Transforms><ds:Transform Algorithm="{EXC_C14N}"/></ds:Transforms><ds:DigestMethod Algorithm="{SHA256}"/><ds:DigestValue>DIGEST-{id}</ds:DigestValue></ds:Reference>"##
+    )
+}
+
+/// An envelope template: `{SIG}` is where the signature goes, `{REFS}` its references.
+fn template(pki: &Pki, method: &str, refs: &[&str], body: &str) -> String {
+    let refs: String = refs.iter().map(|id| reference(id)).collect();
+    format!(
+        r##"<?xml version="1.0"?>
+<soap:Envelope xmlns:soap="{SOAP11}" xmlns:wsu="{WSU}">
+  <soap:Header>
+    <wsse:Security xmlns:wsse="{WSSE}" soap:mustUnderstand="1">
+      <wsse:BinarySecurityToken wsu:Id="X509-1" ValueType="{X509V3}" EncodingType="{BASE64_BINARY}">{cert}</wsse:BinarySecurityToken>
+      <wsu:Timestamp wsu:Id="TS-1"><wsu:Created>2026-12-01T00:00:00Z</wsu:Created></wsu:Timestamp>
+      <ds:Signature xmlns:ds="{DS}">
+        <ds:SignedInfo>
+          <ds:CanonicalizationMethod Algorithm="{EXC_C14N}"><ec:InclusiveNamespaces xmlns:ec="{EXC_C14N}" PrefixList="soap"/></ds:CanonicalizationMethod>
+          <ds:SignatureMethod Algorithm="{method}"/>
+          {refs}
+        </ds:SignedInfo>
+        <ds:SignatureValue>SIGVALUE</ds:SignatureValue>
+        <ds:KeyInfo><wsse:SecurityTokenReference><wsse:Reference URI="#X509-1" ValueType="{X509V3}"/></wsse:SecurityTokenReference></ds:KeyInfo>
+      </ds:Signature>
+    </wsse:Security>
+  </soap:Header>
+  {body}
+</soap:Envelope>"##,
+        cert = b64(&pki.signer_der),
+    )
+}
+
+const BODY: &str = r#"<soap:Body wsu:Id="Body-1"><m:Add xmlns:m="urn:calc"><m:a>1.5</m:a><m:b>2.25</m:b></m:Add></soap:Body>"#;
+
+/// Fills in the digests, then signs SignedInfo in its context.
+fn sign(pki: &Pki, mut xml: String, refs: &[&str]) -> String {
+    for id in refs {
+        let found = exclusive_in(xml.as_bytes(), Select::Id(id), &[]).expect("referenced element");
+        let digest = ring::digest::digest(&ring::digest::SHA256, &found.canonical);
+        xml = xml.replace(&format!("DIGEST-{id}"), &b64(digest.as_ref()));
+    }
+    let path = [
+        (SOAP11, "Envelope"),
+        (SOAP11, "Header"),
+        (WSSE, "Security"),
+        (DS, "Signature"),
+        (DS, "SignedInfo"),
+    ];
+    let signed_info =
+        exclusive_in(xml.as_bytes(), Select::Path(&path), &["soap"]).expect("SignedInfo");
+    let key = RsaKeyPair::from_pkcs8(&pki.signer_pkcs8).expect("rsa key");
+    let mut sig = vec![0u8; key.public().modulus_len()];
+    key.sign(
+        &RSA_PKCS1_SHA256,
+        &SystemRandom::new(),
+        &signed_info.canonical,
+        &mut sig,
+    )
+    .expect("sign");
+    xml.replace("SIGVALUE", &b64(&sig))
+}
+
+fn signed(pki: &Pki) -> String {
+    let refs = ["Body-1", "TS-1"];
+    sign(pki, template(pki, RSA_SHA256, &refs, BODY), &refs)
+}
+
+fn verify(xml: &str, pki: &Pki) -> Result<dsig::Verified, SecurityFault> {
+    dsig::verify_envelope(
+        xml.as_bytes(),
+        SOAP11,
+        std::slice::from_ref(&pki.ca_der),
+        SystemTime::now(),
+    )
+}
+
+const BODY_PATH: [(&str, &str); 2] = [(SOAP11, "Envelope"), (SOAP11, "Body")];
+const TS_PATH: [(&str, &str); 4] = [
+    (SOAP11, "Envelope"),
+    (SOAP11, "Header"),
+    (WSSE, "Security"),
+    (WSU, "Timestamp"),
+];
+
+#[test]
+fn a_signed_envelope_verifies_and_tells_what_was_signed() {
+    let pki = pki("test CA");
+    let xml = signed(&pki);
+    let v = verify(&xml, &pki).expect("verifies");
+    assert!(v.covers(&BODY_PATH));
+    assert!(v.covers(&TS_PATH));
+    assert!(!v.covers(&[(SOAP11, "Envelope"), (SOAP11, "Header")]));
+    assert_eq!(v.certificate, pki.signer_der);
+    // Reformatting the signed content's markup is not a change (c14n).
+    let reformatted = xml.replace(r#"<m:a>1.5</m:a>"#, r#"<m:a >1.5</m:a >"#);
+    assert!(verify(&reformatted, &pki).is_ok());
+}
+
+#[test]
+fn a_changed_body_or_signed_info_fails_the_check() {
+    let pki = pki("test CA");
+    let xml = signed(&pki);
+    let body = xml.replace("<m:a>1.5</m:a>", "<m:a>1000</m:a>");
+    assert_eq!(
+        verify(&body, &pki).expect_err("refused"),
+        SecurityFault::FailedCheck
+    );
+    let ts = xml.replace("2026-12-01T00:00:00Z", "2036-12-01T00:00:00Z");
+    assert_eq!(
+        verify(&ts, &pki).expect_err("refused"),
+        SecurityFault::FailedCheck
+    );
+    // A reference dropped from SignedInfo: the signature no longer matches.
+    let start = xml.find(r##"<ds:Reference URI="#TS-1""##).expect("ts ref");
+    let end = start + xml[start..].find("</ds:Reference>").expect("end") + "</ds:Reference>".len();
+    let dropped = format!("{}{}", &xml[..start], &xml[end..]);
+    assert_eq!(
+        verify(&dropped, &pki).expect_err("refused"),
+        SecurityFault::FailedCheck
+    );
+}
+
+#[test]
+fn a_signer_no_trust_anchor_vouches_for_is_refused() {
+    let other = pki("another CA");
+    let pki = pki("test CA");
+    let xml = signed(&pki);
+    let refused = dsig::verify_envelope(xml.as_bytes(), SOAP11, &[other.ca_der], SystemTime::now());
+    assert_eq!(
+        refused.expect_err("refused"),
+        SecurityFault::FailedAuthentication
+    );
+    let none = dsig::verify_envelope(xml.as_bytes(), SOAP11, &[], SystemTime::now());
+    assert_eq!(
+        none.expect_err("refused"),
+        SecurityFault::FailedAuthentication
+    );
+}
+
+#[test]
+fn a_moved_body_leaves_the_processed_body_unsigned() {
+    let pki = pki("test CA");
+    let xml = signed(&pki);
+    // The signed Body moved into a header wrapper, a new Body in its place.
+    let wrapped = xml.replace(BODY, "").replace(
+        "</soap:Header>",
+        &format!(
+            r#"<x:Wrapper xmlns:x="urn:evil">{BODY}</x:Wrapper></soap:Header><soap:Body><m:Add xmlns:m="urn:calc"><m:a>1000</m:a><m:b>0</m:b></m:Add></soap:Body>"#
+        ),
+    );
+    let v = verify(&wrapped, &pki).expect("the moved element still verifies");
+    assert!(!v.covers(&BODY_PATH), "the attacker's Body is not signed");
+    // The signed Body inside an unverified wrapper inside the Body.
+    let nested = xml.replace(
+        BODY,
+        &format!(r#"<soap:Body><x:Wrapper xmlns:x="urn:evil">{BODY}</x:Wrapper></soap:Body>"#),
+    );
+    let v = verify(&nested, &pki).expect("verifies");
+    assert!(!v.covers(&BODY_PATH));
+}
+
+#[test]
+fn a_duplicate_id_is_refused() {
+    let pki = pki("test CA");
+    let xml = signed(&pki);
+    // The attacker's Body takes the signed Body's ID; the signed one hides in a header.
+    let twin = xml.replace(BODY, "").replace(
+        "</soap:Header>",
+        &format!(
+            r#"<x:Wrapper xmlns:x="urn:evil">{BODY}</x:Wrapper></soap:Header><soap:Body wsu:Id="Body-1"><m:Add xmlns:m="urn:calc"><m:a>1000</m:a></m:Add></soap:Body>"#
+        ),
+    );
+    assert_eq!(
+        verify(&twin, &pki).expect_err("refused"),
+        SecurityFault::InvalidSecurity
+    );
+    // The same value under another ID attribute name counts too.
+    let other_name = xml.replace(
+        "<soap:Header>",
+        r#"<soap:Header><x:Y xmlns:x="urn:x" Id="TS-1"/>"#,
+    );
+    assert_eq!(
+        verify(&other_name, &pki).expect_err("refused"),
+        SecurityFault::InvalidSecurity
+    );
+}
+
+#[test]
+fn a_reference_to_no_element_and_too_many_references_are_refused() {
+    let pki = pki("test CA");
+    let refs = ["Body-1", "Missing-1"];
+    let mut xml = template(&pki, RSA_SHA256, &refs, BODY);
+    xml = xml.replace("DIGEST-Missing-1", &b64(&[0u8; 32]));
+    let xml = sign(&pki, xml, &["Body-1"]);
+    assert_eq!(
+        verify(&xml, &pki).expect_err("refused"),
+        SecurityFault::InvalidSecurity
+    );
+
+    let many: Vec<String> = (0..64).map(|_| "Body-1".to_owned()).collect();
+    let many: Vec<&str> = many.iter().map(String::as_str).collect();
+    let xml = template(&pki, RSA_SHA256, &many, BODY).replace("DIGEST-Body-1", &b64(&[0u8; 32]));
+    assert_eq!(
+        verify(&xml, &pki).expect_err("refused"),
+        SecurityFault::InvalidSecurity
+    );
+}
+
+#[test]
+fn other_algorithms_and_transforms_are_unsupported() {
+    let pki = pki("test CA");
+    let refs = ["Body-1"];
+    let sha1 = "http://www.w3.org/2000/09/xmldsig#rsa-sha1";
+    let xml = sign(&pki, template(&pki, sha1, &refs, BODY), &refs);
+    assert_eq!(
+        verify(&xml, &pki).expect_err("refused"),
+        SecurityFault::UnsupportedAlgorithm
+    );
+    // An XPath transform could select other content than the element.
+    let xml = signed(&pki).replacen(
+        &format!(r#"<ds:Transform Algorithm="{EXC_C14N}"/>"#),
+        r#"<ds:Transform Algorithm="http://www.w3.org/TR/1999/REC-xpath-19991116"/>"#,
+        1,
+    );
+    assert_eq!(
+        verify(&xml, &pki).expect_err("refused"),
+        SecurityFault::UnsupportedAlgorithm
+    );
+    // An external reference is never fetched.
+    let xml = signed(&pki).replacen(r##"URI="#Body-1""##, r#"URI="http://evil/x""#, 1);
+    assert_eq!(
+        verify(&xml, &pki).expect_err("refused"),
+        SecurityFault::InvalidSecurity
+    );
+}
+
+#[test]
+fn an_element_is_canonicalized_in_its_namespace_context() {
+    let doc = br#"<r:root xmlns:r="urn:r" xmlns:u="urn:u" xmlns:unused="urn:unused"><r:a u:x="1" b="2"><u:c>t &amp; &#x41;</u:c><r:e/></r:a></r:root>"#;
+    let found =
+        exclusive_in(doc, Select::Path(&[("urn:r", "root"), ("urn:r", "a")]), &[]).expect("a");
+    assert_eq!(
+        String::from_utf8(found.canonical).expect("utf-8"),
+        r#"<r:a xmlns:r="urn:r" xmlns:u="urn:u" b="2" u:x="1"><u:c>t &amp; A</u:c><r:e></r:e></r:a>"#
+    );
+    // An inclusive prefix in scope is rendered on the apex.
+    let found = exclusive_in(
+        doc,
+        Select::Path(&[("urn:r", "root"), ("urn:r", "a")]),
+        &["unused"],
+    )
+    .expect("a");
+    assert!(
+        String::from_utf8(found.canonical)
+            .expect("utf-8")
+            .contains(r#"xmlns:unused="urn:unused""#)
+    );
+    assert!(exclusive_in(doc, Select::Id("nope"), &[]).is_err());
+}
