@@ -209,14 +209,27 @@ async fn serve_soap(host: &Arc<Inner>, endpoint: &BuiltEndpoint, channel: ReplyC
     if host.is_halted() {
         return channel.abort();
     }
+    // The envelope's bytes are kept only while the layers run, and only
+    // when one of them wants them.
+    let keep_envelope = host.layers.iter().any(|l| l.wants_envelope());
+    let receive = async {
+        if keep_envelope {
+            channel
+                .receive_with_envelope()
+                .await
+                .map(|(m, bytes)| (m, Some(bytes)))
+        } else {
+            channel.receive().await.map(|m| (m, None))
+        }
+    };
     let received = tokio::select! {
         biased;
-        r = channel.receive() => r,
+        r = receive => r,
         _ = host.aborted.cancelled() => return channel.abort(),
         _ = host.close_expired.cancelled() => return channel.abort(),
     };
     let disclosure = host.props.fault_disclosure;
-    let request = match received {
+    let (request, envelope_bytes) = match received {
         Ok(m) => m,
         Err(Error::VersionMismatch { namespace }) => {
             // An unknown envelope gets a fault in the endpoint's own version.
@@ -276,7 +289,8 @@ async fn serve_soap(host: &Arc<Inner>, endpoint: &BuiltEndpoint, channel: ReplyC
     let mut request = request;
     let mut extensions = Extensions::new();
     if !host.layers.is_empty() {
-        let info = request_info(&channel, id);
+        let mut info = request_info(&channel, id);
+        info.envelope = envelope_bytes.as_deref();
         let refused = host
             .layers
             .iter()
@@ -301,6 +315,7 @@ async fn serve_soap(host: &Arc<Inner>, endpoint: &BuiltEndpoint, channel: ReplyC
             }
         }
     }
+    drop(envelope_bytes);
 
     // A fault is not answered with a fault (no fault loops): unless its action
     // names an untyped operation, which takes whole messages, it is
@@ -700,6 +715,7 @@ fn request_info(channel: &ReplyChannel, id: u64) -> RequestInfo<'_> {
         peer_addr: channel.peer_addr(),
         exchange_id: id,
         tls: channel.tls().map(|t| &**t),
+        envelope: None,
         extensions: Default::default(),
     }
 }

@@ -53,6 +53,10 @@ pub struct RequestInfo<'a> {
     pub exchange_id: u64,
     /// What TLS established (the client's certificate, the SNI name); `None` over plain HTTP.
     pub tls: Option<&'a TlsInfo>,
+    /// The request envelope's bytes as they arrived, when a layer of the
+    /// host [wants them](HostLayer::wants_envelope) (to check a signature
+    /// over the markup); `None` otherwise, and in [`HostLayer::on_reply`].
+    pub envelope: Option<&'a [u8]>,
     /// Values layers hand to the operation ([`insert_extension`](Self::insert_extension)).
     pub(crate) extensions: Mutex<Extensions>,
 }
@@ -68,6 +72,17 @@ impl RequestInfo<'_> {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .insert(value);
+    }
+
+    /// A copy of the value of type `T` an earlier layer inserted, if any
+    /// (e.g. a signature layer's verified signer, which a later layer takes
+    /// into account).
+    pub fn extension<T: Clone + Send + Sync + 'static>(&self) -> Option<T> {
+        self.extensions
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get::<T>()
+            .cloned()
     }
 
     /// The values inserted so far, leaving none.
@@ -118,6 +133,14 @@ pub trait HostLayer: Send + Sync + Debug + 'static {
     /// Header blocks this layer processes (so `mustUnderstand` on them is honoured).
     fn understands(&self) -> &[QName] {
         &[]
+    }
+
+    /// Whether [`RequestInfo::envelope`] should hold the request's bytes as
+    /// they arrived (default false: the host then keeps no copy of them).
+    /// A layer that verifies an XML Signature needs them, because the
+    /// parsed [`Message`] does not keep the markup that was signed.
+    fn wants_envelope(&self) -> bool {
+        false
     }
 
     /// Sees and may change the request, or refuses it.

@@ -411,6 +411,17 @@ impl ReplyChannel {
     /// Cancel safety: not cancel safe; dropping the future discards the body
     /// read so far, and the request can no longer be received.
     pub async fn receive(&self) -> Result<Message> {
+        self.receive_with_envelope()
+            .await
+            .map(|(message, _)| message)
+    }
+
+    /// [`receive`](Self::receive), also giving the envelope's bytes as they
+    /// arrived: what a layer that checks a signature over the markup (XML
+    /// Signature in WS-Security) reads. The bytes are shared with the
+    /// message where its body is a slice of them (no copy); drop them when
+    /// done so a large request is not held.
+    pub async fn receive_with_envelope(&self) -> Result<(Message, Bytes)> {
         let mut body = {
             let mut ctl = self.ctl();
             Self::ensure_open(ctl.life.state(), "receive")?;
@@ -491,11 +502,11 @@ impl ReplyChannel {
         };
         self.ctl().body_complete = true;
         span.record("bytes_in", bytes.len());
-        let mut msg = decode_owned(bytes, &settings.quotas)?;
+        let mut msg = decode_owned(bytes.clone(), &settings.quotas)?;
         if msg.action.is_none() {
             msg.action = self.inner.transport_action.clone();
         }
-        Ok(msg)
+        Ok((msg, bytes))
     }
 
     /// Faults the channel after a transport failure and drops the

@@ -85,6 +85,8 @@ pub struct Verified {
     pub signed: Vec<Vec<(String, String)>>,
     /// The signer's certificate (DER), verified up to a trust anchor.
     pub certificate: Vec<u8>,
+    /// The `SignatureValue` (what a replay cache remembers).
+    pub value: Vec<u8>,
 }
 
 impl Verified {
@@ -216,6 +218,7 @@ pub fn verify_envelope(
     Ok(Verified {
         signed,
         certificate: der,
+        value: signature.value,
     })
 }
 

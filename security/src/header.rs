@@ -81,15 +81,21 @@ pub struct SecurityHeader {
     pub username_token: Option<UsernameToken>,
     /// The one `Timestamp`, if any.
     pub timestamp: Option<Timestamp>,
+    /// Whether a `ds:Signature` or a `wsse:BinarySecurityToken` was there:
+    /// skipped here, verified by [`crate::dsig`]; a layer that does not know
+    /// the signature was verified refuses the header.
+    pub signature: bool,
 }
 
 type Read<T> = Result<T, SecurityFault>;
 
 /// Reads a `wsse:Security` header block (standalone XML).
 ///
-/// Children other than `UsernameToken` and `Timestamp` (a signature, a
-/// binary token) are `UnsupportedSecurityToken`: this layer cannot process
-/// them, so it must not claim the header as understood.
+/// A `ds:Signature` and `wsse:BinarySecurityToken`s are skipped and
+/// [`signature`](SecurityHeader::signature) set (their checks are
+/// [`crate::dsig`]'s). Other children (an encrypted key, a SAML assertion)
+/// are `UnsupportedSecurityToken`: no layer here can process them, so none
+/// must claim the header as understood.
 pub fn read_security_header(xml: &[u8]) -> Read<SecurityHeader> {
     let invalid = |_| SecurityFault::InvalidSecurity;
     let mut r = XmlReader::new(xml).map_err(invalid)?;
@@ -116,6 +122,11 @@ pub fn read_security_header(xml: &[u8]) -> Read<SecurityHeader> {
                 return Err(SecurityFault::InvalidSecurity);
             }
             header.timestamp = Some(read_timestamp(&mut r)?);
+        } else if child.is(crate::dsig::DS, "Signature")
+            || child.is(ns::WSSE, "BinarySecurityToken")
+        {
+            header.signature = true;
+            r.skip_element().map_err(invalid)?;
         } else {
             return Err(SecurityFault::UnsupportedSecurityToken);
         }

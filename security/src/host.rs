@@ -13,7 +13,7 @@ use wws_host::{HostLayer, Rejection, RequestInfo};
 
 use crate::digest::{SecretCompare, password_digest};
 use crate::faults::SecurityFault;
-use crate::header::{Password, SecurityHeader, UsernameToken, read_security_header};
+use crate::header::{Password, SecurityHeader, Timestamp, UsernameToken, read_security_header};
 use crate::replay::{ReplayCache, Seen};
 use crate::time::{self, Millis};
 use crate::{Clock, ns};
@@ -93,7 +93,7 @@ where
 /// | what | fault |
 /// |---|---|
 /// | no `Security` header, or no `UsernameToken` in it (unless [`require_token(false)`](Self::require_token)); no `Timestamp` when [required](Self::require_timestamp); two headers for this node; malformed XML, limits of [`header`](crate::header) exceeded | `wsse:InvalidSecurity` |
-/// | a token child or password type this layer does not process | `wsse:UnsupportedSecurityToken` |
+/// | a token child or password type this layer does not process; a signature no [`SignatureValidator`](crate::SignatureValidator) before this layer verified | `wsse:UnsupportedSecurityToken` |
 /// | malformed token: no `Username`, bad base64, a digest not 20 bytes, a digest without nonce and `Created`, a nonce without `Created`, a text password when [not allowed](Self::allow_password_text) | `wsse:InvalidSecurityToken` |
 /// | `Created` (token or timestamp) after now + skew or before now − freshness − skew; `Expires` before now − skew | `wsu:MessageExpired` |
 /// | unknown user, wrong password, replayed nonce | `wsse:FailedAuthentication` (the same fault, same reason, for all three) |
@@ -204,6 +204,18 @@ impl UsernameTokenValidator {
     /// answer. What [`HostLayer::on_request`] runs; public for tests and
     /// for hosts of other kinds.
     pub fn validate(&self, request: &Message) -> Result<Option<Principal>, SecurityFault> {
+        self.validate_after(request, false)
+    }
+
+    /// [`validate`](Self::validate), where `signature_verified` tells
+    /// whether a [`SignatureValidator`](crate::SignatureValidator) before
+    /// this layer verified the header's signature (else a signature in it
+    /// is a token this layer does not process).
+    fn validate_after(
+        &self,
+        request: &Message,
+        signature_verified: bool,
+    ) -> Result<Option<Principal>, SecurityFault> {
         let now = time::millis((self.clock)());
         let mut ours = request.headers.iter().filter(|h| {
             h.name.namespace == ns::WSSE
@@ -223,21 +235,17 @@ impl UsernameTokenValidator {
         let SecurityHeader {
             username_token,
             timestamp,
+            signature,
+            ..
         } = read_security_header(&header.xml)?;
-        let skew = time::span(self.clock_skew);
-        let oldest = now
-            .saturating_sub(time::span(self.freshness))
-            .saturating_sub(skew);
-        let fresh = |created: Millis| created <= now.saturating_add(skew) && created >= oldest;
+        if signature && !signature_verified {
+            return Err(SecurityFault::UnsupportedSecurityToken);
+        }
+        let window = Window::new(now, self.freshness, self.clock_skew);
         match timestamp {
             None if self.require_timestamp => return Err(SecurityFault::InvalidSecurity),
-            Some(ts)
-                if ts.created.is_some_and(|c| !fresh(c))
-                    || ts.expires.is_some_and(|e| e.saturating_add(skew) < now) =>
-            {
-                return Err(SecurityFault::MessageExpired);
-            }
-            _ => {}
+            Some(ts) => window.check(&ts)?,
+            None => {}
         }
         let Some(token) = username_token else {
             return if self.require_token {
@@ -247,7 +255,7 @@ impl UsernameTokenValidator {
             };
         };
         if let Some((_, created)) = &token.created
-            && !fresh(*created)
+            && !window.fresh(*created)
         {
             return Err(SecurityFault::MessageExpired);
         }
@@ -263,7 +271,7 @@ impl UsernameTokenValidator {
                 .replay
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
-                .check_and_insert(nonce, *created, oldest);
+                .check_and_insert(nonce, *created, window.oldest);
             match seen {
                 Seen::Fresh => {}
                 Seen::Replayed => return Err(SecurityFault::FailedAuthentication),
@@ -306,7 +314,8 @@ impl HostLayer for UsernameTokenValidator {
     }
 
     fn on_request(&self, info: &RequestInfo<'_>, request: &mut Message) -> Result<(), Rejection> {
-        match self.validate(request) {
+        let signed = info.extension::<crate::VerifiedSigner>().is_some();
+        match self.validate_after(request, signed) {
             Ok(principal) => {
                 request.headers.retain(|h| {
                     !(h.name.namespace == ns::WSSE
@@ -324,5 +333,40 @@ impl HostLayer for UsernameTokenValidator {
                 Err(Rejection::fault(fault.to_fault(request.envelope)))
             }
         }
+    }
+}
+
+/// The freshness window at `now`: a `Created` from `oldest` to `now` +
+/// skew, an `Expires` not before `now` − skew.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Window {
+    now: Millis,
+    skew: Millis,
+    pub(crate) oldest: Millis,
+}
+
+impl Window {
+    pub(crate) fn new(now: Millis, freshness: Duration, skew: Duration) -> Self {
+        let skew = time::span(skew);
+        let oldest = now
+            .saturating_sub(time::span(freshness))
+            .saturating_sub(skew);
+        Window { now, skew, oldest }
+    }
+
+    pub(crate) fn fresh(&self, created: Millis) -> bool {
+        created <= self.now.saturating_add(self.skew) && created >= self.oldest
+    }
+
+    /// `MessageExpired` for a timestamp created outside the window or expired.
+    pub(crate) fn check(&self, ts: &Timestamp) -> Result<(), SecurityFault> {
+        if ts.created.is_some_and(|c| !self.fresh(c))
+            || ts
+                .expires
+                .is_some_and(|e| e.saturating_add(self.skew) < self.now)
+        {
+            return Err(SecurityFault::MessageExpired);
+        }
+        Ok(())
     }
 }

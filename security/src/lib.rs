@@ -102,16 +102,39 @@
 //! undeclared entities (a billion-laughs header never expands). The replay
 //! cache holds at most [`UsernameTokenValidator::replay_capacity`] nonces.
 //!
-//! # Toward signatures
+//! # X.509 signatures on the host: [`SignatureValidator`]
+//!
+//! A [`HostLayer`](wws_host::HostLayer) over [`dsig`], the verifying core:
+//! it asks the host for the request's bytes as they arrived (XML Signature
+//! covers markup, which the parsed message no longer has), verifies the
+//! `wsse:Security` header's signature against the application's trust
+//! anchors, insists that the envelope's own `Body` and (by default) a fresh
+//! `wsu:Timestamp` are covered, refuses a signature value seen before
+//! inside the freshness window, and hands the operation a
+//! [`VerifiedSigner`] and the [`Principal`] the application maps it to
+//! (by default the subject's common name).
+//!
+//! ```no_run
+//! # fn anchors() -> Vec<Vec<u8>> { Vec::new() }
+//! use wws_security::{Principal, SignatureValidator, VerifiedSigner};
+//! let host = wws_host::ServiceHost::builder("127.0.0.1:0".parse().expect("address"))
+//!     .layer(SignatureValidator::new(anchors()).principal(|s: &VerifiedSigner| {
+//!         (s.common_name.as_deref() == Some("billing-client")).then(|| Principal::new("billing"))
+//!     }))
+//!     .build()?;
+//! # Ok::<(), wws_core::Error>(())
+//! ```
+//!
+//! A `UsernameTokenValidator` installed after it reads the token of a
+//! signed header too; installed alone, it refuses a header with a signature
+//! (`wsse:UnsupportedSecurityToken`), since it cannot check one.
 //!
 //! [`c14n`] is exclusive XML canonicalization (the transform XML Signature
 //! uses in WS-Security), checked against libxml2's, of a standalone element
 //! or of one element of a document in its context ([`c14n::exclusive_in`]).
-//! [`dsig`] is the verifying core of X.509 signatures: RSA-SHA256 over
-//! `SignedInfo`, the certificate from a `BinarySecurityToken` verified up
-//! to a trust anchor, SHA-256 references by ID with what each covered told
-//! by position (the signature-wrapping defence). Signing on the client and
-//! the host and proxy layers over it are not written yet.
+//!
+//! Not yet: signing on the client and verifying signed replies, RSA-SHA1,
+//! issuer/serial and thumbprint key references.
 
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -125,12 +148,14 @@ pub mod header;
 mod host;
 pub mod ns;
 pub mod replay;
+mod signed;
 mod time;
 
 pub use client::{PasswordType, UsernameCredentials, UsernameTokenLayer};
 pub use digest::password_digest;
 pub use faults::SecurityFault;
 pub use host::{DEFAULT_REPLAY_CAPACITY, Principal, UserEntry, UserStore, UsernameTokenValidator};
+pub use signed::{SignatureValidator, VerifiedSigner, common_name};
 
 /// Where a layer reads the time.
 type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;

@@ -6,118 +6,13 @@
 
 use std::time::SystemTime;
 
-use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
-use ring::rand::SystemRandom;
-use ring::signature::{RSA_PKCS1_SHA256, RsaKeyPair};
-use wws_core::xsd::{Base64Binary, SimpleType};
 use wws_security::SecurityFault;
 use wws_security::c14n::{Select, exclusive_in};
-use wws_security::dsig::{self, DS, EXC_C14N, RSA_SHA256, SHA256, X509V3};
-use wws_security::ns::{BASE64_BINARY, WSSE, WSU};
+use wws_security::dsig::{self, EXC_C14N, RSA_SHA256};
+use wws_security::ns::{WSSE, WSU};
 
-const SOAP11: &str = "http://schemas.xmlsoap.org/soap/envelope/";
-/// A test-only RSA key (`openssl genpkey -algorithm RSA`): ring signs with
-/// RSA keys but cannot make them, and the signer needs one.
-const SIGNER_KEY: &str = include_str!("data/rsa-2048-test-key.pem");
-
-fn b64(bytes: &[u8]) -> String {
-    let mut s = String::new();
-    Base64Binary(bytes.to_vec()).format(&mut s).expect("base64");
-    s
-}
-
-/// A CA, and the signer's certificate it issued (for the test RSA key).
-struct Pki {
-    ca_der: Vec<u8>,
-    signer_der: Vec<u8>,
-    signer_pkcs8: Vec<u8>,
-}
-
-fn pki(ca_name: &str) -> Pki {
-    let mut ca = CertificateParams::new(Vec::<String>::new()).expect("ca params");
-    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca.distinguished_name.push(DnType::CommonName, ca_name);
-    let ca_key = KeyPair::generate().expect("ca key");
-    let ca_cert = ca.self_signed(&ca_key).expect("ca cert");
-    let issuer = Issuer::new(ca, ca_key);
-    let key = KeyPair::from_pem(SIGNER_KEY).expect("test key");
-    let mut ee = CertificateParams::new(Vec::<String>::new()).expect("signer params");
-    ee.distinguished_name.push(DnType::CommonName, "signer");
-    let cert = ee.signed_by(&key, &issuer).expect("signer cert");
-    Pki {
-        ca_der: ca_cert.der().to_vec(),
-        signer_der: cert.der().to_vec(),
-        signer_pkcs8: key.serialize_der(),
-    }
-}
-
-fn reference(id: &str) -> String {
-    format!(
-        r##"<ds:Reference URI="#{id}"><ds:Transforms><ds:Transform Algorithm="{EXC_C14N}"/></ds:Transforms><ds:DigestMethod Algorithm="{SHA256}"/><ds:DigestValue>DIGEST-{id}</ds:DigestValue></ds:Reference>"##
-    )
-}
-
-/// An envelope template: `{SIG}` is where the signature goes, `{REFS}` its references.
-fn template(pki: &Pki, method: &str, refs: &[&str], body: &str) -> String {
-    let refs: String = refs.iter().map(|id| reference(id)).collect();
-    format!(
-        r##"<?xml version="1.0"?>
-<soap:Envelope xmlns:soap="{SOAP11}" xmlns:wsu="{WSU}">
-  <soap:Header>
-    <wsse:Security xmlns:wsse="{WSSE}" soap:mustUnderstand="1">
-      <wsse:BinarySecurityToken wsu:Id="X509-1" ValueType="{X509V3}" EncodingType="{BASE64_BINARY}">{cert}</wsse:BinarySecurityToken>
-      <wsu:Timestamp wsu:Id="TS-1"><wsu:Created>2026-12-01T00:00:00Z</wsu:Created></wsu:Timestamp>
-      <ds:Signature xmlns:ds="{DS}">
-        <ds:SignedInfo>
-          <ds:CanonicalizationMethod Algorithm="{EXC_C14N}"><ec:InclusiveNamespaces xmlns:ec="{EXC_C14N}" PrefixList="soap"/></ds:CanonicalizationMethod>
-          <ds:SignatureMethod Algorithm="{method}"/>
-          {refs}
-        </ds:SignedInfo>
-        <ds:SignatureValue>SIGVALUE</ds:SignatureValue>
-        <ds:KeyInfo><wsse:SecurityTokenReference><wsse:Reference URI="#X509-1" ValueType="{X509V3}"/></wsse:SecurityTokenReference></ds:KeyInfo>
-      </ds:Signature>
-    </wsse:Security>
-  </soap:Header>
-  {body}
-</soap:Envelope>"##,
-        cert = b64(&pki.signer_der),
-    )
-}
-
-const BODY: &str = r#"<soap:Body wsu:Id="Body-1"><m:Add xmlns:m="urn:calc"><m:a>1.5</m:a><m:b>2.25</m:b></m:Add></soap:Body>"#;
-
-/// Fills in the digests, then signs SignedInfo in its context.
-fn sign(pki: &Pki, mut xml: String, refs: &[&str]) -> String {
-    for id in refs {
-        let found = exclusive_in(xml.as_bytes(), Select::Id(id), &[]).expect("referenced element");
-        let digest = ring::digest::digest(&ring::digest::SHA256, &found.canonical);
-        xml = xml.replace(&format!("DIGEST-{id}"), &b64(digest.as_ref()));
-    }
-    let path = [
-        (SOAP11, "Envelope"),
-        (SOAP11, "Header"),
-        (WSSE, "Security"),
-        (DS, "Signature"),
-        (DS, "SignedInfo"),
-    ];
-    let signed_info =
-        exclusive_in(xml.as_bytes(), Select::Path(&path), &["soap"]).expect("SignedInfo");
-    let key = RsaKeyPair::from_pkcs8(&pki.signer_pkcs8).expect("rsa key");
-    let mut sig = vec![0u8; key.public().modulus_len()];
-    key.sign(
-        &RSA_PKCS1_SHA256,
-        &SystemRandom::new(),
-        &signed_info.canonical,
-        &mut sig,
-    )
-    .expect("sign");
-    xml.replace("SIGVALUE", &b64(&sig))
-}
-
-fn signed(pki: &Pki) -> String {
-    let refs = ["Body-1", "TS-1"];
-    sign(pki, template(pki, RSA_SHA256, &refs, BODY), &refs)
-}
+mod common;
+use common::sign::*;
 
 fn verify(xml: &str, pki: &Pki) -> Result<dsig::Verified, SecurityFault> {
     dsig::verify_envelope(

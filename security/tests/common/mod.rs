@@ -1,11 +1,13 @@
 //! A WhoAmI service behind a `UsernameTokenValidator`, and proxies for it.
 #![allow(dead_code)]
 
+pub mod sign;
+
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use wws_core::xsd::{Base64Binary, SimpleType};
 use wws_core::{AddressingVersion, EnvelopeVersion, Error, Fault, Header, Message};
-use wws_host::{Contract, Endpoint, OperationContext, ServiceHost};
+use wws_host::{Contract, Endpoint, OperationContext, ServiceHost, ServiceHostBuilder};
 use wws_proxy::{CallOptions, ProxyBuilder, ServiceProxy};
 use wws_security::{Principal, SecurityFault, UserEntry, UsernameTokenValidator, ns};
 
@@ -49,10 +51,19 @@ pub async fn host(
     envelope: EnvelopeVersion,
     validator: Option<UsernameTokenValidator>,
 ) -> (ServiceHost, String) {
-    let mut builder = ServiceHost::builder(([127, 0, 0, 1], 0).into());
-    if let Some(v) = validator {
-        builder = builder.layer(v);
-    }
+    host_with(envelope, |builder| match validator {
+        Some(v) => builder.layer(v),
+        None => builder,
+    })
+    .await
+}
+
+/// A host serving WhoAmI at `/who` in `envelope`, its builder given to `configure` (layers).
+pub async fn host_with(
+    envelope: EnvelopeVersion,
+    configure: impl FnOnce(ServiceHostBuilder) -> ServiceHostBuilder,
+) -> (ServiceHost, String) {
+    let builder = configure(ServiceHost::builder(([127, 0, 0, 1], 0).into()));
     let host = builder.build().expect("host");
     let contract = Contract::new().operation(ACTION, who_am_i);
     host.add_endpoint(Endpoint::new(
@@ -152,4 +163,35 @@ pub fn digest_header(user: &str, password: &str, nonce: &[u8], created: &str) ->
 
 pub fn now_minus(d: Duration) -> SystemTime {
     SystemTime::now() - d
+}
+
+/// POSTs `envelope` (SOAP 1.1, `SOAPAction` `action`) to `url` over a new
+/// HTTP/1.1 connection: the status and the response body.
+pub async fn post_soap11(url: &str, action: &str, envelope: &str) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let rest = url.strip_prefix("http://").expect("http url");
+    let (authority, path) = rest.split_at(rest.find('/').expect("path"));
+    let mut stream = tokio::net::TcpStream::connect(authority)
+        .await
+        .expect("connect");
+    let request = format!(
+        "POST {path} HTTP/1.1\r\nHost: {authority}\r\nContent-Type: text/xml; charset=utf-8\r\n\
+         SOAPAction: \"{action}\"\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{envelope}",
+        envelope.len()
+    );
+    stream.write_all(request.as_bytes()).await.expect("send");
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer))
+        .await
+        .expect("answered within 10 s")
+        .expect("read");
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    let status = answer
+        .get(9..12)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("not an HTTP response: {answer}"));
+    let body = answer
+        .split_once("\r\n\r\n")
+        .map_or(String::new(), |(_, b)| b.to_owned());
+    (status, body)
 }

@@ -281,3 +281,87 @@ async fn an_operation_reads_request_headers_and_adds_reply_headers() {
     assert_eq!(*replies.lock().expect("seen"), vec!["Seen=hello"]);
     host.close().await.expect("close");
 }
+
+/// What a layer saw: the envelope's bytes, an earlier layer's mark.
+type Sighting = (Option<Vec<u8>>, Option<&'static str>);
+
+/// Records what [`RequestInfo::envelope`] and an earlier layer's extension held.
+#[derive(Debug)]
+struct Recorder {
+    wants: bool,
+    mark: &'static str,
+    seen: Arc<Mutex<Vec<Sighting>>>,
+}
+
+impl HostLayer for Recorder {
+    fn wants_envelope(&self) -> bool {
+        self.wants
+    }
+
+    fn on_request(&self, info: &RequestInfo<'_>, _request: &mut Message) -> Result<(), Rejection> {
+        let earlier = info.extension::<&'static str>();
+        info.insert_extension(self.mark);
+        self.seen
+            .lock()
+            .expect("seen")
+            .push((info.envelope.map(<[u8]>::to_vec), earlier));
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn layers_get_the_envelope_bytes_only_when_one_wants_them() {
+    for wants in [false, true] {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let [e11, _] = Calculator::new().endpoints();
+        let host = ServiceHost::builder(([127, 0, 0, 1], 0).into())
+            .layer(Recorder {
+                wants: false,
+                mark: "first",
+                seen: seen.clone(),
+            })
+            .layer(Recorder {
+                wants,
+                mark: "second",
+                seen: seen.clone(),
+            })
+            .endpoint(e11)
+            .build()
+            .expect("host");
+        host.open().await.expect("open");
+        let addr = host.local_addr().expect("bound");
+        let proxy = ServiceProxy::builder(&calculator::url(addr, calculator::PATH_SOAP11))
+            .envelope(EnvelopeVersion::Soap11)
+            .addressing(wws_core::AddressingVersion::Transport)
+            .build()
+            .expect("proxy");
+        proxy.open().await.expect("open");
+        let sum: AddResponse = proxy
+            .call(ADD_ACTION, &Add { a: 1.5, b: 2.0 }, CallOptions::new())
+            .await
+            .expect("add");
+        assert_eq!(sum.result, 3.5);
+        let seen = std::mem::take(&mut *seen.lock().expect("seen"));
+        assert_eq!(seen.len(), 2);
+        // The second layer reads what the first inserted.
+        assert_eq!((seen[0].1, seen[1].1), (None, Some("first")));
+        for (envelope, _) in &seen {
+            match envelope {
+                None => assert!(!wants, "no layer wanted the bytes, yet they were kept"),
+                Some(bytes) => {
+                    assert!(wants);
+                    // The bytes as they arrived: the envelope the proxy wrote.
+                    let text = std::str::from_utf8(bytes).expect("utf-8");
+                    assert!(
+                        text.contains("Envelope") && text.contains(">1.5<"),
+                        "{text}"
+                    );
+                    let m = Message::read(bytes, &wws_core::ReaderQuotas::default()).expect("read");
+                    assert_eq!(m.read_body::<Add>().expect("Add").a, 1.5);
+                }
+            }
+        }
+        proxy.close().await.expect("close");
+        host.close().await.expect("close");
+    }
+}

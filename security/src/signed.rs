@@ -1,0 +1,327 @@
+//! The host layer over [`dsig`](crate::dsig): verifies the X.509 signature
+//! of every request of a [`ServiceHost`](wws_host::ServiceHost), insists
+//! on what a policy says must be signed, and hands the signer to the
+//! operation.
+
+use std::fmt;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, SystemTime};
+
+use rustls_pki_types::CertificateDer;
+use webpki::EndEntityCert;
+use wws_core::message::is_targeted;
+use wws_core::{Message, QName};
+use wws_host::{HostLayer, Rejection, RequestInfo};
+
+use crate::dsig;
+use crate::faults::SecurityFault;
+use crate::header::read_security_header;
+use crate::host::{Principal, Window};
+use crate::replay::{ReplayCache, Seen};
+use crate::time;
+use crate::{Clock, DEFAULT_REPLAY_CAPACITY, ns};
+
+/// Who signed a request: in the operation's
+/// [`OperationContext::extension`](wws_host::OperationContext::extension),
+/// and what the principal mapping sees.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct VerifiedSigner {
+    /// The signer's certificate (DER), verified up to a trust anchor.
+    pub certificate: Vec<u8>,
+    /// The first common name (`CN`) of the certificate's subject, if any.
+    pub common_name: Option<String>,
+}
+
+type MapPrincipal = dyn Fn(&VerifiedSigner) -> Option<Principal> + Send + Sync;
+
+/// A [`HostLayer`] that verifies the XML Signature of each request's
+/// `wsse:Security` header ([`dsig::verify_envelope`]) against a trust store.
+///
+/// Installed on a host, it understands `wsse:Security`, asks for the
+/// request's bytes as they arrived ([`HostLayer::wants_envelope`]), and
+/// refuses the request with a WSS fault unless:
+///
+/// - there is exactly one `Security` header targeted at this node, with a
+///   signature that verifies, by a certificate one of the trust anchors
+///   vouches for (faults as [`dsig::verify_envelope`] gives them);
+/// - the signature covers the envelope's `Body` at its place (not a copy
+///   moved elsewhere: the signature-wrapping defence), else
+///   `wsse:InvalidSecurity`;
+/// - when [a timestamp is required](Self::require_timestamp) (the
+///   default), the header has a `wsu:Timestamp`, the signature covers it,
+///   it is inside the freshness window (`wsu:MessageExpired` otherwise),
+///   and the same signature value was not seen before inside the window
+///   (a replay: `wsse:FailedAuthentication`);
+/// - the [principal mapping](Self::principal) knows the signer
+///   (`wsse:FailedAuthentication` otherwise).
+///
+/// On success the operation finds the [`VerifiedSigner`] and the
+/// [`Principal`] with `ctx.extension::<…>()`. The `Security` header stays
+/// on the request, so a [`UsernameTokenValidator`](crate::UsernameTokenValidator)
+/// installed after this layer reads its token too (and accepts the
+/// signature in it as verified); its principal then replaces this one.
+pub struct SignatureValidator {
+    anchors: Vec<Vec<u8>>,
+    principal: Box<MapPrincipal>,
+    require_timestamp: bool,
+    freshness: Duration,
+    clock_skew: Duration,
+    clock: Clock,
+    replay: Mutex<ReplayCache>,
+    understands: [QName; 1],
+}
+
+impl fmt::Debug for SignatureValidator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SignatureValidator")
+            .field("anchors", &self.anchors.len())
+            .field("require_timestamp", &self.require_timestamp)
+            .field("freshness", &self.freshness)
+            .field("clock_skew", &self.clock_skew)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SignatureValidator {
+    /// A validator trusting signers whose certificates chain up to one of
+    /// `trust_anchors` (DER certificates): a signed timestamp required,
+    /// freshness and clock skew 5 minutes each (WCF's defaults), replays of
+    /// a signature refused, and each signer the principal named by its
+    /// subject's common name (a certificate without one is refused).
+    pub fn new(trust_anchors: impl IntoIterator<Item = Vec<u8>>) -> Self {
+        SignatureValidator {
+            anchors: trust_anchors.into_iter().collect(),
+            principal: Box::new(|s: &VerifiedSigner| s.common_name.clone().map(Principal::new)),
+            require_timestamp: true,
+            freshness: Duration::from_secs(300),
+            clock_skew: Duration::from_secs(300),
+            clock: Arc::new(SystemTime::now),
+            replay: Mutex::new(ReplayCache::new(DEFAULT_REPLAY_CAPACITY)),
+            understands: [QName::new(ns::WSSE, "Security")],
+        }
+    }
+
+    /// Maps a verified signer to the principal the operation sees; `None`
+    /// refuses the request with `wsse:FailedAuthentication` (a certificate
+    /// the trust store vouches for but the application does not know).
+    pub fn principal(
+        mut self,
+        map: impl Fn(&VerifiedSigner) -> Option<Principal> + Send + Sync + 'static,
+    ) -> Self {
+        self.principal = Box::new(map);
+        self
+    }
+
+    /// Whether a signed, fresh `wsu:Timestamp` is required (default true).
+    /// Without one nothing bounds how long a signed request can be
+    /// replayed: turn it off only for peers that cannot send one.
+    pub fn require_timestamp(mut self, required: bool) -> Self {
+        self.require_timestamp = required;
+        self
+    }
+
+    /// How old a timestamp's `Created` may be (besides the skew).
+    pub fn freshness(mut self, window: Duration) -> Self {
+        self.freshness = window;
+        self
+    }
+
+    /// How far the sender's clock may be off ours, either way.
+    pub fn clock_skew(mut self, skew: Duration) -> Self {
+        self.clock_skew = skew;
+        self
+    }
+
+    /// Remembers at most `capacity` signature values (see [`crate::replay`]).
+    pub fn replay_capacity(self, capacity: usize) -> Self {
+        *self.replay.lock().unwrap_or_else(PoisonError::into_inner) = ReplayCache::new(capacity);
+        self
+    }
+
+    /// Reads the time from `clock` instead of the system clock.
+    pub fn clock(mut self, clock: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// Checks the signature of `request`, whose envelope arrived as
+    /// `envelope`: the signer and its principal, or the fault to answer.
+    /// What [`HostLayer::on_request`] runs; public for tests and for hosts
+    /// of other kinds.
+    pub fn validate(
+        &self,
+        request: &Message,
+        envelope: &[u8],
+    ) -> Result<(VerifiedSigner, Principal), SecurityFault> {
+        let now = (self.clock)();
+        let mut ours = request.headers.iter().filter(|h| {
+            h.name.namespace == ns::WSSE
+                && h.name.local == "Security"
+                && is_targeted(request.envelope, h.role.as_deref())
+        });
+        let header = ours.next().ok_or(SecurityFault::InvalidSecurity)?;
+        if ours.next().is_some() {
+            return Err(SecurityFault::InvalidSecurity);
+        }
+        let read = read_security_header(&header.xml)?;
+        if !read.signature {
+            return Err(SecurityFault::InvalidSecurity);
+        }
+        let env_ns = request.envelope.namespace();
+        let verified = dsig::verify_envelope(envelope, env_ns, &self.anchors, now)?;
+        if !verified.covers(&[(env_ns, "Envelope"), (env_ns, "Body")]) {
+            return Err(SecurityFault::InvalidSecurity);
+        }
+        let window = Window::new(time::millis(now), self.freshness, self.clock_skew);
+        if self.require_timestamp {
+            let ts = read.timestamp.ok_or(SecurityFault::InvalidSecurity)?;
+            let at = [
+                (env_ns, "Envelope"),
+                (env_ns, "Header"),
+                (ns::WSSE, "Security"),
+                (ns::WSU, "Timestamp"),
+            ];
+            if !verified.covers(&at) {
+                return Err(SecurityFault::InvalidSecurity);
+            }
+            window.check(&ts)?;
+            let created = ts.created.ok_or(SecurityFault::InvalidSecurity)?;
+            let seen = self
+                .replay
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .check_and_insert(&verified.value, created, window.oldest);
+            match seen {
+                Seen::Fresh => {}
+                Seen::Replayed => return Err(SecurityFault::FailedAuthentication),
+                Seen::TooOld => return Err(SecurityFault::MessageExpired),
+            }
+        } else if let Some(ts) = &read.timestamp {
+            window.check(ts)?;
+        }
+        let signer = VerifiedSigner {
+            common_name: common_name(&verified.certificate),
+            certificate: verified.certificate,
+        };
+        let principal = (self.principal)(&signer).ok_or(SecurityFault::FailedAuthentication)?;
+        Ok((signer, principal))
+    }
+}
+
+impl HostLayer for SignatureValidator {
+    fn understands(&self) -> &[QName] {
+        &self.understands
+    }
+
+    fn wants_envelope(&self) -> bool {
+        true
+    }
+
+    fn on_request(&self, info: &RequestInfo<'_>, request: &mut Message) -> Result<(), Rejection> {
+        let checked = match info.envelope {
+            Some(envelope) => self.validate(request, envelope),
+            None => {
+                // A host that ignores `wants_envelope`: nothing can be verified.
+                tracing::warn!("no envelope bytes for the signature layer; refused");
+                Err(SecurityFault::InvalidSecurity)
+            }
+        };
+        match checked {
+            Ok((signer, principal)) => {
+                tracing::debug!(principal = %principal.name, "authenticated by X.509 signature");
+                info.insert_extension(signer);
+                info.insert_extension(principal);
+                Ok(())
+            }
+            Err(fault) => {
+                tracing::debug!(%fault, "signed request refused");
+                Err(Rejection::fault(fault.to_fault(request.envelope)))
+            }
+        }
+    }
+}
+
+/// The first `CN` of the subject of `der`, if the certificate parses and
+/// has one in a string type.
+pub fn common_name(der: &[u8]) -> Option<String> {
+    let der = CertificateDer::from(der);
+    let cert = EndEntityCert::try_from(&der).ok()?;
+    // The subject is the contents of a Name: RDN SETs of
+    // AttributeTypeAndValue SEQUENCEs (RFC 5280 §4.1.2.4).
+    let mut rdns = Der(cert.subject());
+    while let Some((0x31, set)) = rdns.next() {
+        let mut attributes = Der(set);
+        while let Some((0x30, pair)) = attributes.next() {
+            let mut pair = Der(pair);
+            let (Some((0x06, oid)), Some((tag, value))) = (pair.next(), pair.next()) else {
+                return None;
+            };
+            // 2.5.4.3, id-at-commonName.
+            if oid == [0x55, 0x04, 0x03] {
+                return match tag {
+                    // UTF8String, PrintableString, IA5String (T61String is not guessed at).
+                    0x0c | 0x13 | 0x16 => std::str::from_utf8(value).ok().map(str::to_owned),
+                    // BMPString: UTF-16BE.
+                    0x1e if value.len() % 2 == 0 => {
+                        let units = value.chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]]));
+                        char::decode_utf16(units)
+                            .collect::<Result<String, _>>()
+                            .ok()
+                    }
+                    _ => None,
+                };
+            }
+        }
+    }
+    None
+}
+
+/// A reader of DER TLVs (short tags only, as a Name has), over bytes
+/// webpki already parsed; stops at anything malformed.
+struct Der<'a>(&'a [u8]);
+
+impl<'a> Iterator for Der<'a> {
+    type Item = (u8, &'a [u8]);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let (&tag, rest) = self.0.split_first()?;
+        let (&first, rest) = rest.split_first()?;
+        let (len, rest) = if first < 0x80 {
+            (usize::from(first), rest)
+        } else {
+            let n = usize::from(first & 0x7f);
+            if n == 0 || n > 4 || rest.len() < n {
+                self.0 = &[];
+                return None;
+            }
+            let len = rest[..n]
+                .iter()
+                .fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
+            (len, &rest[n..])
+        };
+        if rest.len() < len {
+            self.0 = &[];
+            return None;
+        }
+        let (value, rest) = rest.split_at(len);
+        self.0 = rest;
+        Some((tag, value))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn der_stops_at_truncated_or_oversized_lengths() {
+        assert_eq!(Der(&[0x30, 0x02, 1]).next(), None);
+        assert_eq!(Der(&[0x30, 0x85, 1, 1, 1, 1, 1]).next(), None);
+        assert_eq!(
+            Der(&[0x30, 0x81, 0x01, 7]).collect::<Vec<_>>(),
+            vec![(0x30, &[7u8][..])]
+        );
+        assert_eq!(Der(&[]).next(), None);
+    }
+}
