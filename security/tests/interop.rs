@@ -4,8 +4,10 @@
 //! timestamp and mustUnderstand, text; `node_wsse.js`). Each is SKIPPED
 //! loudly when its peer is missing. And our proxy against a node-soap
 //! server whose `authenticate` checks the token (`node_wsse_server.js`).
+//! zeep's X.509 `BinarySignature` (python-xmlsec; `zeep_signature.py`)
+//! against a host behind a `SignatureValidator`.
 //! Each is SKIPPED loudly when its peer is missing (`tests/interop/install.sh` installs
-//! zeep, and node-soap into `~/.cache/wws-interop/node-soap-<version>`).
+//! zeep and python-xmlsec, and node-soap into `~/.cache/wws-interop/node-soap-<version>`).
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -17,6 +19,10 @@ use wws_proxy::{CallOptions, ServiceProxy};
 use wws_security::{UsernameCredentials, UsernameTokenLayer};
 
 use wws_examples::calculator::Calculator;
+use wws_security::SignatureValidator;
+
+mod common;
+use common::sign::{SIGNER_KEY, pem, pki_for};
 use wws_host::ServiceHost;
 use wws_security::{Principal, UserEntry, UsernameTokenValidator};
 
@@ -81,6 +87,57 @@ async fn zeep_username_tokens_authenticate_against_our_host() {
         .arg(&wsdl)
         .env("PYTHONDONTWRITEBYTECODE", "1");
     run_peer("zeep WS-Security", cmd, 12).await;
+    host.close().await.expect("close");
+}
+
+/// zeep (python-xmlsec) signs Add with RSA-SHA256 over Body and Timestamp,
+/// its certificate in a BinarySecurityToken: our host verifies it and
+/// answers; zeep's default RSA-SHA1 and a signer of another CA are refused
+/// with faults.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn zeep_signatures_verify_on_our_host() {
+    let trusted = pki_for("interop CA", "zeep client");
+    let other = pki_for("untrusted CA", "zeep client");
+    let host = ServiceHost::builder(([127, 0, 0, 1], 0).into())
+        .layer(SignatureValidator::new([trusted.ca_der.clone()]))
+        .build()
+        .expect("host");
+    for e in Calculator::new().endpoints() {
+        host.add_endpoint(e).expect("endpoint");
+    }
+    host.open().await.expect("open");
+    let wsdl = format!(
+        "http://{}/calculator?wsdl",
+        host.local_addr().expect("bound")
+    );
+
+    let dir = std::env::temp_dir().join(format!("wws-zeep-signature-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let write = |name: &str, text: String| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).expect("write pem");
+        path
+    };
+    let key = write("key.pem", SIGNER_KEY.to_owned());
+    let cert = write("cert.pem", pem("CERTIFICATE", &trusted.signer_der));
+    let other_cert = write("other.pem", pem("CERTIFICATE", &other.signer_der));
+
+    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+    let mut cmd = Command::new(&python);
+    cmd.arg(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/zeep_signature.py"
+    ))
+    .args([
+        "client".as_ref(),
+        wsdl.as_ref(),
+        key.as_os_str(),
+        cert.as_os_str(),
+    ])
+    .args([key.as_os_str(), other_cert.as_os_str()])
+    .env("PYTHONDONTWRITEBYTECODE", "1");
+    run_peer("zeep X.509 signature", cmd, 3).await;
+    let _ = std::fs::remove_dir_all(&dir);
     host.close().await.expect("close");
 }
 

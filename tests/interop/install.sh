@@ -8,7 +8,11 @@
 #   server), libjaxws-java (JAX-WS RI, on the installed JDK).
 #   tinyproxy (an HTTP proxy for tests/tests/e2e/tinyproxy.rs; not started here).
 #   nghttp2-client (h2load: HTTP/2 load for bench_h2).
-#   PyPI: zeep (client), spyne (server), pinned below.
+#   PyPI: zeep (client), spyne (server), pinned below; xmlsec (zeep's X.509
+#   signatures) with the lxml whose bundled libxml2 matches its wheel (else
+#   import fails: "lxml & xmlsec libxml2 library version mismatch"). Without
+#   wheels both are built from source against Debian's libxmlsec1-dev
+#   libxml2-dev libxslt1-dev pkg-config (installed then).
 #   npm: soap (node-soap), pinned in lib.sh, into $(node_soap_dir) outside the
 #   repository (default under $XDG_CACHE_HOME or ~/.cache).
 # Idempotent and fast when everything is present: checks first, runs
@@ -21,6 +25,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ZEEP_VERSION="${WWS_ZEEP_VERSION:-4.3.3}"
 SPYNE_VERSION="${WWS_SPYNE_VERSION:-2.14.0}"
+# The xmlsec 1.3.17 and lxml 6.1.3 wheels both bundle libxml2 2.14.6.
+XMLSEC_VERSION="${WWS_XMLSEC_VERSION:-1.3.17}"
+LXML_VERSION="${WWS_LXML_VERSION:-6.1.3}"
 PYTHON="${PYTHON:-python3}"
 
 declare -A DEB_PEERS=(
@@ -113,7 +120,7 @@ py_has() { "$PYTHON" -c "import $1" >/dev/null 2>&1; }
 py_version() { "$PYTHON" -c "import importlib.metadata as m; print(m.version('$1'))" 2>/dev/null; }
 
 if ! command -v "$PYTHON" >/dev/null; then
-    skipped+=("zeep, spyne: $PYTHON not found")
+    skipped+=("zeep, spyne, xmlsec: $PYTHON not found")
 else
     for spec in "zeep==$ZEEP_VERSION" "spyne==$SPYNE_VERSION"; do
         name="${spec%%==*}"
@@ -128,6 +135,26 @@ else
             skipped+=("$name: pip install $spec failed or '$name' does not import on $("$PYTHON" --version 2>&1)")
         fi
     done
+    # `import xmlsec` also fails when lxml's libxml2 is not xmlsec's.
+    xmlsec_pip=("$PYTHON" -m pip install -q --disable-pip-version-check --root-user-action=ignore)
+    xmlsec_specs=("lxml==$LXML_VERSION" "xmlsec==$XMLSEC_VERSION")
+    xmlsec_debs=(libxmlsec1-dev libxml2-dev libxslt1-dev pkg-config)
+    if py_has xmlsec; then
+        echo "present xmlsec: $(py_version xmlsec) (lxml $(py_version lxml))"
+    elif "${xmlsec_pip[@]}" "${xmlsec_specs[@]}" >/dev/null 2>&1 && py_has xmlsec; then
+        echo "installed xmlsec: $(py_version xmlsec) (lxml $(py_version lxml), wheels)"
+    else
+        absent="$(deb_missing "${xmlsec_debs[@]}")"
+        read -r -a absent_list <<<"$absent"
+        if [ -n "$absent" ] && ! apt_install "${absent_list[@]}"; then
+            skipped+=("xmlsec: no usable wheels and apt-get install $absent failed (not root, or registry unreachable?)")
+        elif timeout 1800 "${xmlsec_pip[@]}" --force-reinstall --no-deps --no-binary lxml,xmlsec \
+            "${xmlsec_specs[@]}" >/dev/null 2>&1 && py_has xmlsec; then
+            echo "installed xmlsec: $(py_version xmlsec) (lxml $(py_version lxml), built from source)"
+        else
+            skipped+=("xmlsec: pip install ${xmlsec_specs[*]} (wheels, then --no-binary lxml,xmlsec) failed or 'xmlsec' does not import on $("$PYTHON" --version 2>&1)")
+        fi
+    fi
 fi
 
 if [ "${#skipped[@]}" -gt 0 ]; then

@@ -13,7 +13,7 @@ use wws_security::ns::{BASE64_BINARY, WSSE, WSU};
 pub const SOAP11: &str = "http://schemas.xmlsoap.org/soap/envelope/";
 /// A test-only RSA key (`openssl genpkey -algorithm RSA`): ring signs with
 /// RSA keys but cannot make them, and the signer needs one.
-const SIGNER_KEY: &str = include_str!("../data/rsa-2048-test-key.pem");
+pub const SIGNER_KEY: &str = include_str!("../data/rsa-2048-test-key.pem");
 
 pub fn b64(bytes: &[u8]) -> String {
     let mut s = String::new();
@@ -125,4 +125,16 @@ pub fn sign(pki: &Pki, mut xml: String, refs: &[&str]) -> String {
 pub fn signed(pki: &Pki) -> String {
     let refs = ["Body-1", "TS-1"];
     sign(pki, template(pki, RSA_SHA256, &refs, BODY), &refs)
+}
+
+/// `der` as PEM with `label` (e.g. `CERTIFICATE`), 64 columns.
+pub fn pem(label: &str, der: &[u8]) -> String {
+    let text = b64(der);
+    let mut out = format!("-----BEGIN {label}-----\n");
+    for line in text.as_bytes().chunks(64) {
+        out.push_str(std::str::from_utf8(line).expect("base64 is ASCII"));
+        out.push('\n');
+    }
+    out.push_str(&format!("-----END {label}-----\n"));
+    out
 }
