@@ -633,18 +633,11 @@ impl ReplyShape {
     }
 
     fn reply(&self, action: &str, body: Bytes) -> Message {
-        Message {
-            envelope: self.envelope,
-            addressing: self.addressing,
-            action: Some(action.to_owned()),
-            to: None,
-            message_id: None,
-            relates_to: self.relates_to.clone(),
-            reply_to: None,
-            fault_to: None,
-            headers: Vec::new(),
-            body,
-        }
+        let mut m = Message::new(self.envelope, self.addressing);
+        m.action = Some(action.to_owned());
+        m.relates_to = self.relates_to.clone();
+        m.body = body;
+        m
     }
 
     fn complete(&self, mut m: Message, action: &str) -> Message {

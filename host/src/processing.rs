@@ -210,18 +210,9 @@ mod tests {
     }
 
     fn message(envelope: EnvelopeVersion, headers: Vec<Header>) -> Message {
-        Message {
-            envelope,
-            addressing: AddressingVersion::Transport,
-            action: None,
-            to: None,
-            message_id: None,
-            relates_to: None,
-            reply_to: None,
-            fault_to: None,
-            headers,
-            body: Bytes::new(),
-        }
+        let mut m = Message::new(envelope, AddressingVersion::Transport);
+        m.headers = headers;
+        m
     }
 
     #[test]

@@ -11,7 +11,7 @@ use bytes::BytesMut;
 
 use crate::error::Result;
 use crate::message::{AddressingVersion, EnvelopeVersion, Message};
-use crate::xml::writer::write_text;
+use crate::xml::writer::{write_attr_value, write_text};
 
 /// The namespace of each envelope version.
 fn envelope_ns(v: EnvelopeVersion) -> &'static str {
@@ -160,22 +160,47 @@ fn put(out: &mut BytesMut, pieces: &[&str]) {
     }
 }
 
-/// `<a:Name>value</a:Name>` (with the prefixes chosen), the value escaped.
+/// ` wsu:Id="id" xmlns:wsu="…"` when `id` is given (the element stays standalone).
+fn id_attribute(out: &mut BytesMut, id: Option<&str>) -> Result<()> {
+    if let Some(id) = id {
+        put(out, &[" wsu:Id=\""]);
+        write_attr_value(out, id)?;
+        put(out, &["\" xmlns:wsu=\"", crate::ns::WSU, "\""]);
+    }
+    Ok(())
+}
+
+/// `<a:Name s:mustUnderstand="1" wsu:Id="…">value</a:Name>` (with the
+/// prefixes chosen; `mu` the envelope's prefix if mandatory), the value escaped.
 fn text_element(
     out: &mut BytesMut,
-    open: &[&str],
     name: &str,
+    mu: Option<&str>,
+    id: Option<&str>,
     value: &str,
     wsa: &str,
 ) -> Result<()> {
-    put(out, open);
+    put(out, &["<", wsa, ":", name]);
+    if let Some(s) = mu {
+        put(out, &[" ", s, ":mustUnderstand=\"1\""]);
+    }
+    id_attribute(out, id)?;
+    out.extend_from_slice(b">");
     write_text(out, value)?;
     put(out, &["</", wsa, ":", name, ">"]);
     Ok(())
 }
 
-fn endpoint_element(out: &mut BytesMut, name: &str, address: &str, wsa: &str) -> Result<()> {
-    put(out, &["<", wsa, ":", name, "><", wsa, ":Address>"]);
+fn endpoint_element(
+    out: &mut BytesMut,
+    name: &str,
+    id: Option<&str>,
+    address: &str,
+    wsa: &str,
+) -> Result<()> {
+    put(out, &["<", wsa, ":", name]);
+    id_attribute(out, id)?;
+    put(out, &["><", wsa, ":Address>"]);
     write_text(out, address)?;
     put(out, &["</", wsa, ":Address></", wsa, ":", name, ">"]);
     Ok(())
@@ -240,25 +265,27 @@ pub(crate) fn write_message(msg: &Message, out: &mut BytesMut) -> Result<()> {
     if has_addressing || !msg.headers.is_empty() {
         put(out, &["<", s, ":Header>"]);
         if has_addressing {
+            let ids = &msg.ids;
             if let Some(action) = &msg.action {
-                let open = ["<", a, ":Action ", s, ":mustUnderstand=\"1\">"];
-                text_element(out, &open, "Action", action, a)?;
+                let id = ids.action.as_deref();
+                text_element(out, "Action", Some(s), id, action, a)?;
             }
             if let Some(id) = &msg.message_id {
-                text_element(out, &["<", a, ":MessageID>"], "MessageID", id, a)?;
+                let wsu = ids.message_id.as_deref();
+                text_element(out, "MessageID", None, wsu, id, a)?;
             }
             if let Some(relates_to) = &msg.relates_to {
-                text_element(out, &["<", a, ":RelatesTo>"], "RelatesTo", relates_to, a)?;
+                let id = ids.relates_to.as_deref();
+                text_element(out, "RelatesTo", None, id, relates_to, a)?;
             }
             if let Some(reply_to) = &msg.reply_to {
-                endpoint_element(out, "ReplyTo", reply_to, a)?;
+                endpoint_element(out, "ReplyTo", ids.reply_to.as_deref(), reply_to, a)?;
             }
             if let Some(fault_to) = &msg.fault_to {
-                endpoint_element(out, "FaultTo", fault_to, a)?;
+                endpoint_element(out, "FaultTo", ids.fault_to.as_deref(), fault_to, a)?;
             }
             if let Some(to) = &msg.to {
-                let open = ["<", a, ":To ", s, ":mustUnderstand=\"1\">"];
-                text_element(out, &open, "To", to, a)?;
+                text_element(out, "To", Some(s), ids.to.as_deref(), to, a)?;
             }
         }
         for h in &msg.headers {
@@ -266,7 +293,9 @@ pub(crate) fn write_message(msg: &Message, out: &mut BytesMut) -> Result<()> {
         }
         put(out, &["</", s, ":Header>"]);
     }
-    put(out, &["<", s, ":Body>"]);
+    put(out, &["<", s, ":Body"]);
+    id_attribute(out, msg.ids.body.as_deref())?;
+    out.extend_from_slice(b">");
     out.extend_from_slice(&msg.body);
     put(out, &["</", s, ":Body></", s, ":Envelope>"]);
     Ok(())
@@ -309,6 +338,46 @@ mod tests {
         ] {
             assert!(!may_mention_s_or_a(xml), "{}", String::from_utf8_lossy(xml));
         }
+    }
+
+    #[test]
+    fn element_ids_are_written_on_the_body_and_addressing_headers() {
+        let mut m = Message::new(EnvelopeVersion::Soap12, AddressingVersion::WsAddressing10);
+        m.action = Some("urn:act".into());
+        m.to = Some("http://x/svc".into());
+        m.message_id = Some("urn:uuid:1".into());
+        m.reply_to = Some("http://r".into());
+        m.body = bytes::Bytes::from_static(b"<x xmlns=\"urn:x\"/>");
+        let plain = String::from_utf8(m.to_bytes().expect("writes").to_vec()).expect("utf-8");
+        assert!(!plain.contains("wsu"), "{plain}");
+        m.ids.body = Some("B&1".into());
+        m.ids.action = Some("A".into());
+        m.ids.to = Some("T".into());
+        m.ids.message_id = Some("M".into());
+        m.ids.reply_to = Some("R".into());
+        let wire = String::from_utf8(m.to_bytes().expect("writes").to_vec()).expect("utf-8");
+        let wsu = crate::ns::WSU;
+        for (open, id) in [
+            ("<s:Body", "B&amp;1"),
+            ("<a:Action s:mustUnderstand=\"1\"", "A"),
+            ("<a:To s:mustUnderstand=\"1\"", "T"),
+            ("<a:MessageID", "M"),
+            ("<a:ReplyTo", "R"),
+        ] {
+            let tag = format!("{open} wsu:Id=\"{id}\" xmlns:wsu=\"{wsu}\">");
+            assert!(wire.contains(&tag), "{tag} in {wire}");
+        }
+        // It reads back as the same message (the reader keeps no ids; the
+        // body's child gets the declarations in scope, as always).
+        let back = Message::read(wire.as_bytes(), &ReaderQuotas::default()).expect("reads");
+        assert!(back.body.ends_with(b" xmlns=\"urn:x\"/>"));
+        let mut expected = m.clone();
+        expected.ids = Default::default();
+        expected.body = back.body.clone();
+        assert_eq!(back, expected);
+        // An id XML cannot carry is an error, not a changed value.
+        m.ids.body = Some("\u{1}".into());
+        assert!(m.to_bytes().is_err());
     }
 
     #[test]

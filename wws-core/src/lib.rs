@@ -88,7 +88,7 @@ pub use body::BodyElement;
 pub use cancel::{AbortSignal, CallId, CallIdGenerator};
 pub use error::{Error, Result, SecurityCheck};
 pub use fault::{Fault, FaultCode, FaultReason};
-pub use message::{AddressingVersion, EnvelopeVersion, Header, Message, QName};
+pub use message::{AddressingVersion, ElementIds, EnvelopeVersion, Header, Message, QName};
 pub use operation::{FromHeaders, NoFault, Operation, ServiceFault};
 pub use properties::ReaderQuotas;
 /// Derives [`BodyElement`] for an [`XmlType`] given `#[xml(namespace, name)]`; see [`xsd`].
@@ -120,4 +120,7 @@ pub mod ns {
         "http://www.w3.org/2003/05/soap-envelope/role/ultimateReceiver";
     /// SOAP 1.1 actor `next`.
     pub const ACTOR_NEXT_11: &str = "http://schemas.xmlsoap.org/soap/actor/next";
+    /// WS-Security utility (`wsu:Id` of [`ElementIds`](crate::ElementIds)).
+    pub const WSU: &str =
+        "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd";
 }

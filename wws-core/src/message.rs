@@ -110,7 +110,11 @@ pub struct Header {
 }
 
 /// One SOAP message: envelope version, addressing, headers and body.
+///
+/// Non-exhaustive: build one with [`Message::new`] (or
+/// [`from_body`](Message::from_body)) and set its fields.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Message {
     /// Envelope version.
     pub envelope: EnvelopeVersion,
@@ -132,6 +136,34 @@ pub struct Message {
     pub headers: Vec<Header>,
     /// The content of `Body` as standalone XML (each child declares the namespaces it uses); may be empty.
     pub body: Bytes,
+    /// `wsu:Id`s the writer puts on the `Body` and the addressing headers
+    /// (what an XML Signature references); none by default, and none on read.
+    pub ids: ElementIds,
+}
+
+/// The `wsu:Id` (WS-Security Utility) each written element carries, if any.
+///
+/// The writer declares `xmlns:wsu` on each element that gets one, so the
+/// element stays standalone; a value is escaped as an attribute. Reading a
+/// message leaves these empty (the reader keeps the body's content, not the
+/// `Body` element's attributes).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ElementIds {
+    /// On the `Body` element.
+    pub body: Option<String>,
+    /// On `wsa:Action`.
+    pub action: Option<String>,
+    /// On `wsa:To`.
+    pub to: Option<String>,
+    /// On `wsa:MessageID`.
+    pub message_id: Option<String>,
+    /// On `wsa:RelatesTo`.
+    pub relates_to: Option<String>,
+    /// On `wsa:ReplyTo`.
+    pub reply_to: Option<String>,
+    /// On `wsa:FaultTo`.
+    pub fault_to: Option<String>,
 }
 
 /// Whether a header block with `role` (SOAP 1.2 `role`, SOAP 1.1 `actor`)
@@ -231,6 +263,7 @@ impl Message {
             fault_to: None,
             headers: Vec::new(),
             body: Bytes::new(),
+            ids: ElementIds::default(),
         }
     }
 

@@ -15,18 +15,10 @@ const MAX_HEAD: usize = 64 * 1024;
 
 /// A request message with `body` (a standalone XML element).
 pub fn message(envelope: EnvelopeVersion, action: Option<&str>, body: &str) -> Message {
-    Message {
-        envelope,
-        addressing: AddressingVersion::Transport,
-        action: action.map(str::to_owned),
-        to: None,
-        message_id: None,
-        relates_to: None,
-        reply_to: None,
-        fault_to: None,
-        headers: Vec::new(),
-        body: Bytes::copy_from_slice(body.as_bytes()),
-    }
+    let mut m = Message::new(envelope, AddressingVersion::Transport);
+    m.action = action.map(str::to_owned);
+    m.body = Bytes::copy_from_slice(body.as_bytes());
+    m
 }
 
 /// An Echo request in the test namespace.
