@@ -1,7 +1,7 @@
 //! WS-Security for the wws SOAP stack: the OASIS WSS 1.1 UsernameToken
-//! Profile (clear-text and digest passwords) and `wsu:Timestamp` of SOAP
-//! Message Security 1.1, as message layers of the service proxy and the
-//! service host.
+//! Profile (clear-text and digest passwords), `wsu:Timestamp` of SOAP
+//! Message Security 1.1, and X.509 signatures (X.509 Token Profile 1.1), as
+//! message layers of the service proxy and the service host.
 //!
 //! ```
 //! use wws_core::{AddressingVersion, EnvelopeVersion, Result};
@@ -125,6 +125,28 @@
 //! # Ok::<(), wws_core::Error>(())
 //! ```
 //!
+//! # X.509 signatures on the client: [`SigningLayer`]
+//!
+//! A [`ProxyLayer`](wws_proxy::ProxyLayer) that signs each request with an
+//! [`X509Credentials`] (a certificate and its RSA key, PEM or DER): the
+//! Body, a `wsu:Timestamp` and the WS-Addressing headers, referenced by the
+//! `wsu:Id`s the writer puts on them ([`ElementIds`](wws_core::ElementIds)),
+//! RSA-SHA256 over exclusive c14n, the certificate as a
+//! `BinarySecurityToken`. The digests are computed over the envelope as the
+//! proxy writes it, so it is installed last; after a
+//! [`UsernameTokenLayer`] it signs into the same `Security` header, and the
+//! token's timestamp.
+//!
+//! ```no_run
+//! # fn pems() -> (Vec<u8>, Vec<u8>) { (Vec::new(), Vec::new()) }
+//! use wws_security::{SigningLayer, X509Credentials};
+//! let (cert_pem, key_pem) = pems();
+//! let proxy = wws_proxy::ServiceProxy::builder("http://127.0.0.1:8080/svc")
+//!     .layer(SigningLayer::new(X509Credentials::from_pem(&cert_pem, &key_pem)?))
+//!     .build()?;
+//! # Ok::<(), wws_core::Error>(())
+//! ```
+//!
 //! A `UsernameTokenValidator` installed after it reads the token of a
 //! signed header too; installed alone, it refuses a header with a signature
 //! (`wsse:UnsupportedSecurityToken`), since it cannot check one.
@@ -133,8 +155,9 @@
 //! uses in WS-Security), checked against libxml2's, of a standalone element
 //! or of one element of a document in its context ([`c14n::exclusive_in`]).
 //!
-//! Not yet: signing on the client and verifying signed replies, RSA-SHA1,
-//! issuer/serial and thumbprint key references.
+//! Not yet: verifying signed replies on the proxy, signing replies on the
+//! host, RSA-SHA1 (for old peers), ECDSA keys, issuer/serial and thumbprint
+//! key references, encryption.
 
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -149,6 +172,7 @@ mod host;
 pub mod ns;
 pub mod replay;
 mod signed;
+mod signing;
 mod time;
 
 pub use client::{PasswordType, UsernameCredentials, UsernameTokenLayer};
@@ -156,6 +180,7 @@ pub use digest::password_digest;
 pub use faults::SecurityFault;
 pub use host::{DEFAULT_REPLAY_CAPACITY, Principal, UserEntry, UserStore, UsernameTokenValidator};
 pub use signed::{SignatureValidator, VerifiedSigner, common_name};
+pub use signing::{SigningLayer, X509Credentials};
 
 /// Where a layer reads the time.
 type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;

@@ -141,6 +141,74 @@ async fn zeep_signatures_verify_on_our_host() {
     host.close().await.expect("close");
 }
 
+/// python-xmlsec (through zeep's `verify_envelope`) verifies what our
+/// `SigningLayer` signs, in SOAP 1.1 and in SOAP 1.2 with WS-Addressing,
+/// and refuses it once its Body is changed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn xmlsec_verifies_what_our_proxy_signs() {
+    use wws_core::Message;
+    use wws_security::{SigningLayer, X509Credentials};
+
+    let pki = pki_for("interop CA", "wws client");
+    let cert_pem = pem("CERTIFICATE", &pki.signer_der);
+    let layer = SigningLayer::new(
+        X509Credentials::from_pem(cert_pem.as_bytes(), SIGNER_KEY.as_bytes()).expect("credentials"),
+    );
+    let dir = std::env::temp_dir().join(format!("wws-xmlsec-verify-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let cert = dir.join("cert.pem");
+    std::fs::write(&cert, &cert_pem).expect("write cert");
+    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/zeep_signature.py");
+    let run = |name: &str, envelope: &[u8]| {
+        let path = dir.join(name);
+        std::fs::write(&path, envelope).expect("write envelope");
+        let mut cmd = Command::new(&python);
+        cmd.args([script.as_ref(), "verify".as_ref(), cert.as_os_str()])
+            .stdin(std::fs::File::open(&path).expect("envelope file"))
+            .env("PYTHONDONTWRITEBYTECODE", "1");
+        cmd
+    };
+    for (envelope, addressing) in [
+        (EnvelopeVersion::Soap11, AddressingVersion::Transport),
+        (EnvelopeVersion::Soap12, AddressingVersion::WsAddressing10),
+    ] {
+        let mut m = Message::from_body(envelope, addressing, ADD_ACTION, &Add { a: 1.5, b: 2.25 })
+            .expect("message");
+        m.to = Some("http://127.0.0.1/calculator".into());
+        m.message_id = Some("urn:uuid:0e7c".into());
+        layer.sign(&mut m).expect("signs");
+        let wire = m.to_bytes().expect("writes").to_vec();
+        run_peer(
+            "xmlsec verifying our signature",
+            run("signed.xml", &wire),
+            1,
+        )
+        .await;
+
+        let text = String::from_utf8(wire).expect("utf-8");
+        let tampered = text.replace(">1.5<", ">100<");
+        assert_ne!(tampered, text);
+        let out = tokio::task::spawn_blocking({
+            let mut cmd = run("tampered.xml", tampered.as_bytes());
+            move || cmd.output()
+        })
+        .await
+        .expect("peer thread");
+        match out.map(|o| {
+            (
+                o.status.code(),
+                String::from_utf8_lossy(&o.stdout).into_owned(),
+            )
+        }) {
+            Ok((Some(1), stdout)) => assert!(stdout.contains("FAIL verified"), "{stdout}"),
+            Ok((Some(EXIT_SKIPPED), _)) | Err(_) => {}
+            Ok((code, stdout)) => panic!("a tampered Body: exit {code:?}\n{stdout}"),
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// Where `tests/interop/install.sh` puts node-soap (as `lib.sh` finds it).
 fn node_soap_modules() -> PathBuf {
     let version = std::env::var("WWS_NODE_SOAP_VERSION").unwrap_or_else(|_| "1.13.0".into());

@@ -63,16 +63,20 @@ pub async fn host_with(
     envelope: EnvelopeVersion,
     configure: impl FnOnce(ServiceHostBuilder) -> ServiceHostBuilder,
 ) -> (ServiceHost, String) {
+    host_addressed(envelope, AddressingVersion::Transport, configure).await
+}
+
+/// [`host_with`], the endpoint in `addressing`.
+pub async fn host_addressed(
+    envelope: EnvelopeVersion,
+    addressing: AddressingVersion,
+    configure: impl FnOnce(ServiceHostBuilder) -> ServiceHostBuilder,
+) -> (ServiceHost, String) {
     let builder = configure(ServiceHost::builder(([127, 0, 0, 1], 0).into()));
     let host = builder.build().expect("host");
     let contract = Contract::new().operation(ACTION, who_am_i);
-    host.add_endpoint(Endpoint::new(
-        "/who",
-        envelope,
-        AddressingVersion::Transport,
-        contract,
-    ))
-    .expect("endpoint");
+    host.add_endpoint(Endpoint::new("/who", envelope, addressing, contract))
+        .expect("endpoint");
     host.open().await.expect("open");
     let url = format!("http://{}/who", host.local_addr().expect("bound"));
     (host, url)

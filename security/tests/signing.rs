@@ -1,0 +1,192 @@
+//! X.509 signatures on the client (`SigningLayer`, issue 15 §2): the proxy
+//! signs the Body, the Timestamp and the WS-Addressing headers as it writes
+//! them; our host's `SignatureValidator` accepts them; with a
+//! UsernameToken the one Security header carries both; a change after
+//! signing fails the check.
+
+use std::time::SystemTime;
+
+use wws_core::{AddressingVersion, EnvelopeVersion, Message, Result};
+use wws_proxy::{CallInfo, CallOptions, ProxyLayer};
+use wws_security::dsig;
+use wws_security::ns::{WSSE, WSU};
+use wws_security::{
+    SecurityFault, SignatureValidator, SigningLayer, UsernameCredentials, UsernameTokenLayer,
+    UsernameTokenValidator, X509Credentials,
+};
+
+mod common;
+use common::sign::{Pki, SIGNER_KEY, pem, pki_for};
+use common::{WhoAmI, host_addressed, host_with, open, security_fault, users, who};
+
+fn credentials(pki: &Pki) -> X509Credentials {
+    X509Credentials::from_pem(
+        pem("CERTIFICATE", &pki.signer_der).as_bytes(),
+        SIGNER_KEY.as_bytes(),
+    )
+    .expect("credentials")
+}
+
+/// `message` signed by `pki`'s signer, as written.
+fn signed_bytes(pki: &Pki, mut message: Message) -> Vec<u8> {
+    SigningLayer::new(credentials(pki))
+        .sign(&mut message)
+        .expect("signs");
+    message.to_bytes().expect("writes").to_vec()
+}
+
+#[test]
+fn the_body_timestamp_and_addressing_headers_are_signed_as_written() {
+    let pki = pki_for("test CA", "client");
+    for envelope in [EnvelopeVersion::Soap11, EnvelopeVersion::Soap12] {
+        let mut m = Message::from_body(
+            envelope,
+            AddressingVersion::WsAddressing10,
+            "urn:example:who/WhoAmI",
+            &WhoAmI {},
+        )
+        .expect("message");
+        m.to = Some("http://127.0.0.1/who".into());
+        m.message_id = Some("urn:uuid:5e1f".into());
+        m.reply_to = Some("http://www.w3.org/2005/08/addressing/anonymous".into());
+        let wire = signed_bytes(&pki, m);
+        let e = envelope.namespace();
+        let verified = dsig::verify_envelope(
+            &wire,
+            e,
+            std::slice::from_ref(&pki.ca_der),
+            SystemTime::now(),
+        )
+        .unwrap_or_else(|f| panic!("{f:?}: {}", String::from_utf8_lossy(&wire)));
+        let wsa = "http://www.w3.org/2005/08/addressing";
+        assert!(verified.covers(&[(e, "Envelope"), (e, "Body")]));
+        assert!(verified.covers(&[
+            (e, "Envelope"),
+            (e, "Header"),
+            (WSSE, "Security"),
+            (WSU, "Timestamp")
+        ]));
+        for name in ["Action", "To", "MessageID", "ReplyTo"] {
+            assert!(
+                verified.covers(&[(e, "Envelope"), (e, "Header"), (wsa, name)]),
+                "{name} signed"
+            );
+        }
+        assert_eq!(verified.signed.len(), 6);
+    }
+}
+
+#[test]
+fn a_body_that_moves_the_envelope_prefix_still_verifies() {
+    // The body mentions `s:` in its text, so the writer picks another
+    // envelope prefix: the digests are of what is written.
+    let pki = pki_for("test CA", "client");
+    let mut m = Message::new(EnvelopeVersion::Soap11, AddressingVersion::Transport);
+    m.action = Some("urn:x".into());
+    m.body = b"<t:Q xmlns:t=\"urn:t\">s:Client a:b</t:Q>".to_vec().into();
+    let wire = signed_bytes(&pki, m);
+    assert!(
+        wire.starts_with(b"<s1:Envelope"),
+        "{}",
+        String::from_utf8_lossy(&wire)
+    );
+    let e = EnvelopeVersion::Soap11.namespace();
+    let verified = dsig::verify_envelope(
+        &wire,
+        e,
+        std::slice::from_ref(&pki.ca_der),
+        SystemTime::now(),
+    )
+    .expect("verifies");
+    assert!(verified.covers(&[(e, "Envelope"), (e, "Body")]));
+}
+
+#[test]
+fn a_key_that_is_not_rsa_is_refused_when_the_credentials_are_made() {
+    let pki = pki_for("test CA", "client");
+    let ec = rcgen::KeyPair::generate().expect("P-256 key");
+    let refused = X509Credentials::from_pem(
+        pem("CERTIFICATE", &pki.signer_der).as_bytes(),
+        ec.serialize_pem().as_bytes(),
+    );
+    assert!(refused.is_err());
+    assert!(X509Credentials::from_pem(b"not pem", SIGNER_KEY.as_bytes()).is_err());
+}
+
+#[tokio::test]
+async fn our_signed_calls_pass_our_host_in_both_soap_versions() {
+    let pki = pki_for("test CA", "Billing Client");
+    for (envelope, addressing) in [
+        (EnvelopeVersion::Soap11, AddressingVersion::Transport),
+        (EnvelopeVersion::Soap12, AddressingVersion::WsAddressing10),
+    ] {
+        let validator = SignatureValidator::new([pki.ca_der.clone()]);
+        let (host, url) = host_addressed(envelope, addressing, |b| b.layer(validator)).await;
+        let proxy = open(
+            wws_proxy::ServiceProxy::builder(&url)
+                .envelope(envelope)
+                .addressing(addressing)
+                .layer(SigningLayer::new(credentials(&pki))),
+        )
+        .await;
+        for _ in 0..3 {
+            // Each call is signed afresh (a replay would be refused).
+            let name = who(&proxy, CallOptions::new()).await.expect("signed call");
+            assert_eq!(name, "Billing Client (saw Security)");
+        }
+        proxy.close().await.expect("close");
+        host.close().await.expect("close");
+    }
+}
+
+#[tokio::test]
+async fn a_username_token_and_a_signature_share_one_security_header() {
+    let pki = pki_for("test CA", "client");
+    let validator = SignatureValidator::new([pki.ca_der.clone()]);
+    let (host, url) = host_with(EnvelopeVersion::Soap11, |b| {
+        b.layer(validator).layer(UsernameTokenValidator::new(users))
+    })
+    .await;
+    let proxy = open(
+        common::builder(&url, EnvelopeVersion::Soap11)
+            .layer(UsernameTokenLayer::new(UsernameCredentials::digest(
+                "alice", "secret",
+            )))
+            .layer(SigningLayer::new(credentials(&pki))),
+    )
+    .await;
+    let name = who(&proxy, CallOptions::new()).await.expect("call");
+    assert_eq!(name, "Alice");
+    proxy.close().await.expect("close");
+    host.close().await.expect("close");
+}
+
+/// Changes the body after the signing layer ran.
+#[derive(Debug)]
+struct Tamper;
+
+impl ProxyLayer for Tamper {
+    fn on_request(&self, _call: &CallInfo, request: &mut Message) -> Result<()> {
+        request.body = b"<w:WhoAmI xmlns:w=\"urn:example:who\"><w:changed/></w:WhoAmI>"
+            .to_vec()
+            .into();
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_change_after_signing_fails_the_check() {
+    let pki = pki_for("test CA", "client");
+    let validator = SignatureValidator::new([pki.ca_der.clone()]);
+    let (host, url) = host_with(EnvelopeVersion::Soap11, |b| b.layer(validator)).await;
+    let proxy = open(
+        common::builder(&url, EnvelopeVersion::Soap11)
+            .layer(SigningLayer::new(credentials(&pki)))
+            .layer(Tamper),
+    )
+    .await;
+    let fault = security_fault(who(&proxy, CallOptions::new()).await);
+    assert_eq!(fault, SecurityFault::FailedCheck);
+    proxy.close().await.expect("close");
+    host.close().await.expect("close");
+}
