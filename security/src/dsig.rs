@@ -13,8 +13,10 @@
 //! - the certificate verified up to one of the trust anchors (rustls-webpki,
 //!   with the client-authentication key usage where it states any);
 //! - each `Reference` (at most [`MAX_REFERENCES`]): a same-document URI
-//!   `#id`, exactly one exclusive c14n transform, SHA-256, its digest
-//!   compared with the element's canonical form.
+//!   `#id`, one exclusive c14n transform (after at most an
+//!   enveloped-signature one, on an element that does not hold the
+//!   signature), SHA-256, its digest compared with the element's canonical
+//!   form.
 //!
 //! # Signature wrapping
 //!
@@ -46,6 +48,9 @@ pub const DS: &str = "http://www.w3.org/2000/09/xmldsig#";
 pub const EXC_C14N: &str = "http://www.w3.org/2001/10/xml-exc-c14n#";
 /// RSA PKCS#1 v1.5 with SHA-256 (RFC 6931).
 pub const RSA_SHA256: &str = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
+/// The enveloped-signature transform (allowed before exclusive c14n on an
+/// element that does not hold the signature, where it changes nothing).
+pub const ENVELOPED_SIGNATURE: &str = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
 /// SHA-256 as a digest method.
 pub const SHA256: &str = "http://www.w3.org/2001/04/xmlenc#sha256";
 /// The `ValueType` of an X.509 v3 `BinarySecurityToken`.
@@ -105,6 +110,9 @@ impl Verified {
 #[derive(Debug)]
 struct Reference {
     id: String,
+    /// An enveloped-signature transform came first: a no-op unless the
+    /// element holds the signature, which is refused.
+    enveloped: bool,
     prefixes: Vec<String>,
     digest: Vec<u8>,
 }
@@ -205,10 +213,16 @@ pub fn verify_envelope(
     .map_err(|_| SecurityFault::FailedCheck)?;
 
     // Then each reference, by position.
+    let mut signature_path = security.to_vec();
+    signature_path.push((DS, "Signature"));
     let mut signed = Vec::with_capacity(signature.references.len());
     for r in &signature.references {
         let prefixes: Vec<&str> = r.prefixes.iter().map(String::as_str).collect();
         let found = c14n::exclusive_in(envelope, Select::Id(&r.id), &prefixes).map_err(invalid)?;
+        if r.enveloped && holds_signature(&found.path, &signature_path) {
+            // Removing the signature from the element is not implemented.
+            return Err(SecurityFault::UnsupportedAlgorithm);
+        }
         let actual = digest::digest(&digest::SHA256, &found.canonical);
         if actual.as_ref() != r.digest.as_slice() {
             return Err(SecurityFault::FailedCheck);
@@ -220,6 +234,12 @@ pub fn verify_envelope(
         certificate: der,
         value: signature.value,
     })
+}
+
+/// Whether the element at `path` is the signature at `signature` or one of
+/// its ancestors.
+fn holds_signature(path: &[(String, String)], signature: &[(&str, &str)]) -> bool {
+    path.len() <= signature.len() && path_is(path, &signature[..path.len()])
 }
 
 fn path_is(path: &[(String, String)], want: &[(&str, &str)]) -> bool {
@@ -340,20 +360,27 @@ fn read_reference<'a>(r: &mut XmlReader<'a>, tag: &StartTag<'a>) -> Read<Referen
         .ok_or(SecurityFault::InvalidSecurity)?
         .to_owned();
     let mut prefixes = None;
+    let mut enveloped = false;
     let mut digest_ok = false;
     let mut value = None;
     while let Some(child) = r.next_child().map_err(bad)? {
         if child.is(DS, "Transforms") && prefixes.is_none() {
+            // Exclusive c14n, after at most an enveloped-signature transform
+            // (node-soap's default): anything else could select other
+            // content than the element itself.
             let mut one = None;
             while let Some(t) = r.next_child().map_err(bad)? {
                 if !t.is(DS, "Transform") || one.is_some() {
-                    // One transform, exclusive c14n: anything else could
-                    // select other content than the element itself.
                     return Err(SecurityFault::UnsupportedAlgorithm);
+                }
+                if algorithm(r, &t)? == ENVELOPED_SIGNATURE && !enveloped {
+                    enveloped = true;
+                    r.skip_element().map_err(bad)?;
+                    continue;
                 }
                 one = Some(read_c14n_method(r, &t)?);
             }
-            prefixes = Some(one.ok_or(SecurityFault::InvalidSecurity)?);
+            prefixes = Some(one.ok_or(SecurityFault::UnsupportedAlgorithm)?);
         } else if child.is(DS, "DigestMethod") && !digest_ok {
             if algorithm(r, &child)? != SHA256 {
                 return Err(SecurityFault::UnsupportedAlgorithm);
@@ -372,6 +399,7 @@ fn read_reference<'a>(r: &mut XmlReader<'a>, tag: &StartTag<'a>) -> Read<Referen
     }
     Ok(Reference {
         id,
+        enveloped,
         prefixes: prefixes.ok_or(SecurityFault::InvalidSecurity)?,
         digest: value.ok_or(SecurityFault::InvalidSecurity)?,
     })

@@ -52,7 +52,8 @@ type MapPrincipal = dyn Fn(&VerifiedSigner) -> Option<Principal> + Send + Sync;
 ///   default), the header has a `wsu:Timestamp`, the signature covers it,
 ///   it is inside the freshness window (`wsu:MessageExpired` otherwise),
 ///   and the same signature value was not seen before inside the window
-///   (a replay: `wsse:FailedAuthentication`);
+///   (a replay: `wsse:FailedAuthentication`; see
+///   [`detect_replays`](Self::detect_replays));
 /// - the [principal mapping](Self::principal) knows the signer
 ///   (`wsse:FailedAuthentication` otherwise).
 ///
@@ -65,6 +66,7 @@ pub struct SignatureValidator {
     anchors: Vec<Vec<u8>>,
     principal: Box<MapPrincipal>,
     require_timestamp: bool,
+    detect_replays: bool,
     freshness: Duration,
     clock_skew: Duration,
     clock: Clock,
@@ -94,6 +96,7 @@ impl SignatureValidator {
             anchors: trust_anchors.into_iter().collect(),
             principal: Box::new(|s: &VerifiedSigner| s.common_name.clone().map(Principal::new)),
             require_timestamp: true,
+            detect_replays: true,
             freshness: Duration::from_secs(300),
             clock_skew: Duration::from_secs(300),
             clock: Arc::new(SystemTime::now),
@@ -130,6 +133,16 @@ impl SignatureValidator {
     /// How far the sender's clock may be off ours, either way.
     pub fn clock_skew(mut self, skew: Duration) -> Self {
         self.clock_skew = skew;
+        self
+    }
+
+    /// Whether a signature value seen before inside the freshness window is
+    /// refused (default true, as WCF's replay detection). A client whose
+    /// timestamps have one-second resolution (node-soap) and that sends the
+    /// same request twice within a second sends the same signature: it is
+    /// refused as a replay unless this is off.
+    pub fn detect_replays(mut self, detect: bool) -> Self {
+        self.detect_replays = detect;
         self
     }
 
@@ -187,15 +200,17 @@ impl SignatureValidator {
             }
             window.check(&ts)?;
             let created = ts.created.ok_or(SecurityFault::InvalidSecurity)?;
-            let seen = self
-                .replay
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .check_and_insert(&verified.value, created, window.oldest);
-            match seen {
-                Seen::Fresh => {}
-                Seen::Replayed => return Err(SecurityFault::FailedAuthentication),
-                Seen::TooOld => return Err(SecurityFault::MessageExpired),
+            if self.detect_replays {
+                let seen = self
+                    .replay
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .check_and_insert(&verified.value, created, window.oldest);
+                match seen {
+                    Seen::Fresh => {}
+                    Seen::Replayed => return Err(SecurityFault::FailedAuthentication),
+                    Seen::TooOld => return Err(SecurityFault::MessageExpired),
+                }
             }
         } else if let Some(ts) = &read.timestamp {
             window.check(ts)?;

@@ -209,6 +209,48 @@ async fn xmlsec_verifies_what_our_proxy_signs() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// node-soap's `WSSecurityCert` (xml-crypto) signs Add with its defaults
+/// and with RSA-SHA256 named; our host verifies both on both ports and
+/// refuses a signer of another CA.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn node_soap_signatures_verify_on_our_host() {
+    let trusted = pki_for("interop CA", "node client");
+    let other = pki_for("untrusted CA", "node client");
+    let host = ServiceHost::builder(([127, 0, 0, 1], 0).into())
+        .layer(SignatureValidator::new([trusted.ca_der.clone()]))
+        .build()
+        .expect("host");
+    for e in Calculator::new().endpoints() {
+        host.add_endpoint(e).expect("endpoint");
+    }
+    host.open().await.expect("open");
+    let wsdl = format!(
+        "http://{}/calculator?wsdl",
+        host.local_addr().expect("bound")
+    );
+    let dir = std::env::temp_dir().join(format!("wws-node-signature-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let write = |name: &str, text: String| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).expect("write pem");
+        path
+    };
+    let key = write("key.pem", SIGNER_KEY.to_owned());
+    let cert = write("cert.pem", pem("CERTIFICATE", &trusted.signer_der));
+    let other_cert = write("other.pem", pem("CERTIFICATE", &other.signer_der));
+    let mut cmd = Command::new("node");
+    cmd.arg(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/node_wsse_cert.js"
+    ))
+    .arg(&wsdl)
+    .args([key.as_os_str(), cert.as_os_str(), other_cert.as_os_str()])
+    .env("NODE_PATH", node_soap_modules());
+    run_peer("node-soap WSSecurityCert", cmd, 7).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    host.close().await.expect("close");
+}
+
 /// Where `tests/interop/install.sh` puts node-soap (as `lib.sh` finds it).
 fn node_soap_modules() -> PathBuf {
     let version = std::env::var("WWS_NODE_SOAP_VERSION").unwrap_or_else(|_| "1.13.0".into());

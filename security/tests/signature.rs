@@ -8,7 +8,7 @@ use std::time::SystemTime;
 
 use wws_security::SecurityFault;
 use wws_security::c14n::{Select, exclusive_in};
-use wws_security::dsig::{self, EXC_C14N, RSA_SHA256};
+use wws_security::dsig::{self, ENVELOPED_SIGNATURE, EXC_C14N, RSA_SHA256};
 use wws_security::ns::{WSSE, WSU};
 
 mod common;
@@ -180,6 +180,40 @@ fn other_algorithms_and_transforms_are_unsupported() {
     assert_eq!(
         verify(&xml, &pki).expect_err("refused"),
         SecurityFault::InvalidSecurity
+    );
+}
+
+#[test]
+fn an_enveloped_signature_transform_is_a_no_op_only_outside_the_signature() {
+    let pki = pki("test CA");
+    let exc = format!(r#"<ds:Transforms><ds:Transform Algorithm="{EXC_C14N}"/>"#);
+    let both = format!(
+        r#"<ds:Transforms><ds:Transform Algorithm="{ENVELOPED_SIGNATURE}"/><ds:Transform Algorithm="{EXC_C14N}"/>"#
+    );
+    // node-soap's default: enveloped-signature, then exclusive c14n, on Body and Timestamp.
+    let refs = ["Body-1", "TS-1"];
+    let xml = template(&pki, RSA_SHA256, &refs, BODY).replace(&exc, &both);
+    let v = verify(&sign(&pki, xml, &refs), &pki).expect("verifies");
+    assert!(v.covers(&BODY_PATH) && v.covers(&TS_PATH));
+    // On the Security header, which holds the signature, it would remove
+    // content: refused rather than implemented.
+    let refs = ["Body-1", "Sec-1"];
+    let xml = template(&pki, RSA_SHA256, &refs, BODY)
+        .replace(&exc, &both)
+        .replace("<wsse:Security ", r#"<wsse:Security wsu:Id="Sec-1" "#);
+    assert_eq!(
+        verify(&sign(&pki, xml, &refs), &pki).expect_err("refused"),
+        SecurityFault::UnsupportedAlgorithm
+    );
+    // Two enveloped transforms, or one alone, are not exclusive c14n.
+    let refs = ["Body-1"];
+    let alone = template(&pki, RSA_SHA256, &refs, BODY).replace(
+        &exc,
+        &format!(r#"<ds:Transforms><ds:Transform Algorithm="{ENVELOPED_SIGNATURE}"/>"#),
+    );
+    assert_eq!(
+        verify(&sign(&pki, alone, &refs), &pki).expect_err("refused"),
+        SecurityFault::UnsupportedAlgorithm
     );
 }
 

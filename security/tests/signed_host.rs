@@ -148,6 +148,14 @@ async fn a_replayed_or_old_signed_request_is_refused() {
         wss_fault(status, &body),
         SecurityFault::FailedAuthentication
     );
+    host.close().await.expect("close");
+    // Unless replay detection is off.
+    let validator = SignatureValidator::new([pki.ca_der.clone()]).detect_replays(false);
+    let (host, url) = signed_host(validator).await;
+    for _ in 0..2 {
+        let (status, body) = post_soap11(&url, ACTION, &xml).await;
+        assert_eq!(answered(status, &body), "signer (saw Security)");
+    }
     // Signed ten minutes ago: outside five minutes of freshness plus five of skew.
     let old = signed_at(
         &pki,
