@@ -186,6 +186,9 @@ enum Expect {
     OneWay,
 }
 
+/// A reply and the bytes it was read from (shared, not copied).
+type Answer = (Message, Bytes);
+
 /// An exchange error, and whether it leaves the transport in an unknown state.
 struct Failure {
     error: Error,
@@ -395,9 +398,23 @@ impl Channel {
     ///
     /// Cancel safety as [`request`](Self::request).
     pub async fn request_with_headers(&self, msg: Message, headers: HeaderMap) -> Result<Message> {
+        self.request_with_envelope(msg, headers)
+            .await
+            .map(|(reply, _)| reply)
+    }
+
+    /// [`request_with_headers`](Self::request_with_headers), also giving
+    /// the reply envelope's bytes as they arrived (shared with the message,
+    /// not copied): what a layer that checks a signature over the markup
+    /// reads. Cancel safety as [`request`](Self::request).
+    pub async fn request_with_envelope(
+        &self,
+        msg: Message,
+        headers: HeaderMap,
+    ) -> Result<(Message, Bytes)> {
         crate::auth::check_headers(OBJECT, &headers)?;
         match self.exchange(msg, Expect::Reply, &headers).await? {
-            Some(reply) => Ok(reply),
+            Some(answer) => Ok(answer),
             None => Err(Error::invalid_format("no reply")),
         }
     }
@@ -622,7 +639,7 @@ impl Channel {
         msg: Message,
         expect: Expect,
         headers: &HeaderMap,
-    ) -> Result<Option<Message>> {
+    ) -> Result<Option<Answer>> {
         let operation = match expect {
             Expect::Reply => "request",
             Expect::OneWay => "send",
@@ -681,7 +698,7 @@ impl Channel {
         body: Bytes,
         expect: Expect,
         headers: &HeaderMap,
-    ) -> Result<Option<Message>, Failure> {
+    ) -> Result<Option<Answer>, Failure> {
         let mut retried = false;
         loop {
             let mut slot = self.inner.conn.lock().await;
@@ -749,7 +766,7 @@ impl Channel {
         body: Bytes,
         expect: Expect,
         headers: &HeaderMap,
-    ) -> Result<Option<Message>, StreamError> {
+    ) -> Result<Option<Answer>, StreamError> {
         let props = &self.inner.props;
         let _counted = Counted::new(&self.inner.streams);
         let Stream {
@@ -845,7 +862,7 @@ impl Channel {
         body: Bytes,
         expect: Expect,
         headers: &HeaderMap,
-    ) -> Result<Option<Message>, Failure> {
+    ) -> Result<Option<Answer>, Failure> {
         let props = &self.inner.props;
         let mut reconnects = 0;
         // Dropping this future mid-exchange leaves the connection in an unknown
@@ -980,7 +997,14 @@ impl Channel {
                 *slot = None;
                 let proxy_url = forwarding.as_deref().map(|f| f.proxy_url.as_str());
                 return Err(Failure::answer(
-                    match classify(&parts, b"", props, expect, &endpoint.url, proxy_url) {
+                    match classify(
+                        &parts,
+                        &Bytes::new(),
+                        props,
+                        expect,
+                        &endpoint.url,
+                        proxy_url,
+                    ) {
                         Err(e) => e,
                         Ok(_) => disconnected("the proxy closed the connection", None),
                     },
@@ -1182,12 +1206,12 @@ fn build_request(
 /// Turns a complete HTTP answer into the exchange's result.
 fn classify(
     head: &http::response::Parts,
-    body: &[u8],
+    body: &Bytes,
     props: &ChannelProperties,
     expect: Expect,
     url: &str,
     proxy_url: Option<&str>,
-) -> Result<Option<Message>> {
+) -> Result<Option<Answer>> {
     let status = head.status;
     let blank = body.iter().all(|b| b.is_ascii_whitespace());
     let parsed = if blank {
@@ -1270,7 +1294,7 @@ fn classify(
             ))),
             _ => Err(e),
         },
-        (Expect::Reply, Some(Ok(msg))) => Ok(Some(msg)),
+        (Expect::Reply, Some(Ok(msg))) => Ok(Some((msg, body.clone()))),
     }
 }
 

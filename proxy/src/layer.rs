@@ -26,6 +26,7 @@
 
 use std::fmt::Debug;
 
+use bytes::Bytes;
 use http::{Extensions, HeaderMap};
 use wws_core::{CallId, Message, QName, Result};
 
@@ -39,6 +40,10 @@ pub struct CallInfo {
     pub url: String,
     /// What the caller handed to the layers for this call ([`CallOptions::extension`](crate::CallOptions::extension)).
     pub extensions: Extensions,
+    /// In [`ProxyLayer::on_reply`]: the reply envelope's bytes as they
+    /// arrived (to check a signature over the markup); `None` in
+    /// [`ProxyLayer::on_request`].
+    pub reply_envelope: Option<Bytes>,
 }
 
 /// A message layer of a [`ServiceProxy`](crate::ServiceProxy).

@@ -1,5 +1,6 @@
 //! The service proxy: state, the table of pending calls, the connection pool.
 
+use bytes::Bytes;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
@@ -969,10 +970,11 @@ impl Inner {
             extensions,
             understood,
         } = per_call;
-        let call = (!self.layers.is_empty()).then(|| CallInfo {
+        let mut call = (!self.layers.is_empty()).then(|| CallInfo {
             id,
             url: self.url.clone(),
             extensions,
+            reply_envelope: None,
         });
         if let Some(call) = &call {
             for layer in &self.layers {
@@ -983,14 +985,15 @@ impl Inner {
             }
         }
         let message_id = message.message_id.clone();
-        let mut reply = self.request(key, message, http_headers).await?;
+        let (mut reply, envelope) = self.request(key, message, http_headers).await?;
         if understood.is_empty() {
             check_reply(&reply, message_id.as_deref(), &self.understood)?;
         } else {
             let both: Vec<QName> = self.understood.iter().cloned().chain(understood).collect();
             check_reply(&reply, message_id.as_deref(), &both)?;
         }
-        if let Some(call) = &call {
+        if let Some(call) = &mut call {
+            call.reply_envelope = Some(envelope);
             for layer in self.layers.iter().rev() {
                 layer.on_reply(call, &mut reply)?;
             }
@@ -1003,7 +1006,7 @@ impl Inner {
         key: u64,
         message: Message,
         http_headers: HeaderMap,
-    ) -> Result<Message> {
+    ) -> Result<(Message, Bytes)> {
         // A call that waited on a connection whose open failed tries once more.
         let mut attempts = 0;
         let channel = loop {
@@ -1063,7 +1066,7 @@ impl Inner {
                 }
             }
         };
-        channel.request_with_headers(message, http_headers).await
+        channel.request_with_envelope(message, http_headers).await
     }
 
     /// A connection pooled as HTTP/2 while call `key` opened it is open

@@ -155,9 +155,17 @@
 //! uses in WS-Security), checked against libxml2's, of a standalone element
 //! or of one element of a document in its context ([`c14n::exclusive_in`]).
 //!
-//! Not yet: verifying signed replies on the proxy, signing replies on the
-//! host, RSA-SHA1 (for old peers), ECDSA keys, issuer/serial and thumbprint
-//! key references, encryption.
+//! # Signed replies
+//!
+//! Both layers work the other way round too: a `SigningLayer` installed
+//! on a host signs its replies and faults, and a `SignatureValidator`
+//! installed on a proxy verifies each reply (the bytes the channel read,
+//! `CallInfo::reply_envelope`) and fails the call with
+//! `Error::SecurityVerificationFailure` when it does not pass.
+//!
+//! Not yet: RSA-SHA1 (for old peers: webpki offers no RSA-SHA1
+//! verification), ECDSA keys, issuer/serial and thumbprint key references,
+//! encryption.
 
 use std::sync::Arc;
 use std::time::SystemTime;

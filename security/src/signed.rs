@@ -10,8 +10,9 @@ use std::time::{Duration, SystemTime};
 use rustls_pki_types::CertificateDer;
 use webpki::EndEntityCert;
 use wws_core::message::is_targeted;
-use wws_core::{Message, QName};
+use wws_core::{Error, Message, QName, SecurityCheck};
 use wws_host::{HostLayer, Rejection, RequestInfo};
+use wws_proxy::{CallInfo, ProxyLayer};
 
 use crate::dsig;
 use crate::faults::SecurityFault;
@@ -253,6 +254,37 @@ impl HostLayer for SignatureValidator {
                 tracing::debug!(%fault, "signed request refused");
                 Err(Rejection::fault(fault.to_fault(request.envelope)))
             }
+        }
+    }
+}
+
+/// On a [`ServiceProxy`](wws_proxy::ServiceProxy), the validator checks
+/// each reply as it checks requests on a host: a reply whose signature,
+/// timestamp or signer does not pass fails the call with
+/// [`Error::SecurityVerificationFailure`] (check
+/// [`SecurityCheck::MessageSecurity`], the WSS fault as its source). A
+/// SOAP fault reply fails the call before any layer sees it.
+impl ProxyLayer for SignatureValidator {
+    fn understands(&self) -> &[QName] {
+        &self.understands
+    }
+
+    fn on_reply(&self, call: &CallInfo, reply: &mut Message) -> wws_core::Result<()> {
+        let checked = match &call.reply_envelope {
+            Some(envelope) => self.validate(reply, envelope),
+            None => Err(SecurityFault::InvalidSecurity),
+        };
+        match checked {
+            Ok((signer, principal)) => {
+                tracing::debug!(principal = %principal.name, call = %call.id, "reply signature verified");
+                let _ = signer;
+                Ok(())
+            }
+            Err(fault) => Err(Error::SecurityVerificationFailure {
+                url: call.url.clone(),
+                check: SecurityCheck::MessageSecurity,
+                source: Some(Box::new(fault)),
+            }),
         }
     }
 }

@@ -15,6 +15,7 @@ use wws_core::message::is_targeted;
 use wws_core::xml::{XmlReader, escape_attr};
 use wws_core::xsd::{Base64Binary, SimpleType};
 use wws_core::{AddressingVersion, Error, Header, Message, QName, Result};
+use wws_host::{HostLayer, RequestInfo};
 use wws_proxy::{CallInfo, ProxyLayer};
 
 use crate::c14n::{self, Select};
@@ -268,6 +269,22 @@ impl ProxyLayer for SigningLayer {
 
     fn on_request(&self, _call: &CallInfo, request: &mut Message) -> Result<()> {
         self.sign(request)
+    }
+}
+
+/// On a [`ServiceHost`](wws_host::ServiceHost), the layer signs each reply
+/// and fault the host sends for a request that reached the layers, the same
+/// way (a reply it cannot sign, which only an unrepresentable ID could
+/// cause, goes unsigned and is logged: the client's check then refuses it).
+impl HostLayer for SigningLayer {
+    fn understands(&self) -> &[QName] {
+        &[]
+    }
+
+    fn on_reply(&self, _info: &RequestInfo<'_>, reply: &mut Message) {
+        if let Err(e) = self.sign(reply) {
+            tracing::error!(error = %e, "the reply could not be signed; sent unsigned");
+        }
     }
 }
 

@@ -190,3 +190,53 @@ async fn a_change_after_signing_fails_the_check() {
     proxy.close().await.expect("close");
     host.close().await.expect("close");
 }
+
+#[tokio::test]
+async fn signed_replies_are_verified_by_the_proxy() {
+    let pki = pki_for("test CA", "server");
+    let other = pki_for("other CA", "server");
+    for (envelope, addressing) in [
+        (EnvelopeVersion::Soap11, AddressingVersion::Transport),
+        (EnvelopeVersion::Soap12, AddressingVersion::WsAddressing10),
+    ] {
+        for (signer, trusted) in [(Some(&pki), true), (Some(&other), false), (None, false)] {
+            let (host, url) = host_addressed(envelope, addressing, |b| match signer {
+                Some(p) => b.layer(SigningLayer::new(credentials(p))),
+                None => b,
+            })
+            .await;
+            let proxy = open(
+                wws_proxy::ServiceProxy::builder(&url)
+                    .envelope(envelope)
+                    .addressing(addressing)
+                    .layer(SignatureValidator::new([pki.ca_der.clone()])),
+            )
+            .await;
+            let result = who(&proxy, CallOptions::new()).await;
+            if trusted {
+                for _ in 0..2 {
+                    assert_eq!(who(&proxy, CallOptions::new()).await.expect("verified"), "");
+                }
+                assert_eq!(result.expect("a signed reply verifies"), "");
+            } else {
+                match result {
+                    Err(wws_core::Error::SecurityVerificationFailure { check, source, .. }) => {
+                        assert_eq!(check, wws_core::SecurityCheck::MessageSecurity);
+                        let fault = source
+                            .and_then(|s| s.downcast::<SecurityFault>().ok())
+                            .expect("the WSS fault as source");
+                        let expected = if signer.is_some() {
+                            SecurityFault::FailedAuthentication
+                        } else {
+                            SecurityFault::InvalidSecurity
+                        };
+                        assert_eq!(*fault, expected);
+                    }
+                    other => panic!("an unverified reply was accepted: {other:?}"),
+                }
+            }
+            proxy.close().await.expect("close");
+            host.close().await.expect("close");
+        }
+    }
+}

@@ -153,7 +153,8 @@ pub enum Error {
         name: String,
     },
     /// The peer's security could not be verified: a TLS certificate check
-    /// failed, or the peer refused ours (`WS_E_SECURITY_VERIFICATION_FAILURE`).
+    /// failed, the peer refused ours, or a reply's WS-Security signature did
+    /// not verify (`WS_E_SECURITY_VERIFICATION_FAILURE`).
     #[error("security verification failed for {url}: {check}")]
     SecurityVerificationFailure {
         /// The address whose peer failed the check.
@@ -196,6 +197,9 @@ pub enum SecurityCheck {
     RefusedByPeer,
     /// The TLS handshake failed otherwise (no common version or cipher suite, a malformed certificate, ...).
     Handshake,
+    /// A message's WS-Security (XML Signature, timestamp) did not verify: a
+    /// signed reply that is not, or is no longer, what its signer sent.
+    MessageSecurity,
 }
 
 impl SecurityCheck {
@@ -213,6 +217,7 @@ impl SecurityCheck {
             SecurityCheck::WrongPurpose => "the certificate is not for this use",
             SecurityCheck::RefusedByPeer => "the peer refused our certificate (or wanted one)",
             SecurityCheck::Handshake => "the TLS handshake failed",
+            SecurityCheck::MessageSecurity => "the message's WS-Security did not verify",
         }
     }
 }
