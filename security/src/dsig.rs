@@ -28,9 +28,9 @@
 //! signed Body moved into a wrapper, a duplicate ID, or a signed element
 //! inside an unverified wrapper leaves the processed Body unsigned.
 //!
-//! Not yet: RSA-SHA1 (ring verifies it, but webpki does not offer it),
-//! ECDSA, issuer/serial and thumbprint references, signing on the client,
-//! and the host and proxy layers over this core (issue 15 §2).
+//! RSA-SHA1 and SHA-1 digests only with [`VerifyOptions::allow_sha1`]
+//! (ring verifies them over the certificate's key; webpki does not offer
+//! RSA-SHA1). Not yet: ECDSA, issuer/serial and thumbprint references.
 
 use ring::digest;
 use rustls_pki_types::{CertificateDer, UnixTime};
@@ -51,6 +51,11 @@ pub const RSA_SHA256: &str = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
 /// The enveloped-signature transform (allowed before exclusive c14n on an
 /// element that does not hold the signature, where it changes nothing).
 pub const ENVELOPED_SIGNATURE: &str = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
+/// RSA PKCS#1 v1.5 with SHA-1 (XML Signature 1.0): only with
+/// [`VerifyOptions::allow_sha1`].
+pub const RSA_SHA1: &str = "http://www.w3.org/2000/09/xmldsig#rsa-sha1";
+/// SHA-1 as a digest method: only with [`VerifyOptions::allow_sha1`].
+pub const SHA1: &str = "http://www.w3.org/2000/09/xmldsig#sha1";
 /// SHA-256 as a digest method.
 pub const SHA256: &str = "http://www.w3.org/2001/04/xmlenc#sha256";
 /// The `ValueType` of an X.509 v3 `BinarySecurityToken`.
@@ -110,6 +115,8 @@ impl Verified {
 #[derive(Debug)]
 struct Reference {
     id: String,
+    /// A SHA-1 digest rather than SHA-256.
+    sha1: bool,
     /// An enveloped-signature transform came first: a no-op unless the
     /// element holds the signature, which is refused.
     enveloped: bool,
@@ -120,6 +127,8 @@ struct Reference {
 /// `ds:Signature` as read.
 #[derive(Debug)]
 struct Signature {
+    /// RSA-SHA1 rather than RSA-SHA256.
+    sha1: bool,
     prefixes: Vec<String>,
     references: Vec<Reference>,
     value: Vec<u8>,
@@ -149,6 +158,42 @@ pub fn verify_envelope(
     trust_anchors: &[Vec<u8>],
     now: std::time::SystemTime,
 ) -> Read<Verified> {
+    verify_envelope_with(
+        envelope,
+        env_ns,
+        trust_anchors,
+        now,
+        VerifyOptions::default(),
+    )
+}
+
+/// What [`verify_envelope_with`] accepts beyond the defaults.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct VerifyOptions {
+    /// Accept RSA-SHA1 signatures and SHA-1 digests (XML Signature 1.0,
+    /// zeep's and many older stacks' default). SHA-1 is broken for
+    /// collision resistance: an attacker who can choose signed content may
+    /// forge; accept it only from peers that cannot send SHA-256.
+    pub allow_sha1: bool,
+}
+
+impl VerifyOptions {
+    /// With [`allow_sha1`](Self::allow_sha1) set to `allowed`.
+    pub fn allow_sha1(mut self, allowed: bool) -> Self {
+        self.allow_sha1 = allowed;
+        self
+    }
+}
+
+/// [`verify_envelope`] with `options`.
+pub fn verify_envelope_with(
+    envelope: &[u8],
+    env_ns: &str,
+    trust_anchors: &[Vec<u8>],
+    now: std::time::SystemTime,
+    options: VerifyOptions,
+) -> Read<Verified> {
     let security = [
         (env_ns, "Envelope"),
         (env_ns, "Header"),
@@ -158,7 +203,7 @@ pub fn verify_envelope(
     let mut at = security.to_vec();
     at.push((DS, "Signature"));
     let signature_xml = c14n::exclusive_in(envelope, Select::Path(&at), &[]).map_err(invalid)?;
-    let signature = read_signature(&signature_xml.canonical)?;
+    let signature = read_signature(&signature_xml.canonical, options.allow_sha1)?;
 
     // SignedInfo, in its context, under its own PrefixList.
     at.push((DS, "SignedInfo"));
@@ -205,12 +250,24 @@ pub fn verify_envelope(
         None,
     )
     .map_err(|_| SecurityFault::FailedAuthentication)?;
-    cert.verify_signature(
-        webpki::ring::RSA_PKCS1_2048_8192_SHA256,
-        &signed_info.canonical,
-        &signature.value,
-    )
-    .map_err(|_| SecurityFault::FailedCheck)?;
+    if signature.sha1 {
+        // webpki offers no RSA-SHA1; ring verifies it over the certificate's key.
+        let spki = cert.subject_public_key_info();
+        let key = rsa_public_key(&spki).ok_or(SecurityFault::FailedCheck)?;
+        ring::signature::UnparsedPublicKey::new(
+            &ring::signature::RSA_PKCS1_2048_8192_SHA1_FOR_LEGACY_USE_ONLY,
+            key,
+        )
+        .verify(&signed_info.canonical, &signature.value)
+        .map_err(|_| SecurityFault::FailedCheck)?;
+    } else {
+        cert.verify_signature(
+            webpki::ring::RSA_PKCS1_2048_8192_SHA256,
+            &signed_info.canonical,
+            &signature.value,
+        )
+        .map_err(|_| SecurityFault::FailedCheck)?;
+    }
 
     // Then each reference, by position.
     let mut signature_path = security.to_vec();
@@ -223,7 +280,12 @@ pub fn verify_envelope(
             // Removing the signature from the element is not implemented.
             return Err(SecurityFault::UnsupportedAlgorithm);
         }
-        let actual = digest::digest(&digest::SHA256, &found.canonical);
+        let algorithm = if r.sha1 {
+            &digest::SHA1_FOR_LEGACY_USE_ONLY
+        } else {
+            &digest::SHA256
+        };
+        let actual = digest::digest(algorithm, &found.canonical);
         if actual.as_ref() != r.digest.as_slice() {
             return Err(SecurityFault::FailedCheck);
         }
@@ -234,6 +296,30 @@ pub fn verify_envelope(
         certificate: der,
         value: signature.value,
     })
+}
+
+/// The RSAPublicKey (PKCS#1) inside an RSA SubjectPublicKeyInfo (DER, with
+/// its outer SEQUENCE), as ring verifies with; `None` for another key type.
+fn rsa_public_key(spki: &[u8]) -> Option<&[u8]> {
+    /// 1.2.840.113549.1.1.1, rsaEncryption.
+    const RSA_ENCRYPTION: [u8; 9] = [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
+    let (0x30, inner) = crate::signed::Der(spki).next()? else {
+        return None;
+    };
+    let mut fields = crate::signed::Der(inner);
+    let (0x30, algorithm) = fields.next()? else {
+        return None;
+    };
+    let (0x06, oid) = crate::signed::Der(algorithm).next()? else {
+        return None;
+    };
+    let (0x03, bits) = fields.next()? else {
+        return None;
+    };
+    match bits.split_first() {
+        Some((0, key)) if oid == RSA_ENCRYPTION => Some(key),
+        _ => None,
+    }
 }
 
 /// Whether the element at `path` is the signature at `signature` or one of
@@ -251,7 +337,7 @@ fn path_is(path: &[(String, String)], want: &[(&str, &str)]) -> bool {
 }
 
 /// Reads a canonical `ds:Signature` (standalone XML).
-fn read_signature(xml: &[u8]) -> Read<Signature> {
+fn read_signature(xml: &[u8], allow_sha1: bool) -> Read<Signature> {
     let bad = |_| SecurityFault::InvalidSecurity;
     let mut r = XmlReader::new(xml).map_err(bad)?;
     let root = r.root().map_err(bad)?;
@@ -268,7 +354,7 @@ fn read_signature(xml: &[u8]) -> Read<Signature> {
             return Err(SecurityFault::InvalidSecurity);
         }
         if child.is(DS, "SignedInfo") && signed_info.is_none() {
-            signed_info = Some(read_signed_info(&mut r)?);
+            signed_info = Some(read_signed_info(&mut r, allow_sha1)?);
         } else if child.is(DS, "SignatureValue") && value.is_none() {
             value = Some(base64(&mut r, &child)?);
         } else if child.is(DS, "KeyInfo") && key.is_none() {
@@ -279,8 +365,9 @@ fn read_signature(xml: &[u8]) -> Read<Signature> {
             return Err(SecurityFault::InvalidSecurity);
         }
     }
-    let (prefixes, references) = signed_info.ok_or(SecurityFault::InvalidSecurity)?;
+    let (sha1, prefixes, references) = signed_info.ok_or(SecurityFault::InvalidSecurity)?;
     Ok(Signature {
+        sha1,
         prefixes,
         references,
         value: value.ok_or(SecurityFault::InvalidSecurity)?,
@@ -288,19 +375,23 @@ fn read_signature(xml: &[u8]) -> Read<Signature> {
     })
 }
 
-type SignedInfo = (Vec<String>, Vec<Reference>);
+/// (RSA-SHA1, the PrefixList, the references).
+type SignedInfo = (bool, Vec<String>, Vec<Reference>);
 
-fn read_signed_info(r: &mut XmlReader<'_>) -> Read<SignedInfo> {
+fn read_signed_info(r: &mut XmlReader<'_>, allow_sha1: bool) -> Read<SignedInfo> {
     let bad = |_| SecurityFault::InvalidSecurity;
     let mut prefixes = None;
     let mut method = false;
+    let mut sha1 = false;
     let mut references = Vec::new();
     while let Some(child) = r.next_child().map_err(bad)? {
         if child.is(DS, "CanonicalizationMethod") && prefixes.is_none() && references.is_empty() {
             prefixes = Some(read_c14n_method(r, &child)?);
         } else if child.is(DS, "SignatureMethod") && !method {
-            if algorithm(r, &child)? != RSA_SHA256 {
-                return Err(SecurityFault::UnsupportedAlgorithm);
+            match algorithm(r, &child)?.as_str() {
+                RSA_SHA256 => {}
+                RSA_SHA1 if allow_sha1 => sha1 = true,
+                _ => return Err(SecurityFault::UnsupportedAlgorithm),
             }
             r.skip_element().map_err(bad)?;
             method = true;
@@ -308,7 +399,7 @@ fn read_signed_info(r: &mut XmlReader<'_>) -> Read<SignedInfo> {
             if references.len() == MAX_REFERENCES {
                 return Err(SecurityFault::InvalidSecurity);
             }
-            references.push(read_reference(r, &child)?);
+            references.push(read_reference(r, &child, allow_sha1)?);
         } else {
             return Err(SecurityFault::InvalidSecurity);
         }
@@ -317,7 +408,7 @@ fn read_signed_info(r: &mut XmlReader<'_>) -> Read<SignedInfo> {
     if !method || references.is_empty() {
         return Err(SecurityFault::InvalidSecurity);
     }
-    Ok((prefixes, references))
+    Ok((sha1, prefixes, references))
 }
 
 fn algorithm<'a>(r: &XmlReader<'a>, tag: &StartTag<'a>) -> Read<String> {
@@ -348,7 +439,11 @@ fn read_c14n_method<'a>(r: &mut XmlReader<'a>, tag: &StartTag<'a>) -> Read<Vec<S
     Ok(prefixes.unwrap_or_default())
 }
 
-fn read_reference<'a>(r: &mut XmlReader<'a>, tag: &StartTag<'a>) -> Read<Reference> {
+fn read_reference<'a>(
+    r: &mut XmlReader<'a>,
+    tag: &StartTag<'a>,
+    allow_sha1: bool,
+) -> Read<Reference> {
     let bad = |_| SecurityFault::InvalidSecurity;
     let uri = r
         .attribute(tag, "", "URI")
@@ -362,6 +457,7 @@ fn read_reference<'a>(r: &mut XmlReader<'a>, tag: &StartTag<'a>) -> Read<Referen
     let mut prefixes = None;
     let mut enveloped = false;
     let mut digest_ok = false;
+    let mut sha1 = false;
     let mut value = None;
     while let Some(child) = r.next_child().map_err(bad)? {
         if child.is(DS, "Transforms") && prefixes.is_none() {
@@ -382,14 +478,21 @@ fn read_reference<'a>(r: &mut XmlReader<'a>, tag: &StartTag<'a>) -> Read<Referen
             }
             prefixes = Some(one.ok_or(SecurityFault::UnsupportedAlgorithm)?);
         } else if child.is(DS, "DigestMethod") && !digest_ok {
-            if algorithm(r, &child)? != SHA256 {
-                return Err(SecurityFault::UnsupportedAlgorithm);
+            match algorithm(r, &child)?.as_str() {
+                SHA256 => {}
+                SHA1 if allow_sha1 => sha1 = true,
+                _ => return Err(SecurityFault::UnsupportedAlgorithm),
             }
             r.skip_element().map_err(bad)?;
             digest_ok = true;
         } else if child.is(DS, "DigestValue") && digest_ok && value.is_none() {
             let v = base64(r, &child)?;
-            if v.len() != digest::SHA256.output_len() {
+            let len = if sha1 {
+                digest::SHA1_FOR_LEGACY_USE_ONLY.output_len()
+            } else {
+                digest::SHA256.output_len()
+            };
+            if v.len() != len {
                 return Err(SecurityFault::InvalidSecurity);
             }
             value = Some(v);
@@ -399,6 +502,7 @@ fn read_reference<'a>(r: &mut XmlReader<'a>, tag: &StartTag<'a>) -> Read<Referen
     }
     Ok(Reference {
         id,
+        sha1,
         enveloped,
         prefixes: prefixes.ok_or(SecurityFault::InvalidSecurity)?,
         digest: value.ok_or(SecurityFault::InvalidSecurity)?,

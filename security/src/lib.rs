@@ -163,8 +163,11 @@
 //! `CallInfo::reply_envelope`) and fails the call with
 //! `Error::SecurityVerificationFailure` when it does not pass.
 //!
-//! Not yet: RSA-SHA1 (for old peers: webpki offers no RSA-SHA1
-//! verification), ECDSA keys, issuer/serial and thumbprint key references,
+//! RSA-SHA1 signatures and SHA-1 digests (XML Signature 1.0, zeep's
+//! default) are verified only where allowed
+//! ([`SignatureValidator::allow_sha1`], through ring: webpki offers no
+//! RSA-SHA1). Not yet: signing with RSA-SHA1 (ring signs RSA with SHA-2
+//! only), ECDSA keys, issuer/serial and thumbprint key references,
 //! encryption.
 
 use std::sync::Arc;

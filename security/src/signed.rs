@@ -68,6 +68,7 @@ pub struct SignatureValidator {
     principal: Box<MapPrincipal>,
     require_timestamp: bool,
     detect_replays: bool,
+    options: dsig::VerifyOptions,
     freshness: Duration,
     clock_skew: Duration,
     clock: Clock,
@@ -98,6 +99,7 @@ impl SignatureValidator {
             principal: Box::new(|s: &VerifiedSigner| s.common_name.clone().map(Principal::new)),
             require_timestamp: true,
             detect_replays: true,
+            options: dsig::VerifyOptions::default(),
             freshness: Duration::from_secs(300),
             clock_skew: Duration::from_secs(300),
             clock: Arc::new(SystemTime::now),
@@ -134,6 +136,15 @@ impl SignatureValidator {
     /// How far the sender's clock may be off ours, either way.
     pub fn clock_skew(mut self, skew: Duration) -> Self {
         self.clock_skew = skew;
+        self
+    }
+
+    /// Whether RSA-SHA1 signatures and SHA-1 digests are accepted (default
+    /// false: `wsse:UnsupportedAlgorithm`). zeep and other XML Signature 1.0
+    /// stacks sign so by default; see [`dsig::VerifyOptions::allow_sha1`]
+    /// for the risk.
+    pub fn allow_sha1(mut self, allowed: bool) -> Self {
+        self.options = self.options.allow_sha1(allowed);
         self
     }
 
@@ -183,7 +194,8 @@ impl SignatureValidator {
             return Err(SecurityFault::InvalidSecurity);
         }
         let env_ns = request.envelope.namespace();
-        let verified = dsig::verify_envelope(envelope, env_ns, &self.anchors, now)?;
+        let verified =
+            dsig::verify_envelope_with(envelope, env_ns, &self.anchors, now, self.options)?;
         if !verified.covers(&[(env_ns, "Envelope"), (env_ns, "Body")]) {
             return Err(SecurityFault::InvalidSecurity);
         }
@@ -326,7 +338,7 @@ pub fn common_name(der: &[u8]) -> Option<String> {
 
 /// A reader of DER TLVs (short tags only, as a Name has), over bytes
 /// webpki already parsed; stops at anything malformed.
-struct Der<'a>(&'a [u8]);
+pub(crate) struct Der<'a>(pub(crate) &'a [u8]);
 
 impl<'a> Iterator for Der<'a> {
     type Item = (u8, &'a [u8]);

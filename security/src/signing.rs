@@ -24,7 +24,6 @@ use crate::{Clock, ns, time};
 
 /// IDs the layer gives what it signs (an NCName each, unlikely in a body).
 const BODY_ID: &str = "wws-Body";
-const TIMESTAMP_ID: &str = "wws-Timestamp";
 const TOKEN_ID: &str = "wws-X509";
 
 /// A certificate and its RSA private key, for signing.
@@ -86,7 +85,8 @@ impl X509Credentials {
 /// [`UsernameTokenLayer`](crate::UsernameTokenLayer) wrote, else a new one
 /// marked `mustUnderstand="1"`): the certificate as a
 /// `BinarySecurityToken`, a `wsu:Timestamp` (unless the header has one
-/// already), and a `ds:Signature` over the Body, the Timestamp and, when
+/// already), and a `ds:Signature` over the Body, the Timestamp, an earlier
+/// layer's `UsernameToken` (where it has a `wsu:Id`) and, when
 /// the message uses WS-Addressing, each addressing header the writer puts
 /// on (Action, To, MessageID, RelatesTo, ReplyTo, FaultTo): RSA-SHA256 of
 /// `SignedInfo`, SHA-256 digests, exclusive c14n, key info a
@@ -178,7 +178,7 @@ impl SigningLayer {
                 && h.name.local == "Security"
                 && is_targeted(envelope, h.role.as_deref())
         });
-        let (open, mut children, timestamp_id) = match existing {
+        let (open, mut children, timestamp_id, token_ids) = match existing {
             Some(i) => split_header(&request.headers[i].xml)?,
             None => (
                 format!(
@@ -189,6 +189,7 @@ impl SigningLayer {
                 ),
                 String::new(),
                 None,
+                Vec::new(),
             ),
         };
         let (close, existing_children) = children
@@ -206,16 +207,28 @@ impl SigningLayer {
         let timestamp_id = match timestamp_id {
             Some(id) => id,
             None => {
+                // A random ID: it is part of the signed Timestamp, so two
+                // requests alike in the same millisecond still differ in
+                // their signatures (and neither is taken for a replay).
+                let mut random = [0u8; 16];
+                ring::rand::SecureRandom::fill(&self.rng, &mut random)
+                    .map_err(|_| Error::invalid_format("no random bytes for the Timestamp's ID"))?;
+                let id: String = std::iter::once("TS-".to_owned())
+                    .chain(random.iter().map(|b| format!("{b:02x}")))
+                    .collect();
                 ours.push_str(&format!(
-                    "<wsu:Timestamp xmlns:wsu=\"{wsu}\" wsu:Id=\"{TIMESTAMP_ID}\"><wsu:Created>{c}</wsu:Created><wsu:Expires>{e}</wsu:Expires></wsu:Timestamp>",
+                    "<wsu:Timestamp xmlns:wsu=\"{wsu}\" wsu:Id=\"{id}\"><wsu:Created>{c}</wsu:Created><wsu:Expires>{e}</wsu:Expires></wsu:Timestamp>",
                     wsu = ns::WSU,
                     c = time::format_utc(now),
                     e = time::format_utc(now + self.ttl),
                 ));
-                TIMESTAMP_ID.to_owned()
+                id
             }
         };
         refs.push(timestamp_id);
+        // An earlier layer's UsernameToken is signed too (its nonce makes
+        // each signature unique where the Timestamp is that layer's).
+        refs.extend(token_ids);
         let assemble = |digests: &[String], value: &str| -> Result<(String, String)> {
             let signed_info = signed_info(&refs, digests)?;
             let header = format!(
@@ -303,9 +316,10 @@ fn signed_info(refs: &[String], digests: &[String]) -> Result<String> {
     Ok(x)
 }
 
-/// An earlier layer's `Security` header as (its start tag, the rest), and
-/// the `wsu:Id` of its `Timestamp` if it has one.
-fn split_header(xml: &[u8]) -> Result<(String, String, Option<String>)> {
+/// An earlier layer's `Security` header as (its start tag, the rest), the
+/// `wsu:Id` of its `Timestamp` if it has one, and those of its
+/// `UsernameToken`s.
+fn split_header(xml: &[u8]) -> Result<(String, String, Option<String>, Vec<String>)> {
     let text = std::str::from_utf8(xml)
         .map_err(|_| Error::invalid_format("the Security header is not UTF-8"))?;
     let mut r = XmlReader::new(xml)?;
@@ -315,10 +329,16 @@ fn split_header(xml: &[u8]) -> Result<(String, String, Option<String>)> {
         let tag = text.trim_end();
         let open = tag.strip_suffix("/>").unwrap_or(tag);
         let name = root.raw_name();
-        return Ok((format!("{open}>"), format!("</{name}>"), None));
+        return Ok((format!("{open}>"), format!("</{name}>"), None, Vec::new()));
     }
     let mut timestamp = None;
+    let mut tokens = Vec::new();
     while let Some(child) = r.next_child()? {
+        if child.is(ns::WSSE, "UsernameToken")
+            && let Some(id) = r.attribute(&child, ns::WSU, "Id")
+        {
+            tokens.push(id.into_owned());
+        }
         if child.is(ns::WSU, "Timestamp") {
             let id = r.attribute(&child, ns::WSU, "Id").ok_or_else(|| {
                 Error::invalid_format("the Security header's Timestamp has no wsu:Id to sign")
@@ -345,7 +365,12 @@ fn split_header(xml: &[u8]) -> Result<(String, String, Option<String>)> {
         })
         .map(|(i, _)| i + 1)
         .ok_or_else(|| Error::invalid_format("the Security header has no start tag"))?;
-    Ok((text[..end].to_owned(), text[end..].to_owned(), timestamp))
+    Ok((
+        text[..end].to_owned(),
+        text[end..].to_owned(),
+        timestamp,
+        tokens,
+    ))
 }
 
 fn base64(bytes: &[u8]) -> Result<String> {

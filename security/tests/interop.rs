@@ -92,14 +92,21 @@ async fn zeep_username_tokens_authenticate_against_our_host() {
 
 /// zeep (python-xmlsec) signs Add with RSA-SHA256 over Body and Timestamp,
 /// its certificate in a BinarySecurityToken: our host verifies it and
-/// answers; zeep's default RSA-SHA1 and a signer of another CA are refused
-/// with faults.
+/// answers; zeep's default RSA-SHA1 is refused, or answered where the host
+/// allows SHA-1; a signer of another CA is refused with a fault.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn zeep_signatures_verify_on_our_host() {
+    for allow_sha1 in [false, true] {
+        zeep_signatures(allow_sha1).await;
+    }
+}
+
+/// zeep's signed calls against a host that allows RSA-SHA1 or not.
+async fn zeep_signatures(allow_sha1: bool) {
     let trusted = pki_for("interop CA", "zeep client");
     let other = pki_for("untrusted CA", "zeep client");
     let host = ServiceHost::builder(([127, 0, 0, 1], 0).into())
-        .layer(SignatureValidator::new([trusted.ca_der.clone()]))
+        .layer(SignatureValidator::new([trusted.ca_der.clone()]).allow_sha1(allow_sha1))
         .build()
         .expect("host");
     for e in Calculator::new().endpoints() {
@@ -136,6 +143,9 @@ async fn zeep_signatures_verify_on_our_host() {
     ])
     .args([key.as_os_str(), other_cert.as_os_str()])
     .env("PYTHONDONTWRITEBYTECODE", "1");
+    if allow_sha1 {
+        cmd.env("WWS_ZEEP_SHA1", "accepted");
+    }
     run_peer("zeep X.509 signature", cmd, 3).await;
     let _ = std::fs::remove_dir_all(&dir);
     host.close().await.expect("close");

@@ -240,3 +240,44 @@ fn an_element_is_canonicalized_in_its_namespace_context() {
     );
     assert!(exclusive_in(doc, Select::Id("nope"), &[]).is_err());
 }
+
+#[test]
+fn zeep_s_envelopes_verify_and_sha1_only_when_allowed() {
+    // Signed by zeep 4.3.3 / python-xmlsec 1.3.17 (`zeep_signature.py
+    // selftest`) for the test key, under a CA whose key was thrown away.
+    let ca = include_bytes!("data/zeep-fixture-ca.der").to_vec();
+    let anchors = std::slice::from_ref(&ca);
+    let sha256 = include_bytes!("data/zeep-rsa-sha256-signed.xml");
+    let sha1 = include_bytes!("data/zeep-rsa-sha1-signed.xml");
+    let now = SystemTime::now();
+    let v = dsig::verify_envelope(sha256, SOAP11, anchors, now).expect("zeep's SHA-256 verifies");
+    assert!(v.covers(&BODY_PATH) && v.covers(&TS_PATH));
+    assert_eq!(
+        dsig::verify_envelope(sha1, SOAP11, anchors, now).expect_err("refused"),
+        SecurityFault::UnsupportedAlgorithm
+    );
+    let legacy = dsig::VerifyOptions::default().allow_sha1(true);
+    let v = dsig::verify_envelope_with(sha1, SOAP11, anchors, now, legacy).expect("allowed");
+    assert!(v.covers(&BODY_PATH) && v.covers(&TS_PATH));
+    let text = std::str::from_utf8(sha1).expect("utf-8");
+    let tampered = text.replace(">1.5<", ">100<");
+    assert_ne!(tampered, text);
+    assert_eq!(
+        dsig::verify_envelope_with(tampered.as_bytes(), SOAP11, anchors, now, legacy)
+            .expect_err("changed"),
+        SecurityFault::FailedCheck
+    );
+    // A changed signature value fails the RSA-SHA1 check itself.
+    let at = text.find("<SignatureValue>").expect("value") + "<SignatureValue>".len();
+    let flipped = if text.as_bytes()[at] == b'A' {
+        "B"
+    } else {
+        "A"
+    };
+    let forged = format!("{}{flipped}{}", &text[..at], &text[at + 1..]);
+    assert_eq!(
+        dsig::verify_envelope_with(forged.as_bytes(), SOAP11, anchors, now, legacy)
+            .expect_err("forged"),
+        SecurityFault::FailedCheck
+    );
+}

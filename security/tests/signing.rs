@@ -129,10 +129,10 @@ async fn our_signed_calls_pass_our_host_in_both_soap_versions() {
                 .layer(SigningLayer::new(credentials(&pki))),
         )
         .await;
-        for _ in 0..3 {
-            // Each call is signed afresh (a replay would be refused).
-            let name = who(&proxy, CallOptions::new()).await.expect("signed call");
-            assert_eq!(name, "Billing Client (saw Security)");
+        // Each call is signed afresh (a replay would be refused), also 32 at once.
+        let calls = (0..32).map(|_| who(&proxy, CallOptions::new()));
+        for name in futures_join(calls).await {
+            assert_eq!(name.expect("signed call"), "Billing Client (saw Security)");
         }
         proxy.close().await.expect("close");
         host.close().await.expect("close");
@@ -239,4 +239,54 @@ async fn signed_replies_are_verified_by_the_proxy() {
             host.close().await.expect("close");
         }
     }
+}
+
+#[test]
+fn two_requests_alike_at_the_same_instant_are_not_taken_for_replays() {
+    let pki = pki_for("test CA", "client");
+    let at = SystemTime::now();
+    let layer = SigningLayer::new(credentials(&pki)).clock(move || at);
+    let validator = SignatureValidator::new([pki.ca_der.clone()]).clock(move || at);
+    for _ in 0..2 {
+        let mut m = Message::from_body(
+            EnvelopeVersion::Soap11,
+            AddressingVersion::Transport,
+            "urn:example:who/WhoAmI",
+            &WhoAmI {},
+        )
+        .expect("message");
+        layer.sign(&mut m).expect("signs");
+        let wire = m.to_bytes().expect("writes");
+        let read = Message::read(&wire, &wws_core::ReaderQuotas::default()).expect("reads");
+        validator
+            .validate(&read, &wire)
+            .expect("the same request at the same instant is signed anew");
+    }
+}
+
+/// Runs `calls` concurrently on this task and gives their results in order.
+async fn futures_join<F: std::future::Future>(calls: impl Iterator<Item = F>) -> Vec<F::Output> {
+    let mut set = Vec::new();
+    for c in calls {
+        set.push(Box::pin(c));
+    }
+    let mut out: Vec<Option<F::Output>> = set.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (f, slot) in set.iter_mut().zip(out.iter_mut()) {
+            if slot.is_none() {
+                match f.as_mut().poll(cx) {
+                    std::task::Poll::Ready(v) => *slot = Some(v),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    out.into_iter().map(|o| o.expect("done")).collect()
 }

@@ -6,7 +6,8 @@ Usage:
       Calls Add(1.5, 2.25) on the service's first port, signed by
       zeep.wsse.signature.BinarySignature over Body and a wsu:Timestamp:
       RSA-SHA256/SHA256 must answer 3.75 (`signed-sha256`); zeep's default
-      RSA-SHA1/SHA1 must raise a Fault (`sha1-refused`); with OTHER key and
+      RSA-SHA1/SHA1 must raise a Fault (`sha1-refused`), or answer 3.75
+      when WWS_ZEEP_SHA1=accepted (`sha1-accepted`); with OTHER key and
       cert (one the host does not trust) it must raise a Fault
       (`untrusted-refused`).
   zeep_signature.py verify CERT_PEM < envelope.xml
@@ -25,6 +26,7 @@ be imported.
 """
 
 import datetime
+import os
 import sys
 
 try:
@@ -129,7 +131,22 @@ def client_mode(args):
         failed += 1
         print(f"FAIL {case}: {exc!r}")
 
-    refused = [("sha1-refused", key, cert, False)]
+    refused = []
+    if os.environ.get("WWS_ZEEP_SHA1") == "accepted":
+        # A host that allows RSA-SHA1/SHA-1 (zeep's default) must answer.
+        case = "sha1-accepted"
+        try:
+            result = call(signer(key, cert, False))
+            if result == 3.75:
+                print(f"PASS {case}")
+            else:
+                failed += 1
+                print(f"FAIL {case}: Add = {result!r}")
+        except Exception as exc:  # noqa: BLE001
+            failed += 1
+            print(f"FAIL {case}: {exc!r}")
+    else:
+        refused.append(("sha1-refused", key, cert, False))
     if len(args) == 5:
         refused.append(("untrusted-refused", args[3], args[4], True))
     for case, k, c, sha256 in refused:
