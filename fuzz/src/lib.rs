@@ -8,4 +8,5 @@ pub mod core_targets;
 pub mod derive_target;
 pub mod http_target;
 pub mod security_target;
+pub mod signature_target;
 pub mod wsdl_target;

@@ -20,13 +20,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// The fuzz targets (`fuzz/fuzz_targets/<name>.rs`).
-pub const TARGETS: [&str; 7] = [
+pub const TARGETS: [&str; 8] = [
     "message_read",
     "typed_body",
     "roundtrip",
     "derive_reader",
     "http_request",
     "wssecurity_header",
+    "signed_envelope",
     "wsdl_reader",
 ];
 
