@@ -74,6 +74,22 @@ impl TestCa {
         self.sign(params)
     }
 
+    /// A client certificate whose subject common name is `name`, for the
+    /// given key (PEM): an RSA key for X.509 message signatures, which
+    /// rcgen cannot generate on ring.
+    pub fn client_for_key(&self, name: &str, key_pem: &str) -> Pem {
+        let mut params = CertificateParams::new(Vec::<String>::new()).expect("client params");
+        params.distinguished_name.push(DnType::CommonName, name);
+        params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+        let key = KeyPair::from_pem(key_pem).expect("key pem");
+        let cert = params.signed_by(&key, &self.issuer).expect("sign");
+        Pem {
+            cert: cert.pem(),
+            key: key_pem.to_owned(),
+            der: cert.der().to_vec(),
+        }
+    }
+
     /// A client certificate whose subject common name is `name`.
     pub fn client(&self, name: &str) -> Pem {
         let mut params = CertificateParams::new(Vec::<String>::new()).expect("client params");

@@ -10,6 +10,8 @@
 //!   SOAP 1.2 at `/calculator12`);
 //! - `host-username`: `host` with the WS-Security `UsernameTokenValidator`
 //!   layer (user [`BENCH_USER`]);
+//! - `host-signed CA.pem`: `host` with the WS-Security `SignatureValidator`
+//!   layer trusting that CA (X.509 signed requests);
 //! - `host-reporting`: the same with the reporting `Delay`
 //!   ([`super::calc::reporting_calculator`]).
 //!
@@ -59,10 +61,17 @@ pub fn serve_if_asked() -> Option<ExitCode> {
                 _ => Err("usage: serve floor-tls CERT.pem KEY.pem".to_owned()),
             },
             "host" => serve_host(calc::calculator()).await,
-            "host-username" => serve_host_with(calc::calculator(), true).await,
+            "host-username" => serve_host_with(calc::calculator(), Security::UsernameToken).await,
+            "host-signed" => match rest.as_slice() {
+                [ca] => match std::fs::read(ca) {
+                    Ok(pem) => serve_host_with(calc::calculator(), Security::Signature(pem)).await,
+                    Err(e) => Err(format!("{ca}: {e}")),
+                },
+                _ => Err("usage: serve host-signed CA.pem".to_owned()),
+            },
             "host-reporting" => serve_host(calc::reporting_calculator()).await,
             other => Err(format!(
-                "unknown server kind {other:?} (floor, floor-h2, floor-tls, host, host-username, host-reporting)"
+                "unknown server kind {other:?} (floor, floor-h2, floor-tls, host, host-username, host-signed, host-reporting)"
             )),
         }
     });
@@ -113,13 +122,22 @@ async fn serve_floor_tls(cert: &std::path::Path, key: &std::path::Path) -> Resul
 }
 
 async fn serve_host(contract: Contract) -> Result<(), String> {
-    serve_host_with(contract, false).await
+    serve_host_with(contract, Security::None).await
+}
+
+/// The WS-Security layer of a bench host.
+enum Security {
+    None,
+    /// `UsernameTokenValidator` for [`BENCH_USER`].
+    UsernameToken,
+    /// `SignatureValidator` trusting the CA of this PEM.
+    Signature(Vec<u8>),
 }
 
 /// The user `bench_security` calls as (`host-username`).
 pub const BENCH_USER: (&str, &str) = ("bench", "bench-secret");
 
-async fn serve_host_with(contract: Contract, username_token: bool) -> Result<(), String> {
+async fn serve_host_with(contract: Contract, security: Security) -> Result<(), String> {
     let mut props = {
         let mut props = ServiceHostProperties::default();
         props.max_concurrency = MAX_CONNECTIONS;
@@ -129,13 +147,25 @@ async fn serve_host_with(contract: Contract, username_token: bool) -> Result<(),
     // And as many HTTP/2 streams on one connection (bench_h2's pending calls).
     props.listener.http2.max_concurrent_streams = MAX_CONNECTIONS as u32;
     let mut builder = ServiceHost::builder(SocketAddr::from(([127, 0, 0, 1], 0))).properties(props);
-    if username_token {
-        let users = |name: &str| {
-            (name == BENCH_USER.0).then(|| {
-                wws_security::UserEntry::new(BENCH_USER.1, wws_security::Principal::new("Bench"))
-            })
-        };
-        builder = builder.layer(wws_security::UsernameTokenValidator::new(users));
+    match security {
+        Security::None => {}
+        Security::UsernameToken => {
+            let users = |name: &str| {
+                (name == BENCH_USER.0).then(|| {
+                    wws_security::UserEntry::new(
+                        BENCH_USER.1,
+                        wws_security::Principal::new("Bench"),
+                    )
+                })
+            };
+            builder = builder.layer(wws_security::UsernameTokenValidator::new(users));
+        }
+        Security::Signature(pem) => {
+            use rustls_pki_types::CertificateDer;
+            use rustls_pki_types::pem::PemObject;
+            let ca = CertificateDer::from_pem_slice(&pem).map_err(|e| format!("CA PEM: {e}"))?;
+            builder = builder.layer(wws_security::SignatureValidator::new([ca.to_vec()]));
+        }
     }
     let host = builder.build().map_err(|e| e.to_string())?;
     let endpoint = |path: &str, version| {

@@ -11,7 +11,11 @@
 //!    1 MiB Echo body, against a bare SHA-256 of its bytes (ring, the same
 //!    provider): what digesting a signed body costs over hashing it.
 //!
-//! A signed Add (X.509) is not measured: the stack does not sign yet.
+//! 3. Per call, an X.509 signed request: the same `Add` from a proxy with
+//!    `SigningLayer` (RSA-2048, SHA-256, Body and Timestamp) to a host with
+//!    `SignatureValidator` (`serve host-signed CA.pem`), against plain calls
+//!    in the same run, as 1.
+//!
 //! `WWS_BENCH_SECONDS` (default 10), `WWS_BENCH_ROUNDS` (default 3). Prints
 //! markdown on stdout, progress on stderr; asserts nothing.
 
@@ -19,13 +23,18 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use wws_core::{AddressingVersion, EnvelopeVersion};
-use wws_proxy::{ProxyProperties, ServiceProxy};
-use wws_security::{UsernameCredentials, UsernameTokenLayer};
+use wws_proxy::{ProxyBuilder, ProxyProperties, ServiceProxy};
+use wws_security::{SigningLayer, UsernameCredentials, UsernameTokenLayer, X509Credentials};
 use wws_tests::bench::client::{Tally, proxy_add_round};
 use wws_tests::bench::process::ChildServer;
 use wws_tests::bench::serve::BENCH_USER;
 use wws_tests::bench::table::thousands;
 use wws_tests::bench::{Config, Table, median, process};
+use wws_tests::pki::{PemFiles, TestCa};
+
+/// The X.509 signer's key: the test-only RSA key of wws-security's tests
+/// (rcgen cannot generate RSA keys on ring).
+const SIGNER_KEY: &str = include_str!("../../../security/tests/data/rsa-2048-test-key.pem");
 
 const CALLERS: usize = 32;
 const PATH: &str = "/calculator";
@@ -41,50 +50,95 @@ async fn run() -> Result<(), String> {
     let began = Instant::now();
     let load = wws_tests::bench::limits::Load::start();
     println!(
-        "WS-Security costs (issue 15 §5): a digest UsernameToken per call, and exclusive c14n of a 1 MiB body; each against its floor in the same run. {}.\n",
+        "WS-Security costs (issue 15 §5): a digest UsernameToken per call, an X.509 signed call, and exclusive c14n of a 1 MiB body; each against its floor in the same run. {}.\n",
         config.describe()
     );
-    username_token(&config).await?;
+    let digest =
+        || UsernameTokenLayer::new(UsernameCredentials::digest(BENCH_USER.0, BENCH_USER.1));
+    per_call(
+        &config,
+        &Secured {
+            title: "Digest UsernameToken per call",
+            row: "digest UsernameToken + Timestamp",
+            host: ("host with UsernameTokenValidator", vec!["serve".into(), "host-username".into()]),
+            layer: &|b: ProxyBuilder| b.layer(digest()),
+            note: "the proxy's `UsernameTokenLayer` (PasswordDigest: SHA-1 of a fresh 16-byte nonce, Created and the password; a `wsu:Timestamp`) against the host's `UsernameTokenValidator` (freshness window, replay cache, constant-time check)",
+        },
+    )
+    .await?;
+    let ca = TestCa::new("bench CA");
+    let signer = ca.client_for_key("bench client", SIGNER_KEY);
+    let files = PemFiles::new("bench-security");
+    let ca_file = files.write("ca.pem", &ca.cert_pem);
+    let credentials = X509Credentials::from_pem(signer.cert.as_bytes(), signer.key.as_bytes())
+        .map_err(|e| e.to_string())?;
+    per_call(
+        &config,
+        &Secured {
+            title: "X.509 signed call",
+            row: "signed (RSA-2048 SHA-256: Body, Timestamp)",
+            host: (
+                "host with SignatureValidator",
+                vec!["serve".into(), "host-signed".into(), ca_file.display().to_string()],
+            ),
+            layer: &|b: ProxyBuilder| b.layer(SigningLayer::new(credentials.clone())),
+            note: "the proxy's `SigningLayer` (a BinarySecurityToken, a Timestamp, exclusive c14n and SHA-256 digests of Body and Timestamp as written, RSA-SHA256 over SignedInfo) against the host's `SignatureValidator` (certificate verified up to the CA on every call, digests by position, replay cache of signature values)",
+        },
+    )
+    .await?;
     c14n(&config)?;
     println!("{}", load.note());
     println!("- Took {:.0} s.", began.elapsed().as_secs_f64());
     Ok(())
 }
 
-async fn open_proxy(addr: std::net::SocketAddr, secured: bool) -> Result<ServiceProxy, String> {
+async fn open_proxy(
+    addr: std::net::SocketAddr,
+    layer: Option<&dyn Fn(ProxyBuilder) -> ProxyBuilder>,
+) -> Result<ServiceProxy, String> {
     let mut props = ProxyProperties::default();
     props.max_call_pool_size = CALLERS;
     let mut builder = ServiceProxy::builder(&format!("http://{addr}{PATH}"))
         .envelope(EnvelopeVersion::Soap11)
         .addressing(AddressingVersion::Transport)
         .properties(props);
-    if secured {
-        builder = builder.layer(UsernameTokenLayer::new(UsernameCredentials::digest(
-            BENCH_USER.0,
-            BENCH_USER.1,
-        )));
+    if let Some(layer) = layer {
+        builder = layer(builder);
     }
     let proxy = builder.build().map_err(|e| e.to_string())?;
     proxy.open().await.map_err(|e| format!("open: {e}"))?;
     Ok(proxy)
 }
 
-async fn username_token(config: &Config) -> Result<(), String> {
+/// A secured kind of call, measured against plain calls.
+struct Secured<'a> {
+    title: &'static str,
+    row: &'static str,
+    /// The secured host's name and its `serve` arguments.
+    host: (&'static str, Vec<String>),
+    /// Adds the proxy's layer.
+    layer: &'a dyn Fn(ProxyBuilder) -> ProxyBuilder,
+    note: &'static str,
+}
+
+async fn per_call(config: &Config, secured_kind: &Secured<'_>) -> Result<(), String> {
     let plain_host = ChildServer::start(
         "host",
         process::this_program(&["serve", "host"])?,
         START_WITHIN,
     )
     .map_err(|e| e.to_string())?;
+    let args: Vec<&str> = secured_kind.host.1.iter().map(String::as_str).collect();
     let secured_host = ChildServer::start(
-        "host with UsernameTokenValidator",
-        process::this_program(&["serve", "host-username"])?,
+        secured_kind.host.0,
+        process::this_program(&args)?,
         START_WITHIN,
     )
     .map_err(|e| e.to_string())?;
-    let plain = open_proxy(plain_host.addr(), false).await?;
-    let secured = open_proxy(secured_host.addr(), true).await?;
-    eprintln!("UsernameToken: warm-up");
+    let plain = open_proxy(plain_host.addr(), None).await?;
+    let secured = open_proxy(secured_host.addr(), Some(secured_kind.layer)).await?;
+    let what = secured_kind.title;
+    eprintln!("{what}: warm-up");
     proxy_add_round(&plain, CALLERS, SLICE).await;
     proxy_add_round(&secured, CALLERS, SLICE).await;
     let me = std::process::id();
@@ -94,7 +148,7 @@ async fn username_token(config: &Config) -> Result<(), String> {
     let (mut plain_t, mut secured_t) = (Vec::new(), Vec::new());
     for r in 0..config.rounds {
         eprintln!(
-            "UsernameToken: round {}/{} ({slices} slices of {SLICE:?} each)",
+            "{what}: round {}/{} ({slices} slices of {SLICE:?} each)",
             r + 1,
             config.rounds
         );
@@ -118,7 +172,7 @@ async fn username_token(config: &Config) -> Result<(), String> {
             }
         }
         eprintln!(
-            "  plain {:.0} calls/s; UsernameToken {:.0} calls/s ({} errors)",
+            "  plain {:.0} calls/s; secured {:.0} calls/s ({} errors)",
             p.rate(),
             s.rate(),
             s.errors
@@ -155,7 +209,7 @@ async fn username_token(config: &Config) -> Result<(), String> {
         format!("{:.2}×", median(&r))
     };
     t.row(&[
-        "digest UsernameToken + Timestamp".to_owned(),
+        secured_kind.row.to_owned(),
         thousands(median(&rates(&secured_t))),
         format!("{:.1}", median(&client(&secured_t))),
         format!("{:.1}", median(&server(&secured_t))),
@@ -174,11 +228,12 @@ async fn username_token(config: &Config) -> Result<(), String> {
         String::new(),
         "1.00×".to_owned(),
     ]);
-    println!("### Digest UsernameToken per call\n");
+    println!("### {what}\n");
     print!("{}", t.render());
     println!();
     println!(
-        "- SOAP 1.1 `Add` over HTTP/1.1 on loopback, {CALLERS} callers, each reply checked; the proxy's `UsernameTokenLayer` (PasswordDigest: SHA-1 of a fresh 16-byte nonce, Created and the password; a `wsu:Timestamp`) against the host's `UsernameTokenValidator` (freshness window, replay cache, constant-time check). Costs are medians of per-round differences in CPU per call.\n"
+        "- SOAP 1.1 `Add` over HTTP/1.1 on loopback, {CALLERS} callers, each reply checked; {}. Costs are medians of per-round differences in CPU per call.\n",
+        secured_kind.note
     );
     Ok(())
 }
