@@ -30,7 +30,9 @@
 //!
 //! RSA-SHA1 and SHA-1 digests only with [`VerifyOptions::allow_sha1`]
 //! (ring verifies them over the certificate's key; webpki does not offer
-//! RSA-SHA1). Not yet: ECDSA, issuer/serial and thumbprint references.
+//! RSA-SHA1). A `wsse:KeyIdentifier` thumbprint (SHA-1 of the
+//! certificate) names one of [`VerifyOptions::known_certificates`]. Not
+//! yet: ECDSA, issuer/serial references.
 
 use ring::digest;
 use rustls_pki_types::{CertificateDer, UnixTime};
@@ -61,6 +63,11 @@ pub const SHA256: &str = "http://www.w3.org/2001/04/xmlenc#sha256";
 /// The `ValueType` of an X.509 v3 `BinarySecurityToken`.
 pub const X509V3: &str =
     "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-x509-token-profile-1.0#X509v3";
+
+/// The `ValueType` of a `wsse:KeyIdentifier` holding the SHA-1 of a
+/// certificate (WSS X.509 Token Profile 1.1 §3.2).
+pub const THUMBPRINT_SHA1: &str =
+    "http://docs.oasis-open.org/wss/oasis-wss-soap-message-security-1.1#ThumbprintSHA1";
 
 /// Most `Reference`s a signature may have; more is refused before any digest.
 pub const MAX_REFERENCES: usize = 16;
@@ -141,6 +148,8 @@ enum KeyRef {
     Token(String),
     /// The certificate itself.
     Certificate(Vec<u8>),
+    /// A known certificate, by the SHA-1 of its DER.
+    Thumbprint(Vec<u8>),
 }
 
 /// Verifies the signature of the `wsse:Security` header of `envelope` (the
@@ -163,14 +172,18 @@ pub fn verify_envelope(
         env_ns,
         trust_anchors,
         now,
-        VerifyOptions::default(),
+        &VerifyOptions::default(),
     )
 }
 
 /// What [`verify_envelope_with`] accepts beyond the defaults.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct VerifyOptions {
+    /// Certificates (DER) a signature may name by thumbprint instead of
+    /// carrying one: the signer's certificate is looked up here, then
+    /// verified up to the trust anchors like any other.
+    pub known_certificates: Vec<Vec<u8>>,
     /// Accept RSA-SHA1 signatures and SHA-1 digests (XML Signature 1.0,
     /// zeep's and many older stacks' default). SHA-1 is broken for
     /// collision resistance: an attacker who can choose signed content may
@@ -179,6 +192,13 @@ pub struct VerifyOptions {
 }
 
 impl VerifyOptions {
+    /// With `certificates` (DER) as the [known
+    /// ones](Self::known_certificates).
+    pub fn known_certificates(mut self, certificates: impl IntoIterator<Item = Vec<u8>>) -> Self {
+        self.known_certificates = certificates.into_iter().collect();
+        self
+    }
+
     /// With [`allow_sha1`](Self::allow_sha1) set to `allowed`.
     pub fn allow_sha1(mut self, allowed: bool) -> Self {
         self.allow_sha1 = allowed;
@@ -192,7 +212,7 @@ pub fn verify_envelope_with(
     env_ns: &str,
     trust_anchors: &[Vec<u8>],
     now: std::time::SystemTime,
-    options: VerifyOptions,
+    options: &VerifyOptions,
 ) -> Read<Verified> {
     let security = [
         (env_ns, "Envelope"),
@@ -213,6 +233,14 @@ pub fn verify_envelope_with(
 
     let der = match &signature.key {
         KeyRef::Certificate(der) => der.clone(),
+        KeyRef::Thumbprint(sha1) => options
+            .known_certificates
+            .iter()
+            .find(|c| {
+                digest::digest(&digest::SHA1_FOR_LEGACY_USE_ONLY, c).as_ref() == sha1.as_slice()
+            })
+            .cloned()
+            .ok_or(SecurityFault::SecurityTokenUnavailable)?,
         KeyRef::Token(id) => {
             let token = c14n::exclusive_in(envelope, Select::Id(id), &[]).map_err(invalid)?;
             let mut want = security.to_vec();
@@ -552,8 +580,27 @@ fn read_token_reference(r: &mut XmlReader<'_>) -> Read<KeyRef> {
             key = Some(KeyRef::Token(id));
         } else if child.is(DS, "X509Data") {
             key = Some(read_x509_data(r)?);
+        } else if child.is(ns::WSSE, "KeyIdentifier") {
+            let kind = r.attribute(&child, "", "ValueType").unwrap_or_default();
+            if kind.trim() != THUMBPRINT_SHA1 {
+                // Other identifiers (a subject key identifier) are not looked up.
+                return Err(SecurityFault::UnsupportedSecurityToken);
+            }
+            match r
+                .attribute(&child, "", "EncodingType")
+                .as_deref()
+                .map(str::trim)
+            {
+                None | Some(ns::BASE64_BINARY) => {}
+                Some(_) => return Err(SecurityFault::UnsupportedSecurityToken),
+            }
+            let sha1 = base64(r, &child)?;
+            if sha1.len() != digest::SHA1_FOR_LEGACY_USE_ONLY.output_len() {
+                return Err(SecurityFault::InvalidSecurityToken);
+            }
+            key = Some(KeyRef::Thumbprint(sha1));
         } else {
-            // Key identifiers (thumbprint, issuer/serial) need a certificate store.
+            // Issuer/serial needs a name comparison this layer does not make.
             return Err(SecurityFault::UnsupportedSecurityToken);
         }
     }

@@ -27,6 +27,9 @@ pub enum SecurityFault {
     UnsupportedAlgorithm,
     /// `wsse:FailedCheck`: a signature or a digest does not verify.
     FailedCheck,
+    /// `wsse:SecurityTokenUnavailable`: a referenced token (a certificate
+    /// named by its thumbprint) could not be found.
+    SecurityTokenUnavailable,
 }
 
 impl SecurityFault {
@@ -40,6 +43,7 @@ impl SecurityFault {
             SecurityFault::MessageExpired => (ns::WSU, "MessageExpired"),
             SecurityFault::UnsupportedAlgorithm => (ns::WSSE, "UnsupportedAlgorithm"),
             SecurityFault::FailedCheck => (ns::WSSE, "FailedCheck"),
+            SecurityFault::SecurityTokenUnavailable => (ns::WSSE, "SecurityTokenUnavailable"),
         };
         QName::new(namespace, local)
     }
@@ -60,6 +64,9 @@ impl SecurityFault {
                 "An unsupported signature or encryption algorithm was used"
             }
             SecurityFault::FailedCheck => "The signature or decryption was invalid",
+            SecurityFault::SecurityTokenUnavailable => {
+                "Referenced security token could not be retrieved"
+            }
         }
     }
 
@@ -85,6 +92,7 @@ impl SecurityFault {
             SecurityFault::MessageExpired,
             SecurityFault::UnsupportedAlgorithm,
             SecurityFault::FailedCheck,
+            SecurityFault::SecurityTokenUnavailable,
         ]
         .into_iter()
         .find(|f| f.code() == *code)

@@ -167,8 +167,10 @@
 //! default) are verified only where allowed
 //! ([`SignatureValidator::allow_sha1`], through ring: webpki offers no
 //! RSA-SHA1). Not yet: signing with RSA-SHA1 (ring signs RSA with SHA-2
-//! only), ECDSA keys, issuer/serial and thumbprint key references,
-//! encryption.
+//! only), ECDSA keys, issuer/serial key references, encryption. A
+//! signature may name its certificate by thumbprint
+//! ([`KeyReference::Thumbprint`]) for a receiver that knows it
+//! ([`SignatureValidator::known_certificates`]).
 
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -191,7 +193,7 @@ pub use digest::password_digest;
 pub use faults::SecurityFault;
 pub use host::{DEFAULT_REPLAY_CAPACITY, Principal, UserEntry, UserStore, UsernameTokenValidator};
 pub use signed::{SignatureValidator, VerifiedSigner, common_name};
-pub use signing::{SigningLayer, X509Credentials};
+pub use signing::{KeyReference, SigningLayer, X509Credentials};
 
 /// Where a layer reads the time.
 type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;

@@ -139,12 +139,21 @@ impl SignatureValidator {
         self
     }
 
+    /// Certificates (DER) a signer may name by thumbprint instead of
+    /// sending its own (`wsse:KeyIdentifier` `ThumbprintSHA1`); they are
+    /// still verified up to the trust anchors. An unknown thumbprint is
+    /// `wsse:SecurityTokenUnavailable`.
+    pub fn known_certificates(mut self, certificates: impl IntoIterator<Item = Vec<u8>>) -> Self {
+        self.options = std::mem::take(&mut self.options).known_certificates(certificates);
+        self
+    }
+
     /// Whether RSA-SHA1 signatures and SHA-1 digests are accepted (default
     /// false: `wsse:UnsupportedAlgorithm`). zeep and other XML Signature 1.0
     /// stacks sign so by default; see [`dsig::VerifyOptions::allow_sha1`]
     /// for the risk.
     pub fn allow_sha1(mut self, allowed: bool) -> Self {
-        self.options = self.options.allow_sha1(allowed);
+        self.options = std::mem::take(&mut self.options).allow_sha1(allowed);
         self
     }
 
@@ -195,7 +204,7 @@ impl SignatureValidator {
         }
         let env_ns = request.envelope.namespace();
         let verified =
-            dsig::verify_envelope_with(envelope, env_ns, &self.anchors, now, self.options)?;
+            dsig::verify_envelope_with(envelope, env_ns, &self.anchors, now, &self.options)?;
         if !verified.covers(&[(env_ns, "Envelope"), (env_ns, "Body")]) {
             return Err(SecurityFault::InvalidSecurity);
         }

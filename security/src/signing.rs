@@ -19,7 +19,7 @@ use wws_host::{HostLayer, RequestInfo};
 use wws_proxy::{CallInfo, ProxyLayer};
 
 use crate::c14n::{self, Select};
-use crate::dsig::{DS, EXC_C14N, RSA_SHA256, SHA256, X509V3};
+use crate::dsig::{DS, EXC_C14N, RSA_SHA256, SHA256, THUMBPRINT_SHA1, X509V3};
 use crate::{Clock, ns, time};
 
 /// IDs the layer gives what it signs (an NCName each, unlikely in a body).
@@ -79,12 +79,26 @@ impl X509Credentials {
     }
 }
 
+/// How a signature names its certificate.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KeyReference {
+    /// A `wsse:BinarySecurityToken` carries the certificate, referenced by
+    /// ID (the default: the receiver needs only its trust anchors).
+    #[default]
+    BinarySecurityToken,
+    /// A `wsse:KeyIdentifier` with the certificate's SHA-1 thumbprint
+    /// (`ThumbprintSHA1`): smaller messages, for a receiver that already
+    /// has the certificate (WCF's `X509KeyIdentifierClauseType.Thumbprint`).
+    Thumbprint,
+}
+
 /// A [`ProxyLayer`] that signs every request with [`X509Credentials`].
 ///
 /// It puts into the request's `wsse:Security` header (the one an earlier
 /// [`UsernameTokenLayer`](crate::UsernameTokenLayer) wrote, else a new one
 /// marked `mustUnderstand="1"`): the certificate as a
-/// `BinarySecurityToken`, a `wsu:Timestamp` (unless the header has one
+/// `BinarySecurityToken` (or only its thumbprint: [`KeyReference`]), a `wsu:Timestamp` (unless the header has one
 /// already), and a `ds:Signature` over the Body, the Timestamp, an earlier
 /// layer's `UsernameToken` (where it has a `wsu:Id`) and, when
 /// the message uses WS-Addressing, each addressing header the writer puts
@@ -100,6 +114,7 @@ pub struct SigningLayer {
     credentials: X509Credentials,
     ttl: Duration,
     sign_addressing: bool,
+    key_reference: KeyReference,
     clock: Clock,
     rng: SystemRandom,
     understands: [QName; 1],
@@ -123,6 +138,7 @@ impl SigningLayer {
             credentials,
             ttl: Duration::from_secs(300),
             sign_addressing: true,
+            key_reference: KeyReference::BinarySecurityToken,
             clock: Arc::new(SystemTime::now),
             rng: SystemRandom::new(),
             understands: [QName::new(ns::WSSE, "Security")],
@@ -132,6 +148,13 @@ impl SigningLayer {
     /// How long the timestamp this layer writes is valid.
     pub fn timestamp_ttl(mut self, ttl: Duration) -> Self {
         self.ttl = ttl;
+        self
+    }
+
+    /// How the signature names the certificate (default: a
+    /// `BinarySecurityToken` carrying it).
+    pub fn key_reference(mut self, reference: KeyReference) -> Self {
+        self.key_reference = reference;
         self
     }
 
@@ -197,13 +220,32 @@ impl SigningLayer {
             .map(|at| (children[at..].to_owned(), children[..at].to_owned()))
             .unwrap_or_else(|| ("</wsse:Security>".to_owned(), String::new()));
         children = existing_children;
-        let mut ours = format!(
-            "<wsse:BinarySecurityToken xmlns:wsse=\"{wsse}\" xmlns:wsu=\"{wsu}\" wsu:Id=\"{TOKEN_ID}\" ValueType=\"{X509V3}\" EncodingType=\"{enc}\">{cert}</wsse:BinarySecurityToken>",
-            wsse = ns::WSSE,
-            wsu = ns::WSU,
-            enc = ns::BASE64_BINARY,
-            cert = base64(&self.credentials.certificate)?,
-        );
+        let (mut ours, key_reference) = match self.key_reference {
+            KeyReference::BinarySecurityToken => (
+                format!(
+                    "<wsse:BinarySecurityToken xmlns:wsse=\"{wsse}\" xmlns:wsu=\"{wsu}\" wsu:Id=\"{TOKEN_ID}\" ValueType=\"{X509V3}\" EncodingType=\"{enc}\">{cert}</wsse:BinarySecurityToken>",
+                    wsse = ns::WSSE,
+                    wsu = ns::WSU,
+                    enc = ns::BASE64_BINARY,
+                    cert = base64(&self.credentials.certificate)?,
+                ),
+                format!("<wsse:Reference URI=\"#{TOKEN_ID}\" ValueType=\"{X509V3}\"/>"),
+            ),
+            KeyReference::Thumbprint => {
+                let sha1 = ring::digest::digest(
+                    &ring::digest::SHA1_FOR_LEGACY_USE_ONLY,
+                    &self.credentials.certificate,
+                );
+                (
+                    String::new(),
+                    format!(
+                        "<wsse:KeyIdentifier ValueType=\"{THUMBPRINT_SHA1}\" EncodingType=\"{enc}\">{t}</wsse:KeyIdentifier>",
+                        enc = ns::BASE64_BINARY,
+                        t = base64(sha1.as_ref())?,
+                    ),
+                )
+            }
+        };
         let timestamp_id = match timestamp_id {
             Some(id) => id,
             None => {
@@ -232,7 +274,7 @@ impl SigningLayer {
         let assemble = |digests: &[String], value: &str| -> Result<(String, String)> {
             let signed_info = signed_info(&refs, digests)?;
             let header = format!(
-                "{open}{children}{ours}<ds:Signature xmlns:ds=\"{DS}\">{signed_info}<ds:SignatureValue>{value}</ds:SignatureValue><ds:KeyInfo><wsse:SecurityTokenReference xmlns:wsse=\"{wsse}\"><wsse:Reference URI=\"#{TOKEN_ID}\" ValueType=\"{X509V3}\"/></wsse:SecurityTokenReference></ds:KeyInfo></ds:Signature>{close}",
+                "{open}{children}{ours}<ds:Signature xmlns:ds=\"{DS}\">{signed_info}<ds:SignatureValue>{value}</ds:SignatureValue><ds:KeyInfo><wsse:SecurityTokenReference xmlns:wsse=\"{wsse}\">{key_reference}</wsse:SecurityTokenReference></ds:KeyInfo></ds:Signature>{close}",
                 wsse = ns::WSSE,
             );
             Ok((header, signed_info))

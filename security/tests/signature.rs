@@ -257,13 +257,13 @@ fn zeep_s_envelopes_verify_and_sha1_only_when_allowed() {
         SecurityFault::UnsupportedAlgorithm
     );
     let legacy = dsig::VerifyOptions::default().allow_sha1(true);
-    let v = dsig::verify_envelope_with(sha1, SOAP11, anchors, now, legacy).expect("allowed");
+    let v = dsig::verify_envelope_with(sha1, SOAP11, anchors, now, &legacy).expect("allowed");
     assert!(v.covers(&BODY_PATH) && v.covers(&TS_PATH));
     let text = std::str::from_utf8(sha1).expect("utf-8");
     let tampered = text.replace(">1.5<", ">100<");
     assert_ne!(tampered, text);
     assert_eq!(
-        dsig::verify_envelope_with(tampered.as_bytes(), SOAP11, anchors, now, legacy)
+        dsig::verify_envelope_with(tampered.as_bytes(), SOAP11, anchors, now, &legacy)
             .expect_err("changed"),
         SecurityFault::FailedCheck
     );
@@ -276,7 +276,7 @@ fn zeep_s_envelopes_verify_and_sha1_only_when_allowed() {
     };
     let forged = format!("{}{flipped}{}", &text[..at], &text[at + 1..]);
     assert_eq!(
-        dsig::verify_envelope_with(forged.as_bytes(), SOAP11, anchors, now, legacy)
+        dsig::verify_envelope_with(forged.as_bytes(), SOAP11, anchors, now, &legacy)
             .expect_err("forged"),
         SecurityFault::FailedCheck
     );

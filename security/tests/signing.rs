@@ -290,3 +290,59 @@ async fn futures_join<F: std::future::Future>(calls: impl Iterator<Item = F>) ->
     .await;
     out.into_iter().map(|o| o.expect("done")).collect()
 }
+
+#[tokio::test]
+async fn a_certificate_named_by_thumbprint_is_looked_up_among_known_ones() {
+    let pki = pki_for("test CA", "Thumbprint Client");
+    let signing = || {
+        SigningLayer::new(credentials(&pki)).key_reference(wws_security::KeyReference::Thumbprint)
+    };
+    // The certificate is not in the message: a host that knows it verifies.
+    let mut m = Message::new(EnvelopeVersion::Soap11, AddressingVersion::Transport);
+    m.action = Some("urn:x".into());
+    m.body = b"<t:Q xmlns:t=\"urn:t\"/>".to_vec().into();
+    signing().sign(&mut m).expect("signs");
+    let wire = m.to_bytes().expect("writes");
+    let text = std::str::from_utf8(&wire).expect("utf-8");
+    assert!(
+        !text.contains("BinarySecurityToken") && text.contains("ThumbprintSHA1"),
+        "{text}"
+    );
+
+    let knows =
+        SignatureValidator::new([pki.ca_der.clone()]).known_certificates([pki.signer_der.clone()]);
+    let (host, url) = host_with(EnvelopeVersion::Soap11, |b| b.layer(knows)).await;
+    let proxy = open(common::builder(&url, EnvelopeVersion::Soap11).layer(signing())).await;
+    let name = who(&proxy, CallOptions::new())
+        .await
+        .expect("verified by thumbprint");
+    assert_eq!(name, "Thumbprint Client (saw Security)");
+    proxy.close().await.expect("close");
+    host.close().await.expect("close");
+
+    // A host that does not know it cannot find it.
+    let (host, url) = host_with(EnvelopeVersion::Soap11, |b| {
+        b.layer(SignatureValidator::new([pki.ca_der.clone()]))
+    })
+    .await;
+    let proxy = open(common::builder(&url, EnvelopeVersion::Soap11).layer(signing())).await;
+    let fault = security_fault(who(&proxy, CallOptions::new()).await);
+    assert_eq!(fault, SecurityFault::SecurityTokenUnavailable);
+    proxy.close().await.expect("close");
+    host.close().await.expect("close");
+
+    // A known certificate is still verified up to the anchors.
+    let other = pki_for("other CA", "Thumbprint Client");
+    let (host, url) = host_with(EnvelopeVersion::Soap11, |b| {
+        b.layer(
+            SignatureValidator::new([other.ca_der.clone()])
+                .known_certificates([pki.signer_der.clone()]),
+        )
+    })
+    .await;
+    let proxy = open(common::builder(&url, EnvelopeVersion::Soap11).layer(signing())).await;
+    let fault = security_fault(who(&proxy, CallOptions::new()).await);
+    assert_eq!(fault, SecurityFault::FailedAuthentication);
+    proxy.close().await.expect("close");
+    host.close().await.expect("close");
+}
