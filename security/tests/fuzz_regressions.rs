@@ -7,31 +7,15 @@
 #[path = "../../fuzz/src/security_target.rs"]
 mod security_target;
 
-use std::path::PathBuf;
+mod common;
+
 use std::time::{Duration, SystemTime};
 
 use wws_core::{AddressingVersion, EnvelopeVersion, Header, Message};
 use wws_security::{Principal, UserEntry, UsernameTokenValidator};
 
-fn inputs(dir: &str) -> Vec<(String, Vec<u8>)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../fuzz")
-        .join(dir)
-        .join("wssecurity_header");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return Vec::new();
-    };
-    let mut out: Vec<(String, Vec<u8>)> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.is_file())
-        .map(|p| {
-            let bytes = std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
-            (p.display().to_string(), bytes)
-        })
-        .collect();
-    out.sort();
-    out
+fn inputs(kind: &str) -> Vec<(String, Vec<u8>)> {
+    common::fuzz_inputs(kind, "wssecurity_header")
 }
 
 #[test]

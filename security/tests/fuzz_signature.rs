@@ -29,20 +29,7 @@ fn dir(kind: &str) -> PathBuf {
 }
 
 fn inputs(kind: &str) -> Vec<(String, Vec<u8>)> {
-    let Ok(entries) = std::fs::read_dir(dir(kind)) else {
-        return Vec::new();
-    };
-    let mut out: Vec<(String, Vec<u8>)> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.is_file())
-        .map(|p| {
-            let bytes = std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
-            (p.display().to_string(), bytes)
-        })
-        .collect();
-    out.sort();
-    out
+    common::fuzz_inputs(kind, "signed_envelope")
 }
 
 #[test]

@@ -24,7 +24,7 @@ use wws_examples::calculator::Calculator;
 use wws_security::SignatureValidator;
 
 mod common;
-use common::sign::{SIGNER_KEY, pem, pki_for};
+use common::sign::{Pki, SIGNER_KEY, pem, pki_for};
 use wws_host::ServiceHost;
 use wws_security::{Principal, UserEntry, UsernameTokenValidator};
 
@@ -39,8 +39,13 @@ fn loud_skip(why: &str) {
 /// A calculator host behind the validator (alice / secret) and its WSDL URL.
 async fn host() -> (ServiceHost, String) {
     let users = |n: &str| (n == "alice").then(|| UserEntry::new("secret", Principal::new("Alice")));
+    calculator_behind(UsernameTokenValidator::new(users)).await
+}
+
+/// A calculator host behind `layer` and its WSDL URL.
+async fn calculator_behind(layer: impl wws_host::HostLayer) -> (ServiceHost, String) {
     let host = ServiceHost::builder(([127, 0, 0, 1], 0).into())
-        .layer(UsernameTokenValidator::new(users))
+        .layer(layer)
         .build()
         .expect("host");
     for e in Calculator::new().endpoints() {
@@ -52,6 +57,39 @@ async fn host() -> (ServiceHost, String) {
         host.local_addr().expect("bound")
     );
     (host, wsdl)
+}
+
+/// The signer's key and certificate, and another CA's certificate for the
+/// same key, as PEM files in a scratch directory removed on drop.
+struct SignerFiles {
+    dir: PathBuf,
+    key: PathBuf,
+    cert: PathBuf,
+    other_cert: PathBuf,
+}
+
+impl SignerFiles {
+    fn new(tag: &str, trusted: &Pki, other: &Pki) -> SignerFiles {
+        let dir = std::env::temp_dir().join(format!("wws-{tag}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("scratch dir");
+        let write = |name: &str, text: String| {
+            let path = dir.join(name);
+            std::fs::write(&path, text).expect("write pem");
+            path
+        };
+        SignerFiles {
+            key: write("key.pem", SIGNER_KEY.to_owned()),
+            cert: write("cert.pem", pem("CERTIFICATE", &trusted.signer_der)),
+            other_cert: write("other.pem", pem("CERTIFICATE", &other.signer_der)),
+            dir,
+        }
+    }
+}
+
+impl Drop for SignerFiles {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
 }
 
 /// Runs `cmd` (a peer script) on a blocking thread and checks it: at least
@@ -110,29 +148,10 @@ async fn zeep_signatures_verify_on_our_host() {
 async fn zeep_signatures(allow_sha1: bool) {
     let trusted = pki_for("interop CA", "zeep client");
     let other = pki_for("untrusted CA", "zeep client");
-    let host = ServiceHost::builder(([127, 0, 0, 1], 0).into())
-        .layer(SignatureValidator::new([trusted.ca_der.clone()]).allow_sha1(allow_sha1))
-        .build()
-        .expect("host");
-    for e in Calculator::new().endpoints() {
-        host.add_endpoint(e).expect("endpoint");
-    }
-    host.open().await.expect("open");
-    let wsdl = format!(
-        "http://{}/calculator?wsdl",
-        host.local_addr().expect("bound")
-    );
-
-    let dir = std::env::temp_dir().join(format!("wws-zeep-signature-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    let write = |name: &str, text: String| {
-        let path = dir.join(name);
-        std::fs::write(&path, text).expect("write pem");
-        path
-    };
-    let key = write("key.pem", SIGNER_KEY.to_owned());
-    let cert = write("cert.pem", pem("CERTIFICATE", &trusted.signer_der));
-    let other_cert = write("other.pem", pem("CERTIFICATE", &other.signer_der));
+    let validator = SignatureValidator::new([trusted.ca_der.clone()]).allow_sha1(allow_sha1);
+    let (host, wsdl) = calculator_behind(validator).await;
+    let files = SignerFiles::new("zeep-signature", &trusted, &other);
+    let (key, cert, other_cert) = (&files.key, &files.cert, &files.other_cert);
 
     let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
     let mut cmd = Command::new(&python);
@@ -152,7 +171,6 @@ async fn zeep_signatures(allow_sha1: bool) {
         cmd.env("WWS_ZEEP_SHA1", "accepted");
     }
     run_peer("zeep X.509 signature", cmd, 3).await;
-    let _ = std::fs::remove_dir_all(&dir);
     host.close().await.expect("close");
 }
 
@@ -231,28 +249,9 @@ async fn xmlsec_verifies_what_our_proxy_signs() {
 async fn node_soap_signatures_verify_on_our_host() {
     let trusted = pki_for("interop CA", "node client");
     let other = pki_for("untrusted CA", "node client");
-    let host = ServiceHost::builder(([127, 0, 0, 1], 0).into())
-        .layer(SignatureValidator::new([trusted.ca_der.clone()]))
-        .build()
-        .expect("host");
-    for e in Calculator::new().endpoints() {
-        host.add_endpoint(e).expect("endpoint");
-    }
-    host.open().await.expect("open");
-    let wsdl = format!(
-        "http://{}/calculator?wsdl",
-        host.local_addr().expect("bound")
-    );
-    let dir = std::env::temp_dir().join(format!("wws-node-signature-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    let write = |name: &str, text: String| {
-        let path = dir.join(name);
-        std::fs::write(&path, text).expect("write pem");
-        path
-    };
-    let key = write("key.pem", SIGNER_KEY.to_owned());
-    let cert = write("cert.pem", pem("CERTIFICATE", &trusted.signer_der));
-    let other_cert = write("other.pem", pem("CERTIFICATE", &other.signer_der));
+    let (host, wsdl) = calculator_behind(SignatureValidator::new([trusted.ca_der.clone()])).await;
+    let files = SignerFiles::new("node-signature", &trusted, &other);
+    let (key, cert, other_cert) = (&files.key, &files.cert, &files.other_cert);
     let mut cmd = Command::new("node");
     cmd.arg(concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -262,7 +261,6 @@ async fn node_soap_signatures_verify_on_our_host() {
     .args([key.as_os_str(), cert.as_os_str(), other_cert.as_os_str()])
     .env("NODE_PATH", node_soap_modules());
     run_peer("node-soap WSSecurityCert", cmd, 7).await;
-    let _ = std::fs::remove_dir_all(&dir);
     host.close().await.expect("close");
 }
 

@@ -199,3 +199,26 @@ pub async fn post_soap11(url: &str, action: &str, envelope: &str) -> (u16, Strin
         .map_or(String::new(), |(_, b)| b.to_owned());
     (status, body)
 }
+
+/// The files of `fuzz/<kind>/<target>/` (`seeds` or `regressions`), sorted
+/// by name, as (path, bytes); none when the folder is absent.
+pub fn fuzz_inputs(kind: &str, target: &str) -> Vec<(String, Vec<u8>)> {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../fuzz")
+        .join(kind)
+        .join(target);
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(String, Vec<u8>)> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .map(|p| {
+            let bytes = std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            (p.display().to_string(), bytes)
+        })
+        .collect();
+    out.sort();
+    out
+}
