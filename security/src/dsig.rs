@@ -31,8 +31,8 @@
 //! RSA-SHA1 and SHA-1 digests only with [`VerifyOptions::allow_sha1`]
 //! (ring verifies them over the certificate's key; webpki does not offer
 //! RSA-SHA1). A `wsse:KeyIdentifier` thumbprint (SHA-1 of the
-//! certificate) names one of [`VerifyOptions::known_certificates`]. Not
-//! yet: ECDSA, issuer/serial references.
+//! certificate) or a `ds:X509IssuerSerial` names one of
+//! [`VerifyOptions::known_certificates`]. Not yet: ECDSA.
 
 use ring::digest;
 use rustls_pki_types::{CertificateDer, UnixTime};
@@ -42,7 +42,7 @@ use wws_core::xsd::{Base64Binary, SimpleType};
 
 use crate::c14n::{self, Select};
 use crate::faults::SecurityFault;
-use crate::ns;
+use crate::{ns, x509name};
 
 /// The XML Signature namespace.
 pub const DS: &str = "http://www.w3.org/2000/09/xmldsig#";
@@ -150,6 +150,8 @@ enum KeyRef {
     Certificate(Vec<u8>),
     /// A known certificate, by the SHA-1 of its DER.
     Thumbprint(Vec<u8>),
+    /// A known certificate, by its issuer's name and its serial (decimal).
+    IssuerSerial { issuer: String, serial: String },
 }
 
 /// Verifies the signature of the `wsse:Security` header of `envelope` (the
@@ -238,6 +240,19 @@ pub fn verify_envelope_with(
             .iter()
             .find(|c| {
                 digest::digest(&digest::SHA1_FOR_LEGACY_USE_ONLY, c).as_ref() == sha1.as_slice()
+            })
+            .cloned()
+            .ok_or(SecurityFault::SecurityTokenUnavailable)?,
+        KeyRef::IssuerSerial { issuer, serial } => options
+            .known_certificates
+            .iter()
+            .find(|c| {
+                let der = CertificateDer::from(c.as_slice());
+                EndEntityCert::try_from(&der).is_ok_and(|cert| {
+                    x509name::serial_decimal(cert.serial()) == *serial
+                        && x509name::rfc4514(cert.issuer())
+                            .is_some_and(|name| x509name::same_name(&name, issuer))
+                })
             })
             .cloned()
             .ok_or(SecurityFault::SecurityTokenUnavailable)?,
@@ -600,18 +615,20 @@ fn read_token_reference(r: &mut XmlReader<'_>) -> Read<KeyRef> {
             }
             key = Some(KeyRef::Thumbprint(sha1));
         } else {
-            // Issuer/serial needs a name comparison this layer does not make.
+            // A subject key identifier, an embedded token: not looked up.
             return Err(SecurityFault::UnsupportedSecurityToken);
         }
     }
     key.ok_or(SecurityFault::InvalidSecurity)
 }
 
-/// `ds:X509Data`: its `X509Certificate` (issuer/serial beside it is ignored:
-/// the certificate itself is what is verified).
+/// `ds:X509Data`: its `X509Certificate`, else its `X509IssuerSerial` (a
+/// known certificate by issuer and serial number); other children are
+/// skipped.
 fn read_x509_data(r: &mut XmlReader<'_>) -> Read<KeyRef> {
     let bad = |_| SecurityFault::InvalidSecurity;
     let mut cert = None;
+    let mut issuer_serial = None;
     let mut children = 0;
     while let Some(child) = r.next_child().map_err(bad)? {
         children += 1;
@@ -620,12 +637,41 @@ fn read_x509_data(r: &mut XmlReader<'_>) -> Read<KeyRef> {
         }
         if child.is(DS, "X509Certificate") && cert.is_none() {
             cert = Some(base64(r, &child)?);
+        } else if child.is(DS, "X509IssuerSerial") && issuer_serial.is_none() {
+            issuer_serial = Some(read_issuer_serial(r)?);
         } else {
             r.skip_element().map_err(bad)?;
         }
     }
-    cert.map(KeyRef::Certificate)
-        .ok_or(SecurityFault::UnsupportedSecurityToken)
+    match (cert, issuer_serial) {
+        (Some(der), _) => Ok(KeyRef::Certificate(der)),
+        (None, Some((issuer, serial))) => Ok(KeyRef::IssuerSerial { issuer, serial }),
+        (None, None) => Err(SecurityFault::UnsupportedSecurityToken),
+    }
+}
+
+/// `ds:X509IssuerSerial`: the issuer's name and the serial number, in
+/// decimal without leading zeros.
+fn read_issuer_serial(r: &mut XmlReader<'_>) -> Read<(String, String)> {
+    let bad = |_| SecurityFault::InvalidSecurityToken;
+    let (mut issuer, mut serial) = (None, None);
+    while let Some(child) = r.next_child().map_err(bad)? {
+        let text = r.read_text(&child).map_err(bad)?;
+        if child.is(DS, "X509IssuerName") && issuer.is_none() && text.len() <= 4096 {
+            issuer = Some(text.trim().to_owned());
+        } else if child.is(DS, "X509SerialNumber") && serial.is_none() {
+            let digits = text.trim().trim_start_matches('0');
+            if digits.len() > 160 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(SecurityFault::InvalidSecurityToken);
+            }
+            serial = Some(if digits.is_empty() { "0" } else { digits }.to_owned());
+        } else {
+            return Err(SecurityFault::InvalidSecurityToken);
+        }
+    }
+    issuer
+        .zip(serial)
+        .ok_or(SecurityFault::InvalidSecurityToken)
 }
 
 /// A canonical `wsse:BinarySecurityToken`: the certificate it carries.

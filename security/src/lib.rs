@@ -167,10 +167,9 @@
 //! default) are verified only where allowed
 //! ([`SignatureValidator::allow_sha1`], through ring: webpki offers no
 //! RSA-SHA1). Not yet: signing with RSA-SHA1 (ring signs RSA with SHA-2
-//! only), ECDSA keys, issuer/serial key references, encryption. A
-//! signature may name its certificate by thumbprint
-//! ([`KeyReference::Thumbprint`]) for a receiver that knows it
-//! ([`SignatureValidator::known_certificates`]).
+//! only), ECDSA keys, encryption. A signature may name its certificate
+//! by thumbprint or issuer/serial ([`KeyReference`]) for a receiver that
+//! knows it ([`SignatureValidator::known_certificates`]).
 
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -187,6 +186,7 @@ pub mod replay;
 mod signed;
 mod signing;
 mod time;
+mod x509name;
 
 pub use client::{PasswordType, UsernameCredentials, UsernameTokenLayer};
 pub use digest::password_digest;

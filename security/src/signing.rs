@@ -12,7 +12,7 @@ use ring::signature::{RSA_PKCS1_SHA256, RsaKeyPair};
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 use wws_core::message::is_targeted;
-use wws_core::xml::{XmlReader, escape_attr};
+use wws_core::xml::{XmlReader, escape_attr, escape_text};
 use wws_core::xsd::{Base64Binary, SimpleType};
 use wws_core::{AddressingVersion, Error, Header, Message, QName, Result};
 use wws_host::{HostLayer, RequestInfo};
@@ -91,6 +91,9 @@ pub enum KeyReference {
     /// (`ThumbprintSHA1`): smaller messages, for a receiver that already
     /// has the certificate (WCF's `X509KeyIdentifierClauseType.Thumbprint`).
     Thumbprint,
+    /// A `ds:X509IssuerSerial`: the issuer's name (RFC 4514) and the
+    /// serial number, for a receiver that already has the certificate.
+    IssuerSerial,
 }
 
 /// A [`ProxyLayer`] that signs every request with [`X509Credentials`].
@@ -231,6 +234,23 @@ impl SigningLayer {
                 ),
                 format!("<wsse:Reference URI=\"#{TOKEN_ID}\" ValueType=\"{X509V3}\"/>"),
             ),
+            KeyReference::IssuerSerial => {
+                let der = CertificateDer::from(self.credentials.certificate.as_slice());
+                let cert = webpki::EndEntityCert::try_from(&der).map_err(|e| {
+                    Error::invalid_format(format!("the signing certificate does not parse: {e}"))
+                })?;
+                let issuer = crate::x509name::rfc4514(cert.issuer()).ok_or_else(|| {
+                    Error::invalid_format("the signing certificate's issuer does not parse")
+                })?;
+                (
+                    String::new(),
+                    format!(
+                        "<ds:X509Data><ds:X509IssuerSerial><ds:X509IssuerName>{}</ds:X509IssuerName><ds:X509SerialNumber>{}</ds:X509SerialNumber></ds:X509IssuerSerial></ds:X509Data>",
+                        escape_text(&issuer)?,
+                        crate::x509name::serial_decimal(cert.serial()),
+                    ),
+                )
+            }
             KeyReference::Thumbprint => {
                 let sha1 = ring::digest::digest(
                     &ring::digest::SHA1_FOR_LEGACY_USE_ONLY,

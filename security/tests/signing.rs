@@ -292,11 +292,22 @@ async fn futures_join<F: std::future::Future>(calls: impl Iterator<Item = F>) ->
 }
 
 #[tokio::test]
-async fn a_certificate_named_by_thumbprint_is_looked_up_among_known_ones() {
+async fn a_certificate_named_by_thumbprint_or_issuer_serial_is_looked_up_among_known_ones() {
+    use wws_security::KeyReference;
+    for (reference, marker) in [
+        (KeyReference::Thumbprint, "ThumbprintSHA1"),
+        (
+            KeyReference::IssuerSerial,
+            "<ds:X509IssuerName>CN=test CA</ds:X509IssuerName>",
+        ),
+    ] {
+        named_by(reference, marker).await;
+    }
+}
+
+async fn named_by(reference: wws_security::KeyReference, marker: &str) {
     let pki = pki_for("test CA", "Thumbprint Client");
-    let signing = || {
-        SigningLayer::new(credentials(&pki)).key_reference(wws_security::KeyReference::Thumbprint)
-    };
+    let signing = || SigningLayer::new(credentials(&pki)).key_reference(reference);
     // The certificate is not in the message: a host that knows it verifies.
     let mut m = Message::new(EnvelopeVersion::Soap11, AddressingVersion::Transport);
     m.action = Some("urn:x".into());
@@ -305,7 +316,7 @@ async fn a_certificate_named_by_thumbprint_is_looked_up_among_known_ones() {
     let wire = m.to_bytes().expect("writes");
     let text = std::str::from_utf8(&wire).expect("utf-8");
     assert!(
-        !text.contains("BinarySecurityToken") && text.contains("ThumbprintSHA1"),
+        !text.contains("BinarySecurityToken") && text.contains(marker),
         "{text}"
     );
 
