@@ -248,7 +248,7 @@ async fn serve_soap(host: &Arc<Inner>, endpoint: &BuiltEndpoint, channel: ReplyC
                 &fault,
                 headers,
             );
-            send(host, &channel, id, reply).await;
+            send_unlayered(host, &channel, reply).await;
             drop(permit);
             return;
         }
@@ -266,7 +266,7 @@ async fn serve_soap(host: &Arc<Inner>, endpoint: &BuiltEndpoint, channel: ReplyC
                 &fault,
                 Vec::new(),
             );
-            send(host, &channel, id, reply).await;
+            send_unlayered(host, &channel, reply).await;
             return;
         }
         Err(e @ Error::TimedOut { .. }) => {
@@ -282,7 +282,7 @@ async fn serve_soap(host: &Arc<Inner>, endpoint: &BuiltEndpoint, channel: ReplyC
     };
 
     if let Some(reply) = check_version(endpoint, media, &request) {
-        send(host, &channel, id, reply).await;
+        send_unlayered(host, &channel, reply).await;
         return;
     }
 
@@ -725,6 +725,21 @@ async fn send(host: &Inner, channel: &ReplyChannel, id: u64, mut reply: Message)
             layer.on_reply(&info, &mut reply);
         }
     }
+    deliver(channel, reply).await;
+}
+
+/// Sends an answer to a request the layers never saw (it could not be
+/// read, or is of the wrong version): past no layer, as `HostLayer`
+/// promises, so none spends work (a signature, say) on junk.
+async fn send_unlayered(host: &Inner, channel: &ReplyChannel, reply: Message) {
+    if host.is_aborted() {
+        return channel.abort();
+    }
+    deliver(channel, reply).await;
+}
+
+/// Hands `reply` to the channel; one XML cannot carry becomes a Receiver fault.
+async fn deliver(channel: &ReplyChannel, reply: Message) {
     let (envelope, addressing) = (reply.envelope, reply.addressing);
     match channel.reply(reply).await {
         Ok(()) => {}

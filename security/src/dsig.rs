@@ -186,6 +186,10 @@ pub struct VerifyOptions {
     /// carrying one: the signer's certificate is looked up here, then
     /// verified up to the trust anchors like any other.
     pub known_certificates: Vec<Vec<u8>>,
+    /// The signer is a server (a signed reply): its certificate is checked
+    /// for server authentication where it states a usage, instead of client
+    /// authentication.
+    pub signed_by_server: bool,
     /// Accept RSA-SHA1 signatures and SHA-1 digests (XML Signature 1.0,
     /// zeep's and many older stacks' default). SHA-1 is broken for
     /// collision resistance: an attacker who can choose signed content may
@@ -198,6 +202,12 @@ impl VerifyOptions {
     /// ones](Self::known_certificates).
     pub fn known_certificates(mut self, certificates: impl IntoIterator<Item = Vec<u8>>) -> Self {
         self.known_certificates = certificates.into_iter().collect();
+        self
+    }
+
+    /// With [`signed_by_server`](Self::signed_by_server) set to `server`.
+    pub fn signed_by_server(mut self, server: bool) -> Self {
+        self.signed_by_server = server;
         self
     }
 
@@ -222,6 +232,9 @@ pub fn verify_envelope_with(
         (ns::WSSE, "Security"),
     ];
     let invalid = |_| SecurityFault::InvalidSecurity;
+    // One Security header in the envelope: then "the Timestamp of the
+    // Security header" and the signature's own header are one element.
+    c14n::exclusive_in(envelope, Select::Path(&security), &[]).map_err(invalid)?;
     let mut at = security.to_vec();
     at.push((DS, "Signature"));
     let signature_xml = c14n::exclusive_in(envelope, Select::Path(&at), &[]).map_err(invalid)?;
@@ -288,7 +301,11 @@ pub fn verify_envelope_with(
         &anchors,
         &[],
         now,
-        KeyUsage::client_auth(),
+        if options.signed_by_server {
+            KeyUsage::server_auth()
+        } else {
+            KeyUsage::client_auth()
+        },
         None,
         None,
     )

@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 use rustls_pki_types::CertificateDer;
 use webpki::EndEntityCert;
 use wws_core::message::is_targeted;
-use wws_core::{Error, Message, QName, SecurityCheck};
+use wws_core::{AddressingVersion, Error, Message, QName, SecurityCheck};
 use wws_host::{HostLayer, Rejection, RequestInfo};
 use wws_proxy::{CallInfo, ProxyLayer};
 
@@ -43,9 +43,10 @@ type MapPrincipal = dyn Fn(&VerifiedSigner) -> Option<Principal> + Send + Sync;
 /// request's bytes as they arrived ([`HostLayer::wants_envelope`]), and
 /// refuses the request with a WSS fault unless:
 ///
-/// - there is exactly one `Security` header targeted at this node, with a
-///   signature that verifies, by a certificate one of the trust anchors
-///   vouches for (faults as [`dsig::verify_envelope`] gives them);
+/// - there is exactly one `Security` header in the envelope, targeted at
+///   this node, with a signature that verifies, by a certificate one of
+///   the trust anchors vouches for directly (no intermediate certificates
+///   are looked for; faults as [`dsig::verify_envelope`] gives them);
 /// - the signature covers the envelope's `Body` at its place (not a copy
 ///   moved elsewhere: the signature-wrapping defence), else
 ///   `wsse:InvalidSecurity`;
@@ -55,6 +56,8 @@ type MapPrincipal = dyn Fn(&VerifiedSigner) -> Option<Principal> + Send + Sync;
 ///   and the same signature value was not seen before inside the window
 ///   (a replay: `wsse:FailedAuthentication`; see
 ///   [`detect_replays`](Self::detect_replays));
+/// - in a message with WS-Addressing, each addressing header is signed at
+///   its place and appears once ([`require_signed_addressing`](Self::require_signed_addressing));
 /// - the [principal mapping](Self::principal) knows the signer
 ///   (`wsse:FailedAuthentication` otherwise).
 ///
@@ -67,6 +70,7 @@ pub struct SignatureValidator {
     anchors: Vec<Vec<u8>>,
     principal: Box<MapPrincipal>,
     require_timestamp: bool,
+    require_signed_addressing: bool,
     detect_replays: bool,
     options: dsig::VerifyOptions,
     freshness: Duration,
@@ -98,6 +102,7 @@ impl SignatureValidator {
             anchors: trust_anchors.into_iter().collect(),
             principal: Box::new(|s: &VerifiedSigner| s.common_name.clone().map(Principal::new)),
             require_timestamp: true,
+            require_signed_addressing: true,
             detect_replays: true,
             options: dsig::VerifyOptions::default(),
             freshness: Duration::from_secs(300),
@@ -124,6 +129,16 @@ impl SignatureValidator {
     /// replayed: turn it off only for peers that cannot send one.
     pub fn require_timestamp(mut self, required: bool) -> Self {
         self.require_timestamp = required;
+        self
+    }
+
+    /// Whether each WS-Addressing header of a message in WS-Addressing
+    /// (Action, To, MessageID, RelatesTo, ReplyTo, FaultTo, where present)
+    /// must be signed at its place and appear once (default true: a
+    /// changed `To` or a swapped `RelatesTo` would otherwise pass). Off for
+    /// peers that sign only Body and Timestamp while sending addressing.
+    pub fn require_signed_addressing(mut self, required: bool) -> Self {
+        self.require_signed_addressing = required;
         self
     }
 
@@ -188,14 +203,26 @@ impl SignatureValidator {
         request: &Message,
         envelope: &[u8],
     ) -> Result<(VerifiedSigner, Principal), SecurityFault> {
+        self.validate_with(request, envelope, &self.options)
+    }
+
+    fn validate_with(
+        &self,
+        request: &Message,
+        envelope: &[u8],
+        options: &dsig::VerifyOptions,
+    ) -> Result<(VerifiedSigner, Principal), SecurityFault> {
         let now = (self.clock)();
-        let mut ours = request.headers.iter().filter(|h| {
-            h.name.namespace == ns::WSSE
-                && h.name.local == "Security"
-                && is_targeted(request.envelope, h.role.as_deref())
-        });
-        let header = ours.next().ok_or(SecurityFault::InvalidSecurity)?;
-        if ours.next().is_some() {
+        // One Security header in the whole envelope, whatever its role: the
+        // signature, the Timestamp this layer reads and the Timestamp it
+        // was told is signed are then all in the same header (paths from
+        // the root name elements, not positions among same-named siblings).
+        let mut all = request
+            .headers
+            .iter()
+            .filter(|h| h.name.namespace == ns::WSSE && h.name.local == "Security");
+        let header = all.next().ok_or(SecurityFault::InvalidSecurity)?;
+        if all.next().is_some() || !is_targeted(request.envelope, header.role.as_deref()) {
             return Err(SecurityFault::InvalidSecurity);
         }
         let read = read_security_header(&header.xml)?;
@@ -203,12 +230,15 @@ impl SignatureValidator {
             return Err(SecurityFault::InvalidSecurity);
         }
         let env_ns = request.envelope.namespace();
-        let verified =
-            dsig::verify_envelope_with(envelope, env_ns, &self.anchors, now, &self.options)?;
+        let verified = dsig::verify_envelope_with(envelope, env_ns, &self.anchors, now, options)?;
         if !verified.covers(&[(env_ns, "Envelope"), (env_ns, "Body")]) {
             return Err(SecurityFault::InvalidSecurity);
         }
+        if self.require_signed_addressing {
+            check_addressing_signed(request, &verified)?;
+        }
         let window = Window::new(time::millis(now), self.freshness, self.clock_skew);
+        let mut replay_key = None;
         if self.require_timestamp {
             let ts = read.timestamp.ok_or(SecurityFault::InvalidSecurity)?;
             let at = [
@@ -221,19 +251,7 @@ impl SignatureValidator {
                 return Err(SecurityFault::InvalidSecurity);
             }
             window.check(&ts)?;
-            let created = ts.created.ok_or(SecurityFault::InvalidSecurity)?;
-            if self.detect_replays {
-                let seen = self
-                    .replay
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .check_and_insert(&verified.value, created, window.oldest);
-                match seen {
-                    Seen::Fresh => {}
-                    Seen::Replayed => return Err(SecurityFault::FailedAuthentication),
-                    Seen::TooOld => return Err(SecurityFault::MessageExpired),
-                }
-            }
+            replay_key = Some(ts.created.ok_or(SecurityFault::InvalidSecurity)?);
         } else if let Some(ts) = &read.timestamp {
             window.check(ts)?;
         }
@@ -242,8 +260,58 @@ impl SignatureValidator {
             certificate: verified.certificate,
         };
         let principal = (self.principal)(&signer).ok_or(SecurityFault::FailedAuthentication)?;
+        // Recorded last: only a signer the application accepts fills the cache.
+        if let (Some(created), true) = (replay_key, self.detect_replays) {
+            let seen = self
+                .replay
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .check_and_insert(&verified.value, created, window.oldest);
+            match seen {
+                Seen::Fresh => {}
+                Seen::Replayed => return Err(SecurityFault::FailedAuthentication),
+                Seen::TooOld => return Err(SecurityFault::MessageExpired),
+            }
+        }
         Ok((signer, principal))
     }
+}
+
+/// `InvalidSecurity` unless each WS-Addressing header of `message` is
+/// signed at its place and appears once (a repeated one is kept among the
+/// plain headers by the reader: its twin could be the signed one).
+fn check_addressing_signed(
+    message: &Message,
+    verified: &dsig::Verified,
+) -> Result<(), SecurityFault> {
+    let wsa = match message.addressing {
+        AddressingVersion::Transport => return Ok(()),
+        AddressingVersion::WsAddressing10 => wws_core::ns::WSA10,
+        AddressingVersion::WsAddressing200408 => wws_core::ns::WSA200408,
+    };
+    let env_ns = message.envelope.namespace();
+    let present = [
+        ("Action", message.action.is_some()),
+        ("To", message.to.is_some()),
+        ("MessageID", message.message_id.is_some()),
+        ("RelatesTo", message.relates_to.is_some()),
+        ("ReplyTo", message.reply_to.is_some()),
+        ("FaultTo", message.fault_to.is_some()),
+    ];
+    for (name, is_there) in present {
+        let twin = message.headers.iter().any(|h| {
+            h.name.local == name
+                && (h.name.namespace == wws_core::ns::WSA10
+                    || h.name.namespace == wws_core::ns::WSA200408)
+        });
+        if twin {
+            return Err(SecurityFault::InvalidSecurity);
+        }
+        if is_there && !verified.covers(&[(env_ns, "Envelope"), (env_ns, "Header"), (wsa, name)]) {
+            return Err(SecurityFault::InvalidSecurity);
+        }
+    }
+    Ok(())
 }
 
 impl HostLayer for SignatureValidator {
@@ -292,7 +360,12 @@ impl ProxyLayer for SignatureValidator {
 
     fn on_reply(&self, call: &CallInfo, reply: &mut Message) -> wws_core::Result<()> {
         let checked = match &call.reply_envelope {
-            Some(envelope) => self.validate(reply, envelope),
+            // A reply is signed by a server: its certificate's usage is server authentication.
+            Some(envelope) => self.validate_with(
+                reply,
+                envelope,
+                &self.options.clone().signed_by_server(true),
+            ),
             None => Err(SecurityFault::InvalidSecurity),
         };
         match checked {

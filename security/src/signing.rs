@@ -351,6 +351,8 @@ impl ProxyLayer for SigningLayer {
 /// and fault the host sends for a request that reached the layers, the same
 /// way (a reply it cannot sign, which only an unrepresentable ID could
 /// cause, goes unsigned and is logged: the client's check then refuses it).
+/// Host layers see replies in the reverse order of installation, so on a
+/// host this layer is installed **first** (it then signs last).
 impl HostLayer for SigningLayer {
     fn understands(&self) -> &[QName] {
         &[]

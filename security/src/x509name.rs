@@ -95,8 +95,20 @@ fn attribute_value(kind: u8, value: &[u8]) -> Option<String> {
                 .ok()?
         }
         _ => {
-            let hex: String = value.iter().map(|b| format!("{b:02x}")).collect();
-            return Some(format!("#{kind:02x}{:02x}{hex}", value.len()));
+            // The value's whole DER encoding (tag, length, contents).
+            let mut der = vec![kind];
+            match u32::try_from(value.len()).ok()? {
+                n @ 0..=0x7f => der.push(n as u8),
+                n => {
+                    let bytes = n.to_be_bytes();
+                    let skip = bytes.iter().take_while(|&&b| b == 0).count();
+                    der.push(0x80 | (4 - skip) as u8);
+                    der.extend_from_slice(&bytes[skip..]);
+                }
+            }
+            der.extend_from_slice(value);
+            let hex: String = der.iter().map(|b| format!("{b:02x}")).collect();
+            return Some(format!("#{hex}"));
         }
     };
     let last = text.chars().count().saturating_sub(1);
@@ -207,5 +219,7 @@ mod tests {
             Some("\\ a\\,b\\ ")
         );
         assert_eq!(attribute_value(0x04, &[1, 2]).as_deref(), Some("#04020102"));
+        let long = attribute_value(0x04, &[7; 200]).expect("long");
+        assert!(long.starts_with("#0481c80707"), "{long}");
     }
 }

@@ -268,3 +268,68 @@ fn with_token(xml: &str) -> String {
     let at = xml.find("<wsu:Timestamp").expect("timestamp");
     format!("{}{token}{}", &xml[..at], &xml[at..])
 }
+
+#[tokio::test]
+async fn a_signed_timestamp_moved_to_another_security_header_is_refused() {
+    let pki = pki("test CA");
+    // Signed long ago; a fresh unsigned Timestamp in our header, the signed
+    // one in a second Security header for another actor.
+    let old = signed_at(
+        &pki,
+        &["Body-1", "TS-1"],
+        SystemTime::now() - Duration::from_secs(3600),
+    );
+    let start = old.find("<wsu:Timestamp").expect("timestamp");
+    let end = old.find("</wsu:Timestamp>").expect("end") + "</wsu:Timestamp>".len();
+    let signed_ts = &old[start..end];
+    let fresh_ts = format!(
+        "<wsu:Timestamp><wsu:Created>{}</wsu:Created></wsu:Timestamp>",
+        utc(SystemTime::now())
+    );
+    let moved = format!("{}{fresh_ts}{}", &old[..start], &old[end..]).replace(
+        "</soap:Header>",
+        &format!(
+            r#"<wsse:Security xmlns:wsse="{}" soap:actor="urn:other">{signed_ts}</wsse:Security></soap:Header>"#,
+            wws_security::ns::WSSE
+        ),
+    );
+    let (host, url) = signed_host(SignatureValidator::new([pki.ca_der.clone()])).await;
+    let (status, body) = post_soap11(&url, ACTION, &moved).await;
+    assert_eq!(wss_fault(status, &body), SecurityFault::InvalidSecurity);
+    host.close().await.expect("close");
+    // The core refuses two Security headers itself.
+    let verified = wws_security::dsig::verify_envelope(
+        moved.as_bytes(),
+        SOAP11,
+        std::slice::from_ref(&pki.ca_der),
+        SystemTime::now(),
+    );
+    assert_eq!(
+        verified.expect_err("refused"),
+        SecurityFault::InvalidSecurity
+    );
+}
+
+#[test]
+fn a_signer_the_mapping_refuses_leaves_no_replay_entry() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let pki = pki("test CA");
+    let xml = fresh(&pki);
+    let m = Message::read(xml.as_bytes(), &ReaderQuotas::default()).expect("reads");
+    let asked = AtomicUsize::new(0);
+    // Refused the first time, known the second.
+    let validator =
+        SignatureValidator::new([pki.ca_der.clone()]).principal(move |_: &VerifiedSigner| {
+            (asked.fetch_add(1, Ordering::SeqCst) > 0).then(|| Principal::new("known now"))
+        });
+    assert_eq!(
+        validator.validate(&m, xml.as_bytes()).expect_err("refused"),
+        SecurityFault::FailedAuthentication
+    );
+    let (_, principal) = validator
+        .validate(&m, xml.as_bytes())
+        .expect("the refusal recorded nothing, so this is no replay");
+    assert_eq!(principal.name, "known now");
+    // And now it was recorded.
+    assert!(validator.validate(&m, xml.as_bytes()).is_err());
+}

@@ -357,3 +357,63 @@ async fn named_by(reference: wws_security::KeyReference, marker: &str) {
     proxy.close().await.expect("close");
     host.close().await.expect("close");
 }
+
+#[tokio::test]
+async fn a_reply_signed_with_a_server_certificate_verifies_on_the_proxy() {
+    use rcgen::ExtendedKeyUsagePurpose::{ClientAuth, ServerAuth};
+    // A certificate for server authentication only (as a TLS server's is)
+    // signs replies; one for client authentication only does not.
+    for (usage, verifies) in [(ServerAuth, true), (ClientAuth, false)] {
+        let pki = common::sign::pki_with_usage("test CA", "server", std::slice::from_ref(&usage));
+        let (host, url) = host_with(EnvelopeVersion::Soap11, |b| {
+            b.layer(SigningLayer::new(credentials(&pki)))
+        })
+        .await;
+        let proxy = open(
+            common::builder(&url, EnvelopeVersion::Soap11)
+                .layer(SignatureValidator::new([pki.ca_der.clone()])),
+        )
+        .await;
+        let result = who(&proxy, CallOptions::new()).await;
+        assert_eq!(result.is_ok(), verifies, "{usage:?}: {result:?}");
+        proxy.close().await.expect("close");
+        host.close().await.expect("close");
+    }
+}
+
+#[tokio::test]
+async fn addressing_headers_must_be_signed_where_the_message_has_them() {
+    let pki = pki_for("test CA", "client");
+    let validator = || SignatureValidator::new([pki.ca_der.clone()]);
+    let unsigned_addressing = || SigningLayer::new(credentials(&pki)).sign_addressing(false);
+    let call = |validator: SignatureValidator| async move {
+        let (host, url) = host_addressed(
+            EnvelopeVersion::Soap12,
+            AddressingVersion::WsAddressing10,
+            |b| b.layer(validator),
+        )
+        .await;
+        let proxy = open(
+            wws_proxy::ServiceProxy::builder(&url)
+                .envelope(EnvelopeVersion::Soap12)
+                .addressing(AddressingVersion::WsAddressing10)
+                .layer(unsigned_addressing()),
+        )
+        .await;
+        let result = who(&proxy, CallOptions::new()).await;
+        proxy.close().await.expect("close");
+        host.close().await.expect("close");
+        result
+    };
+    // Body and Timestamp signed, Action and To not: refused by default.
+    assert_eq!(
+        security_fault(call(validator()).await),
+        SecurityFault::InvalidSecurity
+    );
+    // Accepted where the policy says the addressing headers need not be signed.
+    let lenient = validator().require_signed_addressing(false);
+    assert_eq!(
+        call(lenient).await.expect("accepted"),
+        "client (saw Security)"
+    );
+}

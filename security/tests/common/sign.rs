@@ -34,6 +34,15 @@ pub fn pki(ca_name: &str) -> Pki {
 
 /// A CA called `ca_name` and a signer certificate whose subject CN is `signer_cn`.
 pub fn pki_for(ca_name: &str, signer_cn: &str) -> Pki {
+    pki_with_usage(ca_name, signer_cn, &[])
+}
+
+/// [`pki_for`], the signer's certificate stating these extended key usages.
+pub fn pki_with_usage(
+    ca_name: &str,
+    signer_cn: &str,
+    usages: &[rcgen::ExtendedKeyUsagePurpose],
+) -> Pki {
     let mut ca = CertificateParams::new(Vec::<String>::new()).expect("ca params");
     ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     ca.distinguished_name.push(DnType::CommonName, ca_name);
@@ -43,6 +52,7 @@ pub fn pki_for(ca_name: &str, signer_cn: &str) -> Pki {
     let key = KeyPair::from_pem(SIGNER_KEY).expect("test key");
     let mut ee = CertificateParams::new(Vec::<String>::new()).expect("signer params");
     ee.distinguished_name.push(DnType::CommonName, signer_cn);
+    ee.extended_key_usages = usages.to_vec();
     let cert = ee.signed_by(&key, &issuer).expect("signer cert");
     Pki {
         ca_der: ca_cert.der().to_vec(),

@@ -365,3 +365,61 @@ async fn layers_get_the_envelope_bytes_only_when_one_wants_them() {
         host.close().await.expect("close");
     }
 }
+
+/// Counts the replies it sees.
+#[derive(Debug, Default)]
+struct ReplyCounter(Arc<std::sync::atomic::AtomicUsize>);
+
+impl HostLayer for ReplyCounter {
+    fn on_reply(&self, _info: &RequestInfo<'_>, _reply: &mut Message) {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+#[tokio::test]
+async fn a_request_the_layers_never_saw_is_answered_past_them() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let counter = ReplyCounter::default();
+    let replies = counter.0.clone();
+    let [e11, _] = Calculator::new().endpoints();
+    let host = ServiceHost::builder(([127, 0, 0, 1], 0).into())
+        .layer(counter)
+        .endpoint(e11)
+        .build()
+        .expect("host");
+    host.open().await.expect("open");
+    let addr = host.local_addr().expect("bound");
+    // Not XML: a Sender fault, and no layer is asked to sign or stamp it.
+    let body = "<not xml";
+    let request = format!(
+        "POST {} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: text/xml\r\nSOAPAction: \"{ADD_ACTION}\"\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        calculator::PATH_SOAP11,
+        body.len()
+    );
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    stream.write_all(request.as_bytes()).await.expect("send");
+    let mut answer = String::new();
+    tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        stream.read_to_string(&mut answer),
+    )
+    .await
+    .expect("answered")
+    .expect("read");
+    assert!(answer.starts_with("HTTP/1.1 500"), "{answer}");
+    assert_eq!(replies.load(std::sync::atomic::Ordering::SeqCst), 0);
+    // A request the layers saw: its reply passes them.
+    let proxy = ServiceProxy::builder(&calculator::url(addr, calculator::PATH_SOAP11))
+        .envelope(EnvelopeVersion::Soap11)
+        .addressing(wws_core::AddressingVersion::Transport)
+        .build()
+        .expect("proxy");
+    proxy.open().await.expect("open");
+    let _: AddResponse = proxy
+        .call(ADD_ACTION, &Add { a: 1.0, b: 2.0 }, CallOptions::new())
+        .await
+        .expect("add");
+    assert_eq!(replies.load(std::sync::atomic::Ordering::SeqCst), 1);
+    proxy.close().await.expect("close");
+    host.close().await.expect("close");
+}
