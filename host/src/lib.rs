@@ -94,8 +94,9 @@
 //! `ServiceHostProperties::listener.http2` (`wws_listener::Http2Limits`).
 //! A client that resets one stream (an abandoned call) cancels that
 //! operation alone with `ChannelFaulted`; close sends `GOAWAY` and lets
-//! streams finish up to `close_timeout`; abort drops the connections
-//! (`HostAborted`).
+//! streams finish up to `close_timeout`; abort, and the close timeout
+//! for the streams still open then, reset each stream with `CANCEL`, send
+//! `GOAWAY` and close the connections (`HostAborted`, `HostClosing`).
 //!
 //! ```no_run
 //! use wws_host::ServiceHost;

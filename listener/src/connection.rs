@@ -278,7 +278,14 @@ impl Served {
             open: watch::Sender::new(0),
             slot: slot.clone(),
         });
-        let service = self.exchange_service(&conn, Tracker::Streams(streams.clone()));
+        // Cancelled to end every stream's exchange at once (abort, kill): each
+        // stream is reset with CANCEL.
+        let reset = CancellationToken::new();
+        let service = self.exchange_service(
+            &conn,
+            Tracker::Streams(streams.clone()),
+            Some(reset.clone()),
+        );
         let io = ServedIo::new(
             io,
             self.send_timeout,
@@ -289,14 +296,13 @@ impl Served {
         .http2();
         let http = self.http2.serve_connection(TokioIo::new(io), service);
         tokio::pin!(http);
-        // Dropping the connection drops every stream's exchange (the host
-        // tells their operations why) and closes the socket.
-        let result = tokio::select! {
+        let end = tokio::select! {
             biased;
-            _ = conn.killed() => None,
-            _ = slot.evicted() => None,
-            _ = silent_for(&slot, self.first_byte_timeout) => None,
-            r = &mut http => Some(r),
+            _ = conn.killed() => H2End::Abort,
+            // Idle, or silent since it opened: no stream to tell.
+            _ = slot.evicted() => H2End::Drop,
+            _ = silent_for(&slot, self.first_byte_timeout) => H2End::Drop,
+            r = &mut http => H2End::Done(r),
             _ = idle_for(&streams, self.header_read_timeout) => {
                 // As an idle HTTP/1.1 keep-alive connection: GOAWAY, then closed.
                 tracing::debug!(target: "wws.listener", "HTTP/2 connection idle: closing");
@@ -304,9 +310,9 @@ impl Served {
                 let limit = self.header_read_timeout.unwrap_or(REFUSAL_WRITE);
                 tokio::select! {
                     biased;
-                    _ = conn.killed() => None,
-                    _ = self.aborted.cancelled() => None,
-                    r = tokio::time::timeout(limit, &mut http) => r.ok(),
+                    _ = conn.killed() => H2End::Abort,
+                    _ = self.aborted.cancelled() => H2End::Abort,
+                    r = tokio::time::timeout(limit, &mut http) => r.map_or(H2End::Drop, H2End::Done),
                 }
             }
             _ = self.shutdown.cancelled() => {
@@ -314,16 +320,28 @@ impl Served {
                 http.as_mut().graceful_shutdown();
                 tokio::select! {
                     biased;
-                    _ = conn.killed() => None,
-                    _ = self.aborted.cancelled(), if serving => None,
-                    r = &mut http => Some(r),
+                    _ = conn.killed() => H2End::Abort,
+                    _ = self.aborted.cancelled(), if serving => H2End::Abort,
+                    r = &mut http => H2End::Done(r),
                 }
             }
         };
-        match result {
-            None => tracing::debug!(target: "wws.listener", "HTTP/2 connection dropped"),
-            Some(Ok(())) => tracing::debug!(target: "wws.listener", "HTTP/2 connection closed"),
-            Some(Err(e)) => {
+        match end {
+            H2End::Drop => tracing::debug!(target: "wws.listener", "HTTP/2 connection dropped"),
+            H2End::Abort => {
+                // Every stream's exchange ends (the host tells its operation
+                // why) and its stream is reset with CANCEL; GOAWAY says no
+                // more; the connection is polled just long enough for those
+                // frames to go out, then dropped.
+                reset.cancel();
+                http.as_mut().graceful_shutdown();
+                let said = tokio::time::timeout(GOODBYE, &mut http).await;
+                tracing::debug!(target: "wws.listener", in_time = said.is_ok(), "HTTP/2 connection aborted: streams reset, GOAWAY sent");
+            }
+            H2End::Done(Ok(())) => {
+                tracing::debug!(target: "wws.listener", "HTTP/2 connection closed")
+            }
+            H2End::Done(Err(e)) => {
                 tracing::debug!(target: "wws.listener", error = %e, "HTTP/2 connection ended")
             }
         }
@@ -335,7 +353,7 @@ impl Served {
         // Marks the connection closed for `ReplyChannel::disconnected` however this task ends.
         let _closed = conn.closed_guard();
         let slot = self.registered.slot.clone();
-        let service = self.exchange_service(&conn, Tracker::Single(slot.clone()));
+        let service = self.exchange_service(&conn, Tracker::Single(slot.clone()), None);
         let mut http = self.http.serve_connection(
             TokioIo::new(ServedIo::new(
                 io,
@@ -406,10 +424,14 @@ impl Served {
 impl Served {
     /// The hyper service of a connection: each request becomes a
     /// [`ReplyChannel`], served on the spot or queued for `accept_channel`.
+    ///
+    /// `reset` (HTTP/2), once cancelled, ends every served exchange at once:
+    /// its response future fails, so hyper resets its stream.
     fn exchange_service(
         &self,
         conn: &ServerConnection,
         tracker: Tracker,
+        reset: Option<CancellationToken>,
     ) -> impl hyper::service::Service<
         http::Request<hyper::body::Incoming>,
         Response = Response<ReplyBody>,
@@ -437,19 +459,17 @@ impl Served {
                     // Run on this connection's task: no queue, no hand-off. If
                     // the connection goes first (client gone, kill), hyper
                     // drops this future and the exchange's with it.
-                    let mut exchange = serving.serve(channel);
+                    let exchange = serving.serve(channel);
+                    let reset = reset.clone();
                     return Box::pin(async move {
-                        let mut response = std::pin::pin!(response);
-                        tokio::select! {
-                            biased;
-                            () = &mut exchange => response.await,
-                            // Answered while the service goes on (a one-way
-                            // operation acknowledged with 202): the answer goes
-                            // out now, the rest of the work on a task of its own.
-                            answer = &mut response => {
-                                tokio::spawn(exchange);
-                                answer
-                            }
+                        let served = serve_exchange(exchange, response);
+                        match reset {
+                            Some(reset) => tokio::select! {
+                                biased;
+                                () = reset.cancelled() => Err(NoReply),
+                                r = served => r,
+                            },
+                            None => served.await,
                         }
                     });
                 }
@@ -480,6 +500,40 @@ impl Served {
         }
     }
 }
+
+/// Runs a served exchange to its answer, which is the response.
+async fn serve_exchange(
+    mut exchange: crate::service::Serving,
+    response: impl Future<Output = Result<Response<ReplyBody>, NoReply>>,
+) -> Result<Response<ReplyBody>, NoReply> {
+    let mut response = std::pin::pin!(response);
+    tokio::select! {
+        biased;
+        () = &mut exchange => response.await,
+        // Answered while the service goes on (a one-way operation
+        // acknowledged with 202): the answer goes out now, the rest of the
+        // work on a task of its own.
+        answer = &mut response => {
+            tokio::spawn(exchange);
+            answer
+        }
+    }
+}
+
+/// How an HTTP/2 connection's serving ended.
+enum H2End {
+    /// hyper finished with it.
+    Done(Result<(), hyper::Error>),
+    /// Dropped at once: no stream had an exchange to tell.
+    Drop,
+    /// Aborted or killed: its streams are reset and GOAWAY is sent first.
+    Abort,
+}
+
+/// How long an aborted HTTP/2 connection is still polled so that its
+/// streams' `RST_STREAM` and its `GOAWAY` reach the client before it is
+/// dropped (as the channel's own goodbye is bounded).
+const GOODBYE: Duration = Duration::from_millis(100);
 
 /// Marks the exchange answered (the connection idle) when its response
 /// future ends, however it ends.

@@ -80,9 +80,13 @@
 //! without an answer, resets its stream and leaves the connection and its
 //! other streams alone; a client that resets the stream (an abandoned
 //! call) makes [`ReplyChannel::disconnected`] resolve, and a served
-//! exchange is dropped, as when an HTTP/1.1 connection closes. Close sends
-//! `GOAWAY` and lets streams in progress finish; abort drops the
-//! connection. [`Http2Limits`] (in [`ListenerProperties::http2`]) bound
+//! exchange is dropped, as when an HTTP/1.1 connection closes. A stream
+//! the server ends without an answer is reset with `CANCEL` (RFC 9113 §7),
+//! not `INTERNAL_ERROR`. Close sends `GOAWAY` and lets streams in progress
+//! finish; abort (and the close timeout, which escalates to it) ends every
+//! served stream's exchange, resets its stream with `CANCEL`, sends
+//! `GOAWAY` and closes the connection, waiting at most 100 ms for those
+//! frames to go out. [`Http2Limits`] (in [`ListenerProperties::http2`]) bound
 //! what one connection may hold, with the defaults in its docs.
 //!
 //! ```

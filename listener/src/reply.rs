@@ -248,7 +248,12 @@ impl ReplyControl {
     }
 }
 
-/// The exchange was dropped or aborted without an answer: the listener closes the connection.
+/// The exchange was dropped or aborted without an answer: the listener
+/// closes the connection (HTTP/1.1), or resets the stream (HTTP/2).
+///
+/// Its source is HTTP/2's `CANCEL` (RFC 9113 §7: "the stream is no longer
+/// needed"), which hyper puts in the stream's `RST_STREAM`; without one it
+/// would say `INTERNAL_ERROR`, as if the server had failed.
 #[derive(Debug)]
 pub(crate) struct NoReply;
 
@@ -258,7 +263,13 @@ impl std::fmt::Display for NoReply {
     }
 }
 
-impl std::error::Error for NoReply {}
+impl std::error::Error for NoReply {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        static CANCEL: std::sync::LazyLock<h2::Error> =
+            std::sync::LazyLock::new(|| h2::Reason::CANCEL.into());
+        Some(&*CANCEL)
+    }
+}
 
 impl ReplyChannel {
     /// Wraps a request that arrived on `conn`: returns the channel to hand

@@ -387,6 +387,106 @@ async fn an_idle_http2_connection_is_sent_goaway_and_closed_at_the_header_timeou
     listener.abort();
 }
 
+/// Reads the server's frames until it closes the connection (within
+/// [`STEP`]), answering its PINGs (a graceful shutdown waits for one):
+/// each frame's type and stream with, for RST_STREAM and GOAWAY, its error code.
+async fn frames_until_closed(tcp: &mut tokio::net::TcpStream) -> Vec<(u8, u32, Option<u32>)> {
+    let mut frames = Vec::new();
+    tokio::time::timeout(STEP, async {
+        loop {
+            let mut head = [0u8; 9];
+            if tcp.read_exact(&mut head).await.is_err() {
+                return;
+            }
+            let len = u32::from_be_bytes([0, head[0], head[1], head[2]]) as usize;
+            let mut payload = vec![0u8; len];
+            if tcp.read_exact(&mut payload).await.is_err() {
+                return;
+            }
+            let stream = u32::from_be_bytes([head[5], head[6], head[7], head[8]]) & 0x7fff_ffff;
+            let code = match head[3] {
+                3 => payload.get(..4),
+                // GOAWAY: last stream id, then the error code.
+                7 => payload.get(4..8),
+                6 if head[4] & 1 == 0 => {
+                    let mut ack = vec![0, 0, 8, 6, 1, 0, 0, 0, 0];
+                    ack.extend_from_slice(&payload);
+                    let _ = tcp.write_all(&ack).await;
+                    None
+                }
+                _ => None,
+            }
+            .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
+            frames.push((head[3], stream, code));
+        }
+    })
+    .await
+    .expect("the server closed the connection");
+    frames
+}
+
+const CANCEL: u32 = 8;
+const HEADERS: u8 = 1;
+const RST_STREAM: u8 = 3;
+const GOAWAY: u8 = 7;
+
+#[tokio::test]
+async fn an_aborted_exchange_resets_its_stream_with_cancel_and_the_connection_goes_on() {
+    let listener = Listener::with_properties(no_timeouts()).expect("listener");
+    listener
+        .open("127.0.0.1:0".parse().expect("addr"))
+        .await
+        .expect("open");
+    let addr = listener.local_addr().expect("bound");
+    // Streams 1 and 3.
+    let mut tcp = open_streams(addr, 2).await;
+    let first = listener.accept_channel().await.expect("accept");
+    let second = listener.accept_channel().await.expect("accept");
+    first.abort();
+    // The other stream is alive on the same connection: it is answered.
+    second
+        .reply_http(
+            http::StatusCode::OK,
+            None,
+            bytes::Bytes::from_static(b"ok"),
+            http::HeaderMap::new(),
+        )
+        .await
+        .expect("answered");
+    listener.close().await.expect("close");
+    let frames = frames_until_closed(&mut tcp).await;
+    let resets: Vec<_> = frames.iter().filter(|f| f.0 == RST_STREAM).collect();
+    // The abort's RST_STREAM says CANCEL ("no longer needed"), not
+    // INTERNAL_ERROR: the server did not fail.
+    assert_eq!(resets.len(), 1, "{frames:?}");
+    assert_eq!(resets[0].2, Some(CANCEL), "{frames:?}");
+    let answered: Vec<u32> = frames
+        .iter()
+        .filter(|f| f.0 == HEADERS)
+        .map(|f| f.1)
+        .collect();
+    assert_eq!(answered, [resets[0].1 + 2], "{frames:?}");
+}
+
+#[tokio::test]
+async fn listener_abort_resets_every_served_stream_with_cancel_sends_goaway_and_closes() {
+    let (listener, addr, seen) = serving(no_timeouts()).await;
+    // Three streams whose service waits for ever.
+    let mut tcp = open_streams(addr, 3).await;
+    wait_count(&seen.started, 3).await;
+    listener.abort();
+    let frames = frames_until_closed(&mut tcp).await;
+    let resets: Vec<_> = frames.iter().filter(|f| f.0 == RST_STREAM).collect();
+    assert_eq!(resets.len(), 3, "{frames:?}");
+    assert!(resets.iter().all(|f| f.2 == Some(CANCEL)), "{frames:?}");
+    assert!(
+        frames.iter().any(|f| f.0 == GOAWAY),
+        "GOAWAY before the close: {frames:?}"
+    );
+    // Each stream's exchange was ended, not left running.
+    wait_count(&seen.dropped, 3).await;
+}
+
 #[tokio::test]
 async fn the_http2_limits_are_checked_by_the_builder() {
     let mut props = no_timeouts();

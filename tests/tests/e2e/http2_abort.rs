@@ -1,6 +1,7 @@
 //! Over HTTP/2, aborting the proxy or the host ends the shared
 //! connection: every call on it fails at once, every operation is told
-//! why, and the connection closes.
+//! why, and the connection closes: after GOAWAY, and from the host after
+//! a CANCEL reset of each stream still open.
 
 use std::time::{Duration, Instant};
 
@@ -89,6 +90,10 @@ async fn host_abort_ends_every_stream_and_the_calls_fail_at_once() {
             "{r:?}"
         );
     }
+    // On the wire: each stream reset with CANCEL, and GOAWAY, before the close.
+    reaches(&relay.from_host.cancels, 4).await;
+    reaches(&relay.from_host.goaways, 1).await;
+    assert_eq!(*relay.from_host.other_resets.borrow(), 0);
     // The proxy's connection is gone; the proxy itself stays usable.
     reaches(&relay.closed, 1).await;
     within(p.close()).await.expect("proxy close");
@@ -130,5 +135,9 @@ async fn host_close_lets_streams_finish_then_escalates_for_the_rest() {
     let r = within(slow).await;
     assert!(r.is_err(), "{r:?}");
     within(closing).await.expect("task").expect("close");
+    // GOAWAY when the close began; the slow stream reset with CANCEL at its timeout.
+    reaches(&relay.from_host.goaways, 1).await;
+    reaches(&relay.from_host.cancels, 1).await;
+    assert_eq!(*relay.from_host.resets.borrow(), 1);
     reaches(&relay.closed, 1).await;
 }

@@ -157,6 +157,18 @@ pub struct H2Relay {
     pub cancels: tokio::sync::watch::Sender<usize>,
     /// GOAWAY frames clients sent.
     pub goaways: tokio::sync::watch::Sender<usize>,
+    /// The frames the host sent back: RST_STREAM, those with CANCEL (8),
+    /// those with another code, and GOAWAY.
+    pub from_host: HostFrames,
+}
+
+/// Counts of frames the host sent, as an [`H2Relay`] saw them.
+#[derive(Clone)]
+pub struct HostFrames {
+    pub resets: tokio::sync::watch::Sender<usize>,
+    pub cancels: tokio::sync::watch::Sender<usize>,
+    pub other_resets: tokio::sync::watch::Sender<usize>,
+    pub goaways: tokio::sync::watch::Sender<usize>,
 }
 
 /// Follows the client's side of an HTTP/2 connection frame by frame.
@@ -171,6 +183,7 @@ struct FrameCounter {
 }
 
 impl FrameCounter {
+    /// Follows a client's side (which opens with the preface).
     fn new() -> Self {
         FrameCounter {
             preface_left: 24,
@@ -178,6 +191,14 @@ impl FrameCounter {
             payload_left: 0,
             kind: 0,
             payload: Vec::new(),
+        }
+    }
+
+    /// Follows a server's side (no preface).
+    fn server() -> Self {
+        FrameCounter {
+            preface_left: 0,
+            ..FrameCounter::new()
         }
     }
 
@@ -232,7 +253,14 @@ pub async fn h2_relay(upstream: SocketAddr) -> H2Relay {
         resets: tokio::sync::watch::Sender::new(0),
         cancels: tokio::sync::watch::Sender::new(0),
         goaways: tokio::sync::watch::Sender::new(0),
+        from_host: HostFrames {
+            resets: tokio::sync::watch::Sender::new(0),
+            cancels: tokio::sync::watch::Sender::new(0),
+            other_resets: tokio::sync::watch::Sender::new(0),
+            goaways: tokio::sync::watch::Sender::new(0),
+        },
     };
+    let from_host = relay.from_host.clone();
     let (connections, closed, resets, cancels, goaways) = (
         relay.connections.clone(),
         relay.closed.clone(),
@@ -251,8 +279,31 @@ pub async fn h2_relay(upstream: SocketAddr) -> H2Relay {
             let _ = server.set_nodelay(true);
             let (mut client_rd, mut client_wr) = client.into_split();
             let (mut server_rd, mut server_wr) = server.into_split();
+            let host = from_host.clone();
             tokio::spawn(async move {
-                let _ = tokio::io::copy(&mut server_rd, &mut client_wr).await;
+                let mut counter = FrameCounter::server();
+                let mut buf = vec![0u8; 64 * 1024];
+                loop {
+                    let n = match server_rd.read(&mut buf).await {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => n,
+                    };
+                    counter.feed(&buf[..n], &mut |kind, payload| match kind {
+                        3 => {
+                            host.resets.send_modify(|n| *n += 1);
+                            if payload.get(..4) == Some(&8u32.to_be_bytes()[..]) {
+                                host.cancels.send_modify(|n| *n += 1);
+                            } else {
+                                host.other_resets.send_modify(|n| *n += 1);
+                            }
+                        }
+                        7 => host.goaways.send_modify(|n| *n += 1),
+                        _ => {}
+                    });
+                    if client_wr.write_all(&buf[..n]).await.is_err() {
+                        break;
+                    }
+                }
                 let _ = client_wr.shutdown().await;
             });
             let (closed, resets, cancels, goaways) = (
