@@ -66,7 +66,7 @@ fn steps() -> Vec<Step> {
         Step {
             name: "fuzz",
             what: format!(
-                "cargo xtask fuzz, {} s per target, after the saved crash inputs",
+                "cargo xtask fuzz, {} s per target (built at opt-level 1), after the saved crash inputs",
                 fuzz::CI_SECONDS
             ),
             action: fuzz::ci,
