@@ -413,7 +413,11 @@ impl Channel {
         headers: HeaderMap,
     ) -> Result<(Message, Bytes)> {
         crate::auth::check_headers(OBJECT, &headers)?;
-        match self.exchange(msg, Expect::Reply, &headers).await? {
+        // Boxed, with the message moved in: a pending request's future holds
+        // one pointer here, not a second copy of the message and the state
+        // machine of every phase (the channel's futures wait by the thousand
+        // over HTTP/2).
+        match Box::pin(self.exchange(msg, Expect::Reply, &headers)).await? {
             Some(answer) => Ok(answer),
             None => Err(Error::invalid_format("no reply")),
         }
@@ -704,8 +708,9 @@ impl Channel {
             let mut slot = self.inner.conn.lock().await;
             if !matches!(&*slot, Some(c) if !c.is_closed()) {
                 *slot = None;
-                let conn = self
-                    .connect(endpoint, abort)
+                // Boxed: connecting is one phase; a stream waiting for its
+                // reply need not keep its space.
+                let conn = Box::pin(self.connect(endpoint, abort))
                     .await
                     .map_err(Failure::transport)?;
                 *slot = Some(conn);
@@ -722,9 +727,11 @@ impl Channel {
                     forwarding: forwarding.clone(),
                 },
                 _ => {
-                    return self
-                        .exchange_http1(slot, endpoint, abort, msg, body, expect, headers)
-                        .await;
+                    // Boxed, so an HTTP/2 exchange's future is not the size of an HTTP/1.1 one.
+                    return Box::pin(
+                        self.exchange_http1(slot, endpoint, abort, msg, body, expect, headers),
+                    )
+                    .await;
                 }
             };
             // Other requests may use the connection while this one runs.
@@ -872,8 +879,7 @@ impl Channel {
             let reusable = matches!(&*slot, Some(c) if !c.is_closed());
             if !reusable {
                 *slot = None;
-                let conn = self
-                    .connect(endpoint, abort)
+                let conn = Box::pin(self.connect(endpoint, abort))
                     .await
                     .map_err(Failure::transport)?;
                 *slot = Some(conn);

@@ -351,3 +351,18 @@ async fn abort_says_goaway_and_closes_the_socket() {
     .expect("the socket is closed");
     assert!(frames.contains(&7), "GOAWAY among {frames:?}");
 }
+
+/// A request's future is what waits, by the thousand, over HTTP/2: its
+/// exchange (the connect, HTTP/1.1 and HTTP/2 states, the message) stays
+/// boxed, so a pending request holds a small future plus one allocation
+/// the size of its HTTP/2 state, not of the largest phase.
+#[test]
+fn a_pending_request_future_is_small() {
+    let channel = h2c_channel(|_| {});
+    let request = channel.request_with_envelope(hold(), http::HeaderMap::new());
+    let size = size_of_val(&request);
+    assert!(
+        size <= 640,
+        "a request future is {size} bytes: its exchange is inline"
+    );
+}
