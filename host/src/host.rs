@@ -303,10 +303,14 @@ impl ServiceHost {
                 let _ = open.listener.close().await;
                 open.settled().await;
             };
+            // Kept until the flags below are set: dropped mid-way, the
+            // listener's close aborts the listener, and an operation told
+            // then would hear ChannelFaulted, not HostClosing.
+            tokio::pin!(drained);
             let graceful = tokio::select! {
                 biased;
                 _ = open.aborted.cancelled() => true,
-                _ = drained => true,
+                _ = &mut drained => true,
                 _ = tokio::time::sleep_until(deadline) => false,
             };
             if !graceful {

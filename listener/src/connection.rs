@@ -312,7 +312,12 @@ impl Served {
                     biased;
                     _ = conn.killed() => H2End::Abort,
                     _ = self.aborted.cancelled() => H2End::Abort,
-                    r = tokio::time::timeout(limit, &mut http) => r.map_or(H2End::Drop, H2End::Done),
+                    // A stream opened after the GOAWAY went is reset, not dropped unsaid.
+                    r = tokio::time::timeout(limit, &mut http) => match r {
+                        Ok(r) => H2End::Done(r),
+                        Err(_) if *streams.open.borrow() > 0 => H2End::Abort,
+                        Err(_) => H2End::Drop,
+                    },
                 }
             }
             _ = self.shutdown.cancelled() => {
@@ -456,18 +461,23 @@ impl Served {
                     r
                 };
                 if let Some(serving) = &serving {
-                    // Run on this connection's task: no queue, no hand-off. If
-                    // the connection goes first (client gone, kill), hyper
-                    // drops this future and the exchange's with it.
+                    // Run in the response future: no queue, no hand-off (on the
+                    // connection's task over HTTP/1.1, on hyper's task of the
+                    // stream over HTTP/2). If the connection goes first (client
+                    // gone, kill), hyper drops this future and the exchange's
+                    // with it; over HTTP/2 an abort ends it through `reset`.
                     let exchange = serving.serve(channel);
                     let reset = reset.clone();
                     return Box::pin(async move {
                         let served = serve_exchange(exchange, response);
                         match reset {
+                            // The exchange first: told to stop by its owner
+                            // (the host's abort), it gets its last poll, and
+                            // an answer ready is not thrown away.
                             Some(reset) => tokio::select! {
                                 biased;
-                                () = reset.cancelled() => Err(NoReply),
                                 r = served => r,
+                                () = reset.cancelled() => Err(NoReply),
                             },
                             None => served.await,
                         }

@@ -83,10 +83,15 @@
 //! exchange is dropped, as when an HTTP/1.1 connection closes. A stream
 //! the server ends without an answer is reset with `CANCEL` (RFC 9113 §7),
 //! not `INTERNAL_ERROR`. Close sends `GOAWAY` and lets streams in progress
-//! finish; abort (and the close timeout, which escalates to it) ends every
+//! finish; abort (which a host's close timeout escalates to) ends every
 //! served stream's exchange, resets its stream with `CANCEL`, sends
 //! `GOAWAY` and closes the connection, waiting at most 100 ms for those
-//! frames to go out. [`Http2Limits`] (in [`ListenerProperties::http2`]) bound
+//! frames to go out. hyper's server has only the graceful `GOAWAY` (last
+//! stream id 2³¹−1, then the real one once the client answers its PING),
+//! so a client that does not answer within the 100 ms sees only the first.
+//! Exchanges handed out by [`Listener::accept_channel`] belong to whoever
+//! accepted them: an abort does not reset them, and their connection stays
+//! until they end. [`Http2Limits`] (in [`ListenerProperties::http2`]) bound
 //! what one connection may hold, with the defaults in its docs.
 //!
 //! ```

@@ -465,7 +465,10 @@ async fn an_aborted_exchange_resets_its_stream_with_cancel_and_the_connection_go
         .filter(|f| f.0 == HEADERS)
         .map(|f| f.1)
         .collect();
-    assert_eq!(answered, [resets[0].1 + 2], "{frames:?}");
+    // One stream of the two was reset, the other answered (whichever was accepted first).
+    let mut both = [resets[0].1, answered.first().copied().unwrap_or(0)];
+    both.sort_unstable();
+    assert_eq!((answered.len(), both), (1, [1, 3]), "{frames:?}");
 }
 
 #[tokio::test]

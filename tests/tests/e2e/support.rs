@@ -169,6 +169,8 @@ pub struct HostFrames {
     pub cancels: tokio::sync::watch::Sender<usize>,
     pub other_resets: tokio::sync::watch::Sender<usize>,
     pub goaways: tokio::sync::watch::Sender<usize>,
+    /// Host connections that ended (everything the host sent was counted).
+    pub ended: tokio::sync::watch::Sender<usize>,
 }
 
 /// Follows the client's side of an HTTP/2 connection frame by frame.
@@ -258,6 +260,7 @@ pub async fn h2_relay(upstream: SocketAddr) -> H2Relay {
             cancels: tokio::sync::watch::Sender::new(0),
             other_resets: tokio::sync::watch::Sender::new(0),
             goaways: tokio::sync::watch::Sender::new(0),
+            ended: tokio::sync::watch::Sender::new(0),
         },
     };
     let from_host = relay.from_host.clone();
@@ -305,6 +308,7 @@ pub async fn h2_relay(upstream: SocketAddr) -> H2Relay {
                     }
                 }
                 let _ = client_wr.shutdown().await;
+                host.ended.send_modify(|n| *n += 1);
             });
             let (closed, resets, cancels, goaways) = (
                 closed.clone(),
