@@ -1,6 +1,5 @@
 //! The service proxy: state, the table of pending calls, the connection pool.
 
-use bytes::Bytes;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
@@ -985,7 +984,11 @@ impl Inner {
             }
         }
         let message_id = message.message_id.clone();
-        let (mut reply, envelope) = self.request(key, message, http_headers).await?;
+        // The connection first, without the message: a call waiting for
+        // one (or for its reply) holds the message once, in the channel's
+        // request.
+        let channel = self.connection(key).await?;
+        let (mut reply, envelope) = channel.request_with_envelope(message, http_headers).await?;
         if understood.is_empty() {
             check_reply(&reply, message_id.as_deref(), &self.understood)?;
         } else {
@@ -1001,12 +1004,9 @@ impl Inner {
         Ok(reply)
     }
 
-    async fn request(
-        &self,
-        key: u64,
-        message: Message,
-        http_headers: HeaderMap,
-    ) -> Result<(Message, Bytes)> {
+    /// The channel call `key` sends on: a stream of a shared HTTP/2
+    /// connection, or a connection of its own, opened when needed.
+    async fn connection(&self, key: u64) -> Result<Channel> {
         // A call that waited on a connection whose open failed tries once more.
         let mut attempts = 0;
         let channel = loop {
@@ -1066,7 +1066,7 @@ impl Inner {
                 }
             }
         };
-        channel.request_with_envelope(message, http_headers).await
+        Ok(channel)
     }
 
     /// A connection pooled as HTTP/2 while call `key` opened it is open
@@ -1295,6 +1295,9 @@ mod tests {
         let (task, exchange) = (size_of_val(&task), size_of_val(&exchange));
         eprintln!("call task {task} bytes, boxed exchange {exchange} bytes");
         assert!(task <= 1024, "call task future is {task} bytes");
+        // Pending calls wait by the thousand (HTTP/2): the exchange holds the
+        // message once, and the channel's request (boxed) by pointer.
+        assert!(exchange <= 2048, "boxed exchange is {exchange} bytes");
         assert!(
             task < exchange,
             "exchange ({exchange} bytes) inline in the task ({task})"
