@@ -514,3 +514,44 @@ async fn the_http2_limits_are_checked_by_the_builder() {
         (100, 20)
     );
 }
+
+#[tokio::test]
+async fn a_stream_opened_while_an_idle_connection_says_goodbye_is_reset_not_dropped() {
+    let mut props = no_timeouts();
+    props.header_read_timeout = Some(Duration::from_millis(200));
+    let (listener, addr, seen) = serving(props).await;
+    let mut tcp = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let mut out = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".to_vec();
+    out.extend_from_slice(&[0, 0, 0, 4, 0, 0, 0, 0, 0]);
+    tcp.write_all(&out).await.expect("write");
+    // Idle for the header timeout: the graceful GOAWAY (last stream 2^31-1)
+    // comes, with a PING this client never answers.
+    tokio::time::timeout(STEP, async {
+        loop {
+            let mut head = [0u8; 9];
+            tcp.read_exact(&mut head).await.expect("a frame");
+            let len = u32::from_be_bytes([0, head[0], head[1], head[2]]) as usize;
+            let mut payload = vec![0u8; len];
+            tcp.read_exact(&mut payload).await.expect("its payload");
+            if head[3] == GOAWAY {
+                return;
+            }
+        }
+    })
+    .await
+    .expect("GOAWAY");
+    // A stream the first GOAWAY still allows, whose service waits for ever.
+    let block: &[u8] = &[0x83, 0x86, 0x84, 0x41, 0x01, b'a'];
+    let mut headers = vec![0, 0, block.len() as u8, 1, 0x5, 0, 0, 0, 1];
+    headers.extend_from_slice(block);
+    tcp.write_all(&headers).await.expect("write");
+    wait_count(&seen.started, 1).await;
+    // The close is bounded by the same timeout; the stream is reset, not dropped unsaid.
+    let frames = frames_until_closed(&mut tcp).await;
+    assert!(
+        frames.iter().any(|f| *f == (RST_STREAM, 1, Some(CANCEL))),
+        "{frames:?}"
+    );
+    wait_count(&seen.dropped, 1).await;
+    listener.abort();
+}
