@@ -549,7 +549,7 @@ async fn a_stream_opened_while_an_idle_connection_says_goodbye_is_reset_not_drop
     // The close is bounded by the same timeout; the stream is reset, not dropped unsaid.
     let frames = frames_until_closed(&mut tcp).await;
     assert!(
-        frames.iter().any(|f| *f == (RST_STREAM, 1, Some(CANCEL))),
+        frames.contains(&(RST_STREAM, 1, Some(CANCEL))),
         "{frames:?}"
     );
     wait_count(&seen.dropped, 1).await;
