@@ -128,12 +128,7 @@ async fn http11_and_h2c_are_served_on_one_port() {
 
 #[tokio::test]
 async fn an_accepted_channel_answers_over_h2c() {
-    let listener = Listener::with_properties(no_timeouts()).expect("listener");
-    listener
-        .open("127.0.0.1:0".parse().expect("addr"))
-        .await
-        .expect("open");
-    let addr = listener.local_addr().expect("bound");
+    let (listener, addr) = open_listener(no_timeouts()).await;
     let h2 = channel(Http2Mode::PriorKnowledge);
     h2.open(&url(addr, "/echo")).await.expect("open");
     let client = tokio::spawn(async move {
@@ -183,12 +178,7 @@ async fn a_reset_stream_drops_its_exchange_only_and_the_connection_goes_on() {
 
 #[tokio::test]
 async fn an_accepted_exchange_sees_its_stream_reset_as_disconnected() {
-    let listener = Listener::with_properties(no_timeouts()).expect("listener");
-    listener
-        .open("127.0.0.1:0".parse().expect("addr"))
-        .await
-        .expect("open");
-    let addr = listener.local_addr().expect("bound");
+    let (listener, addr) = open_listener(no_timeouts()).await;
     let h2 = channel(Http2Mode::PriorKnowledge);
     h2.open(&url(addr, "/echo")).await.expect("open");
     let first = tokio::spawn({
@@ -347,43 +337,25 @@ async fn a_flood_of_reset_streams_closes_the_connection_at_the_limit() {
     listener.abort();
 }
 
-#[tokio::test]
-async fn an_idle_http2_connection_is_sent_goaway_and_closed_at_the_header_timeout() {
+/// A served listener with a 200 ms header timeout, and a client that
+/// opens an HTTP/2 connection (preface, SETTINGS) and then no stream.
+async fn idle_connection() -> (Listener, tokio::net::TcpStream, Seen) {
     let mut props = no_timeouts();
     props.header_read_timeout = Some(Duration::from_millis(200));
-    let (listener, addr, _) = serving(props).await;
-    // A client that opens an HTTP/2 connection and then no stream.
+    let (listener, addr, seen) = serving(props).await;
     let mut tcp = tokio::net::TcpStream::connect(addr).await.expect("connect");
     let mut out = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".to_vec();
     out.extend_from_slice(&[0, 0, 0, 4, 0, 0, 0, 0, 0]);
     tcp.write_all(&out).await.expect("write");
-    let mut goaway = false;
-    let closed = tokio::time::timeout(STEP, async {
-        loop {
-            let mut head = [0u8; 9];
-            if tcp.read_exact(&mut head).await.is_err() {
-                return;
-            }
-            let len = u32::from_be_bytes([0, head[0], head[1], head[2]]) as usize;
-            let mut payload = vec![0u8; len];
-            if tcp.read_exact(&mut payload).await.is_err() {
-                return;
-            }
-            match head[3] {
-                7 => goaway = true,
-                // Answer the server's PING (graceful shutdown waits for it).
-                6 if head[4] & 1 == 0 => {
-                    let mut ack = vec![0, 0, 8, 6, 1, 0, 0, 0, 0];
-                    ack.extend_from_slice(&payload);
-                    let _ = tcp.write_all(&ack).await;
-                }
-                _ => {}
-            }
-        }
-    })
-    .await;
-    assert!(closed.is_ok(), "the idle connection was closed");
-    assert!(goaway, "with a GOAWAY first");
+    (listener, tcp, seen)
+}
+
+#[tokio::test]
+async fn an_idle_http2_connection_is_sent_goaway_and_closed_at_the_header_timeout() {
+    let (listener, mut tcp, _) = idle_connection().await;
+    // Closed within STEP (frames_until_closed's bound), after a GOAWAY.
+    let frames = frames_until_closed(&mut tcp).await;
+    assert!(frames.iter().any(|f| f.0 == GOAWAY), "{frames:?}");
     listener.abort();
 }
 
@@ -432,12 +404,7 @@ const GOAWAY: u8 = 7;
 
 #[tokio::test]
 async fn an_aborted_exchange_resets_its_stream_with_cancel_and_the_connection_goes_on() {
-    let listener = Listener::with_properties(no_timeouts()).expect("listener");
-    listener
-        .open("127.0.0.1:0".parse().expect("addr"))
-        .await
-        .expect("open");
-    let addr = listener.local_addr().expect("bound");
+    let (listener, addr) = open_listener(no_timeouts()).await;
     // Streams 1 and 3.
     let mut tcp = open_streams(addr, 2).await;
     let first = listener.accept_channel().await.expect("accept");
@@ -517,13 +484,7 @@ async fn the_http2_limits_are_checked_by_the_builder() {
 
 #[tokio::test]
 async fn a_stream_opened_while_an_idle_connection_says_goodbye_is_reset_not_dropped() {
-    let mut props = no_timeouts();
-    props.header_read_timeout = Some(Duration::from_millis(200));
-    let (listener, addr, seen) = serving(props).await;
-    let mut tcp = tokio::net::TcpStream::connect(addr).await.expect("connect");
-    let mut out = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".to_vec();
-    out.extend_from_slice(&[0, 0, 0, 4, 0, 0, 0, 0, 0]);
-    tcp.write_all(&out).await.expect("write");
+    let (listener, mut tcp, seen) = idle_connection().await;
     // Idle for the header timeout: the graceful GOAWAY (last stream 2^31-1)
     // comes, with a PING this client never answers.
     tokio::time::timeout(STEP, async {

@@ -244,7 +244,6 @@ impl FrameCounter {
 
 /// Starts an [`H2Relay`] to `upstream`.
 pub async fn h2_relay(upstream: SocketAddr) -> H2Relay {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -284,17 +283,14 @@ pub async fn h2_relay(upstream: SocketAddr) -> H2Relay {
             let (mut server_rd, mut server_wr) = server.into_split();
             let host = from_host.clone();
             tokio::spawn(async move {
-                let mut counter = FrameCounter::server();
-                let mut buf = vec![0u8; 64 * 1024];
-                loop {
-                    let n = match server_rd.read(&mut buf).await {
-                        Ok(0) | Err(_) => break,
-                        Ok(n) => n,
-                    };
-                    counter.feed(&buf[..n], &mut |kind, payload| match kind {
+                copy_counting(
+                    &mut server_rd,
+                    &mut client_wr,
+                    FrameCounter::server(),
+                    |kind, payload| match kind {
                         3 => {
                             host.resets.send_modify(|n| *n += 1);
-                            if payload.get(..4) == Some(&8u32.to_be_bytes()[..]) {
+                            if is_cancel(payload) {
                                 host.cancels.send_modify(|n| *n += 1);
                             } else {
                                 host.other_resets.send_modify(|n| *n += 1);
@@ -302,12 +298,9 @@ pub async fn h2_relay(upstream: SocketAddr) -> H2Relay {
                         }
                         7 => host.goaways.send_modify(|n| *n += 1),
                         _ => {}
-                    });
-                    if client_wr.write_all(&buf[..n]).await.is_err() {
-                        break;
-                    }
-                }
-                let _ = client_wr.shutdown().await;
+                    },
+                )
+                .await;
                 host.ended.send_modify(|n| *n += 1);
             });
             let (closed, resets, cancels, goaways) = (
@@ -317,33 +310,55 @@ pub async fn h2_relay(upstream: SocketAddr) -> H2Relay {
                 goaways.clone(),
             );
             tokio::spawn(async move {
-                let mut counter = FrameCounter::new();
-                let mut buf = vec![0u8; 64 * 1024];
-                loop {
-                    let n = match client_rd.read(&mut buf).await {
-                        Ok(0) | Err(_) => break,
-                        Ok(n) => n,
-                    };
-                    counter.feed(&buf[..n], &mut |kind, payload| match kind {
+                copy_counting(
+                    &mut client_rd,
+                    &mut server_wr,
+                    FrameCounter::new(),
+                    |kind, payload| match kind {
                         3 => {
                             resets.send_modify(|n| *n += 1);
-                            if payload.get(..4) == Some(&8u32.to_be_bytes()[..]) {
+                            if is_cancel(payload) {
                                 cancels.send_modify(|n| *n += 1);
                             }
                         }
                         7 => goaways.send_modify(|n| *n += 1),
                         _ => {}
-                    });
-                    if server_wr.write_all(&buf[..n]).await.is_err() {
-                        break;
-                    }
-                }
-                let _ = server_wr.shutdown().await;
+                    },
+                )
+                .await;
                 closed.send_modify(|n| *n += 1);
             });
         }
     });
     relay
+}
+
+/// Whether an RST_STREAM payload's error code is CANCEL (8).
+fn is_cancel(payload: &[u8]) -> bool {
+    payload.get(..4) == Some(&8u32.to_be_bytes()[..])
+}
+
+/// Copies `from` to `to` until either ends, calling `frame` for each
+/// HTTP/2 frame that went through; then shuts `to` down.
+async fn copy_counting(
+    from: &mut tokio::net::tcp::OwnedReadHalf,
+    to: &mut tokio::net::tcp::OwnedWriteHalf,
+    mut counter: FrameCounter,
+    mut frame: impl FnMut(u8, &[u8]),
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = match from.read(&mut buf).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        counter.feed(&buf[..n], &mut frame);
+        if to.write_all(&buf[..n]).await.is_err() {
+            break;
+        }
+    }
+    let _ = to.shutdown().await;
 }
 
 /// Waits until `counter` reaches `at_least`, within [`STEP`].
