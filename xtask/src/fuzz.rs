@@ -13,7 +13,7 @@
 //!
 //! `cargo xtask ci` runs [`ci`]: the same with [`CI_SECONDS`] per target,
 //! built at `opt-level = 1` ([`Build::Quick`]): the ASan build of every
-//! target and its dependencies takes about 195 s instead of 300 s on two
+//! target and its dependencies takes about 180 s instead of 300 s on two
 //! cores, for about half the executions per second. `cargo xtask fuzz`
 //! builds them as the long runs do, at the fuzz workspace's `opt-level = 3`.
 
@@ -379,6 +379,18 @@ mod tests {
         assert_eq!((t.len(), s), (TARGETS.len(), 30));
         assert!(parse_args(&args(&["nope"])).is_err());
         assert!(parse_args(&args(&["roundtrip", "1", "2"])).is_err());
+    }
+
+    #[test]
+    fn only_the_ci_build_lowers_the_optimisation_level() {
+        let level = |b| {
+            cargo_fuzz(b)
+                .get_envs()
+                .find(|(k, _)| *k == "CARGO_PROFILE_RELEASE_OPT_LEVEL")
+                .and_then(|(_, v)| v.map(|v| v.to_owned()))
+        };
+        assert_eq!(level(Build::Quick), Some("1".into()));
+        assert_eq!(level(Build::Full), None);
     }
 
     #[test]
