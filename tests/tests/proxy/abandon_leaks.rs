@@ -49,10 +49,19 @@ async fn ten_thousand_abandon_and_drop_cycles_leak_nothing() {
     let server = CalculatorServer::start().await;
     let proxy = open_soap11(&server, ProxyProperties::default()).await;
     let runtime = tokio::runtime::Handle::current();
+    let idle_before = proxy.idle_connections();
+    // The baselines are taken once the server serves open()'s connection:
+    // its task and socket exist by then, however late the accept loop ran.
+    assert!(
+        server
+            .stats
+            .wait_until(LIMIT, |s| s.get(|s| &s.open_connections) == idle_before)
+            .await,
+        "the server did not accept open()'s connection"
+    );
 
     let fds_before = open_fds();
     let tasks_before = runtime.metrics().num_alive_tasks();
-    let idle_before = proxy.idle_connections();
     assert_eq!(proxy.pending_calls(), 0);
 
     let mut requests_seen = server.stats.get(|s| &s.requests);

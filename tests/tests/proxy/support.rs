@@ -154,11 +154,13 @@ async fn accept_loop(
             },
         };
         stats.bump(&stats.connections);
-        stats.bump(&stats.open_connections);
         let stats = stats.clone();
         let gate = gate.clone();
         let stop = stop.clone();
         tokio::spawn(async move {
+            // Counted from inside its task: a test that has seen the count
+            // knows the task is alive too (its task count is a baseline).
+            stats.bump(&stats.open_connections);
             let service_stats = stats.clone();
             let service = service_fn(move |req| handle(req, service_stats.clone(), gate.clone()));
             let conn = hyper::server::conn::http1::Builder::new()
