@@ -766,6 +766,10 @@ fn expand_body_element(input: &DeriveInput) -> syn::Result<Tokens> {
             fn read_element(xml: &[u8]) -> ::wws_core::Result<Self> {
                 #x::read_element::<Self>(xml, #ns, #name, &#x::ReadOptions::default())
             }
+
+            fn read_body_element(xml: &[u8]) -> ::wws_core::Result<Self> {
+                #x::read_body_element::<Self>(xml, #ns, #name, &#x::ReadOptions::default())
+            }
         }
     })
 }

@@ -28,6 +28,28 @@ pub trait BodyElement: Sized {
 
     /// Reads the wrapper element from standalone XML (as kept in [`Message::body`](crate::Message::body)).
     fn read_element(xml: &[u8]) -> Result<Self>;
+
+    /// Reads a message body as this element: what
+    /// [`Message::read_body`](crate::Message::read_body) calls. It must fail
+    /// with [`Error::InvalidFormat`](crate::Error::InvalidFormat) unless the
+    /// first element is `{NAMESPACE}NAME`.
+    ///
+    /// The provided method reads the first start tag to check its name, then
+    /// calls [`read_element`](Self::read_element). The derive overrides it
+    /// to check the name on the reader that reads the element, so a body is
+    /// parsed once.
+    fn read_body_element(xml: &[u8]) -> Result<Self> {
+        match crate::envelope_read::first_element(xml) {
+            Some(q) if q.namespace == Self::NAMESPACE && q.local == Self::NAME => {
+                Self::read_element(xml)
+            }
+            found => Err(crate::message::not_the_body_element(
+                Self::NAMESPACE,
+                Self::NAME,
+                found.as_ref().map(ToString::to_string),
+            )),
+        }
+    }
 }
 
 /// Declares a struct that is a document/literal wrapped body element:

@@ -268,7 +268,7 @@ fn read_addressing_value<'a>(
 
 /// The QName of the first element in a standalone fragment, reading only
 /// its start tag (a body may be megabytes long; this runs per dispatch).
-pub(crate) fn first_element(xml: &Bytes) -> Option<crate::message::QName> {
+pub(crate) fn first_element(xml: &[u8]) -> Option<crate::message::QName> {
     first_element_with(xml, |t| t.qname())
 }
 
@@ -294,9 +294,10 @@ pub(crate) fn first_element_attribute(xml: &Bytes, ns: &str, local: &str) -> Opt
         .map(|v| trim_xml(&v).to_string())
 }
 
-/// Offset just past the `>` of the first start tag, skipping comments and
-/// processing instructions before it.
-fn first_start_tag_end(xml: &[u8]) -> Option<usize> {
+/// Offset of the `<` of the first start tag, skipping comments and
+/// processing instructions before it; `None` if markup of another kind
+/// (an end tag, a declaration) or nothing comes first.
+fn first_start_tag(xml: &[u8]) -> Option<usize> {
     let mut i = 0;
     loop {
         i += xml.get(i..)?.iter().position(|&b| b == b'<')?;
@@ -312,24 +313,80 @@ fn first_start_tag_end(xml: &[u8]) -> Option<usize> {
         if rest.starts_with(b"<!") || rest.starts_with(b"</") {
             return None;
         }
-        let mut quote = None;
-        for (j, &b) in rest.iter().enumerate() {
-            match (quote, b) {
-                (Some(q), _) if b == q => quote = None,
-                (Some(_), _) => {}
-                (None, b'"' | b'\'') => quote = Some(b),
-                (None, b'>') => return Some(i + j + 1),
-                _ => {}
-            }
-        }
-        return None;
+        return Some(i);
     }
+}
+
+/// Offset just past the `>` of the first start tag, skipping comments and
+/// processing instructions before it.
+fn first_start_tag_end(xml: &[u8]) -> Option<usize> {
+    let i = first_start_tag(xml)?;
+    let rest = xml.get(i..)?;
+    let mut quote = None;
+    for (j, &b) in rest.iter().enumerate() {
+        match (quote, b) {
+            (Some(q), _) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(b),
+            (None, b'>') => return Some(i + j + 1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The local part of the first start tag's name as written, unchecked:
+/// the bytes after its last `:`, up to white space, `/` or `>`. A name
+/// the reader accepts is a QName, so its local part is exactly these
+/// bytes; what they rule out needs no reader.
+pub(crate) fn first_local_name(xml: &[u8]) -> Option<&[u8]> {
+    let rest = xml.get(first_start_tag(xml)? + 1..)?;
+    let end = rest
+        .iter()
+        .position(|&b| matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'/' | b'>'))
+        .unwrap_or(rest.len());
+    let name = rest.get(..end)?;
+    name.rsplit(|&b| b == b':').next()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::message::QName;
+
+    #[test]
+    fn first_local_name_is_the_readers_local_part_where_the_reader_reads_a_name() {
+        let cases: &[&[u8]] = &[
+            b"<s:Fault xmlns:s='urn:s'/>",
+            b"<Fault xmlns='urn:s'>x</Fault>",
+            b"<!-- <s:Fault> --><?pi <Fault>?>\n<s:Add xmlns:s='urn:s'/>",
+            b"<s:Fault\txmlns:s='urn:s'></s:Fault>",
+            b"<s:Fault\r\nxmlns:s='urn:s'/>",
+            b"<a:b:Fault xmlns:a='urn:a'/>",
+            b"<s:Faults xmlns:s='urn:s'/>",
+            b"<s:Fault",
+            b"<s:Fault/ >",
+            b"<:Fault/>",
+            b"</s:Fault>",
+            b"",
+            b"text only",
+        ];
+        for xml in cases {
+            let read = first_element_with(xml, |t| t.local().to_owned());
+            if let Some(local) = read {
+                assert_eq!(
+                    first_local_name(xml),
+                    Some(local.as_bytes()),
+                    "{}",
+                    String::from_utf8_lossy(xml)
+                );
+            }
+        }
+        assert_eq!(first_local_name(b"  <p:Add/>"), Some(&b"Add"[..]));
+        assert_eq!(first_local_name(b"<Add>"), Some(&b"Add"[..]));
+        assert_eq!(first_local_name(b"</Add>"), None);
+        assert_eq!(first_local_name(b"<!-- x -->"), None);
+    }
 
     #[test]
     fn first_element_reads_only_the_first_start_tag() {

@@ -172,7 +172,7 @@ pub use nillable::Nillable;
 pub use raw::{RawXml, XmlAttribute};
 pub use read::{
     ReadOptions, XsdReader, accept_attribute, accept_child, accept_text, choice_index, is_type,
-    not_in_choice, read_complex, read_element, unknown_type, unknown_value,
+    not_in_choice, read_body_element, read_complex, read_element, unknown_type, unknown_value,
 };
 pub use simple::{NamespaceScope, NoScope, PrefixScope, SimpleType, collapse, trim};
 pub use text::{AnyUri, List, Token};

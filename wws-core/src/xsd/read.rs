@@ -365,3 +365,41 @@ pub fn read_element<T: XmlType>(
     let mut r = XsdReader::new(xml, options);
     T::read_xml(&mut r, &root)
 }
+
+/// [`read_element`] of a message body, for
+/// [`BodyElement::read_body_element`](crate::BodyElement::read_body_element):
+/// the same reading, one parse, with the errors of
+/// [`Message::read_body`](crate::Message::read_body) for another first
+/// element or none.
+pub fn read_body_element<T: XmlType>(
+    xml: &[u8],
+    namespace: &str,
+    name: &str,
+    options: &ReadOptions,
+) -> Result<T> {
+    if xml.len() > options.quotas.max_message_size {
+        return Err(Error::QuotaExceeded {
+            quota: "max message size",
+            limit: options.quotas.max_message_size as u64,
+        });
+    }
+    let mut reader = XmlReader::with_quotas(xml, &options.quotas)?;
+    let root = match reader.root() {
+        Ok(root) => root,
+        // Nothing but white space and comments: the error says so, as the
+        // provided method's does; anything else is the reader's own error.
+        Err(_) if crate::envelope_read::first_local_name(xml).is_none() => {
+            return Err(crate::message::not_the_body_element(namespace, name, None));
+        }
+        Err(e) => return Err(e),
+    };
+    if !root.is(namespace, name) {
+        return Err(crate::message::not_the_body_element(
+            namespace,
+            name,
+            Some(root.qname().to_string()),
+        ));
+    }
+    let mut r = XsdReader::new(reader, options);
+    T::read_xml(&mut r, &root)
+}

@@ -277,6 +277,67 @@ fn read_body_checks_the_first_element() {
     );
 }
 
+/// A hand-written body type whose `read_element` takes anything: the
+/// provided `read_body_element` still checks the element.
+#[derive(Debug)]
+struct Lenient;
+
+impl BodyElement for Lenient {
+    const NAMESPACE: &'static str = "urn:test:lenient";
+    const NAME: &'static str = "Lenient";
+
+    fn write_element(&self, out: &mut BytesMut) -> wws_core::Result<()> {
+        out.extend_from_slice(br#"<Lenient xmlns="urn:test:lenient"/>"#);
+        Ok(())
+    }
+
+    fn read_element(_xml: &[u8]) -> wws_core::Result<Self> {
+        Ok(Lenient)
+    }
+}
+
+#[test]
+fn read_body_checks_the_element_for_derived_and_hand_written_types_alike() {
+    let body = |xml: &'static str| {
+        let mut m = Message::new(EnvelopeVersion::Soap11, AddressingVersion::Transport);
+        m.body = wws_core::bytes::Bytes::from_static(xml.as_bytes());
+        m
+    };
+    let error = |r: wws_core::Result<()>| match r {
+        Err(Error::InvalidFormat(msg)) => msg,
+        other => panic!("expected InvalidFormat, got {other:?}"),
+    };
+    // Same local name, another namespace.
+    let m = body(r#"<x:Add xmlns:x="urn:other"><x:a>1</x:a><x:b>2</x:b></x:Add>"#);
+    let msg = error(m.read_body::<Add>().map(drop));
+    assert!(
+        msg.contains(
+            "expected body element {http://example.org/wws/calculator}Add, found {urn:other}Add"
+        ),
+        "{msg}"
+    );
+    let m = body(r#"<x:Lenient xmlns:x="urn:other"/>"#);
+    let msg = error(m.read_body::<Lenient>().map(drop));
+    assert!(
+        msg.contains("expected body element {urn:test:lenient}Lenient, found {urn:other}Lenient"),
+        "{msg}"
+    );
+    // Only a comment: an empty body, for both.
+    let m = body("<!-- nothing --> ");
+    assert!(error(m.read_body::<Add>().map(drop)).contains("found an empty body"));
+    assert!(error(m.read_body::<Lenient>().map(drop)).contains("found an empty body"));
+    // A comment before the element is no obstacle.
+    let m = body(
+        r#"<!-- c --><c:Add xmlns:c="http://example.org/wws/calculator"><c:a>1</c:a><c:b>2</c:b></c:Add>"#,
+    );
+    assert_eq!(m.read_body::<Add>().expect("Add"), Add { a: 1.0, b: 2.0 });
+    let m = body(r#"<!-- c --><Lenient xmlns="urn:test:lenient"/>"#);
+    assert!(m.read_body::<Lenient>().is_ok());
+    // A broken body is the reader's error, not "empty".
+    let m = body(r#"<c:Add xmlns:c="http://example.org/wws/calculator"><c:a>1</c:b></c:Add>"#);
+    assert!(!error(m.read_body::<Add>().map(drop)).contains("empty body"));
+}
+
 fn all_types() -> impl Strategy<Value = AllTypes> {
     let text = prop::collection::vec(
         any::<char>().prop_filter("XML char", |c| {
