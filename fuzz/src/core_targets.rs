@@ -48,6 +48,16 @@ fn exercise(m: &Message) {
     let _ = m.body_element();
     let _ = m.body_encoding_style();
     let is_fault = m.is_fault();
+    // The name check is_fault makes first only rules out what the reader would.
+    assert_eq!(
+        is_fault,
+        m.body_element().is_some_and(|q| q.local == "Fault"
+            && matches!(
+                q.namespace.as_str(),
+                wws_core::ns::SOAP11 | wws_core::ns::SOAP12
+            )),
+        "is_fault disagrees with body_element"
+    );
     let fault = m.fault();
     if !is_fault {
         assert!(
@@ -96,6 +106,21 @@ fn exercise(m: &Message) {
 /// The body as each calculator type; a value that reads writes, and reads back the same.
 fn typed(body: &[u8]) {
     fn one<T: BodyElement>(body: &[u8]) {
+        // read_body accepts exactly what a check of the first element
+        // followed by read_element accepts (the derive reads it in one parse).
+        let mut m = Message::new(
+            wws_core::EnvelopeVersion::Soap11,
+            wws_core::AddressingVersion::Transport,
+        );
+        m.body = Bytes::copy_from_slice(body);
+        let named = m
+            .body_element()
+            .is_some_and(|q| q.namespace == T::NAMESPACE && q.local == T::NAME);
+        assert_eq!(
+            m.read_body::<T>().is_ok(),
+            named && T::read_element(body).is_ok(),
+            "read_body disagrees with its first-element check and read_element"
+        );
         let Ok(v) = T::read_element(body) else {
             return;
         };

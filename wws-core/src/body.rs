@@ -30,9 +30,10 @@ pub trait BodyElement: Sized {
     fn read_element(xml: &[u8]) -> Result<Self>;
 
     /// Reads a message body as this element: what
-    /// [`Message::read_body`](crate::Message::read_body) calls. It must fail
-    /// with [`Error::InvalidFormat`](crate::Error::InvalidFormat) unless the
-    /// first element is `{NAMESPACE}NAME`.
+    /// [`Message::read_body`](crate::Message::read_body) calls. It must
+    /// refuse a body whose first element is not `{NAMESPACE}NAME`; another
+    /// element, or none, is an [`Error::InvalidFormat`](crate::Error::InvalidFormat)
+    /// that names both.
     ///
     /// The provided method reads the first start tag to check its name, then
     /// calls [`read_element`](Self::read_element). The derive overrides it

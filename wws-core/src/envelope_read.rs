@@ -370,6 +370,14 @@ mod tests {
             b"</s:Fault>",
             b"",
             b"text only",
+            // Markup quick-xml ends where the byte scan does.
+            b"<!---><s:Fault/>--><x:A xmlns:x='urn:x'/>",
+            b"<?><x:A a=\"?><s:Fault\"/>",
+            b"<?pi ?><x:A/>",
+            b"\xEF\xBB\xBF<s:Fault xmlns:s='urn:s'/>",
+            b"<![CDATA[<s:Fault xmlns:s='urn:s'/>]]>",
+            b"<!DOCTYPE s><s:Fault xmlns:s='urn:s'/>",
+            b"x &amp; y <s:Fault xmlns:s='urn:s'/>",
         ];
         for xml in cases {
             let read = first_element_with(xml, |t| t.local().to_owned());
@@ -386,6 +394,15 @@ mod tests {
         assert_eq!(first_local_name(b"<Add>"), Some(&b"Add"[..]));
         assert_eq!(first_local_name(b"</Add>"), None);
         assert_eq!(first_local_name(b"<!-- x -->"), None);
+        // Markup other than a start tag first: no name, as the reader finds none.
+        for xml in [&b"<![CDATA[x]]><a/>"[..], b"<!DOCTYPE a><a/>", b"</a><a/>"] {
+            assert_eq!(first_local_name(xml), None);
+            assert_eq!(first_element(xml), None);
+        }
+        assert_eq!(
+            first_local_name(b"<!---><s:Fault/>--><x:A/>"),
+            Some(&b"A"[..])
+        );
     }
 
     #[test]

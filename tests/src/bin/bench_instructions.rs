@@ -9,9 +9,9 @@
 //! call, with the kernel's share left out (the two servers make the same
 //! system calls per call: one `recvfrom`, one `writev`).
 //!
-//! Each server: start under callgrind, warm up, zero the counters
-//! (`callgrind_control --zero`), make the measured calls, dump
-//! (`callgrind_control --dump`), read the dump's `summary:` line. Without
+//! Each server: start under callgrind, warm up, dump
+//! (`callgrind_control --dump`), make the measured calls on the same
+//! connections, dump again, read the second dump's `summary:` line. Without
 //! valgrind the bench prints a `SKIPPED:` line. `WWS_BENCH_CALLS` sets the
 //! number of Add calls (default 4000; Echo makes a tenth of that).
 
@@ -28,11 +28,15 @@ use wws_tests::bench::{Table, limits, serve};
 
 /// Keep-alive connections the calls are spread over.
 const CONNECTIONS: usize = 8;
-/// Calls before the counters are zeroed (connections made, caches warm).
+/// Calls before the first dump (connections made, caches warm).
 const WARM_UP: usize = 400;
 /// A server under callgrind starts some 50 times slower.
 const START_WITHIN: Duration = Duration::from_secs(120);
 const ECHO_BYTES: usize = 64 * 1024;
+/// Bound on each phase of calls, under callgrind.
+const CALLS_WITHIN: Duration = Duration::from_secs(600);
+/// Bound on a `callgrind_control` command and on its dump appearing.
+const CONTROL_WITHIN: Duration = Duration::from_secs(60);
 
 fn main() -> ExitCode {
     if let Some(code) = serve::serve_if_asked() {
@@ -66,8 +70,8 @@ fn run() -> Result<(), String> {
     };
     let calls = calls.max(CONNECTIONS);
     println!(
-        "Instructions per call (issue 10 §8): user-space instructions the server executes per SOAP 1.1 call, counted by valgrind's callgrind over {calls} Add calls and {} Echo 64 KiB calls on {CONNECTIONS} keep-alive connections, after {WARM_UP} warm-up calls; every reply checked. Each server a separate process, run as a user runs it (the calculator with its default settings and log level).\n",
-        calls / 10
+        "Instructions per call (issue 10 §8): user-space instructions the server executes per SOAP 1.1 call, counted by valgrind's callgrind over {calls} Add calls and {} Echo 64 KiB calls on {CONNECTIONS} keep-alive connections, after {WARM_UP} warm-up calls on the same connections; every reply checked. Each server a separate process, run as a user runs it (the calculator with its default settings and log level).\n",
+        echo_calls(calls)
     );
     if let Some(why) = missing_tools() {
         eprintln!("=====\nSKIPPED: {why}\n=====");
@@ -94,11 +98,10 @@ fn run() -> Result<(), String> {
                 },
             ),
             expect: b"EchoResponse",
-            calls: (calls / 10).max(CONNECTIONS),
+            calls: echo_calls(calls),
         },
     ];
-    let dir = std::env::temp_dir().join(format!("wws-bench-instructions-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let dir = ScratchDir::new()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -114,10 +117,10 @@ fn run() -> Result<(), String> {
         ">calls measured",
     ]);
     for case in &cases {
-        let host = measure(&runtime, &dir, "wws host", host_command()?, case)?;
+        let host = measure(&runtime, &dir.0, "wws host", host_command()?, case)?;
         let floor = measure(
             &runtime,
-            &dir,
+            &dir.0,
             "hyper floor",
             process::this_program(&["serve", "floor"])?,
             case,
@@ -131,11 +134,11 @@ fn run() -> Result<(), String> {
             thousands(case.calls as f64),
         ]);
     }
-    let _ = std::fs::remove_dir_all(&dir);
+    drop(dir);
     print!("{}", t.render());
     println!();
     println!(
-        "- Instructions per call: the dump's total over the measured calls, all threads of the server process; the warm-up and start-up are zeroed away."
+        "- Instructions per call: the total of the second of two dumps (one after the warm-up, one after the measured calls; each counts from the dump before) over the measured calls, all threads of the server process."
     );
     println!(
         "- The floor (`bench_instructions serve floor`) reads each body whole and answers with a fixed reply (Add) or a byte search and copy (Echo): no XML parsing. It is what hyper itself costs."
@@ -192,62 +195,99 @@ fn measure(
     let pid = child.pid().to_string();
     let addr = child.addr();
     eprintln!("{name}: {} under callgrind at {addr}", case.name);
-    runtime.block_on(drive(addr, case, WARM_UP))?;
-    control(&["--zero", &pid])?;
-    runtime.block_on(drive(addr, case, case.calls))?;
+    let mut clients = runtime.block_on(bounded(connect(addr, case)))?;
+    clients = runtime.block_on(bounded(drive(clients, case, WARM_UP)))?;
+    // Dump 1 ends the warm-up (and start-up); dump 2 counts from there.
+    control(&["--dump=warm", &pid])?;
+    dumped(&out, 1)?;
+    let clients = runtime.block_on(bounded(drive(clients, case, case.calls)))?;
     control(&["--dump=measured", &pid])?;
-    let total = read_summary(&dumped(&out)?)?;
+    let total = read_summary(&dumped(&out, 2)?)?;
+    drop(clients);
     drop(child);
     Ok(total as f64 / case.calls as f64)
 }
 
-/// `calls` calls of `case`, spread over fresh keep-alive connections, each
-/// reply checked.
-async fn drive(addr: std::net::SocketAddr, case: &Case, calls: usize) -> Result<(), String> {
+/// Echo calls for `calls` Add calls: a tenth, one per connection at least.
+fn echo_calls(calls: usize) -> usize {
+    (calls / 10).max(CONNECTIONS)
+}
+
+/// `f`, or an error past [`CALLS_WITHIN`]: a server that stopped answering
+/// ends the bench instead of hanging it.
+async fn bounded<T>(f: impl Future<Output = Result<T, String>>) -> Result<T, String> {
+    tokio::time::timeout(CALLS_WITHIN, f)
+        .await
+        .map_err(|_| format!("no end within {CALLS_WITHIN:?}"))?
+}
+
+/// One keep-alive connection per [`CONNECTIONS`], for POSTs of `case`.
+async fn connect(addr: std::net::SocketAddr, case: &Case) -> Result<Vec<BareClient>, String> {
+    let mut clients = Vec::with_capacity(CONNECTIONS);
+    for _ in 0..CONNECTIONS {
+        let c = BareClient::connect(addr, "/calculator", case.action, case.body.clone())
+            .await
+            .map_err(|e| format!("connect: {e}"))?;
+        clients.push(c);
+    }
+    Ok(clients)
+}
+
+/// `calls` calls of `case`, spread over `clients`, each reply checked; the
+/// clients are handed back for the next phase.
+async fn drive(
+    clients: Vec<BareClient>,
+    case: &Case,
+    calls: usize,
+) -> Result<Vec<BareClient>, String> {
+    let n = clients.len().max(1);
     let mut set = tokio::task::JoinSet::new();
-    for i in 0..CONNECTIONS {
-        let share = calls / CONNECTIONS + usize::from(i < calls % CONNECTIONS);
-        let body = case.body.clone();
+    for (i, mut c) in clients.into_iter().enumerate() {
+        let share = calls / n + usize::from(i < calls % n);
         let (action, expect) = (case.action, case.expect);
         set.spawn(async move {
-            let mut c = BareClient::connect(addr, "/calculator", action, body)
-                .await
-                .map_err(|e| format!("connect: {e}"))?;
             for _ in 0..share {
                 if !c.call(expect).await {
                     return Err(format!("a reply to {action} was wrong"));
                 }
             }
-            Ok::<(), String>(())
+            Ok::<BareClient, String>(c)
         });
     }
+    let mut back = Vec::with_capacity(n);
     while let Some(r) = set.join_next().await {
-        r.map_err(|e| e.to_string())??;
+        back.push(r.map_err(|e| e.to_string())??);
     }
-    Ok(())
+    Ok(back)
 }
 
+/// `callgrind_control ARGS`, bounded by coreutils' `timeout` (vgdb can wait
+/// for ever on a process it cannot reach). It exits 0 even when it found
+/// no callgrind run, so success is the dump file appearing (`dumped`).
 fn control(args: &[&str]) -> Result<(), String> {
-    let out = Command::new("callgrind_control")
+    let out = Command::new("timeout")
+        .arg(CONTROL_WITHIN.as_secs().to_string())
+        .arg("callgrind_control")
         .args(args)
         .output()
         .map_err(|e| format!("callgrind_control: {e}"))?;
     if !out.status.success() {
         return Err(format!(
-            "callgrind_control {args:?}: {}",
+            "callgrind_control {args:?} ({}): {}",
+            out.status,
             String::from_utf8_lossy(&out.stderr)
         ));
     }
     Ok(())
 }
 
-/// The file of the first dump of `out` (callgrind names it `<out>.1`);
-/// waits for it, since callgrind_control returns once the dump is asked for.
-fn dumped(out: &Path) -> Result<PathBuf, String> {
+/// The file of dump number `n` of `out` (callgrind names it `<out>.<n>`),
+/// once it is whole.
+fn dumped(out: &Path, n: u32) -> Result<PathBuf, String> {
     let mut path = out.as_os_str().to_owned();
-    path.push(".1");
+    path.push(format!(".{n}"));
     let path = PathBuf::from(path);
-    let deadline = Instant::now() + Duration::from_secs(60);
+    let deadline = Instant::now() + CONTROL_WITHIN;
     loop {
         if let Ok(text) = std::fs::read_to_string(&path)
             && text.contains("\ntotals:")
@@ -255,9 +295,32 @@ fn dumped(out: &Path) -> Result<PathBuf, String> {
             return Ok(path);
         }
         if Instant::now() > deadline {
-            return Err(format!("no dump at {}", path.display()));
+            return Err(format!(
+                "no dump at {} (callgrind_control found no run?)",
+                path.display()
+            ));
         }
         std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// A fresh directory for the dumps, removed with everything in it on drop.
+struct ScratchDir(PathBuf);
+
+impl ScratchDir {
+    fn new() -> Result<ScratchDir, String> {
+        let dir =
+            std::env::temp_dir().join(format!("wws-bench-instructions-{}", std::process::id()));
+        // A directory left by an earlier run with the same pid holds stale dumps.
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        Ok(ScratchDir(dir))
+    }
+}
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 

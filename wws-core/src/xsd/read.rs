@@ -368,31 +368,35 @@ pub fn read_element<T: XmlType>(
 
 /// [`read_element`] of a message body, for
 /// [`BodyElement::read_body_element`](crate::BodyElement::read_body_element):
-/// the same reading, one parse, with the errors of
-/// [`Message::read_body`](crate::Message::read_body) for another first
-/// element or none.
+/// the same reading in one parse, refusing what the provided method
+/// refuses, with its errors for another first element or none.
 pub fn read_body_element<T: XmlType>(
     xml: &[u8],
     namespace: &str,
     name: &str,
     options: &ReadOptions,
 ) -> Result<T> {
+    // No start tag first (nothing, or a CDATA section, a declaration or an
+    // end tag before any): an empty body, as the provided method says.
+    if crate::envelope_read::first_local_name(xml).is_none() {
+        return Err(crate::message::not_the_body_element(namespace, name, None));
+    }
     if xml.len() > options.quotas.max_message_size {
-        return Err(Error::QuotaExceeded {
-            quota: "max message size",
-            limit: options.quotas.max_message_size as u64,
+        // Another element is named before the size, as the provided method does.
+        return Err(match crate::envelope_read::first_element(xml) {
+            Some(q) if q.namespace == namespace && q.local == name => Error::QuotaExceeded {
+                quota: "max message size",
+                limit: options.quotas.max_message_size as u64,
+            },
+            found => crate::message::not_the_body_element(
+                namespace,
+                name,
+                found.as_ref().map(ToString::to_string),
+            ),
         });
     }
     let mut reader = XmlReader::with_quotas(xml, &options.quotas)?;
-    let root = match reader.root() {
-        Ok(root) => root,
-        // Nothing but white space and comments: the error says so, as the
-        // provided method's does; anything else is the reader's own error.
-        Err(_) if crate::envelope_read::first_local_name(xml).is_none() => {
-            return Err(crate::message::not_the_body_element(namespace, name, None));
-        }
-        Err(e) => return Err(e),
-    };
+    let root = reader.root()?;
     if !root.is(namespace, name) {
         return Err(crate::message::not_the_body_element(
             namespace,

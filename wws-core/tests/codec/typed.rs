@@ -333,9 +333,32 @@ fn read_body_checks_the_element_for_derived_and_hand_written_types_alike() {
     assert_eq!(m.read_body::<Add>().expect("Add"), Add { a: 1.0, b: 2.0 });
     let m = body(r#"<!-- c --><Lenient xmlns="urn:test:lenient"/>"#);
     assert!(m.read_body::<Lenient>().is_ok());
-    // A broken body is the reader's error, not "empty".
-    let m = body(r#"<c:Add xmlns:c="http://example.org/wws/calculator"><c:a>1</c:b></c:Add>"#);
-    assert!(!error(m.read_body::<Add>().map(drop)).contains("empty body"));
+    // A CDATA section before any element: an empty body, for both (the
+    // reader alone would skip it).
+    let m = body(
+        r#"<![CDATA[ ]]><c:Add xmlns:c="http://example.org/wws/calculator"><c:a>1</c:a><c:b>2</c:b></c:Add>"#,
+    );
+    assert!(error(m.read_body::<Add>().map(drop)).contains("found an empty body"));
+    assert!(error(m.read_body::<Lenient>().map(drop)).contains("found an empty body"));
+    // A first tag the reader refuses is refused, by the reader's own error.
+    let m = body(r#"<c:Add><c:a>1</c:a><c:b>2</c:b></c:Add>"#);
+    let msg = error(m.read_body::<Add>().map(drop));
+    assert!(msg.contains("undeclared namespace prefix"), "{msg}");
+    // Past the size quota: another element is named first, as the provided
+    // method does; the right one is over the quota.
+    let big = " ".repeat(wws_core::ReaderQuotas::default().max_message_size);
+    let mut m = Message::new(EnvelopeVersion::Soap11, AddressingVersion::Transport);
+    m.body = format!(r#"<x:Add xmlns:x="urn:other"/>{big}"#).into();
+    let msg = error(m.read_body::<Add>().map(drop));
+    assert!(msg.contains("found {urn:other}Add"), "{msg}");
+    m.body = format!(r#"<c:Add xmlns:c="http://example.org/wws/calculator"/>{big}"#).into();
+    assert!(matches!(
+        m.read_body::<Add>(),
+        Err(Error::QuotaExceeded {
+            quota: "max message size",
+            ..
+        })
+    ));
 }
 
 fn all_types() -> impl Strategy<Value = AllTypes> {
