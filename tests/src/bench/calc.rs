@@ -75,3 +75,17 @@ pub fn unix_nanos() -> u128 {
         .map(|d| d.as_nanos())
         .unwrap_or(0)
 }
+
+/// The SOAP 1.1 envelope (no WS-Addressing) of `body` for `action`, as the
+/// benches' bare clients POST it.
+pub fn soap11<T: wws_core::BodyElement>(action: &str, body: &T) -> bytes::Bytes {
+    wws_core::Message::from_body(
+        wws_core::EnvelopeVersion::Soap11,
+        wws_core::AddressingVersion::Transport,
+        action,
+        body,
+    )
+    .expect("from_body")
+    .to_bytes()
+    .expect("to_bytes")
+}

@@ -53,5 +53,21 @@ pub fn main<F: Future<Output = Result<(), String>>>(
         }
     }
 }
+
+/// [`main`] for a bench that makes its own runtimes (or none): serves when
+/// asked, else runs `run` on this thread.
+pub fn main_blocking(name: &str, run: impl FnOnce() -> Result<(), String>) -> ExitCode {
+    if let Some(code) = serve::serve_if_asked() {
+        return code;
+    }
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{name}: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 pub use stats::{median, percentile};
 pub use table::Table;

@@ -72,16 +72,7 @@ struct Server {
 }
 
 fn main() -> ExitCode {
-    if let Some(code) = serve::serve_if_asked() {
-        return code;
-    }
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("bench_host: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    wws_tests::bench::main_blocking("bench_host", run)
 }
 
 fn run() -> Result<(), String> {

@@ -19,12 +19,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
-use wws_core::Message;
 use wws_examples::calculator::{ADD_ACTION, Add, ECHO_ACTION, Echo};
+use wws_tests::bench::calc::soap11;
 use wws_tests::bench::client::BareClient;
 use wws_tests::bench::process::{self, ChildServer};
 use wws_tests::bench::table::{ratio, thousands};
-use wws_tests::bench::{Table, limits, serve};
+use wws_tests::bench::{Table, limits};
 
 /// Keep-alive connections the calls are spread over.
 const CONNECTIONS: usize = 8;
@@ -39,16 +39,7 @@ const CALLS_WITHIN: Duration = Duration::from_secs(600);
 const CONTROL_WITHIN: Duration = Duration::from_secs(60);
 
 fn main() -> ExitCode {
-    if let Some(code) = serve::serve_if_asked() {
-        return code;
-    }
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("bench_instructions: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    wws_tests::bench::main_blocking("bench_instructions", run)
 }
 
 struct Case {
@@ -331,16 +322,4 @@ fn read_summary(path: &Path) -> Result<u64, String> {
         .find_map(|l| l.strip_prefix("summary:"))
         .and_then(|v| v.trim().parse().ok())
         .ok_or_else(|| format!("{}: no summary line", path.display()))
-}
-
-fn soap11<T: wws_core::BodyElement>(action: &str, body: &T) -> bytes::Bytes {
-    Message::from_body(
-        wws_core::EnvelopeVersion::Soap11,
-        wws_core::AddressingVersion::Transport,
-        action,
-        body,
-    )
-    .expect("from_body")
-    .to_bytes()
-    .expect("to_bytes")
 }

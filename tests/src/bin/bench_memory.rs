@@ -22,9 +22,9 @@
 use std::process::{ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
-use wws_core::Message;
 use wws_examples::calculator::{ADD_ACTION, Add, AddResponse, DELAY_ACTION, Delay};
 use wws_proxy::CallOptions;
+use wws_tests::bench::calc::soap11;
 use wws_tests::bench::client::BareClient;
 use wws_tests::bench::pending::{self, ReportingHost};
 use wws_tests::bench::process::{self, ChildServer, rss_bytes};
@@ -305,18 +305,6 @@ async fn probe_bare(n: usize) -> Result<f64, String> {
     drop(responses);
     drop(clients);
     Ok(after.saturating_sub(before) as f64 / n as f64)
-}
-
-fn soap11<T: wws_core::BodyElement>(action: &str, body: &T) -> bytes::Bytes {
-    Message::from_body(
-        wws_core::EnvelopeVersion::Soap11,
-        wws_core::AddressingVersion::Transport,
-        action,
-        body,
-    )
-    .expect("from_body")
-    .to_bytes()
-    .expect("to_bytes")
 }
 
 /// RSS per idle keep-alive connection of the server `kind` (`host`, `floor`), over `n`.
