@@ -378,7 +378,7 @@ impl Message {
     /// this of every reply).
     pub fn is_fault(&self) -> bool {
         // Most bodies are no fault, and their first tag's name says so
-        // without a reader (a third of a small call's reading, twice per call).
+        // without a reader (the host and the listener ask this of every reply).
         if crate::envelope_read::first_local_name(&self.body) != Some(b"Fault") {
             return false;
         }
